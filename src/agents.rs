@@ -1,0 +1,181 @@
+//! The agent list: who can work, on which contract, how much, and when not.
+
+use crate::io::{read_text, Col, InputError, Table};
+use crate::time::{parse_weekday, weekday_short};
+use chrono::{Datelike, NaiveDate, Weekday};
+use serde::Serialize;
+use std::path::Path;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Agent {
+    pub id: String,
+    pub name: String,
+    /// supervisor, senior or junior (free text is kept, these three are recognised).
+    pub tier: String,
+    pub contract: String,
+    pub min_hours: f64,
+    pub max_hours: f64,
+    pub min_days: u32,
+    pub max_days: u32,
+    pub unavailable: Vec<DayRule>,
+    pub preferred_off: Vec<DayRule>,
+}
+
+/// A date or a weekday.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum DayRule {
+    Date(NaiveDate),
+    Weekday(#[serde(serialize_with = "ser_wd")] Weekday),
+}
+
+fn ser_wd<S: serde::Serializer>(w: &Weekday, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(weekday_short(*w))
+}
+
+impl DayRule {
+    pub fn matches(&self, d: NaiveDate) -> bool {
+        match self {
+            DayRule::Date(x) => *x == d,
+            DayRule::Weekday(w) => d.weekday() == *w,
+        }
+    }
+}
+
+impl std::fmt::Display for DayRule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DayRule::Date(d) => write!(f, "{d}"),
+            DayRule::Weekday(w) => write!(f, "{}", weekday_short(*w)),
+        }
+    }
+}
+
+impl Agent {
+    pub fn available(&self, d: NaiveDate) -> bool {
+        !self.unavailable.iter().any(|r| r.matches(d))
+    }
+    pub fn prefers_off(&self, d: NaiveDate) -> bool {
+        self.preferred_off.iter().any(|r| r.matches(d))
+    }
+}
+
+const COLS: &[Col] = &[
+    Col { name: "agent_id", aliases: &["工号", "客服id", "id"], required: true },
+    Col { name: "name", aliases: &["姓名", "客服"], required: true },
+    Col { name: "tier", aliases: &["级别", "层级"], required: true },
+    Col { name: "contract", aliases: &["合同类型", "用工类型"], required: true },
+    Col { name: "min_hours_week", aliases: &["每周最少工时"], required: false },
+    Col { name: "max_hours_week", aliases: &["每周最多工时"], required: false },
+    Col { name: "days_per_week", aliases: &["每周天数"], required: false },
+    Col { name: "unavailable", aliases: &["不可排班"], required: false },
+    Col { name: "preferred_days_off", aliases: &["偏好休息日"], required: false },
+];
+
+fn day_rules(t: &Table, line: u64, field: &str, text: Option<&str>) -> Result<Vec<DayRule>, InputError> {
+    let mut out: Vec<DayRule> = Vec::new();
+    for part in text.unwrap_or("").split([';', '|', '/', '、']).map(str::trim).filter(|s| !s.is_empty()) {
+        let r = if let Some(w) = parse_weekday(part) {
+            DayRule::Weekday(w)
+        } else if let Ok(d) = crate::time::parse_date(part) {
+            DayRule::Date(d)
+        } else {
+            return Err(t.err(line, field, format!("`{part}` is neither a date nor a weekday"), "list dates (2026-11-11) or weekdays (Sat) separated by `;`"));
+        };
+        if !out.contains(&r) {
+            out.push(r);
+        }
+    }
+    Ok(out)
+}
+
+/// Reads the agent list; `contracts` are the contract names the scenario defines.
+pub fn read_agents(path: &Path, contracts: &[String]) -> Result<Vec<Agent>, InputError> {
+    let (text, _) = read_text(path)?;
+    let (t, idx) = Table::parse(path, &text, COLS)?;
+    let mut agents: Vec<Agent> = Vec::new();
+    let mut seen = std::collections::BTreeMap::new();
+    for (line, rec) in &t.rows {
+        let line = *line;
+        let need = |i: usize, f: &str| t.get(rec, idx[i]).map(str::to_string).ok_or_else(|| t.err(line, f, format!("empty `{f}`"), format!("fill in `{f}`")));
+        let id = need(0, "agent_id")?;
+        if let Some(prev) = seen.insert(id.clone(), line) {
+            return Err(t.err(line, "agent_id", format!("duplicate agent id `{id}` (first on line {prev})"), "give every agent a unique id"));
+        }
+        let name = need(1, "name")?;
+        let tier = need(2, "tier")?.to_ascii_lowercase();
+        let contract = need(3, "contract")?;
+        if !contracts.contains(&contract) {
+            return Err(t.err(line, "contract", format!("contract `{contract}` is not defined in the scenario"), format!("use one of: {} (or add [contracts.{contract}] to the scenario)", contracts.join(", "))));
+        }
+        let num = |i: usize, f: &str, default: f64| -> Result<f64, InputError> {
+            match t.get(rec, idx[i]) {
+                Some(s) => t.nonneg(line, f, s),
+                None => Ok(default),
+            }
+        };
+        let min_hours = num(4, "min_hours_week", 0.0)?;
+        let max_hours = num(5, "max_hours_week", 40.0)?;
+        if min_hours > max_hours {
+            return Err(t.err(line, "min_hours_week", format!("min_hours_week {min_hours} is above max_hours_week {max_hours}"), "swap or correct the two values"));
+        }
+        let (min_days, max_days) = match t.get(rec, idx[6]) {
+            None => (0, 5),
+            Some(s) => {
+                let parse = |x: &str| x.trim().parse::<u32>().ok().filter(|v| *v <= 7);
+                let r = match s.split_once('-') {
+                    Some((a, b)) => parse(a).zip(parse(b)),
+                    None => parse(s).map(|v| (v, v)),
+                };
+                match r {
+                    Some((a, b)) if a <= b => (a, b),
+                    _ => return Err(t.err(line, "days_per_week", format!("`{s}` is not a number of days"), "write 5, or a range such as 3-5 (0 to 7)")),
+                }
+            }
+        };
+        let unavailable = day_rules(&t, line, "unavailable", t.get(rec, idx[7]))?;
+        let preferred_off = day_rules(&t, line, "preferred_days_off", t.get(rec, idx[8]))?;
+        agents.push(Agent { id, name, tier, contract, min_hours, max_hours, min_days, max_days, unavailable, preferred_off });
+    }
+    Ok(agents)
+}
+
+pub fn to_csv(agents: &[Agent]) -> Vec<u8> {
+    let join = |v: &[DayRule]| v.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(";");
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["agent_id", "name", "tier", "contract", "min_hours_week", "max_hours_week", "days_per_week", "unavailable", "preferred_days_off"]).expect("in memory");
+    for a in agents {
+        let days = if a.min_days == a.max_days { a.min_days.to_string() } else { format!("{}-{}", a.min_days, a.max_days) };
+        w.write_record([
+            a.id.clone(),
+            a.name.clone(),
+            a.tier.clone(),
+            a.contract.clone(),
+            crate::io::fmt_f(a.min_hours, 0),
+            crate::io::fmt_f(a.max_hours, 0),
+            days,
+            join(&a.unavailable),
+            join(&a.preferred_off),
+        ])
+        .expect("in memory");
+    }
+    w.into_inner().expect("in memory")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn reads_and_validates() {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        write!(f, "agent_id,name,tier,contract,days_per_week,unavailable\nA1,Li,senior,full_time,5,Sun;2026-11-11\nA2,Wang,junior,part_time,3-4,\n").unwrap();
+        let c = vec!["full_time".to_string(), "part_time".to_string()];
+        let a = read_agents(f.path(), &c).unwrap();
+        assert_eq!(a[1].min_days, 3);
+        assert!(!a[0].available(NaiveDate::from_ymd_opt(2026, 11, 11).unwrap()));
+        assert!(!a[0].available(NaiveDate::from_ymd_opt(2026, 11, 15).unwrap()));
+        let e = read_agents(f.path(), &c[..1]).unwrap_err().to_string();
+        assert!(e.contains("line 3") && e.contains("part_time"), "{e}");
+    }
+}

@@ -1,0 +1,261 @@
+//! Readers and writers at the edge: decoding (UTF-8, UTF-8 with BOM, GBK/GB18030),
+//! header checking, precise input errors and atomic output files.
+
+use std::fmt;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// An input problem located as precisely as we can: file, line, field, and what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputError {
+    pub file: PathBuf,
+    pub line: Option<u64>,
+    pub field: Option<String>,
+    pub problem: String,
+    pub fix: String,
+}
+
+impl InputError {
+    pub fn new(file: &Path, problem: impl Into<String>, fix: impl Into<String>) -> Self {
+        InputError { file: file.to_path_buf(), line: None, field: None, problem: problem.into(), fix: fix.into() }
+    }
+    pub fn at(mut self, line: u64) -> Self {
+        self.line = Some(line);
+        self
+    }
+    pub fn field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(l) = self.line {
+            write!(f, ", line {l}")?;
+        }
+        if let Some(c) = &self.field {
+            write!(f, ", field `{c}`")?;
+        }
+        write!(f, ": {}", self.problem)?;
+        if !self.fix.is_empty() {
+            write!(f, "\n  fix: {}", self.fix)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for InputError {}
+
+/// Reads a text file, accepting UTF-8 (with or without BOM) and GBK/GB18030, the encoding
+/// Chinese Excel saves CSV in. Returns the text and the name of the encoding found.
+pub fn read_text(path: &Path) -> Result<(String, &'static str), InputError> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        InputError::new(path, format!("cannot read the file: {e}"), "check the path and the file permissions")
+    })?;
+    decode(path, &bytes)
+}
+
+pub fn decode(path: &Path, bytes: &[u8]) -> Result<(String, &'static str), InputError> {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(body) {
+        Ok(s) => Ok((s.to_string(), if body.len() < bytes.len() { "UTF-8 with BOM" } else { "UTF-8" })),
+        Err(_) => {
+            let (text, _, had_errors) = encoding_rs::GB18030.decode(body);
+            if had_errors {
+                Err(InputError::new(
+                    path,
+                    "the file is neither UTF-8 nor GBK/GB18030 text",
+                    "save it from Excel as \"CSV UTF-8\" (or as plain CSV in GBK)",
+                ))
+            } else {
+                Ok((text.into_owned(), "GBK/GB18030"))
+            }
+        }
+    }
+}
+
+/// A CSV table read fully into memory with its header resolved to canonical column names.
+pub struct Table {
+    pub path: PathBuf,
+    pub header: Vec<String>,
+    pub rows: Vec<(u64, csv::StringRecord)>,
+}
+
+/// Column spec: canonical name, accepted aliases (e.g. Chinese headers), required or not.
+pub struct Col {
+    pub name: &'static str,
+    pub aliases: &'static [&'static str],
+    pub required: bool,
+}
+
+impl Table {
+    /// Parses CSV text and maps its header onto `cols`. Unknown columns are an error (so a
+    /// misspelt optional column is not silently ignored), as are missing required ones.
+    pub fn parse(path: &Path, text: &str, cols: &[Col]) -> Result<(Table, Vec<Option<usize>>), InputError> {
+        if text.trim().is_empty() {
+            return Err(InputError::new(path, "the file is empty", "export the data with a header row and at least one data row"));
+        }
+        let first_line = text.lines().next().unwrap_or("");
+        if !first_line.contains(',') && (first_line.contains(';') || first_line.contains('\t')) {
+            return Err(InputError::new(
+                path,
+                "the header is not comma-separated (found `;` or tab)",
+                "save the file as comma-separated CSV",
+            )
+            .at(1));
+        }
+        let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(text.as_bytes());
+        let header: Vec<String> = rdr
+            .headers()
+            .map_err(|e| InputError::new(path, format!("cannot read the header: {e}"), "check the first line").at(1))?
+            .iter()
+            .map(|h| h.trim().to_string())
+            .collect();
+        let mut idx = vec![None; cols.len()];
+        for (i, h) in header.iter().enumerate() {
+            let lower = h.to_ascii_lowercase();
+            match cols.iter().position(|c| c.name == lower || c.aliases.contains(&h.as_str())) {
+                Some(p) if idx[p].is_some() => {
+                    return Err(InputError::new(path, format!("column `{h}` appears twice"), "keep one of the two columns")
+                        .at(1)
+                        .field(h.clone()))
+                }
+                Some(p) => idx[p] = Some(i),
+                None => {
+                    let known: Vec<&str> = cols.iter().map(|c| c.name).collect();
+                    return Err(InputError::new(
+                        path,
+                        format!("unknown column `{h}`"),
+                        format!("rename or remove it; the columns this file may have are: {}", known.join(", ")),
+                    )
+                    .at(1)
+                    .field(h.clone()));
+                }
+            }
+        }
+        for (c, i) in cols.iter().zip(&idx) {
+            if c.required && i.is_none() {
+                return Err(InputError::new(
+                    path,
+                    format!("required column `{}` is missing (header: {})", c.name, header.join(",")),
+                    format!("add a `{}` column", c.name),
+                )
+                .at(1)
+                .field(c.name));
+            }
+        }
+        let mut rows = Vec::new();
+        for rec in rdr.records() {
+            let rec = rec.map_err(|e| {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                let msg = match e.kind() {
+                    csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+                        format!("the row has {len} fields but the header has {expected_len}")
+                    }
+                    _ => e.to_string(),
+                };
+                InputError::new(path, msg, "make every row have the same columns as the header (quote values that contain commas)")
+                    .at(line)
+            })?;
+            let line = rec.position().map(|p| p.line()).unwrap_or(0);
+            if rec.iter().all(|f| f.trim().is_empty()) {
+                continue;
+            }
+            rows.push((line, rec));
+        }
+        if rows.is_empty() {
+            return Err(InputError::new(path, "the file has a header but no data rows", "add data rows"));
+        }
+        Ok((Table { path: path.to_path_buf(), header, rows }, idx))
+    }
+
+    pub fn get<'a>(&self, rec: &'a csv::StringRecord, idx: Option<usize>) -> Option<&'a str> {
+        idx.and_then(|i| rec.get(i)).map(str::trim).filter(|s| !s.is_empty())
+    }
+
+    pub fn err(&self, line: u64, field: &str, problem: impl Into<String>, fix: impl Into<String>) -> InputError {
+        InputError::new(&self.path, problem, fix).at(line).field(field)
+    }
+
+    /// Parses a non-negative number in `field`.
+    pub fn nonneg(&self, line: u64, field: &str, text: &str) -> Result<f64, InputError> {
+        match text.parse::<f64>() {
+            Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+            Ok(v) if v < 0.0 => Err(self.err(line, field, format!("negative value `{text}`"), "counts and durations must be 0 or more")),
+            _ => Err(self.err(line, field, format!("`{text}` is not a number"), "write a plain number such as 42 or 180.5")),
+        }
+    }
+}
+
+/// Writes a file atomically: the content goes to a temporary file in the same folder that is
+/// renamed over the target only when complete, so a failure never leaves half a file.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Serialises rows of a `serde` type as CSV into memory.
+pub fn csv_bytes<T: serde::Serialize>(rows: &[T]) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    for r in rows {
+        w.serialize(r).expect("serialising to memory cannot fail");
+    }
+    w.into_inner().expect("flush to memory cannot fail")
+}
+
+/// Format a float for CSV output with a fixed number of decimals and no `-0`.
+pub fn fmt_f(v: f64, decimals: usize) -> String {
+    let s = format!("{v:.decimals$}");
+    if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
+        s[1..].to_string()
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_gbk_and_bom() {
+        let p = Path::new("x.csv");
+        let (gbk, _, _) = encoding_rs::GBK.encode("时间,咨询量\n");
+        let (t, enc) = decode(p, &gbk).unwrap();
+        assert_eq!(t, "时间,咨询量\n");
+        assert_eq!(enc, "GBK/GB18030");
+        let (t, enc) = decode(p, b"\xEF\xBB\xBFa,b\n").unwrap();
+        assert_eq!((t.as_str(), enc), ("a,b\n", "UTF-8 with BOM"));
+    }
+
+    #[test]
+    fn unknown_and_missing_columns() {
+        let cols = [Col { name: "timestamp", aliases: &["时间"], required: true }, Col { name: "count", aliases: &[], required: true }];
+        let e = Table::parse(Path::new("h.csv"), "timestamp,cnt\n1,2\n", &cols).err().unwrap();
+        assert!(e.to_string().contains("unknown column `cnt`"), "{e}");
+        let e = Table::parse(Path::new("h.csv"), "时间\n1\n", &cols).err().unwrap();
+        assert!(e.to_string().contains("`count` is missing"), "{e}");
+        let e = Table::parse(Path::new("h.csv"), "timestamp;count\n1;2\n", &cols).err().unwrap();
+        assert!(e.to_string().contains("not comma-separated"), "{e}");
+    }
+
+    #[test]
+    fn atomic_write_replaces() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("a.csv");
+        write_atomic(&p, b"one").unwrap();
+        write_atomic(&p, b"two").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"two");
+        assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 1);
+    }
+}

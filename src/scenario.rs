@@ -1,0 +1,486 @@
+//! The scenario: everything a supervisor decides for one planning run, read from TOML with
+//! unknown keys rejected. Paths inside are relative to the scenario file.
+
+use crate::time::{parse_date, Clock, Minutes};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ScenarioError {
+    #[error("{file}: cannot read the scenario: {source}")]
+    Read { file: PathBuf, source: std::io::Error },
+    #[error("{file}: {message}")]
+    Parse { file: PathBuf, message: String },
+    #[error("{file}: {message}\n  fix: {fix}")]
+    Invalid { file: PathBuf, message: String, fix: String },
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub inputs: Inputs,
+    pub horizon: Horizon,
+    #[serde(default)]
+    pub demand: Demand,
+    #[serde(default)]
+    pub service: Service,
+    #[serde(rename = "shift")]
+    pub shifts: Vec<ShiftFamily>,
+    #[serde(default)]
+    pub labour: Labour,
+    pub contracts: BTreeMap<String, Contract>,
+    #[serde(default)]
+    pub costs: Costs,
+    #[serde(default)]
+    pub headcount: Headcount,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Inputs {
+    /// History CSV (aggregated or session log), relative to the scenario file.
+    pub history: Option<PathBuf>,
+    /// Agent list CSV, relative to the scenario file.
+    pub agents: Option<PathBuf>,
+    /// A built-in synthetic shop used for whatever input is not given as a file.
+    pub synth: Option<SynthInput>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SynthInput {
+    #[serde(default = "d_seed")]
+    pub seed: u64,
+    #[serde(default = "d_agents")]
+    pub agents: usize,
+    #[serde(default = "d_years")]
+    pub years: u32,
+    /// History ends just before this date.
+    pub end: String,
+}
+fn d_seed() -> u64 {
+    42
+}
+fn d_agents() -> usize {
+    20
+}
+fn d_years() -> u32 {
+    3
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Horizon {
+    /// First day planned (a date, YYYY-MM-DD).
+    pub start: String,
+    #[serde(default = "d_days")]
+    pub days: u32,
+    #[serde(default = "d_interval")]
+    pub interval: Minutes,
+    #[serde(default = "d_tz")]
+    pub timezone: String,
+}
+fn d_days() -> u32 {
+    7
+}
+fn d_interval() -> Minutes {
+    Minutes(15)
+}
+fn d_tz() -> String {
+    "Asia/Shanghai".into()
+}
+
+impl Horizon {
+    pub fn start_date(&self) -> NaiveDate {
+        parse_date(&self.start).expect("validated")
+    }
+    pub fn tz(&self) -> chrono_tz::Tz {
+        self.timezone.parse().expect("validated")
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Demand {
+    /// Multiplies the whole forecast (a bigger or smaller shop).
+    #[serde(default = "one")]
+    pub volume_factor: f64,
+    /// Scales every learned event effect: 1.3 = the promotion's uplift is 30% larger.
+    #[serde(default = "one")]
+    pub event_uplift_factor: f64,
+    /// Handle time per chat (s) used where the forecast carries none.
+    #[serde(default = "d_aht")]
+    pub aht_seconds: f64,
+    /// Multiplies every handle time (longer after-sales disputes, a new product line).
+    #[serde(default = "one")]
+    pub aht_factor: f64,
+}
+fn one() -> f64 {
+    1.0
+}
+fn d_aht() -> f64 {
+    240.0
+}
+impl Default for Demand {
+    fn default() -> Self {
+        Demand { volume_factor: 1.0, event_uplift_factor: 1.0, aht_seconds: d_aht(), aht_factor: 1.0 }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    /// Service level target: `target_percent`% of chats answered within `target_answer`.
+    #[serde(default = "d_pct")]
+    pub target_percent: f64,
+    #[serde(default = "d_answer")]
+    pub target_answer: Minutes0,
+    /// Optional cap on the average speed of answer.
+    pub max_asa: Option<Minutes0>,
+    /// Highest share of chat capacity agents may be busy (quality guard).
+    #[serde(default = "d_occ")]
+    pub occupancy_max: f64,
+    /// Chats one agent handles at once.
+    #[serde(default = "d_conc")]
+    pub concurrency: u32,
+    /// Each additional concurrent chat makes every chat this much longer (0.15 = +15%).
+    #[serde(default = "d_slow")]
+    pub concurrency_slowdown: f64,
+    /// Share of inquiries the chatbot resolves.
+    #[serde(default = "d_defl")]
+    pub deflection: f64,
+    /// Share of paid time off the queue (meetings, training, preparation, short breaks).
+    #[serde(default = "d_shrink")]
+    pub shrinkage: f64,
+    /// Agents on duty whenever the service is open, whatever the volume.
+    #[serde(default = "d_min_agents")]
+    pub min_agents: u32,
+    /// Opening hours `["08:00", "24:00"]`; outside them inquiries are left as messages.
+    pub hours: Option<[Clock; 2]>,
+    /// Messages left overnight must be answered within this time after opening.
+    #[serde(default = "d_clear")]
+    pub backlog_clear: Minutes,
+}
+
+/// A duration written like `30s`, `2m`; stored in seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Minutes0(pub f64);
+impl TryFrom<String> for Minutes0 {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        crate::time::parse_seconds(&s).map(Minutes0)
+    }
+}
+impl From<Minutes0> for String {
+    fn from(m: Minutes0) -> String {
+        format!("{}s", m.0)
+    }
+}
+
+fn d_pct() -> f64 {
+    80.0
+}
+fn d_answer() -> Minutes0 {
+    Minutes0(30.0)
+}
+fn d_occ() -> f64 {
+    0.85
+}
+fn d_conc() -> u32 {
+    3
+}
+fn d_slow() -> f64 {
+    0.15
+}
+fn d_defl() -> f64 {
+    0.6
+}
+fn d_shrink() -> f64 {
+    0.25
+}
+fn d_min_agents() -> u32 {
+    1
+}
+fn d_clear() -> Minutes {
+    Minutes(120)
+}
+impl Default for Service {
+    fn default() -> Self {
+        toml::from_str("").expect("all service fields have defaults")
+    }
+}
+
+/// A family of shift templates: every start in the window at the step, every length, and —
+/// for shifts long enough — a meal break placed anywhere in its window.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ShiftFamily {
+    pub name: String,
+    /// Contracts whose agents may work these shifts.
+    pub contracts: Vec<String>,
+    pub lengths: Vec<Minutes>,
+    /// Earliest and latest start, e.g. `["07:00", "15:00"]`.
+    pub start_window: [Clock; 2],
+    #[serde(default = "d_step")]
+    pub start_step: Minutes,
+    /// Unpaid meal break; `0m` for none.
+    #[serde(rename = "break", default)]
+    pub meal_break: Minutes,
+    /// The break starts between these offsets from the shift start.
+    #[serde(default = "d_break_window")]
+    pub break_window: [Minutes; 2],
+    #[serde(default = "d_step")]
+    pub break_step: Minutes,
+}
+fn d_step() -> Minutes {
+    Minutes(30)
+}
+fn d_break_window() -> [Minutes; 2] {
+    [Minutes(180), Minutes(300)]
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Labour {
+    #[serde(default = "d_day_h")]
+    pub max_paid_hours_per_day: f64,
+    #[serde(default = "d_week_h")]
+    pub max_hours_per_week: f64,
+    #[serde(default = "d_rest")]
+    pub min_rest_hours: f64,
+    #[serde(default = "one_u")]
+    pub min_days_off_per_week: u32,
+    #[serde(default = "d_consec")]
+    pub max_consecutive_days: u32,
+}
+fn d_day_h() -> f64 {
+    8.0
+}
+fn d_week_h() -> f64 {
+    44.0
+}
+fn d_rest() -> f64 {
+    11.0
+}
+fn one_u() -> u32 {
+    1
+}
+fn d_consec() -> u32 {
+    6
+}
+impl Default for Labour {
+    fn default() -> Self {
+        toml::from_str("").expect("all labour fields have defaults")
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Contract {
+    /// Cost of one paid hour.
+    pub cost_per_hour: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Costs {
+    /// Penalty for each agent-hour the requirement is not covered.
+    #[serde(default = "d_under")]
+    pub under_coverage_per_agent_hour: f64,
+    /// Penalty for each agent-hour above the requirement.
+    #[serde(default = "d_over")]
+    pub over_coverage_per_agent_hour: f64,
+    /// Penalty for an agent working on a preferred day off.
+    #[serde(default = "d_pref")]
+    pub preference_violation: f64,
+}
+fn d_under() -> f64 {
+    500.0
+}
+fn d_over() -> f64 {
+    1.0
+}
+fn d_pref() -> f64 {
+    20.0
+}
+impl Default for Costs {
+    fn default() -> Self {
+        toml::from_str("").expect("all cost fields have defaults")
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Headcount {
+    /// At most this many agents on duty in any interval (seats, licences).
+    pub max_on_duty: Option<u32>,
+}
+
+impl Scenario {
+    pub fn from_toml(file: &Path, text: &str) -> Result<Scenario, ScenarioError> {
+        let sc: Scenario = toml::from_str(text).map_err(|e| ScenarioError::Parse { file: file.to_path_buf(), message: e.to_string() })?;
+        sc.validate(file)?;
+        Ok(sc)
+    }
+
+    pub fn load(file: &Path) -> Result<Scenario, ScenarioError> {
+        let text = std::fs::read_to_string(file).map_err(|e| ScenarioError::Read { file: file.to_path_buf(), source: e })?;
+        Self::from_toml(file, &text)
+    }
+
+    /// Resolves an input path relative to the scenario file's folder.
+    pub fn resolve(file: &Path, p: &Path) -> PathBuf {
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            file.parent().unwrap_or(Path::new(".")).join(p)
+        }
+    }
+
+    fn validate(&self, file: &Path) -> Result<(), ScenarioError> {
+        let bad = |m: String, fix: &str| Err(ScenarioError::Invalid { file: file.to_path_buf(), message: m, fix: fix.into() });
+        if parse_date(&self.horizon.start).is_err() {
+            return bad(format!("horizon.start `{}` is not a date", self.horizon.start), "write it as YYYY-MM-DD");
+        }
+        if self.horizon.timezone.parse::<chrono_tz::Tz>().is_err() {
+            return bad(format!("horizon.timezone `{}` is unknown", self.horizon.timezone), "use an IANA name such as Asia/Shanghai");
+        }
+        let iv = self.horizon.interval.0;
+        if ![5, 10, 15, 20, 30, 60].contains(&iv) {
+            return bad(format!("horizon.interval {iv}m is not supported"), "use 15m, 30m or 60m (5m, 10m, 20m also work)");
+        }
+        if self.horizon.days == 0 || self.horizon.days > 62 {
+            return bad(format!("horizon.days = {} is out of range", self.horizon.days), "plan 1 to 62 days (usually 7)");
+        }
+        let s = &self.service;
+        if !(0.0..100.0).contains(&s.target_percent) || s.target_percent <= 0.0 {
+            return bad(format!("service.target_percent = {} must be in (0, 100)", s.target_percent), "e.g. 80 for 80% answered in time");
+        }
+        if !(0.0..1.0).contains(&s.deflection) {
+            return bad(format!("service.deflection = {} must be in [0, 1)", s.deflection), "0.6 means the bot resolves 60%");
+        }
+        if !(0.0..0.9).contains(&s.shrinkage) {
+            return bad(format!("service.shrinkage = {} must be in [0, 0.9)", s.shrinkage), "0.3 means 30% of paid time is off the queue");
+        }
+        if !(s.occupancy_max > 0.1 && s.occupancy_max <= 1.0) {
+            return bad(format!("service.occupancy_max = {} must be in (0.1, 1]", s.occupancy_max), "0.85 is common");
+        }
+        if s.concurrency == 0 || s.concurrency > 20 {
+            return bad(format!("service.concurrency = {} must be 1..20", s.concurrency), "chat agents usually handle 2–5 at once");
+        }
+        if s.concurrency_slowdown < 0.0 || s.concurrency_slowdown > 1.0 {
+            return bad("service.concurrency_slowdown must be in [0, 1]".into(), "0.15 = each extra chat adds 15% to every chat's handle time");
+        }
+        for (k, v) in [("demand.volume_factor", self.demand.volume_factor), ("demand.aht_factor", self.demand.aht_factor), ("demand.aht_seconds", self.demand.aht_seconds)] {
+            if !(v > 0.0 && v.is_finite()) {
+                return bad(format!("{k} = {v} must be positive"), "use a positive number");
+            }
+        }
+        if self.demand.event_uplift_factor < 0.0 {
+            return bad("demand.event_uplift_factor must be 0 or more".into(), "1.0 keeps the learned effect");
+        }
+        if self.shifts.is_empty() {
+            return bad("no [[shift]] families".into(), "add at least one [[shift]] with lengths and start_window");
+        }
+        if self.contracts.is_empty() {
+            return bad("no [contracts.*] defined".into(), "add e.g. [contracts.full_time] cost_per_hour = 40");
+        }
+        for f in &self.shifts {
+            for c in &f.contracts {
+                if !self.contracts.contains_key(c) {
+                    let known: Vec<_> = self.contracts.keys().cloned().collect();
+                    return bad(format!("shift `{}` names contract `{c}`, which has no [contracts.{c}]", f.name), &format!("use one of: {}", known.join(", ")));
+                }
+            }
+            if f.lengths.is_empty() || f.contracts.is_empty() {
+                return bad(format!("shift `{}` needs at least one length and one contract", f.name), "e.g. lengths = [\"9h\"], contracts = [\"full_time\"]");
+            }
+            if f.start_window[0] > f.start_window[1] || f.start_window[1].0 >= 1440 {
+                return bad(format!("shift `{}`: start_window must be [earliest, latest] within one day", f.name), "e.g. [\"07:00\", \"15:00\"]; a shift may still end after midnight");
+            }
+            for (what, m) in [("start_step", f.start_step), ("break", f.meal_break), ("break_step", f.break_step)] {
+                if m.0 % iv != 0 || (what != "break" && m.0 == 0) {
+                    return bad(format!("shift `{}`: {what} {m} is not a positive multiple of the {iv}-minute interval", f.name), "use multiples of horizon.interval");
+                }
+            }
+            for l in &f.lengths {
+                if l.0 % iv != 0 || l.0 == 0 || l.0 > 16 * 60 {
+                    return bad(format!("shift `{}`: length {l} must be a multiple of {iv}m up to 16h", f.name), "e.g. lengths = [\"9h\"]");
+                }
+                let paid = l.0.saturating_sub(f.meal_break.0) as f64 / 60.0;
+                if paid > self.labour.max_paid_hours_per_day + 1e-9 {
+                    return bad(
+                        format!("shift `{}`: a {l} shift with a {} break is {paid} paid hours, over labour.max_paid_hours_per_day = {}", f.name, f.meal_break, self.labour.max_paid_hours_per_day),
+                        "shorten the shift, lengthen the break, or raise the daily limit",
+                    );
+                }
+                if f.meal_break.0 > 0 && f.break_window[0].0 + f.meal_break.0 > l.0 {
+                    return bad(format!("shift `{}`: the break window starts too late for a {l} shift", f.name), "move break_window earlier");
+                }
+            }
+            if f.break_window[0] > f.break_window[1] {
+                return bad(format!("shift `{}`: break_window must be [earliest, latest]", f.name), "e.g. [\"3h\", \"5h\"]");
+            }
+        }
+        if let Some([open, close]) = s.hours {
+            if open >= close {
+                return bad("service.hours must be [open, close] with open before close".into(), "e.g. [\"08:00\", \"24:00\"]");
+            }
+        }
+        if self.labour.max_consecutive_days == 0 || self.labour.min_days_off_per_week > 6 {
+            return bad("labour rules leave no working day".into(), "max_consecutive_days ≥ 1 and min_days_off_per_week ≤ 6");
+        }
+        if let Some(sy) = &self.inputs.synth {
+            if parse_date(&sy.end).is_err() {
+                return bad(format!("inputs.synth.end `{}` is not a date", sy.end), "write it as YYYY-MM-DD");
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MIN: &str = r#"
+name = "t"
+[horizon]
+start = "2026-11-09"
+[[shift]]
+name = "day"
+contracts = ["full_time"]
+lengths = ["9h"]
+start_window = ["08:00", "12:00"]
+break = "1h"
+[contracts.full_time]
+cost_per_hour = 40
+"#;
+
+    #[test]
+    fn minimal_scenario_gets_defaults() {
+        let s = Scenario::from_toml(Path::new("t.toml"), MIN).unwrap();
+        assert_eq!(s.horizon.interval, Minutes(15));
+        assert_eq!(s.service.concurrency, 3);
+        assert_eq!(s.labour.min_rest_hours, 11.0);
+    }
+
+    #[test]
+    fn unknown_key_is_rejected() {
+        let e = Scenario::from_toml(Path::new("t.toml"), &MIN.replace("[horizon]", "[horizon]\nstrat = 1")).unwrap_err();
+        assert!(e.to_string().contains("unknown field `strat`"), "{e}");
+    }
+
+    #[test]
+    fn shift_over_daily_limit_is_explained() {
+        let e = Scenario::from_toml(Path::new("t.toml"), &MIN.replace("\"9h\"", "\"10h\"")).unwrap_err();
+        assert!(e.to_string().contains("9 paid hours"), "{e}");
+    }
+}
