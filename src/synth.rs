@@ -100,8 +100,8 @@ fn true_effect(key: &str, h: f64, year: i32) -> f64 {
 
 /// The expected (noise-free) volume of the synthetic shop in the hour starting at `t`.
 pub fn expected_hourly(p: &SynthParams, events: &EventIndex, t: NaiveDateTime) -> f64 {
-    // 400 inquiries a day per agent on the team: a team sized for a normal week
-    let daily = 400.0 * p.agents as f64;
+    // 220 inquiries a day per agent on the team: a team sized for a normal week
+    let daily = 220.0 * p.agents as f64;
     let years_back = (p.end.and_hms_opt(0, 0, 0).expect("midnight") - t).num_days() as f64 / 365.0;
     let trend = 1.0 / (1.0 + 0.15 * years_back); // 15% a year of growth
     let doy = t.ordinal() as f64;

@@ -1,0 +1,340 @@
+//! Rostering: named agents get the plan's shifts, or a day off, each day.
+//!
+//! A MIP over binaries `y[agent, day, shift]` for the shifts the plan uses on that day for
+//! the agent's contract. It fills the plan's positions (unfilled ones are penalised and
+//! explained) while keeping every agent within their contract (days and hours per week),
+//! availability, the minimum rest between shifts, the maximum consecutive days and the
+//! weekly days off; preferred days off and a fair spread of weekend work are soft goals.
+
+use crate::agents::Agent;
+use crate::plan::PlanRow;
+use crate::scenario::Scenario;
+use crate::shifts::Template;
+use crate::solver::{solve, Mip, Outcome, SolverError, SolverSettings, Var};
+use crate::time::{fmt_ts, weekday_short};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Weekday};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RosterError {
+    #[error("the plan is empty: nothing to roster")]
+    EmptyPlan,
+    #[error("the agent list is empty")]
+    NoAgents,
+    #[error(transparent)]
+    Solver(#[from] SolverError),
+}
+
+/// A worked shift with concrete times.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WorkShift {
+    pub label: String,
+    pub start: NaiveDateTime,
+    pub end: NaiveDateTime,
+    pub breaks: Vec<(NaiveDateTime, NaiveDateTime)>,
+}
+
+impl WorkShift {
+    pub fn from_template(date: NaiveDate, t: &Template) -> Self {
+        let s = date.and_hms_opt(0, 0, 0).expect("midnight") + Duration::minutes(t.start as i64);
+        let breaks = t
+            .break_offset
+            .map(|b| {
+                let bs = s + Duration::minutes(b as i64);
+                vec![(bs, bs + Duration::minutes(t.break_len as i64))]
+            })
+            .unwrap_or_default();
+        WorkShift { label: t.id.clone(), start: s, end: s + Duration::minutes(t.length as i64), breaks }
+    }
+    pub fn paid_hours(&self) -> f64 {
+        let brk: i64 = self.breaks.iter().map(|(a, b)| (*b - *a).num_minutes()).sum();
+        ((self.end - self.start).num_minutes() - brk) as f64 / 60.0
+    }
+    pub fn on_queue(&self, t: NaiveDateTime) -> bool {
+        t >= self.start && t < self.end && !self.breaks.iter().any(|(a, b)| t >= *a && t < *b)
+    }
+}
+
+/// One agent's day: a shift or a day off.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Entry {
+    pub agent_id: String,
+    pub date: NaiveDate,
+    pub shift: Option<WorkShift>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Roster {
+    pub dates: Vec<NaiveDate>,
+    pub entries: Vec<Entry>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RosterResult {
+    pub roster: Roster,
+    /// Plan positions no agent could take, explained.
+    pub unfilled: Vec<String>,
+    /// Shifts worked beyond the plan so agents reach their contracted minimum.
+    pub extra_shifts: u32,
+    pub preference_violations: u32,
+    pub solve: Outcome,
+}
+
+fn weekend(d: NaiveDate) -> bool {
+    matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
+}
+
+pub fn roster(plan: &[PlanRow], agents: &[Agent], sc: &Scenario, settings: &SolverSettings) -> Result<RosterResult, RosterError> {
+    if plan.is_empty() {
+        return Err(RosterError::EmptyPlan);
+    }
+    if agents.is_empty() {
+        return Err(RosterError::NoAgents);
+    }
+    let first = plan.iter().map(|r| r.date).min().expect("non-empty");
+    let start = sc.horizon.start_date().min(first);
+    let n_days = (plan.iter().map(|r| r.date).max().expect("non-empty") - start).num_days().max(sc.horizon.days as i64 - 1) as usize + 1;
+    let dates: Vec<NaiveDate> = (0..n_days).map(|d| start + Duration::days(d as i64)).collect();
+    let day_of = |d: NaiveDate| (d - start).num_days() as usize;
+    let lab = &sc.labour;
+    let weeks = n_days as f64 / 7.0;
+
+    // positions: (day, template id, contract) → (template, count)
+    let mut positions: BTreeMap<(usize, String, String), (Template, u32)> = BTreeMap::new();
+    for r in plan {
+        positions.entry((day_of(r.date), r.template.id.clone(), r.contract.clone())).or_insert((r.template.clone(), 0)).1 += r.count;
+    }
+    let mut m = Mip::default();
+    // y[(agent, day)] → [(position key index, var)]
+    let keys: Vec<&(usize, String, String)> = positions.keys().collect();
+    let mut y: Vec<Vec<Vec<(usize, Var)>>> = vec![vec![Vec::new(); n_days]; agents.len()];
+    let mut by_pos: Vec<Vec<Var>> = vec![Vec::new(); keys.len()];
+    for (ai, a) in agents.iter().enumerate() {
+        for (ki, k) in keys.iter().enumerate() {
+            if k.2 != a.contract || !a.available(dates[k.0]) {
+                continue;
+            }
+            let t = &positions[*k].0;
+            let pref = if a.prefers_off(dates[k.0]) { sc.costs.preference_violation } else { 0.0 };
+            // a tiny agent- and day-dependent tie-break keeps solutions stable and spread
+            let tie = 1e-4 * (((ai * 31 + k.0 * 17 + ki) % 97) as f64);
+            let v = m.var(0.0, 1.0, true, pref + tie + 0.01 * t.paid_hours());
+            y[ai][k.0].push((ki, v));
+            by_pos[ki].push(v);
+        }
+    }
+    // fill the positions
+    let mut shorts = Vec::new();
+    let mut extras = Vec::new();
+    for (ki, k) in keys.iter().enumerate() {
+        let (t, count) = &positions[*k];
+        let cost = sc.contracts[&k.2].cost_per_hour * t.paid_hours();
+        let short = m.var(0.0, *count as f64, false, sc.costs.under_coverage_per_agent_hour * t.paid_hours() + cost);
+        let extra = m.var(0.0, f64::INFINITY, false, cost * 0.5 + sc.costs.over_coverage_per_agent_hour * t.paid_hours());
+        let mut terms: Vec<(Var, f64)> = by_pos[ki].iter().map(|v| (*v, 1.0)).collect();
+        terms.push((short, 1.0));
+        terms.push((extra, -1.0));
+        m.row(terms, *count as f64, *count as f64);
+        shorts.push(short);
+        extras.push(extra);
+    }
+    let max_days_week = 7 - lab.min_days_off_per_week.min(7);
+    let weekend_max = m.var(0.0, f64::INFINITY, false, 2.0);
+    let mut min_slack = Vec::new();
+    for (ai, a) in agents.iter().enumerate() {
+        let all: Vec<(usize, usize, Var)> = (0..n_days).flat_map(|d| y[ai][d].iter().map(move |(ki, v)| (d, *ki, *v))).collect();
+        for d in 0..n_days {
+            if y[ai][d].len() > 1 {
+                m.row(y[ai][d].iter().map(|(_, v)| (*v, 1.0)).collect(), f64::NEG_INFINITY, 1.0);
+            }
+        }
+        let avail_days = dates.iter().filter(|d| a.available(**d)).count() as f64;
+        let max_days = (a.max_days.min(max_days_week) as f64 * weeks).floor().min(avail_days);
+        let min_days = (a.min_days as f64 * weeks).floor().min(max_days);
+        let max_h = a.max_hours.min(lab.max_hours_per_week) * weeks;
+        let min_h = (a.min_hours * weeks).min(max_h);
+        let days_terms: Vec<(Var, f64)> = all.iter().map(|x| (x.2, 1.0)).collect();
+        let hour_terms: Vec<(Var, f64)> = all.iter().map(|x| (x.2, positions[keys[x.1]].0.paid_hours())).collect();
+        m.row(days_terms.clone(), f64::NEG_INFINITY, max_days);
+        m.row(hour_terms.clone(), f64::NEG_INFINITY, max_h);
+        let big = sc.costs.under_coverage_per_agent_hour * 8.0;
+        let sd = m.var(0.0, f64::INFINITY, false, big);
+        let sh = m.var(0.0, f64::INFINITY, false, big / 8.0);
+        let mut t = days_terms;
+        t.push((sd, 1.0));
+        m.row(t, min_days, f64::INFINITY);
+        let mut t = hour_terms;
+        t.push((sh, 1.0));
+        m.row(t, min_h, f64::INFINITY);
+        min_slack.push((sd, min_days, sh, min_h));
+        // every 7-day window keeps its days off (for horizons longer than a week)
+        if n_days > 7 {
+            for w in 0..=(n_days - 7) {
+                let terms: Vec<(Var, f64)> = all.iter().filter(|x| x.0 >= w && x.0 < w + 7).map(|x| (x.2, 1.0)).collect();
+                m.row(terms, f64::NEG_INFINITY, max_days_week as f64);
+            }
+        }
+        // at most max_consecutive_days in any window of max+1 days
+        let k = lab.max_consecutive_days as usize;
+        if n_days > k {
+            for w in 0..n_days - k {
+                let terms: Vec<(Var, f64)> = all.iter().filter(|x| x.0 >= w && x.0 <= w + k).map(|x| (x.2, 1.0)).collect();
+                if terms.len() > k {
+                    m.row(terms, f64::NEG_INFINITY, k as f64);
+                }
+            }
+        }
+        // minimum rest between a shift and the next day's shift
+        for d in 0..n_days.saturating_sub(1) {
+            for (ki, v) in &y[ai][d] {
+                let t = &positions[keys[*ki]].0;
+                let conflicts: Vec<(Var, f64)> = y[ai][d + 1]
+                    .iter()
+                    .filter(|(kj, _)| {
+                        let u = &positions[keys[*kj]].0;
+                        ((1440 + u.start) as f64 - t.end() as f64) < lab.min_rest_hours * 60.0
+                    })
+                    .map(|(_, w)| (*w, 1.0))
+                    .collect();
+                if !conflicts.is_empty() {
+                    let mut terms = conflicts;
+                    terms.push((*v, 1.0));
+                    m.row(terms, f64::NEG_INFINITY, 1.0);
+                }
+            }
+        }
+        // fairness: the most weekend shifts any agent works
+        let wk: Vec<(Var, f64)> = all.iter().filter(|x| weekend(dates[x.0])).map(|x| (x.2, 1.0)).collect();
+        if !wk.is_empty() {
+            let mut terms = wk;
+            terms.push((weekend_max, -1.0));
+            m.row(terms, f64::NEG_INFINITY, 0.0);
+        }
+    }
+    let mut startv = vec![0.0; m.num_vars()];
+    for (ki, k) in keys.iter().enumerate() {
+        startv[shorts[ki].0] = positions[*k].1 as f64;
+    }
+    for (sd, md, sh, mh) in &min_slack {
+        startv[sd.0] = *md;
+        startv[sh.0] = *mh;
+    }
+    m.start = Some(startv);
+    let out = solve(&m, settings, "roster")?;
+
+    let mut entries = Vec::new();
+    let mut prefs = 0;
+    for (ai, a) in agents.iter().enumerate() {
+        for (d, date) in dates.iter().enumerate() {
+            let chosen = y[ai][d].iter().find(|(_, v)| out.value(*v) > 0.5);
+            let shift = chosen.map(|(ki, _)| WorkShift::from_template(*date, &positions[keys[*ki]].0));
+            if shift.is_some() && a.prefers_off(*date) {
+                prefs += 1;
+            }
+            entries.push(Entry { agent_id: a.id.clone(), date: *date, shift });
+        }
+    }
+    let mut unfilled = Vec::new();
+    let mut extra_shifts = 0;
+    for (ki, k) in keys.iter().enumerate() {
+        extra_shifts += out.value(extras[ki]).round() as u32;
+        let s = out.value(shorts[ki]).round() as u32;
+        if s == 0 {
+            continue;
+        }
+        let (t, count) = &positions[*k];
+        let date = dates[k.0];
+        let of_contract: Vec<&Agent> = agents.iter().filter(|a| a.contract == k.2).collect();
+        let unavailable = of_contract.iter().filter(|a| !a.available(date)).count();
+        let reason = if of_contract.is_empty() {
+            format!("there are no {} agents", k.2)
+        } else if unavailable > 0 {
+            format!("{unavailable} of {} {} agents are unavailable that day; the rest are held by their weekly days, hours or rest rules", of_contract.len(), k.2)
+        } else {
+            format!("the {} {} agents' weekly days, hours and rest rules leave nobody free", of_contract.len(), k.2)
+        };
+        let ws = WorkShift::from_template(date, t);
+        unfilled.push(format!("{} {} {} ({}): {s} of {count} positions unfilled: {reason}", weekday_short(date.weekday()), date, ws.label, k.2));
+    }
+    Ok(RosterResult { roster: Roster { dates, entries }, unfilled, extra_shifts, preference_violations: prefs, solve: out })
+}
+
+/// Writes one row per agent per day (days off as `OFF`).
+pub fn to_csv(r: &Roster, agents: &[Agent]) -> Vec<u8> {
+    let by_id: BTreeMap<&str, &Agent> = agents.iter().map(|a| (a.id.as_str(), a)).collect();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["agent_id", "name", "tier", "contract", "date", "weekday", "shift", "start", "end", "break_start", "break_end", "paid_hours"]).expect("in memory");
+    for e in &r.entries {
+        let a = by_id.get(e.agent_id.as_str());
+        let (name, tier, contract) = a.map(|a| (a.name.as_str(), a.tier.as_str(), a.contract.as_str())).unwrap_or(("", "", ""));
+        let mut rec = vec![e.agent_id.clone(), name.into(), tier.into(), contract.into(), e.date.to_string(), weekday_short(e.date.weekday()).into()];
+        match &e.shift {
+            Some(s) => {
+                let (bs, be) = s.breaks.first().map(|(a, b)| (fmt_ts(*a), fmt_ts(*b))).unwrap_or_default();
+                rec.extend([s.label.clone(), fmt_ts(s.start), fmt_ts(s.end), bs, be, crate::io::fmt_f(s.paid_hours(), 2)]);
+            }
+            None => rec.extend(["OFF".to_string(), String::new(), String::new(), String::new(), String::new(), "0".into()]),
+        }
+        w.write_record(rec).expect("in memory");
+    }
+    w.into_inner().expect("in memory")
+}
+
+/// Reads a roster, also a hand-made one: shifts are taken from their start/end/break times.
+pub fn read_csv(path: &std::path::Path, tz: chrono_tz::Tz) -> Result<Roster, crate::io::InputError> {
+    use crate::io::{read_text, Col, Table};
+    const COLS: &[Col] = &[
+        Col { name: "agent_id", aliases: &["工号"], required: true },
+        Col { name: "name", aliases: &["姓名"], required: false },
+        Col { name: "tier", aliases: &["级别"], required: false },
+        Col { name: "contract", aliases: &["合同类型"], required: false },
+        Col { name: "date", aliases: &["日期"], required: true },
+        Col { name: "weekday", aliases: &["星期"], required: false },
+        Col { name: "shift", aliases: &["班次"], required: true },
+        Col { name: "start", aliases: &["上班时间"], required: false },
+        Col { name: "end", aliases: &["下班时间"], required: false },
+        Col { name: "break_start", aliases: &["休息开始"], required: false },
+        Col { name: "break_end", aliases: &["休息结束"], required: false },
+        Col { name: "paid_hours", aliases: &["工时"], required: false },
+    ];
+    let (text, _) = read_text(path)?;
+    let (t, idx) = Table::parse(path, &text, COLS)?;
+    let mut entries = Vec::new();
+    let ts = |line: u64, f: &str, s: Option<&str>| -> Result<Option<NaiveDateTime>, crate::io::InputError> {
+        s.map(|s| crate::time::parse_timestamp(s, tz).map_err(|e| t.err(line, f, e, "write times as 2026-11-09 09:00"))).transpose()
+    };
+    for (line, rec) in &t.rows {
+        let line = *line;
+        let agent_id = t.get(rec, idx[0]).ok_or_else(|| t.err(line, "agent_id", "empty agent id", "fill in the agent id"))?.to_string();
+        let date = crate::time::parse_date(t.get(rec, idx[4]).unwrap_or("")).map_err(|e| t.err(line, "date", e, "write dates as YYYY-MM-DD"))?;
+        let label = t.get(rec, idx[6]).unwrap_or("").to_string();
+        let start = ts(line, "start", t.get(rec, idx[7]))?;
+        let end = ts(line, "end", t.get(rec, idx[8]))?;
+        let shift = match (label.to_ascii_uppercase().as_str(), start, end) {
+            ("OFF" | "休" | "休息" | "", None, None) => None,
+            (_, Some(s), Some(e)) => {
+                if e <= s {
+                    return Err(t.err(line, "end", "the shift ends before it starts", "an overnight shift ends on the next date, e.g. 2026-11-10 01:00"));
+                }
+                if s.date() != date {
+                    return Err(t.err(line, "start", format!("the shift starts on {} but the row's date is {date}", s.date()), "a shift belongs to the date it starts on"));
+                }
+                let bs = ts(line, "break_start", t.get(rec, idx[9]))?;
+                let be = ts(line, "break_end", t.get(rec, idx[10]))?;
+                let breaks = match (bs, be) {
+                    (Some(a), Some(b)) if b > a => vec![(a, b)],
+                    (None, None) => vec![],
+                    _ => return Err(t.err(line, "break_end", "a break needs a start and a later end", "fill in both break times or neither")),
+                };
+                Some(WorkShift { label: label.clone(), start: s, end: e, breaks })
+            }
+            _ => return Err(t.err(line, "start", format!("shift `{label}` needs start and end times"), "fill in start and end, or write OFF for a day off")),
+        };
+        entries.push(Entry { agent_id, date, shift });
+    }
+    let mut dates: Vec<NaiveDate> = entries.iter().map(|e| e.date).collect();
+    dates.sort();
+    dates.dedup();
+    Ok(Roster { dates, entries })
+}

@@ -1,0 +1,115 @@
+//! Shift templates generated from the scenario's shift families: every allowed start, every
+//! length, and every meal-break position inside the break window.
+
+use crate::scenario::Scenario;
+use crate::time::Clock;
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Template {
+    /// e.g. `07:00-16:00/b11:00`; unique within a scenario.
+    pub id: String,
+    pub family: String,
+    pub contracts: Vec<String>,
+    /// Minutes after the midnight that starts the shift's day.
+    pub start: u32,
+    pub length: u32,
+    /// Break start as minutes after the shift start, and its length.
+    pub break_offset: Option<u32>,
+    pub break_len: u32,
+}
+
+impl Template {
+    pub fn end(&self) -> u32 {
+        self.start + self.length
+    }
+    pub fn paid_minutes(&self) -> u32 {
+        self.length - self.break_len
+    }
+    pub fn paid_hours(&self) -> f64 {
+        self.paid_minutes() as f64 / 60.0
+    }
+    /// Is the agent on the queue at `m` minutes after the day's midnight (may exceed 1440)?
+    pub fn on_queue(&self, m: u32) -> bool {
+        if m < self.start || m >= self.end() {
+            return false;
+        }
+        match self.break_offset {
+            Some(b) => !(m >= self.start + b && m < self.start + b + self.break_len),
+            None => true,
+        }
+    }
+    /// Interval offsets (from the day's first interval) during which the agent is on the queue.
+    pub fn on_queue_intervals(&self, step: u32) -> Vec<usize> {
+        (self.start / step..self.end().div_ceil(step)).filter(|&k| self.on_queue(k * step)).map(|k| k as usize).collect()
+    }
+}
+
+fn clock(m: u32) -> String {
+    Clock(m % 1440).to_string()
+}
+
+pub fn template_id(start: u32, length: u32, break_offset: Option<u32>) -> String {
+    let mut id = format!("{}-{}", clock(start), clock(start + length));
+    if let Some(b) = break_offset {
+        id.push_str(&format!("/b{}", clock(start + b)));
+    }
+    id
+}
+
+/// All templates of the scenario, in a fixed order (family, start, length, break).
+pub fn templates(sc: &Scenario) -> Vec<Template> {
+    let mut out: Vec<Template> = Vec::new();
+    for f in &sc.shifts {
+        let mut s = f.start_window[0].0;
+        while s <= f.start_window[1].0 {
+            for l in &f.lengths {
+                let brk = f.meal_break.0;
+                let offsets: Vec<Option<u32>> = if brk == 0 {
+                    vec![None]
+                } else {
+                    let last = f.break_window[1].0.min(l.0 - brk);
+                    (f.break_window[0].0..=last).step_by(f.break_step.0 as usize).map(Some).collect()
+                };
+                for b in offsets {
+                    let id = template_id(s, l.0, b);
+                    // the same times in two families: keep one template per family
+                    let id = if out.iter().any(|t| t.id == id && t.family != f.name) { format!("{id}@{}", f.name) } else { id };
+                    if out.iter().any(|t| t.id == id) {
+                        continue;
+                    }
+                    out.push(Template { id, family: f.name.clone(), contracts: f.contracts.clone(), start: s, length: l.0, break_offset: b, break_len: brk });
+                }
+            }
+            s += f.start_step.0;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn break_placement_and_coverage() {
+        let t = Template { id: "x".into(), family: "f".into(), contracts: vec![], start: 7 * 60, length: 9 * 60, break_offset: Some(4 * 60), break_len: 60 };
+        assert_eq!(t.paid_hours(), 8.0);
+        let iv = t.on_queue_intervals(60);
+        assert_eq!(iv, vec![7, 8, 9, 10, 12, 13, 14, 15]);
+        assert!(!t.on_queue(11 * 60 + 30));
+        let late = Template { start: 20 * 60, break_offset: None, break_len: 0, length: 300, ..t };
+        assert_eq!(late.on_queue_intervals(60), vec![20, 21, 22, 23, 24]);
+        assert_eq!(template_id(20 * 60, 300, None), "20:00-01:00");
+    }
+
+    #[test]
+    fn baseline_templates() {
+        let sc: Scenario = toml::from_str(include_str!("../scenarios/baseline.toml")).unwrap();
+        let ts = templates(&sc);
+        // full day: 17 starts × 5 break positions; part day: 23 × 2; outsourced long: 8 × 5
+        assert_eq!(ts.len(), 17 * 5 + 23 * 2 + 8 * 5);
+        let ids: std::collections::BTreeSet<_> = ts.iter().map(|t| &t.id).collect();
+        assert_eq!(ids.len(), ts.len());
+    }
+}
