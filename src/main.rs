@@ -277,7 +277,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let r = roster::roster(&rows, &ag, &sc, &settings(&solver)?)?;
             write(&output, &roster::to_csv(&r.roster, &ag))?;
             if json {
-                print_json(&serde_json::json!({"solve": pipeline::SolveSummary::from(&r.solve), "unfilled": r.unfilled, "extra_shifts": r.extra_shifts, "preference_violations": r.preference_violations}))?;
+                print_json(&serde_json::json!({"solve": pipeline::SolveSummary::from(&r.solve), "unfilled": r.unfilled, "extra_shifts": r.extra_shifts, "warnings": r.warnings, "preference_violations": r.preference_violations}))?;
             } else {
                 println!(
                     "roster: {} agents × {} days; {} unfilled position group(s), {} extra shift(s), {} preferred day(s) off not granted; solver {} in {:.2} s → {}",
@@ -290,7 +290,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     r.solve.seconds,
                     output.display()
                 );
-                for u in &r.unfilled {
+                for u in r.unfilled.iter().chain(&r.warnings) {
                     println!("  {u}");
                 }
             }

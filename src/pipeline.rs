@@ -144,7 +144,7 @@ pub fn summary(sc: &Scenario, o: &RunOutput) -> Summary {
         roster_solve: (&o.roster.solve).into(),
         shortfalls: o.plan.shortfalls.iter().map(|s| s.message.clone()).collect(),
         unfilled: o.roster.unfilled.clone(),
-        warnings: o.plan.warnings.clone(),
+        warnings: o.plan.warnings.iter().chain(&o.roster.warnings).cloned().collect(),
         hard_violations: o.check.hard(),
         soft_violations: o.check.soft(),
     }

@@ -242,15 +242,6 @@ pub fn plan(req: &Requirements, sc: &Scenario, agents: Option<&[Agent]>, setting
             }
         }
     }
-    // a feasible start: nobody scheduled, every requirement uncovered, minimums slack
-    let mut start = vec![0.0; m.num_vars()];
-    for i in 0..grid.len {
-        start[unders[i].0] = required[i] as f64;
-    }
-    for (_, _, v, need) in &min_slacks {
-        start[v.0] = *need;
-    }
-    m.start = Some(start);
 
     let out = solve(&m, settings, "shift plan")?;
     let lp = solve(&m.relaxed(), settings, "shift plan LP relaxation")?;

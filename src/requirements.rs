@@ -267,6 +267,7 @@ mod tests {
     #[test]
     fn more_deflection_needs_fewer_agents() {
         let mut s = sc();
+        s.service.hours = None;
         let a = requirements(&flat(300.0, 2), &s).unwrap().rows[0].agents_required;
         s.service.deflection = 0.8;
         let b = requirements(&flat(300.0, 2), &s).unwrap().rows[0].agents_required;

@@ -78,6 +78,8 @@ pub struct RosterResult {
     /// Shifts worked beyond the plan so agents reach their contracted minimum.
     pub extra_shifts: u32,
     pub preference_violations: u32,
+    /// Agents who get less than their contracted minimum days or hours.
+    pub warnings: Vec<String>,
     pub solve: Outcome,
 }
 
@@ -212,16 +214,17 @@ pub fn roster(plan: &[PlanRow], agents: &[Agent], sc: &Scenario, settings: &Solv
             m.row(terms, f64::NEG_INFINITY, 0.0);
         }
     }
-    let mut startv = vec![0.0; m.num_vars()];
-    for (ki, k) in keys.iter().enumerate() {
-        startv[shorts[ki].0] = positions[*k].1 as f64;
-    }
-    for (sd, md, sh, mh) in &min_slack {
-        startv[sd.0] = *md;
-        startv[sh.0] = *mh;
-    }
-    m.start = Some(startv);
     let out = solve(&m, settings, "roster")?;
+    let mut warnings = Vec::new();
+    for (a, (sd, min_days, sh, min_h)) in agents.iter().zip(&min_slack) {
+        let (gd, gh) = (out.value(*sd), out.value(*sh));
+        if gd > 1e-6 || gh > 1e-6 {
+            warnings.push(format!(
+                "{} ({}) gets {:.0} of the contracted {min_days:.0} days / {:.1} of {min_h:.1} paid hours: not enough of the plan's {} shifts fit their availability and rest",
+                a.name, a.id, min_days - gd, min_h - gh, a.contract
+            ));
+        }
+    }
 
     let mut entries = Vec::new();
     let mut prefs = 0;
@@ -257,7 +260,7 @@ pub fn roster(plan: &[PlanRow], agents: &[Agent], sc: &Scenario, settings: &Solv
         let ws = WorkShift::from_template(date, t);
         unfilled.push(format!("{} {} {} ({}): {s} of {count} positions unfilled: {reason}", weekday_short(date.weekday()), date, ws.label, k.2));
     }
-    Ok(RosterResult { roster: Roster { dates, entries }, unfilled, extra_shifts, preference_violations: prefs, solve: out })
+    Ok(RosterResult { roster: Roster { dates, entries }, unfilled, extra_shifts, preference_violations: prefs, warnings, solve: out })
 }
 
 /// Writes one row per agent per day (days off as `OFF`).

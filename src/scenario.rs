@@ -406,6 +406,9 @@ impl Scenario {
                 return bad(format!("shift `{}`: start_window must be [earliest, latest] within one day", f.name), "e.g. [\"07:00\", \"15:00\"]; a shift may still end after midnight");
             }
             for (what, m) in [("start_step", f.start_step), ("break", f.meal_break), ("break_step", f.break_step)] {
+                if what == "break_step" && f.meal_break.0 == 0 {
+                    continue;
+                }
                 if m.0 % iv != 0 || (what != "break" && m.0 == 0) {
                     return bad(format!("shift `{}`: {what} {m} is not a positive multiple of the {iv}-minute interval", f.name), "use multiples of horizon.interval");
                 }

@@ -89,8 +89,6 @@ pub struct Mip {
     pub cost: Vec<f64>,
     /// Rows `lo ≤ Σ coef·x ≤ hi`.
     pub rows: Vec<(Vec<(Var, f64)>, f64, f64)>,
-    /// A feasible starting point, when the builder knows one.
-    pub start: Option<Vec<f64>>,
 }
 
 impl Mip {
@@ -212,9 +210,9 @@ fn solve_highs(m: &Mip, s: &SolverSettings, what: &str) -> Result<Outcome, Solve
     model.set_option("mip_rel_gap", s.mip_rel_gap);
     model.set_option("random_seed", s.seed as i32);
     model.set_option("threads", s.threads as i32);
-    if let Some(x) = &m.start {
-        model.set_solution(Some(x), None, None, None);
-    }
+    // No MIP start is passed: HiGHS 1.16 mis-solved small models after presolve when given
+    // one (it returned the start as "optimal", gap 0, while the LP relaxation proved it 97x
+    // too costly; tests/reference.rs caught it). Elastic models find a feasible point at once.
     let solved = model.try_solve().map_err(|e| fail(format!("{e:?}")))?;
     let status = match solved.status() {
         H::Optimal => Status::Optimal,
