@@ -60,26 +60,77 @@ impl Agent {
 }
 
 const COLS: &[Col] = &[
-    Col { name: "agent_id", aliases: &["工号", "客服id", "id"], required: true },
-    Col { name: "name", aliases: &["姓名", "客服"], required: true },
-    Col { name: "tier", aliases: &["级别", "层级"], required: true },
-    Col { name: "contract", aliases: &["合同类型", "用工类型"], required: true },
-    Col { name: "min_hours_week", aliases: &["每周最少工时"], required: false },
-    Col { name: "max_hours_week", aliases: &["每周最多工时"], required: false },
-    Col { name: "days_per_week", aliases: &["每周天数"], required: false },
-    Col { name: "unavailable", aliases: &["不可排班"], required: false },
-    Col { name: "preferred_days_off", aliases: &["偏好休息日"], required: false },
+    Col {
+        name: "agent_id",
+        aliases: &["工号", "客服id", "id"],
+        required: true,
+    },
+    Col {
+        name: "name",
+        aliases: &["姓名", "客服"],
+        required: true,
+    },
+    Col {
+        name: "tier",
+        aliases: &["级别", "层级"],
+        required: true,
+    },
+    Col {
+        name: "contract",
+        aliases: &["合同类型", "用工类型"],
+        required: true,
+    },
+    Col {
+        name: "min_hours_week",
+        aliases: &["每周最少工时"],
+        required: false,
+    },
+    Col {
+        name: "max_hours_week",
+        aliases: &["每周最多工时"],
+        required: false,
+    },
+    Col {
+        name: "days_per_week",
+        aliases: &["每周天数"],
+        required: false,
+    },
+    Col {
+        name: "unavailable",
+        aliases: &["不可排班"],
+        required: false,
+    },
+    Col {
+        name: "preferred_days_off",
+        aliases: &["偏好休息日"],
+        required: false,
+    },
 ];
 
-fn day_rules(t: &Table, line: u64, field: &str, text: Option<&str>) -> Result<Vec<DayRule>, InputError> {
+fn day_rules(
+    t: &Table,
+    line: u64,
+    field: &str,
+    text: Option<&str>,
+) -> Result<Vec<DayRule>, InputError> {
     let mut out: Vec<DayRule> = Vec::new();
-    for part in text.unwrap_or("").split([';', '|', '/', '、']).map(str::trim).filter(|s| !s.is_empty()) {
+    for part in text
+        .unwrap_or("")
+        .split([';', '|', '/', '、'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         let r = if let Some(w) = parse_weekday(part) {
             DayRule::Weekday(w)
         } else if let Ok(d) = crate::time::parse_date(part) {
             DayRule::Date(d)
         } else {
-            return Err(t.err(line, field, format!("`{part}` is neither a date nor a weekday"), "list dates (2026-11-11) or weekdays (Sat) separated by `;`"));
+            return Err(t.err(
+                line,
+                field,
+                format!("`{part}` is neither a date nor a weekday"),
+                "list dates (2026-11-11) or weekdays (Sat) separated by `;`",
+            ));
         };
         if !out.contains(&r) {
             out.push(r);
@@ -96,16 +147,33 @@ pub fn read_agents(path: &Path, contracts: &[String]) -> Result<Vec<Agent>, Inpu
     let mut seen = std::collections::BTreeMap::new();
     for (line, rec) in &t.rows {
         let line = *line;
-        let need = |i: usize, f: &str| t.get(rec, idx[i]).map(str::to_string).ok_or_else(|| t.err(line, f, format!("empty `{f}`"), format!("fill in `{f}`")));
+        let need = |i: usize, f: &str| {
+            t.get(rec, idx[i])
+                .map(str::to_string)
+                .ok_or_else(|| t.err(line, f, format!("empty `{f}`"), format!("fill in `{f}`")))
+        };
         let id = need(0, "agent_id")?;
         if let Some(prev) = seen.insert(id.clone(), line) {
-            return Err(t.err(line, "agent_id", format!("duplicate agent id `{id}` (first on line {prev})"), "give every agent a unique id"));
+            return Err(t.err(
+                line,
+                "agent_id",
+                format!("duplicate agent id `{id}` (first on line {prev})"),
+                "give every agent a unique id",
+            ));
         }
         let name = need(1, "name")?;
         let tier = need(2, "tier")?.to_ascii_lowercase();
         let contract = need(3, "contract")?;
         if !contracts.contains(&contract) {
-            return Err(t.err(line, "contract", format!("contract `{contract}` is not defined in the scenario"), format!("use one of: {} (or add [contracts.{contract}] to the scenario)", contracts.join(", "))));
+            return Err(t.err(
+                line,
+                "contract",
+                format!("contract `{contract}` is not defined in the scenario"),
+                format!(
+                    "use one of: {} (or add [contracts.{contract}] to the scenario)",
+                    contracts.join(", ")
+                ),
+            ));
         }
         let num = |i: usize, f: &str, default: f64| -> Result<f64, InputError> {
             match t.get(rec, idx[i]) {
@@ -116,7 +184,12 @@ pub fn read_agents(path: &Path, contracts: &[String]) -> Result<Vec<Agent>, Inpu
         let min_hours = num(4, "min_hours_week", 0.0)?;
         let max_hours = num(5, "max_hours_week", 40.0)?;
         if min_hours > max_hours {
-            return Err(t.err(line, "min_hours_week", format!("min_hours_week {min_hours} is above max_hours_week {max_hours}"), "swap or correct the two values"));
+            return Err(t.err(
+                line,
+                "min_hours_week",
+                format!("min_hours_week {min_hours} is above max_hours_week {max_hours}"),
+                "swap or correct the two values",
+            ));
         }
         let (min_days, max_days) = match t.get(rec, idx[6]) {
             None => (0, 5),
@@ -128,23 +201,61 @@ pub fn read_agents(path: &Path, contracts: &[String]) -> Result<Vec<Agent>, Inpu
                 };
                 match r {
                     Some((a, b)) if a <= b => (a, b),
-                    _ => return Err(t.err(line, "days_per_week", format!("`{s}` is not a number of days"), "write 5, or a range such as 3-5 (0 to 7)")),
+                    _ => {
+                        return Err(t.err(
+                            line,
+                            "days_per_week",
+                            format!("`{s}` is not a number of days"),
+                            "write 5, or a range such as 3-5 (0 to 7)",
+                        ))
+                    }
                 }
             }
         };
         let unavailable = day_rules(&t, line, "unavailable", t.get(rec, idx[7]))?;
         let preferred_off = day_rules(&t, line, "preferred_days_off", t.get(rec, idx[8]))?;
-        agents.push(Agent { id, name, tier, contract, min_hours, max_hours, min_days, max_days, unavailable, preferred_off });
+        agents.push(Agent {
+            id,
+            name,
+            tier,
+            contract,
+            min_hours,
+            max_hours,
+            min_days,
+            max_days,
+            unavailable,
+            preferred_off,
+        });
     }
     Ok(agents)
 }
 
 pub fn to_csv(agents: &[Agent]) -> Vec<u8> {
-    let join = |v: &[DayRule]| v.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(";");
+    let join = |v: &[DayRule]| {
+        v.iter()
+            .map(|r| r.to_string())
+            .collect::<Vec<_>>()
+            .join(";")
+    };
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["agent_id", "name", "tier", "contract", "min_hours_week", "max_hours_week", "days_per_week", "unavailable", "preferred_days_off"]).expect("in memory");
+    w.write_record([
+        "agent_id",
+        "name",
+        "tier",
+        "contract",
+        "min_hours_week",
+        "max_hours_week",
+        "days_per_week",
+        "unavailable",
+        "preferred_days_off",
+    ])
+    .expect("in memory");
     for a in agents {
-        let days = if a.min_days == a.max_days { a.min_days.to_string() } else { format!("{}-{}", a.min_days, a.max_days) };
+        let days = if a.min_days == a.max_days {
+            a.min_days.to_string()
+        } else {
+            format!("{}-{}", a.min_days, a.max_days)
+        };
         w.write_record([
             a.id.clone(),
             a.name.clone(),

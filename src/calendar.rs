@@ -159,21 +159,87 @@ fn p618_presale(year: i32) -> NaiveDate {
 pub fn builtin(from: i32, to: i32) -> Vec<Occurrence> {
     let mut v = Vec::new();
     for y in (from - 1)..=(to + 1) {
-        let o = |key, label, anchor, before_hours, after_hours| Occurrence { key, label, anchor, before_hours, after_hours };
-        v.push(o("double11_peak", "Double 11 (final payment eve + 11.11)", at(d(y, 11, 11), 0), 4, 48));
-        v.push(o("618_peak", "618 (final payment eve + 6.18)", at(d(y, 6, 18), 0), 4, 48));
+        let o = |key, label, anchor, before_hours, after_hours| Occurrence {
+            key,
+            label,
+            anchor,
+            before_hours,
+            after_hours,
+        };
+        v.push(o(
+            "double11_peak",
+            "Double 11 (final payment eve + 11.11)",
+            at(d(y, 11, 11), 0),
+            4,
+            48,
+        ));
+        v.push(o(
+            "618_peak",
+            "618 (final payment eve + 6.18)",
+            at(d(y, 6, 18), 0),
+            4,
+            48,
+        ));
         v.push(o("double12", "Double 12", at(d(y, 12, 12), 0), 4, 24));
         v.push(o("womens_day", "3.8 women's day", at(d(y, 3, 8), 0), 4, 24));
-        v.push(o("double11_presale", "Double 11 pre-sale launch", at(double11_presale(y), 20), 0, 52));
-        v.push(o("double11_final_payment", "Double 11 first final payment", at(d(y, 10, 31), 20), 0, 28));
-        v.push(o("618_presale", "618 pre-sale launch", at(p618_presale(y), 20), 0, 52));
-        v.push(o("double11_aftersales", "Double 11 after-sales wave", at(d(y, 11, 13), 0), 0, 21 * 24));
-        v.push(o("618_aftersales", "618 after-sales wave", at(d(y, 6, 20), 0), 0, 14 * 24));
+        v.push(o(
+            "double11_presale",
+            "Double 11 pre-sale launch",
+            at(double11_presale(y), 20),
+            0,
+            52,
+        ));
+        v.push(o(
+            "double11_final_payment",
+            "Double 11 first final payment",
+            at(d(y, 10, 31), 20),
+            0,
+            28,
+        ));
+        v.push(o(
+            "618_presale",
+            "618 pre-sale launch",
+            at(p618_presale(y), 20),
+            0,
+            52,
+        ));
+        v.push(o(
+            "double11_aftersales",
+            "Double 11 after-sales wave",
+            at(d(y, 11, 13), 0),
+            0,
+            21 * 24,
+        ));
+        v.push(o(
+            "618_aftersales",
+            "618 after-sales wave",
+            at(d(y, 6, 20), 0),
+            0,
+            14 * 24,
+        ));
         if let Some(sf) = spring_festival(y) {
-            v.push(o("courier_stop", "Spring Festival courier stop", at(sf - Duration::days(7), 0), 0, 14 * 24));
-            v.push(o("new_year_goods", "New-year goods festival", at(sf - Duration::days(27), 0), 0, 20 * 24));
+            v.push(o(
+                "courier_stop",
+                "Spring Festival courier stop",
+                at(sf - Duration::days(7), 0),
+                0,
+                14 * 24,
+            ));
+            v.push(o(
+                "new_year_goods",
+                "New-year goods festival",
+                at(sf - Duration::days(27), 0),
+                0,
+                20 * 24,
+            ));
         }
-        v.push(o("national_day", "National Day holiday", at(d(y, 10, 1), 0), 0, 7 * 24));
+        v.push(o(
+            "national_day",
+            "National Day holiday",
+            at(d(y, 10, 1), 0),
+            0,
+            7 * 24,
+        ));
     }
     // stable priority: peaks, launches, waves, holidays (the push order above within a year);
     // sort by that order then by time so lookups are deterministic.
@@ -197,7 +263,9 @@ pub struct EventIndex {
 
 impl EventIndex {
     pub fn covering(first: NaiveDateTime, last: NaiveDateTime) -> Self {
-        EventIndex { occurrences: builtin(first.year(), last.year()) }
+        EventIndex {
+            occurrences: builtin(first.year(), last.year()),
+        }
     }
     pub fn owner(&self, t: NaiveDateTime) -> Option<&Occurrence> {
         self.occurrences.iter().find(|o| o.contains(t))
@@ -213,9 +281,18 @@ mod tests {
         let idx = EventIndex::covering(at(d(2024, 1, 1), 0), at(d(2026, 12, 31), 0));
         let o = idx.owner(at(d(2025, 11, 11), 0)).unwrap();
         assert_eq!(o.key, "double11_peak");
-        assert_eq!(idx.owner(at(d(2025, 11, 10), 21)).unwrap().key, "double11_peak");
-        assert_eq!(idx.owner(at(d(2025, 11, 20), 10)).unwrap().key, "double11_aftersales");
-        assert_eq!(idx.owner(at(d(2025, 10, 15), 20)).unwrap().key, "double11_presale");
+        assert_eq!(
+            idx.owner(at(d(2025, 11, 10), 21)).unwrap().key,
+            "double11_peak"
+        );
+        assert_eq!(
+            idx.owner(at(d(2025, 11, 20), 10)).unwrap().key,
+            "double11_aftersales"
+        );
+        assert_eq!(
+            idx.owner(at(d(2025, 10, 15), 20)).unwrap().key,
+            "double11_presale"
+        );
         assert!(idx.owner(at(d(2025, 9, 10), 10)).is_none());
         assert!(o.prior(at(d(2025, 11, 11), 0)) > 3.0);
     }
@@ -223,6 +300,9 @@ mod tests {
     #[test]
     fn spring_festival_courier_stop() {
         let idx = EventIndex::covering(at(d(2026, 1, 1), 0), at(d(2026, 3, 1), 0));
-        assert_eq!(idx.owner(at(d(2026, 2, 17), 12)).unwrap().key, "courier_stop");
+        assert_eq!(
+            idx.owner(at(d(2026, 2, 17), 12)).unwrap().key,
+            "courier_stop"
+        );
     }
 }

@@ -48,28 +48,56 @@ pub struct CheckReport {
 
 impl CheckReport {
     pub fn hard(&self) -> usize {
-        self.violations.iter().filter(|v| v.severity == Severity::Hard).count()
+        self.violations
+            .iter()
+            .filter(|v| v.severity == Severity::Hard)
+            .count()
     }
     pub fn soft(&self) -> usize {
         self.violations.len() - self.hard()
     }
 }
 
-pub fn check(r: &Roster, agents: &[Agent], sc: &Scenario, req: Option<&Requirements>) -> CheckReport {
+pub fn check(
+    r: &Roster,
+    agents: &[Agent],
+    sc: &Scenario,
+    req: Option<&Requirements>,
+) -> CheckReport {
     let lab = &sc.labour;
     let mut v = Vec::new();
-    let mut push = |severity, rule, agent: &str, date: Option<NaiveDate>, message: String| v.push(Violation { severity, rule, agent_id: agent.to_string(), date, message });
+    let mut push = |severity, rule, agent: &str, date: Option<NaiveDate>, message: String| {
+        v.push(Violation {
+            severity,
+            rule,
+            agent_id: agent.to_string(),
+            date,
+            message,
+        })
+    };
     let by_id: BTreeMap<&str, &Agent> = agents.iter().map(|a| (a.id.as_str(), a)).collect();
     // agent → date → shift (None = day off)
     let mut days: BTreeMap<&str, BTreeMap<NaiveDate, Option<&WorkShift>>> = BTreeMap::new();
     for e in &r.entries {
         if !by_id.contains_key(e.agent_id.as_str()) {
-            push(Severity::Hard, "unknown agent", &e.agent_id, Some(e.date), format!("agent `{}` is not in the agent list", e.agent_id));
+            push(
+                Severity::Hard,
+                "unknown agent",
+                &e.agent_id,
+                Some(e.date),
+                format!("agent `{}` is not in the agent list", e.agent_id),
+            );
             continue;
         }
         let slot = days.entry(e.agent_id.as_str()).or_default();
         if slot.insert(e.date, e.shift.as_ref()).is_some() {
-            push(Severity::Hard, "one shift a day", &e.agent_id, Some(e.date), format!("{} has more than one row on {}", e.agent_id, e.date));
+            push(
+                Severity::Hard,
+                "one shift a day",
+                &e.agent_id,
+                Some(e.date),
+                format!("{} has more than one row on {}", e.agent_id, e.date),
+            );
         }
     }
     let (first, last) = match (r.dates.first(), r.dates.last()) {
@@ -82,7 +110,10 @@ pub fn check(r: &Roster, agents: &[Agent], sc: &Scenario, req: Option<&Requireme
     let mut paid_total = 0.0;
     for a in agents {
         let mine = days.get(a.id.as_str()).cloned().unwrap_or_default();
-        let worked: Vec<(NaiveDate, &WorkShift)> = mine.iter().filter_map(|(d, s)| s.map(|s| (*d, s))).collect();
+        let worked: Vec<(NaiveDate, &WorkShift)> = mine
+            .iter()
+            .filter_map(|(d, s)| s.map(|s| (*d, s)))
+            .collect();
         shifts += worked.len();
         let id = a.id.as_str();
         for (d, s) in &worked {
@@ -90,18 +121,48 @@ pub fn check(r: &Roster, agents: &[Agent], sc: &Scenario, req: Option<&Requireme
             let paid = s.paid_hours();
             paid_total += paid;
             if !a.available(*d) {
-                push(Severity::Hard, "unavailable", id, Some(*d), format!("{} ({}) is unavailable on {day} {d} but works {}", a.name, id, s.label));
+                push(
+                    Severity::Hard,
+                    "unavailable",
+                    id,
+                    Some(*d),
+                    format!(
+                        "{} ({}) is unavailable on {day} {d} but works {}",
+                        a.name, id, s.label
+                    ),
+                );
             }
             if a.prefers_off(*d) {
-                push(Severity::Soft, "preferred day off", id, Some(*d), format!("{} ({}) asked for {day} off", a.name, id));
+                push(
+                    Severity::Soft,
+                    "preferred day off",
+                    id,
+                    Some(*d),
+                    format!("{} ({}) asked for {day} off", a.name, id),
+                );
             }
             if paid > lab.max_paid_hours_per_day + 1e-9 {
-                push(Severity::Hard, "daily hours", id, Some(*d), format!("{id} works {paid:.2} paid hours on {d}; the limit is {}", lab.max_paid_hours_per_day));
+                push(
+                    Severity::Hard,
+                    "daily hours",
+                    id,
+                    Some(*d),
+                    format!(
+                        "{id} works {paid:.2} paid hours on {d}; the limit is {}",
+                        lab.max_paid_hours_per_day
+                    ),
+                );
             }
             // the shift must be one the scenario allows for this contract
             let len = (s.end - s.start).num_minutes() as u32;
             let start_m = crate::time::minute_of_day(s.start);
-            let fams: Vec<_> = sc.shifts.iter().filter(|f| f.contracts.contains(&a.contract) && f.lengths.iter().any(|l| l.0 == len)).collect();
+            let fams: Vec<_> = sc
+                .shifts
+                .iter()
+                .filter(|f| {
+                    f.contracts.contains(&a.contract) && f.lengths.iter().any(|l| l.0 == len)
+                })
+                .collect();
             if fams.is_empty() {
                 push(Severity::Hard, "shift rules", id, Some(*d), format!("{id} ({}) works a {}h{:02} shift on {d}; no [[shift]] family allows that length for this contract", a.contract, len / 60, len % 60));
             } else {
@@ -112,7 +173,10 @@ pub fn check(r: &Roster, agents: &[Agent], sc: &Scenario, req: Option<&Requireme
                     } else {
                         s.breaks.iter().any(|(bs, be)| {
                             let off = (*bs - s.start).num_minutes() as u32;
-                            (*be - *bs).num_minutes() as u32 >= f.meal_break.0 && off >= f.break_window[0].0 && off <= f.break_window[1].0 && *be <= s.end
+                            (*be - *bs).num_minutes() as u32 >= f.meal_break.0
+                                && off >= f.break_window[0].0
+                                && off <= f.break_window[1].0
+                                && *be <= s.end
                         })
                     };
                     start_ok && break_ok
@@ -151,7 +215,16 @@ pub fn check(r: &Roster, agents: &[Agent], sc: &Scenario, req: Option<&Requireme
             if mine.get(&d).copied().flatten().is_some() {
                 run += 1;
                 if run == lab.max_consecutive_days + 1 {
-                    push(Severity::Hard, "consecutive days", id, Some(d), format!("{id} works more than {} days in a row (through {d})", lab.max_consecutive_days));
+                    push(
+                        Severity::Hard,
+                        "consecutive days",
+                        id,
+                        Some(d),
+                        format!(
+                            "{id} works more than {} days in a row (through {d})",
+                            lab.max_consecutive_days
+                        ),
+                    );
                 }
             } else {
                 run = 0;
@@ -161,9 +234,26 @@ pub fn check(r: &Roster, agents: &[Agent], sc: &Scenario, req: Option<&Requireme
         if n_days >= 7 {
             for w in 0..=(n_days - 7) {
                 let from = first + Duration::days(w as i64);
-                let working = (0..7).filter(|k| mine.get(&(from + Duration::days(*k))).copied().flatten().is_some()).count() as u32;
+                let working = (0..7)
+                    .filter(|k| {
+                        mine.get(&(from + Duration::days(*k)))
+                            .copied()
+                            .flatten()
+                            .is_some()
+                    })
+                    .count() as u32;
                 if 7 - working < lab.min_days_off_per_week {
-                    push(Severity::Hard, "days off", id, Some(from), format!("{id} has {} days off in the 7 days from {from}; at least {}", 7 - working, lab.min_days_off_per_week));
+                    push(
+                        Severity::Hard,
+                        "days off",
+                        id,
+                        Some(from),
+                        format!(
+                            "{id} has {} days off in the 7 days from {from}; at least {}",
+                            7 - working,
+                            lab.min_days_off_per_week
+                        ),
+                    );
                 }
             }
         }
@@ -175,13 +265,40 @@ pub fn check(r: &Roster, agents: &[Agent], sc: &Scenario, req: Option<&Requireme
             push(Severity::Hard, "weekly hours", id, None, format!("{id} works {hours:.1} paid hours; the most allowed is {max_h:.1} (contract {} h/week, labour limit {} h/week)", a.max_hours, lab.max_hours_per_week));
         }
         if hours + 1e-6 < (a.min_hours * weeks).min(max_h) {
-            push(Severity::Soft, "contract hours", id, None, format!("{id} works {hours:.1} paid hours; the contract promises at least {:.1}", a.min_hours * weeks));
+            push(
+                Severity::Soft,
+                "contract hours",
+                id,
+                None,
+                format!(
+                    "{id} works {hours:.1} paid hours; the contract promises at least {:.1}",
+                    a.min_hours * weeks
+                ),
+            );
         }
         if n > (a.max_days as f64 * weeks).floor() + 1e-9 {
-            push(Severity::Hard, "weekly days", id, None, format!("{id} works {n} days; the contract allows {} a week", a.max_days));
+            push(
+                Severity::Hard,
+                "weekly days",
+                id,
+                None,
+                format!(
+                    "{id} works {n} days; the contract allows {} a week",
+                    a.max_days
+                ),
+            );
         }
         if n + 1e-9 < (a.min_days as f64 * weeks).floor() {
-            push(Severity::Soft, "contract days", id, None, format!("{id} works {n} days; the contract promises at least {} a week", a.min_days));
+            push(
+                Severity::Soft,
+                "contract days",
+                id,
+                None,
+                format!(
+                    "{id} works {n} days; the contract promises at least {} a week",
+                    a.min_days
+                ),
+            );
         }
     }
     let coverage = req.map(|req| {
@@ -215,7 +332,17 @@ pub fn check(r: &Roster, agents: &[Agent], sc: &Scenario, req: Option<&Requireme
             }
             if let Some(maxd) = sc.headcount.max_on_duty {
                 if sched[k] > maxd {
-                    v.push(Violation { severity: Severity::Hard, rule: "headcount", agent_id: String::new(), date: Some(g.at(k).date()), message: format!("{} agents on duty at {}; headcount.max_on_duty is {maxd}", sched[k], fmt_ts(g.at(k))) });
+                    v.push(Violation {
+                        severity: Severity::Hard,
+                        rule: "headcount",
+                        agent_id: String::new(),
+                        date: Some(g.at(k).date()),
+                        message: format!(
+                            "{} agents on duty at {}; headcount.max_on_duty is {maxd}",
+                            sched[k],
+                            fmt_ts(g.at(k))
+                        ),
+                    });
                 }
             }
         }
@@ -224,12 +351,30 @@ pub fn check(r: &Roster, agents: &[Agent], sc: &Scenario, req: Option<&Requireme
             under_covered_intervals: n_under,
             under_agent_hours: under,
             over_agent_hours: over,
-            worst: worst.map(|(s, k)| format!("{} short by {s} (need {}, scheduled {})", fmt_ts(g.at(k)), req.rows[k].agents_required, sched[k])),
+            worst: worst.map(|(s, k)| {
+                format!(
+                    "{} short by {s} (need {}, scheduled {})",
+                    fmt_ts(g.at(k)),
+                    req.rows[k].agents_required,
+                    sched[k]
+                )
+            }),
             scheduled: sched,
         }
     });
-    v.sort_by(|a, b| a.severity.cmp(&b.severity).then(a.agent_id.cmp(&b.agent_id)).then(a.date.cmp(&b.date)));
-    CheckReport { agents: agents.len(), shifts, paid_hours: paid_total, violations: v, coverage }
+    v.sort_by(|a, b| {
+        a.severity
+            .cmp(&b.severity)
+            .then(a.agent_id.cmp(&b.agent_id))
+            .then(a.date.cmp(&b.date))
+    });
+    CheckReport {
+        agents: agents.len(),
+        shifts,
+        paid_hours: paid_total,
+        violations: v,
+        coverage,
+    }
 }
 
 #[cfg(test)]
@@ -242,12 +387,36 @@ mod tests {
     }
 
     fn agent(id: &str) -> Agent {
-        Agent { id: id.into(), name: id.into(), tier: "junior".into(), contract: "full_time".into(), min_hours: 0.0, max_hours: 40.0, min_days: 0, max_days: 5, unavailable: vec![], preferred_off: vec![] }
+        Agent {
+            id: id.into(),
+            name: id.into(),
+            tier: "junior".into(),
+            contract: "full_time".into(),
+            min_hours: 0.0,
+            max_hours: 40.0,
+            min_days: 0,
+            max_days: 5,
+            unavailable: vec![],
+            preferred_off: vec![],
+        }
     }
 
     fn shift(d: NaiveDate, h: u32, len: i64, brk: Option<u32>) -> WorkShift {
         let s = d.and_hms_opt(h, 0, 0).unwrap();
-        WorkShift { label: "x".into(), start: s, end: s + Duration::hours(len), breaks: brk.map(|b| (s + Duration::hours(b as i64), s + Duration::hours(b as i64 + 1))).into_iter().collect() }
+        WorkShift {
+            label: "x".into(),
+            start: s,
+            end: s + Duration::hours(len),
+            breaks: brk
+                .map(|b| {
+                    (
+                        s + Duration::hours(b as i64),
+                        s + Duration::hours(b as i64 + 1),
+                    )
+                })
+                .into_iter()
+                .collect(),
+        }
     }
 
     #[test]
@@ -258,10 +427,21 @@ mod tests {
             let d = d0 + Duration::days(k);
             // day 1: 15:00-24:00, day 2: 07:00 — only 7 h of rest
             let h = if k == 0 { 15 } else { 7 };
-            entries.push(Entry { agent_id: "A".into(), date: d, shift: Some(shift(d, h, 9, Some(4))) });
+            entries.push(Entry {
+                agent_id: "A".into(),
+                date: d,
+                shift: Some(shift(d, h, 9, Some(4))),
+            });
         }
-        entries.push(Entry { agent_id: "B".into(), date: d0, shift: Some(shift(d0, 9, 9, None)) });
-        let r = Roster { dates: (0..7).map(|k| d0 + Duration::days(k)).collect(), entries };
+        entries.push(Entry {
+            agent_id: "B".into(),
+            date: d0,
+            shift: Some(shift(d0, 9, 9, None)),
+        });
+        let r = Roster {
+            dates: (0..7).map(|k| d0 + Duration::days(k)).collect(),
+            entries,
+        };
         let rep = check(&r, &[agent("A"), agent("B")], &sc(), None);
         let rules: Vec<&str> = rep.violations.iter().map(|v| v.rule).collect();
         assert!(rules.contains(&"rest"), "{rules:?}");
@@ -269,7 +449,13 @@ mod tests {
         assert!(rules.contains(&"days off"), "{rules:?}");
         assert!(rules.contains(&"weekly hours"), "{rules:?}");
         assert!(rules.contains(&"weekly days"), "{rules:?}");
-        assert!(rep.violations.iter().any(|v| v.agent_id == "B" && v.rule == "shift rules"), "{:?}", rep.violations);
+        assert!(
+            rep.violations
+                .iter()
+                .any(|v| v.agent_id == "B" && v.rule == "shift rules"),
+            "{:?}",
+            rep.violations
+        );
         assert!(rep.hard() >= 6);
     }
 
@@ -279,10 +465,17 @@ mod tests {
         let entries = (0..7)
             .map(|k| {
                 let d = d0 + Duration::days(k);
-                Entry { agent_id: "A".into(), date: d, shift: (k < 5).then(|| shift(d, 9, 9, Some(4))) }
+                Entry {
+                    agent_id: "A".into(),
+                    date: d,
+                    shift: (k < 5).then(|| shift(d, 9, 9, Some(4))),
+                }
             })
             .collect();
-        let r = Roster { dates: (0..7).map(|k| d0 + Duration::days(k)).collect(), entries };
+        let r = Roster {
+            dates: (0..7).map(|k| d0 + Duration::days(k)).collect(),
+            entries,
+        };
         let rep = check(&r, &[agent("A")], &sc(), None);
         assert_eq!(rep.violations, vec![]);
         assert_eq!(rep.paid_hours, 40.0);

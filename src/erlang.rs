@@ -68,7 +68,12 @@ pub struct Staffing {
 /// costs one pass of the recursion.
 pub fn servers_for(a: f64, aht: f64, target: &Target) -> Staffing {
     if a <= 0.0 {
-        return Staffing { servers: 0, service_level: 1.0, asa_seconds: 0.0, occupancy: 0.0 };
+        return Staffing {
+            servers: 0,
+            service_level: 1.0,
+            asa_seconds: 0.0,
+            occupancy: 0.0,
+        };
     }
     let mut b = 1.0;
     let mut n = 0u32;
@@ -83,7 +88,12 @@ pub fn servers_for(a: f64, aht: f64, target: &Target) -> Staffing {
         let sl = sl_from_c(n, a, aht, target.answer_seconds, c);
         let asa = c * aht / (n as f64 - a);
         if sl + 1e-12 >= target.service_level && target.max_asa_seconds.is_none_or(|m| asa <= m) {
-            return Staffing { servers: n, service_level: sl, asa_seconds: asa, occupancy: a / n as f64 };
+            return Staffing {
+                servers: n,
+                service_level: sl,
+                asa_seconds: asa,
+                occupancy: a / n as f64,
+            };
         }
     }
 }
@@ -95,7 +105,12 @@ mod tests {
     #[test]
     fn call_centre_helper_example() {
         // 200 calls in 30 minutes... no: 200 calls/hour, AHT 180 s → 10 Erlangs; 80% in 20 s
-        let t = Target { service_level: 0.8, answer_seconds: 20.0, max_asa_seconds: None, max_occupancy: 1.0 };
+        let t = Target {
+            service_level: 0.8,
+            answer_seconds: 20.0,
+            max_asa_seconds: None,
+            max_occupancy: 1.0,
+        };
         let s = servers_for(10.0, 180.0, &t);
         assert_eq!(s.servers, 14);
         assert!((erlang_c(14, 10.0) - 0.1741).abs() < 1e-3);
@@ -105,14 +120,24 @@ mod tests {
     fn stable_at_scale() {
         let c = erlang_c(50_000, 49_800.0);
         assert!(c.is_finite() && (0.0..=1.0).contains(&c));
-        let t = Target { service_level: 0.8, answer_seconds: 20.0, max_asa_seconds: None, max_occupancy: 1.0 };
+        let t = Target {
+            service_level: 0.8,
+            answer_seconds: 20.0,
+            max_asa_seconds: None,
+            max_occupancy: 1.0,
+        };
         let s = servers_for(49_800.0, 180.0, &t);
         assert!(s.servers > 49_800 && s.servers < 50_100, "{s:?}");
     }
 
     #[test]
     fn occupancy_cap_binds_at_low_service_targets() {
-        let t = Target { service_level: 0.01, answer_seconds: 3600.0, max_asa_seconds: None, max_occupancy: 0.8 };
+        let t = Target {
+            service_level: 0.01,
+            answer_seconds: 3600.0,
+            max_asa_seconds: None,
+            max_occupancy: 0.8,
+        };
         assert_eq!(servers_for(40.0, 180.0, &t).servers, 50);
     }
 }

@@ -72,9 +72,16 @@ impl Forecaster for SeasonalNaive {
     fn fit(&self, h: &Series, _: &EventIndex) -> Result<SeasonalNaiveModel, ForecastError> {
         let per_week = (7 * 1440 / h.grid.step_minutes) as usize;
         if h.grid.len < per_week {
-            return Err(ForecastError::TooShort { have: (h.grid.len / (per_week / 7)) as i64, need: 7 });
+            return Err(ForecastError::TooShort {
+                have: (h.grid.len / (per_week / 7)) as i64,
+                need: 7,
+            });
         }
-        Ok(SeasonalNaiveModel { last_week: h.volume[h.grid.len - per_week..].to_vec(), end: h.end(), step: h.grid.step_minutes })
+        Ok(SeasonalNaiveModel {
+            last_week: h.volume[h.grid.len - per_week..].to_vec(),
+            end: h.end(),
+            step: h.grid.step_minutes,
+        })
     }
 }
 
@@ -86,7 +93,13 @@ impl Predict for SeasonalNaiveModel {
             .map(|k| {
                 let back = (grid.at(k) - self.end).num_minutes() / self.step as i64;
                 let v = self.last_week[back.rem_euclid(n) as usize].unwrap_or(0.0);
-                Point { volume: v, p10: v, p90: v, aht_seconds: None, event: None }
+                Point {
+                    volume: v,
+                    p10: v,
+                    p90: v,
+                    aht_seconds: None,
+                    event: None,
+                }
             })
             .collect();
         Ok(Forecast { grid, points })
@@ -95,10 +108,16 @@ impl Predict for SeasonalNaiveModel {
 
 fn check_grid(grid: Grid, end: NaiveDateTime, step: u32) -> Result<(), ForecastError> {
     if grid.start < end {
-        return Err(ForecastError::Overlap { start: fmt_ts(grid.start), end: fmt_ts(end) });
+        return Err(ForecastError::Overlap {
+            start: fmt_ts(grid.start),
+            end: fmt_ts(end),
+        });
     }
     if grid.step_minutes != step {
-        return Err(ForecastError::Interval(format!("the model was fitted at {step}-minute intervals; the forecast asks for {}", grid.step_minutes)));
+        return Err(ForecastError::Interval(format!(
+            "the model was fitted at {step}-minute intervals; the forecast asks for {}",
+            grid.step_minutes
+        )));
     }
     Ok(())
 }
@@ -116,7 +135,11 @@ pub struct SeasonalEvent {
 
 impl Default for SeasonalEvent {
     fn default() -> Self {
-        SeasonalEvent { shape_weeks: 8, level_days: 21, event_uplift_factor: 1.0 }
+        SeasonalEvent {
+            shape_weeks: 8,
+            level_days: 21,
+            event_uplift_factor: 1.0,
+        }
     }
 }
 
@@ -138,6 +161,9 @@ impl Baseline {
         self.level * self.shape[self.slot(t)]
     }
 }
+
+/// Offset from an event's anchor (in intervals) → (actual, baseline) per occurrence.
+type Observations = BTreeMap<i64, Vec<(f64, f64)>>;
 
 pub struct SeasonalEventModel {
     base: Baseline,
@@ -162,7 +188,11 @@ impl SeasonalEvent {
         let usable = |k: usize| if mask[k] { None } else { h.volume[k] };
         let k0 = h.grid.index_of(from.max(h.grid.start))?;
         let k1 = h.grid.index_of(cutoff - Duration::minutes(step as i64))?;
-        let b = Baseline { level: 0.0, shape: vec![], step };
+        let b = Baseline {
+            level: 0.0,
+            shape: vec![],
+            step,
+        };
         for k in k0..=k1 {
             if let Some(v) = usable(k) {
                 let s = b.slot(h.grid.at(k));
@@ -171,11 +201,22 @@ impl SeasonalEvent {
             }
         }
         // slots never seen (all masked): the same time of day on other weekdays
-        let mut shape: Vec<f64> = (0..per_week).map(|s| if cnt[s] > 0 { sum[s] / cnt[s] as f64 } else { f64::NAN }).collect();
+        let mut shape: Vec<f64> = (0..per_week)
+            .map(|s| {
+                if cnt[s] > 0 {
+                    sum[s] / cnt[s] as f64
+                } else {
+                    f64::NAN
+                }
+            })
+            .collect();
         for s in 0..per_week {
             if shape[s].is_nan() {
                 let tod = s % per_day;
-                let (a, n) = (0..7).map(|d| shape[d * per_day + tod]).filter(|v| !v.is_nan()).fold((0.0, 0), |(a, n), v| (a + v, n + 1));
+                let (a, n) = (0..7)
+                    .map(|d| shape[d * per_day + tod])
+                    .filter(|v| !v.is_nan())
+                    .fold((0.0, 0), |(a, n), v| (a + v, n + 1));
                 shape[s] = if n > 0 { a / n as f64 } else { 0.0 };
             }
         }
@@ -185,9 +226,15 @@ impl SeasonalEvent {
         }
         shape.iter_mut().for_each(|v| *v /= total);
         // level from the most recent days: actual over the shape's share of what was seen
-        let lk0 = h.grid.index_of((cutoff - Duration::days(self.level_days)).max(h.grid.start))?;
+        let lk0 = h
+            .grid
+            .index_of((cutoff - Duration::days(self.level_days)).max(h.grid.start))?;
         let (mut act, mut share) = (0.0, 0.0);
-        let mut base = Baseline { level: 1.0, shape, step };
+        let mut base = Baseline {
+            level: 1.0,
+            shape,
+            step,
+        };
         for k in lk0..=k1 {
             if let Some(v) = usable(k) {
                 act += v;
@@ -217,7 +264,9 @@ fn aht_profile(h: &Series, mask: &[bool], cutoff: NaiveDateTime, weeks: i64) -> 
     let aht = h.aht.as_ref()?;
     let per_day = (1440 / h.grid.step_minutes) as usize;
     let (mut s, mut w) = (vec![0.0; per_day], vec![0.0; per_day]);
-    let k0 = h.grid.index_of((cutoff - Duration::weeks(weeks)).max(h.grid.start))?;
+    let k0 = h
+        .grid
+        .index_of((cutoff - Duration::weeks(weeks)).max(h.grid.start))?;
     for k in k0..h.grid.len {
         if let (false, Some(v), Some(a)) = (mask[k], h.volume[k], aht[k]) {
             let tod = (minute_of_day(h.grid.at(k)) / h.grid.step_minutes) as usize;
@@ -226,7 +275,11 @@ fn aht_profile(h: &Series, mask: &[bool], cutoff: NaiveDateTime, weeks: i64) -> 
         }
     }
     let all = s.iter().sum::<f64>() / w.iter().sum::<f64>().max(1e-9);
-    (w.iter().sum::<f64>() > 0.0).then(|| (0..per_day).map(|i| if w[i] > 0.0 { s[i] / w[i] } else { all }).collect())
+    (w.iter().sum::<f64>() > 0.0).then(|| {
+        (0..per_day)
+            .map(|i| if w[i] > 0.0 { s[i] / w[i] } else { all })
+            .collect()
+    })
 }
 
 impl Forecaster for SeasonalEvent {
@@ -245,26 +298,37 @@ impl Forecaster for SeasonalEvent {
             })
             .collect();
         let mask: Vec<bool> = owners.iter().map(Option::is_some).collect();
-        let base = self.baseline(h, &mask, h.end()).ok_or(ForecastError::TooShort { have, need: 14 })?;
+        let base = self
+            .baseline(h, &mask, h.end())
+            .ok_or(ForecastError::TooShort { have, need: 14 })?;
         let aht_base = aht_profile(h, &mask, h.end(), 4);
 
         // learn each event's effect from every complete earlier occurrence
-        let mut acc: BTreeMap<&'static str, BTreeMap<i64, Vec<(f64, f64)>>> = BTreeMap::new();
+        let mut acc: BTreeMap<&'static str, Observations> = BTreeMap::new();
         let mut aht_acc: BTreeMap<&'static str, (f64, f64)> = BTreeMap::new();
         for (oi, o) in events.occurrences.iter().enumerate() {
             if o.start() < h.grid.start + Duration::days(28) || o.end() > h.end() {
                 continue;
             }
-            let Some(b) = self.baseline(h, &mask, o.start()) else { continue };
+            let Some(b) = self.baseline(h, &mask, o.start()) else {
+                continue;
+            };
             let ab = aht_profile(h, &mask, o.start(), 4);
-            let (Some(k0), Some(k1)) = (h.grid.index_of(o.start()), h.grid.index_of(o.end() - Duration::minutes(step as i64))) else { continue };
+            let (Some(k0), Some(k1)) = (
+                h.grid.index_of(o.start()),
+                h.grid.index_of(o.end() - Duration::minutes(step as i64)),
+            ) else {
+                continue;
+            };
             let entry = acc.entry(o.key).or_default();
             let (mut aw, mut ab_sum) = (0.0, 0.0);
             for k in k0..=k1 {
                 if owners[k] != Some(oi) {
                     continue;
                 }
-                let (Some(v), t) = (h.volume[k], h.grid.at(k)) else { continue };
+                let (Some(v), t) = (h.volume[k], h.grid.at(k)) else {
+                    continue;
+                };
                 let off = o.offset_minutes(t).div_euclid(step as i64);
                 entry.entry(off).or_default().push((v, b.at(t)));
                 if let (Some(a), Some(ab)) = (h.aht.as_ref().and_then(|x| x[k]), ab.as_ref()) {
@@ -284,13 +348,20 @@ impl Forecaster for SeasonalEvent {
                 let m = offs
                     .into_iter()
                     .map(|(off, obs)| {
-                        let (a, b): (f64, f64) = obs.iter().fold((0.0, 0.0), |(a, b), (v, p)| (a + v, b + p));
+                        let (a, b): (f64, f64) =
+                            obs.iter().fold((0.0, 0.0), |(a, b), (v, p)| (a + v, b + p));
                         let r = if b > 0.0 { a / b } else { 1.0 };
                         // spread of the per-occurrence log ratios: how much the effect varies
-                        let logs: Vec<f64> = obs.iter().filter(|(_, p)| *p > 0.0).map(|(v, p)| ((v + 0.5) / (p + 0.5)).ln()).collect();
+                        let logs: Vec<f64> = obs
+                            .iter()
+                            .filter(|(_, p)| *p > 0.0)
+                            .map(|(v, p)| ((v + 0.5) / (p + 0.5)).ln())
+                            .collect();
                         let spread = if logs.len() >= 2 {
                             let mean = logs.iter().sum::<f64>() / logs.len() as f64;
-                            (logs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (logs.len() - 1) as f64).sqrt()
+                            (logs.iter().map(|x| (x - mean).powi(2)).sum::<f64>()
+                                / (logs.len() - 1) as f64)
+                                .sqrt()
                         } else {
                             0.3
                         };
@@ -306,8 +377,16 @@ impl Forecaster for SeasonalEvent {
         let mut logs = Vec::new();
         for w in 1..=4 {
             let cut = h.end() - Duration::weeks(w);
-            let Some(b) = self.baseline(h, &mask, cut) else { continue };
-            let (Some(k0), Some(k1)) = (h.grid.index_of(cut), h.grid.index_of(cut + Duration::weeks(1) - Duration::minutes(step as i64))) else { continue };
+            let Some(b) = self.baseline(h, &mask, cut) else {
+                continue;
+            };
+            let (Some(k0), Some(k1)) = (
+                h.grid.index_of(cut),
+                h.grid
+                    .index_of(cut + Duration::weeks(1) - Duration::minutes(step as i64)),
+            ) else {
+                continue;
+            };
             for k in k0..=k1 {
                 if let (false, Some(v)) = (mask[k], h.volume[k]) {
                     let p = b.at(h.grid.at(k));
@@ -349,7 +428,12 @@ impl Predict for SeasonalEventModel {
                 let (mut r, mut spread, mut event) = (1.0, 0.0, None);
                 if let Some(o) = self.events.iter().find(|o| o.contains(t)) {
                     let off = o.offset_minutes(t).div_euclid(self.step as i64);
-                    (r, spread) = self.effects.get(o.key).and_then(|m| m.get(&off)).copied().unwrap_or((o.prior(t), 0.35));
+                    (r, spread) = self
+                        .effects
+                        .get(o.key)
+                        .and_then(|m| m.get(&off))
+                        .copied()
+                        .unwrap_or((o.prior(t), 0.35));
                     r = (1.0 + (r - 1.0) * self.uplift).max(0.0);
                     if let (Some(a), Some(f)) = (aht.as_mut(), self.aht_effects.get(o.key)) {
                         *a *= f;
@@ -358,7 +442,13 @@ impl Predict for SeasonalEventModel {
                 }
                 let v = base * r;
                 let s = (self.sigma.powi(2) + spread.powi(2)).sqrt();
-                Point { volume: v, p10: v * (-z * s).exp(), p90: v * (z * s).exp(), aht_seconds: aht, event }
+                Point {
+                    volume: v,
+                    p10: v * (-z * s).exp(),
+                    p90: v * (z * s).exp(),
+                    aht_seconds: aht,
+                    event,
+                }
             })
             .collect();
         Ok(Forecast { grid, points })
@@ -366,15 +456,25 @@ impl Predict for SeasonalEventModel {
 }
 
 /// Fits the default model on `history` resampled to `grid`'s interval and predicts `grid`.
-pub fn forecast(history: &Series, grid: Grid, model: &SeasonalEvent) -> Result<Forecast, ForecastError> {
-    let h = history.resample(grid.step_minutes).map_err(ForecastError::Interval)?;
+pub fn forecast(
+    history: &Series,
+    grid: Grid,
+    model: &SeasonalEvent,
+) -> Result<Forecast, ForecastError> {
+    let h = history
+        .resample(grid.step_minutes)
+        .map_err(ForecastError::Interval)?;
     let events = EventIndex::covering(h.grid.start, grid.end());
     model.fit(&h, &events)?.predict(grid)
 }
 
 /// Weighted absolute percentage error of a forecast against actuals.
 pub fn wape(actual: &[f64], predicted: &[f64]) -> f64 {
-    let num: f64 = actual.iter().zip(predicted).map(|(a, p)| (a - p).abs()).sum();
+    let num: f64 = actual
+        .iter()
+        .zip(predicted)
+        .map(|(a, p)| (a - p).abs())
+        .sum();
     let den: f64 = actual.iter().sum();
     if den > 0.0 {
         num / den
@@ -402,41 +502,112 @@ pub fn to_csv(f: &Forecast) -> Vec<u8> {
 }
 
 /// Reads a forecast file written by [`to_csv`] (or any file with `interval_start,volume`).
-pub fn read_csv(path: &std::path::Path, tz: chrono_tz::Tz) -> Result<Forecast, crate::io::InputError> {
+pub fn read_csv(
+    path: &std::path::Path,
+    tz: chrono_tz::Tz,
+) -> Result<Forecast, crate::io::InputError> {
     use crate::io::{read_text, Col, InputError, Table};
     const COLS: &[Col] = &[
-        Col { name: "interval_start", aliases: &["timestamp", "时间"], required: true },
-        Col { name: "volume", aliases: &["咨询量", "count"], required: true },
-        Col { name: "p10", aliases: &[], required: false },
-        Col { name: "p90", aliases: &[], required: false },
-        Col { name: "aht_seconds", aliases: &[], required: false },
-        Col { name: "event", aliases: &[], required: false },
+        Col {
+            name: "interval_start",
+            aliases: &["timestamp", "时间"],
+            required: true,
+        },
+        Col {
+            name: "volume",
+            aliases: &["咨询量", "count"],
+            required: true,
+        },
+        Col {
+            name: "p10",
+            aliases: &[],
+            required: false,
+        },
+        Col {
+            name: "p90",
+            aliases: &[],
+            required: false,
+        },
+        Col {
+            name: "aht_seconds",
+            aliases: &[],
+            required: false,
+        },
+        Col {
+            name: "event",
+            aliases: &[],
+            required: false,
+        },
     ];
     let (text, _) = read_text(path)?;
     let (t, idx) = Table::parse(path, &text, COLS)?;
     let mut times = Vec::new();
     let mut points = Vec::new();
     for (line, rec) in &t.rows {
-        let ts = t.get(rec, idx[0]).ok_or_else(|| t.err(*line, "interval_start", "empty", "fill in the interval start"))?;
-        let ts = crate::time::parse_timestamp(ts, tz).map_err(|e| t.err(*line, "interval_start", e, "use local times like 2026-11-11 00:00"))?;
+        let ts = t.get(rec, idx[0]).ok_or_else(|| {
+            t.err(
+                *line,
+                "interval_start",
+                "empty",
+                "fill in the interval start",
+            )
+        })?;
+        let ts = crate::time::parse_timestamp(ts, tz).map_err(|e| {
+            t.err(
+                *line,
+                "interval_start",
+                e,
+                "use local times like 2026-11-11 00:00",
+            )
+        })?;
         let v = t.nonneg(*line, "volume", t.get(rec, idx[1]).unwrap_or(""))?;
-        let num = |i: usize, f: &str| -> Result<Option<f64>, InputError> { t.get(rec, idx[i]).map(|s| t.nonneg(*line, f, s)).transpose() };
+        let num = |i: usize, f: &str| -> Result<Option<f64>, InputError> {
+            t.get(rec, idx[i])
+                .map(|s| t.nonneg(*line, f, s))
+                .transpose()
+        };
         let p10 = num(2, "p10")?.unwrap_or(v);
         let p90 = num(3, "p90")?.unwrap_or(v);
         let aht = num(4, "aht_seconds")?;
         times.push((*line, ts));
-        points.push(Point { volume: v, p10, p90, aht_seconds: aht, event: None });
+        points.push(Point {
+            volume: v,
+            p10,
+            p90,
+            aht_seconds: aht,
+            event: None,
+        });
     }
-    let step = if times.len() > 1 { (times[1].1 - times[0].1).num_minutes() } else { 60 };
+    let step = if times.len() > 1 {
+        (times[1].1 - times[0].1).num_minutes()
+    } else {
+        60
+    };
     if step <= 0 || 1440 % step != 0 {
-        return Err(InputError::new(path, "the first two intervals are not a regular step that divides a day", "write one row per interval in time order").at(times[1].0));
+        return Err(InputError::new(
+            path,
+            "the first two intervals are not a regular step that divides a day",
+            "write one row per interval in time order",
+        )
+        .at(times[1].0));
     }
     for (k, (line, ts)) in times.iter().enumerate() {
         if *ts != times[0].1 + Duration::minutes(step * k as i64) {
-            return Err(t.err(*line, "interval_start", format!("expected {} here (one row per {step}-minute interval, no gaps)", fmt_ts(times[0].1 + Duration::minutes(step * k as i64))), "write one row per interval in time order"));
+            return Err(t.err(
+                *line,
+                "interval_start",
+                format!(
+                    "expected {} here (one row per {step}-minute interval, no gaps)",
+                    fmt_ts(times[0].1 + Duration::minutes(step * k as i64))
+                ),
+                "write one row per interval in time order",
+            ));
         }
     }
-    Ok(Forecast { grid: Grid::new(times[0].1, step as u32, points.len()), points })
+    Ok(Forecast {
+        grid: Grid::new(times[0].1, step as u32, points.len()),
+        points,
+    })
 }
 
 #[cfg(test)]
@@ -447,38 +618,91 @@ mod tests {
 
     #[test]
     fn learns_double11_from_history_and_beats_naive() {
-        let p = SynthParams { seed: 3, agents: 20, years: 3, end: NaiveDate::from_ymd_opt(2025, 11, 9).unwrap() };
-        let full = history(&SynthParams { end: NaiveDate::from_ymd_opt(2025, 11, 16).unwrap(), ..p.clone() });
+        let p = SynthParams {
+            seed: 3,
+            agents: 20,
+            years: 3,
+            end: NaiveDate::from_ymd_opt(2025, 11, 9).unwrap(),
+        };
+        let full = history(&SynthParams {
+            end: NaiveDate::from_ymd_opt(2025, 11, 16).unwrap(),
+            ..p.clone()
+        });
         let train = history(&p);
         let grid = Grid::days(p.end, 7, 60);
         let f = forecast(&train, grid, &SeasonalEvent::default()).unwrap();
-        let actual: Vec<f64> = (0..grid.len).map(|k| full.get(grid.at(k)).unwrap()).collect();
+        let actual: Vec<f64> = (0..grid.len)
+            .map(|k| full.get(grid.at(k)).unwrap())
+            .collect();
         let pred: Vec<f64> = f.points.iter().map(|p| p.volume).collect();
         let events = EventIndex::covering(train.grid.start, grid.end());
-        let naive = SeasonalNaive.fit(&train, &events).unwrap().predict(grid).unwrap();
+        let naive = SeasonalNaive
+            .fit(&train, &events)
+            .unwrap()
+            .predict(grid)
+            .unwrap();
         let naive: Vec<f64> = naive.points.iter().map(|p| p.volume).collect();
         let (w, wn) = (wape(&actual, &pred), wape(&actual, &naive));
         assert!(w < 0.5 * wn, "model WAPE {w:.3} vs naive {wn:.3}");
         // the 00:00 rush of 11 Nov (Tuesday, index 24+24) within 20%
-        let k = grid.index_of(NaiveDate::from_ymd_opt(2025, 11, 11).unwrap().and_hms_opt(0, 0, 0).unwrap()).unwrap();
-        assert!((pred[k] / actual[k] - 1.0).abs() < 0.2, "peak {} vs {}", pred[k], actual[k]);
+        let k = grid
+            .index_of(
+                NaiveDate::from_ymd_opt(2025, 11, 11)
+                    .unwrap()
+                    .and_hms_opt(0, 0, 0)
+                    .unwrap(),
+            )
+            .unwrap();
+        assert!(
+            (pred[k] / actual[k] - 1.0).abs() < 0.2,
+            "peak {} vs {}",
+            pred[k],
+            actual[k]
+        );
         // P10–P90 covers most actuals
-        let inside = f.points.iter().zip(&actual).filter(|(p, a)| p.p10 <= **a && **a <= p.p90).count();
-        assert!(inside as f64 / actual.len() as f64 > 0.6, "coverage {inside}/{}", actual.len());
+        let inside = f
+            .points
+            .iter()
+            .zip(&actual)
+            .filter(|(p, a)| p.p10 <= **a && **a <= p.p90)
+            .count();
+        assert!(
+            inside as f64 / actual.len() as f64 > 0.6,
+            "coverage {inside}/{}",
+            actual.len()
+        );
     }
 
     #[test]
     fn refuses_overlap_and_short_history() {
-        let p = SynthParams { seed: 1, agents: 5, years: 1, end: NaiveDate::from_ymd_opt(2025, 3, 1).unwrap() };
+        let p = SynthParams {
+            seed: 1,
+            agents: 5,
+            years: 1,
+            end: NaiveDate::from_ymd_opt(2025, 3, 1).unwrap(),
+        };
         let h = history(&p);
         let grid = Grid::days(NaiveDate::from_ymd_opt(2025, 2, 20).unwrap(), 7, 60);
-        assert!(matches!(forecast(&h, grid, &SeasonalEvent::default()), Err(ForecastError::Overlap { .. })));
+        assert!(matches!(
+            forecast(&h, grid, &SeasonalEvent::default()),
+            Err(ForecastError::Overlap { .. })
+        ));
     }
 
     #[test]
     fn csv_round_trip() {
-        let p = SynthParams { seed: 1, agents: 5, years: 1, end: NaiveDate::from_ymd_opt(2025, 3, 1).unwrap() };
-        let f = forecast(&history(&p), Grid::days(p.end, 2, 30), &SeasonalEvent::default()).unwrap();
+        let p = SynthParams {
+            seed: 1,
+            agents: 5,
+            years: 1,
+            end: NaiveDate::from_ymd_opt(2025, 3, 1).unwrap(),
+        };
+        let f = forecast(
+            &history(&p),
+            Grid::days(p.end, 2, 30),
+            &SeasonalEvent::default(),
+        )
+        .unwrap();
         let file = tempfile::NamedTempFile::new().unwrap();
         std::fs::write(file.path(), to_csv(&f)).unwrap();
         let g = read_csv(file.path(), chrono_tz::Asia::Shanghai).unwrap();

@@ -34,7 +34,9 @@ impl Series {
         if step > s && step % s == 0 {
             let f = (step / s) as usize;
             // align the new grid to a multiple of `step` since midnight
-            let skip = (0..f).find(|&k| crate::time::minute_of_day(self.grid.at(k)) % step == 0).unwrap_or(0);
+            let skip = (0..f)
+                .find(|&k| crate::time::minute_of_day(self.grid.at(k)) % step == 0)
+                .unwrap_or(0);
             let n = (self.grid.len - skip) / f;
             let mut vol = Vec::with_capacity(n);
             let mut aht = self.aht.as_ref().map(|_| Vec::with_capacity(n));
@@ -54,12 +56,27 @@ impl Series {
                     out.push((w > 0.0).then(|| acc / w));
                 }
             }
-            Ok(Series { grid: Grid::new(self.grid.at(skip), step, n), volume: vol, aht })
+            Ok(Series {
+                grid: Grid::new(self.grid.at(skip), step, n),
+                volume: vol,
+                aht,
+            })
         } else if step < s && s % step == 0 {
             let f = (s / step) as usize;
-            let volume = self.volume.iter().flat_map(|v| std::iter::repeat_n(v.map(|x| x / f as f64), f)).collect();
-            let aht = self.aht.as_ref().map(|a| a.iter().flat_map(|v| std::iter::repeat_n(*v, f)).collect());
-            Ok(Series { grid: Grid::new(self.grid.start, step, self.grid.len * f), volume, aht })
+            let volume = self
+                .volume
+                .iter()
+                .flat_map(|v| std::iter::repeat_n(v.map(|x| x / f as f64), f))
+                .collect();
+            let aht = self
+                .aht
+                .as_ref()
+                .map(|a| a.iter().flat_map(|v| std::iter::repeat_n(*v, f)).collect());
+            Ok(Series {
+                grid: Grid::new(self.grid.start, step, self.grid.len * f),
+                volume,
+                aht,
+            })
         } else {
             Err(format!("cannot convert {s}-minute history to {step}-minute intervals: one must divide the other"))
         }
@@ -81,28 +98,81 @@ pub struct HistoryReport {
 }
 
 const AGG_COLS: &[Col] = &[
-    Col { name: "timestamp", aliases: &["时间", "时间段", "interval_start"], required: false },
-    Col { name: "date", aliases: &["日期"], required: false },
-    Col { name: "slot", aliases: &["时段", "hour"], required: false },
-    Col { name: "count", aliases: &["咨询量", "volume", "咨询人数"], required: true },
-    Col { name: "aht_seconds", aliases: &["平均处理时长", "平均处理时长(秒)"], required: false },
+    Col {
+        name: "timestamp",
+        aliases: &["时间", "时间段", "interval_start"],
+        required: false,
+    },
+    Col {
+        name: "date",
+        aliases: &["日期"],
+        required: false,
+    },
+    Col {
+        name: "slot",
+        aliases: &["时段", "hour"],
+        required: false,
+    },
+    Col {
+        name: "count",
+        aliases: &["咨询量", "volume", "咨询人数"],
+        required: true,
+    },
+    Col {
+        name: "aht_seconds",
+        aliases: &["平均处理时长", "平均处理时长(秒)"],
+        required: false,
+    },
 ];
 
 const LOG_COLS: &[Col] = &[
-    Col { name: "start_time", aliases: &["开始时间", "会话开始时间"], required: true },
-    Col { name: "end_time", aliases: &["结束时间"], required: false },
-    Col { name: "first_response_seconds", aliases: &["首次响应时长"], required: false },
-    Col { name: "handle_seconds", aliases: &["处理时长", "会话时长"], required: false },
-    Col { name: "agent", aliases: &["客服", "接待客服"], required: false },
-    Col { name: "bot_resolved", aliases: &["机器人解决", "智能客服解决"], required: false },
-    Col { name: "session_id", aliases: &["会话id", "会话ID"], required: false },
+    Col {
+        name: "start_time",
+        aliases: &["开始时间", "会话开始时间"],
+        required: true,
+    },
+    Col {
+        name: "end_time",
+        aliases: &["结束时间"],
+        required: false,
+    },
+    Col {
+        name: "first_response_seconds",
+        aliases: &["首次响应时长"],
+        required: false,
+    },
+    Col {
+        name: "handle_seconds",
+        aliases: &["处理时长", "会话时长"],
+        required: false,
+    },
+    Col {
+        name: "agent",
+        aliases: &["客服", "接待客服"],
+        required: false,
+    },
+    Col {
+        name: "bot_resolved",
+        aliases: &["机器人解决", "智能客服解决"],
+        required: false,
+    },
+    Col {
+        name: "session_id",
+        aliases: &["会话id", "会话ID"],
+        required: false,
+    },
 ];
 
 /// Reads history from a CSV file. Session logs are aggregated into `log_interval` minutes.
-pub fn read_history(path: &Path, tz: chrono_tz::Tz, log_interval: u32) -> Result<(Series, HistoryReport), InputError> {
+pub fn read_history(
+    path: &Path,
+    tz: chrono_tz::Tz,
+    log_interval: u32,
+) -> Result<(Series, HistoryReport), InputError> {
     let (text, encoding) = read_text(path)?;
     let first = text.lines().next().unwrap_or("").to_ascii_lowercase();
-    let is_log = LOG_COLS[0].aliases.iter().any(|a| first.contains(a)) || first.split(',').any(|h| h.trim() == "start_time");
+    let is_log = LOG_COLS[0].aliases.iter().any(|a| first.contains(a))
+        || first.split(',').any(|h| h.trim() == "start_time");
     if is_log {
         read_session_log(path, &text, encoding, tz, log_interval)
     } else {
@@ -112,14 +182,23 @@ pub fn read_history(path: &Path, tz: chrono_tz::Tz, log_interval: u32) -> Result
 
 fn parse_slot(text: &str) -> Option<NaiveTime> {
     // "10", "10:00", "10:00-11:00", "10点"
-    let head = text.split(['-', '~', '–']).next()?.trim().trim_end_matches('点');
+    let head = text
+        .split(['-', '~', '–'])
+        .next()?
+        .trim()
+        .trim_end_matches('点');
     if let Ok(h) = head.parse::<u32>() {
         return NaiveTime::from_hms_opt(h, 0, 0);
     }
     NaiveTime::parse_from_str(head, "%H:%M").ok()
 }
 
-fn read_aggregated(path: &Path, text: &str, encoding: &'static str, tz: chrono_tz::Tz) -> Result<(Series, HistoryReport), InputError> {
+fn read_aggregated(
+    path: &Path,
+    text: &str,
+    encoding: &'static str,
+    tz: chrono_tz::Tz,
+) -> Result<(Series, HistoryReport), InputError> {
     let (t, idx) = Table::parse(path, text, AGG_COLS)?;
     let [i_ts, i_date, i_slot, i_count, i_aht] = [idx[0], idx[1], idx[2], idx[3], idx[4]];
     if i_ts.is_none() && (i_date.is_none() || i_slot.is_none()) {
@@ -133,15 +212,46 @@ fn read_aggregated(path: &Path, text: &str, encoding: &'static str, tz: chrono_t
     let mut points: BTreeMap<NaiveDateTime, (u64, f64, Option<f64>)> = BTreeMap::new();
     for (line, rec) in &t.rows {
         let ts = if let Some(s) = t.get(rec, i_ts) {
-            parse_timestamp(s, tz).map_err(|e| t.err(*line, "timestamp", e, "use one timestamp format for the whole column"))?
+            parse_timestamp(s, tz).map_err(|e| {
+                t.err(
+                    *line,
+                    "timestamp",
+                    e,
+                    "use one timestamp format for the whole column",
+                )
+            })?
         } else {
-            let ds = t.get(rec, i_date).ok_or_else(|| t.err(*line, "date", "empty date", "fill in the date"))?;
-            let date = crate::time::parse_date(ds).map_err(|e| t.err(*line, "date", e, "write dates as YYYY-MM-DD"))?;
-            let ss = t.get(rec, i_slot).ok_or_else(|| t.err(*line, "slot", "empty time slot", "fill in the slot, e.g. 10:00-11:00"))?;
-            let tm = parse_slot(ss).ok_or_else(|| t.err(*line, "slot", format!("`{ss}` is not a time slot"), "write slots as 10:00-11:00 or 10"))?;
+            let ds = t
+                .get(rec, i_date)
+                .ok_or_else(|| t.err(*line, "date", "empty date", "fill in the date"))?;
+            let date = crate::time::parse_date(ds)
+                .map_err(|e| t.err(*line, "date", e, "write dates as YYYY-MM-DD"))?;
+            let ss = t.get(rec, i_slot).ok_or_else(|| {
+                t.err(
+                    *line,
+                    "slot",
+                    "empty time slot",
+                    "fill in the slot, e.g. 10:00-11:00",
+                )
+            })?;
+            let tm = parse_slot(ss).ok_or_else(|| {
+                t.err(
+                    *line,
+                    "slot",
+                    format!("`{ss}` is not a time slot"),
+                    "write slots as 10:00-11:00 or 10",
+                )
+            })?;
             date.and_time(tm)
         };
-        let cs = t.get(rec, i_count).ok_or_else(|| t.err(*line, "count", "empty count", "write 0 for an interval with no inquiries; leave the row out only for a real gap"))?;
+        let cs = t.get(rec, i_count).ok_or_else(|| {
+            t.err(
+                *line,
+                "count",
+                "empty count",
+                "write 0 for an interval with no inquiries; leave the row out only for a real gap",
+            )
+        })?;
         let count = t.nonneg(*line, "count", cs)?;
         let aht = match t.get(rec, i_aht) {
             Some(a) => Some(t.nonneg(*line, "aht_seconds", a)?),
@@ -157,7 +267,17 @@ fn read_aggregated(path: &Path, text: &str, encoding: &'static str, tz: chrono_t
         }
     }
     let has_aht = points.values().any(|p| p.2.is_some());
-    build_series(path, points.into_iter().map(|(ts, (l, c, a))| (ts, l, c, a)).collect(), has_aht, "aggregated", encoding, t.rows.len())
+    build_series(
+        path,
+        points
+            .into_iter()
+            .map(|(ts, (l, c, a))| (ts, l, c, a))
+            .collect(),
+        has_aht,
+        "aggregated",
+        encoding,
+        t.rows.len(),
+    )
 }
 
 fn build_series(
@@ -169,14 +289,22 @@ fn build_series(
     rows: usize,
 ) -> Result<(Series, HistoryReport), InputError> {
     if points.len() < 2 {
-        return Err(InputError::new(path, "need at least two intervals of history", "export a longer period"));
+        return Err(InputError::new(
+            path,
+            "need at least two intervals of history",
+            "export a longer period",
+        ));
     }
     // the interval is the most common spacing; every timestamp must sit on that grid
     let mut spacing: BTreeMap<i64, usize> = BTreeMap::new();
     for w in points.windows(2) {
         *spacing.entry((w[1].0 - w[0].0).num_minutes()).or_default() += 1;
     }
-    let step = spacing.iter().max_by_key(|(d, n)| (**n, -**d)).map(|(d, _)| *d).unwrap_or(60);
+    let step = spacing
+        .iter()
+        .max_by_key(|(d, n)| (**n, -**d))
+        .map(|(d, _)| *d)
+        .unwrap_or(60);
     if step <= 0 || 1440 % step != 0 {
         return Err(InputError::new(
             path,
@@ -248,21 +376,42 @@ fn read_session_log(
     // bucket -> (first line, count, handle-time sum, handle-time count)
     let mut buckets: BTreeMap<NaiveDateTime, (u64, f64, f64, f64)> = BTreeMap::new();
     for (line, rec) in &t.rows {
-        let s = t.get(rec, i_start).ok_or_else(|| t.err(*line, "start_time", "empty start time", "every session needs a start time"))?;
-        let start = parse_timestamp(s, tz).map_err(|e| t.err(*line, "start_time", e, "use one timestamp format for the whole column"))?;
+        let s = t.get(rec, i_start).ok_or_else(|| {
+            t.err(
+                *line,
+                "start_time",
+                "empty start time",
+                "every session needs a start time",
+            )
+        })?;
+        let start = parse_timestamp(s, tz).map_err(|e| {
+            t.err(
+                *line,
+                "start_time",
+                e,
+                "use one timestamp format for the whole column",
+            )
+        })?;
         let handle = if let Some(h) = t.get(rec, i_handle) {
             Some(t.nonneg(*line, "handle_seconds", h)?)
         } else if let Some(e) = t.get(rec, i_end) {
-            let end = parse_timestamp(e, tz).map_err(|e| t.err(*line, "end_time", e, "use the same format as start_time"))?;
+            let end = parse_timestamp(e, tz)
+                .map_err(|e| t.err(*line, "end_time", e, "use the same format as start_time"))?;
             if end < start {
-                return Err(t.err(*line, "end_time", "the session ends before it starts", "check the end time"));
+                return Err(t.err(
+                    *line,
+                    "end_time",
+                    "the session ends before it starts",
+                    "check the end time",
+                ));
             }
             Some((end - start).num_seconds() as f64)
         } else {
             None
         };
         let mins = start.hour() * 60 + start.minute();
-        let bucket = start.date().and_time(NaiveTime::MIN) + Duration::minutes((mins - mins % step) as i64);
+        let bucket =
+            start.date().and_time(NaiveTime::MIN) + Duration::minutes((mins - mins % step) as i64);
         let e = buckets.entry(bucket).or_insert((*line, 0.0, 0.0, 0.0));
         e.1 += 1.0;
         if let Some(h) = handle {
@@ -273,8 +422,19 @@ fn read_session_log(
     let has_aht = buckets.values().any(|b| b.3 > 0.0);
     // a session log has no row for an interval without sessions: those are zeros, not gaps,
     // between the first and the last day of the log
-    let first_day = buckets.keys().next().expect("rows exist").date().and_time(NaiveTime::MIN);
-    let last_day = buckets.keys().last().expect("rows exist").date().and_time(NaiveTime::MIN) + Duration::days(1);
+    let first_day = buckets
+        .keys()
+        .next()
+        .expect("rows exist")
+        .date()
+        .and_time(NaiveTime::MIN);
+    let last_day = buckets
+        .keys()
+        .last()
+        .expect("rows exist")
+        .date()
+        .and_time(NaiveTime::MIN)
+        + Duration::days(1);
     let mut points = Vec::new();
     let mut ts = first_day;
     while ts < last_day {
@@ -290,7 +450,11 @@ fn read_session_log(
 
 /// Writes a series as `timestamp,count[,aht_seconds]`.
 pub fn to_csv(s: &Series) -> Vec<u8> {
-    let mut out = String::from(if s.aht.is_some() { "timestamp,count,aht_seconds\n" } else { "timestamp,count\n" });
+    let mut out = String::from(if s.aht.is_some() {
+        "timestamp,count,aht_seconds\n"
+    } else {
+        "timestamp,count\n"
+    });
     for k in 0..s.grid.len {
         let Some(v) = s.volume[k] else { continue };
         out.push_str(&fmt_ts(s.grid.at(k)));
@@ -321,7 +485,8 @@ mod tests {
 
     #[test]
     fn reads_aggregated_with_gap() {
-        let f = tmp(b"timestamp,count\n2026-01-01 00:00,5\n2026-01-01 01:00,7\n2026-01-01 03:00,2\n");
+        let f =
+            tmp(b"timestamp,count\n2026-01-01 00:00,5\n2026-01-01 01:00,7\n2026-01-01 03:00,2\n");
         let (s, r) = read_history(f.path(), TZ, 15).unwrap();
         assert_eq!(s.grid.step_minutes, 60);
         assert_eq!(s.volume, vec![Some(5.0), Some(7.0), None, Some(2.0)]);
@@ -332,7 +497,8 @@ mod tests {
 
     #[test]
     fn reads_chinese_hourly_report_in_gbk() {
-        let (b, _, _) = encoding_rs::GBK.encode("日期,时段,咨询量\n2026-11-11,00:00-01:00,900\n2026-11-11,01:00-02:00,300\n");
+        let (b, _, _) = encoding_rs::GBK
+            .encode("日期,时段,咨询量\n2026-11-11,00:00-01:00,900\n2026-11-11,01:00-02:00,300\n");
         let f = tmp(&b);
         let (s, r) = read_history(f.path(), TZ, 15).unwrap();
         assert_eq!(r.encoding, "GBK/GB18030");
@@ -346,7 +512,10 @@ mod tests {
         assert!(e.contains("line 3") && e.contains("duplicate"), "{e}");
         let f = tmp(b"timestamp,count\n2026-01-01 00:00,5\n2026-01-01 01:00,-7\n");
         let e = read_history(f.path(), TZ, 15).unwrap_err().to_string();
-        assert!(e.contains("line 3") && e.contains("`count`") && e.contains("negative"), "{e}");
+        assert!(
+            e.contains("line 3") && e.contains("`count`") && e.contains("negative"),
+            "{e}"
+        );
     }
 
     #[test]

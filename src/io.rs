@@ -17,7 +17,13 @@ pub struct InputError {
 
 impl InputError {
     pub fn new(file: &Path, problem: impl Into<String>, fix: impl Into<String>) -> Self {
-        InputError { file: file.to_path_buf(), line: None, field: None, problem: problem.into(), fix: fix.into() }
+        InputError {
+            file: file.to_path_buf(),
+            line: None,
+            field: None,
+            problem: problem.into(),
+            fix: fix.into(),
+        }
     }
     pub fn at(mut self, line: u64) -> Self {
         self.line = Some(line);
@@ -52,7 +58,11 @@ impl std::error::Error for InputError {}
 /// Chinese Excel saves CSV in. Returns the text and the name of the encoding found.
 pub fn read_text(path: &Path) -> Result<(String, &'static str), InputError> {
     let bytes = std::fs::read(path).map_err(|e| {
-        InputError::new(path, format!("cannot read the file: {e}"), "check the path and the file permissions")
+        InputError::new(
+            path,
+            format!("cannot read the file: {e}"),
+            "check the path and the file permissions",
+        )
     })?;
     decode(path, &bytes)
 }
@@ -60,7 +70,14 @@ pub fn read_text(path: &Path) -> Result<(String, &'static str), InputError> {
 pub fn decode(path: &Path, bytes: &[u8]) -> Result<(String, &'static str), InputError> {
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(body) {
-        Ok(s) => Ok((s.to_string(), if body.len() < bytes.len() { "UTF-8 with BOM" } else { "UTF-8" })),
+        Ok(s) => Ok((
+            s.to_string(),
+            if body.len() < bytes.len() {
+                "UTF-8 with BOM"
+            } else {
+                "UTF-8"
+            },
+        )),
         Err(_) => {
             let (text, _, had_errors) = encoding_rs::GB18030.decode(body);
             if had_errors {
@@ -93,9 +110,17 @@ pub struct Col {
 impl Table {
     /// Parses CSV text and maps its header onto `cols`. Unknown columns are an error (so a
     /// misspelt optional column is not silently ignored), as are missing required ones.
-    pub fn parse(path: &Path, text: &str, cols: &[Col]) -> Result<(Table, Vec<Option<usize>>), InputError> {
+    pub fn parse(
+        path: &Path,
+        text: &str,
+        cols: &[Col],
+    ) -> Result<(Table, Vec<Option<usize>>), InputError> {
         if text.trim().is_empty() {
-            return Err(InputError::new(path, "the file is empty", "export the data with a header row and at least one data row"));
+            return Err(InputError::new(
+                path,
+                "the file is empty",
+                "export the data with a header row and at least one data row",
+            ));
         }
         let first_line = text.lines().next().unwrap_or("");
         if !first_line.contains(',') && (first_line.contains(';') || first_line.contains('\t')) {
@@ -106,21 +131,38 @@ impl Table {
             )
             .at(1));
         }
-        let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(text.as_bytes());
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(false)
+            .from_reader(text.as_bytes());
         let header: Vec<String> = rdr
             .headers()
-            .map_err(|e| InputError::new(path, format!("cannot read the header: {e}"), "check the first line").at(1))?
+            .map_err(|e| {
+                InputError::new(
+                    path,
+                    format!("cannot read the header: {e}"),
+                    "check the first line",
+                )
+                .at(1)
+            })?
             .iter()
             .map(|h| h.trim().to_string())
             .collect();
         let mut idx = vec![None; cols.len()];
         for (i, h) in header.iter().enumerate() {
             let lower = h.to_ascii_lowercase();
-            match cols.iter().position(|c| c.name == lower || c.aliases.contains(&h.as_str())) {
+            match cols
+                .iter()
+                .position(|c| c.name == lower || c.aliases.contains(&h.as_str()))
+            {
                 Some(p) if idx[p].is_some() => {
-                    return Err(InputError::new(path, format!("column `{h}` appears twice"), "keep one of the two columns")
-                        .at(1)
-                        .field(h.clone()))
+                    return Err(InputError::new(
+                        path,
+                        format!("column `{h}` appears twice"),
+                        "keep one of the two columns",
+                    )
+                    .at(1)
+                    .field(h.clone()))
                 }
                 Some(p) => idx[p] = Some(i),
                 None => {
@@ -128,7 +170,10 @@ impl Table {
                     return Err(InputError::new(
                         path,
                         format!("unknown column `{h}`"),
-                        format!("rename or remove it; the columns this file may have are: {}", known.join(", ")),
+                        format!(
+                            "rename or remove it; the columns this file may have are: {}",
+                            known.join(", ")
+                        ),
                     )
                     .at(1)
                     .field(h.clone()));
@@ -139,7 +184,11 @@ impl Table {
             if c.required && i.is_none() {
                 return Err(InputError::new(
                     path,
-                    format!("required column `{}` is missing (header: {})", c.name, header.join(",")),
+                    format!(
+                        "required column `{}` is missing (header: {})",
+                        c.name,
+                        header.join(",")
+                    ),
                     format!("add a `{}` column", c.name),
                 )
                 .at(1)
@@ -166,25 +215,56 @@ impl Table {
             rows.push((line, rec));
         }
         if rows.is_empty() {
-            return Err(InputError::new(path, "the file has a header but no data rows", "add data rows"));
+            return Err(InputError::new(
+                path,
+                "the file has a header but no data rows",
+                "add data rows",
+            ));
         }
-        Ok((Table { path: path.to_path_buf(), header, rows }, idx))
+        Ok((
+            Table {
+                path: path.to_path_buf(),
+                header,
+                rows,
+            },
+            idx,
+        ))
     }
 
     pub fn get<'a>(&self, rec: &'a csv::StringRecord, idx: Option<usize>) -> Option<&'a str> {
-        idx.and_then(|i| rec.get(i)).map(str::trim).filter(|s| !s.is_empty())
+        idx.and_then(|i| rec.get(i))
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
     }
 
-    pub fn err(&self, line: u64, field: &str, problem: impl Into<String>, fix: impl Into<String>) -> InputError {
-        InputError::new(&self.path, problem, fix).at(line).field(field)
+    pub fn err(
+        &self,
+        line: u64,
+        field: &str,
+        problem: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> InputError {
+        InputError::new(&self.path, problem, fix)
+            .at(line)
+            .field(field)
     }
 
     /// Parses a non-negative number in `field`.
     pub fn nonneg(&self, line: u64, field: &str, text: &str) -> Result<f64, InputError> {
         match text.parse::<f64>() {
             Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
-            Ok(v) if v < 0.0 => Err(self.err(line, field, format!("negative value `{text}`"), "counts and durations must be 0 or more")),
-            _ => Err(self.err(line, field, format!("`{text}` is not a number"), "write a plain number such as 42 or 180.5")),
+            Ok(v) if v < 0.0 => Err(self.err(
+                line,
+                field,
+                format!("negative value `{text}`"),
+                "counts and durations must be 0 or more",
+            )),
+            _ => Err(self.err(
+                line,
+                field,
+                format!("`{text}` is not a number"),
+                "write a plain number such as 42 or 180.5",
+            )),
         }
     }
 }
@@ -240,12 +320,29 @@ mod tests {
 
     #[test]
     fn unknown_and_missing_columns() {
-        let cols = [Col { name: "timestamp", aliases: &["时间"], required: true }, Col { name: "count", aliases: &[], required: true }];
-        let e = Table::parse(Path::new("h.csv"), "timestamp,cnt\n1,2\n", &cols).err().unwrap();
+        let cols = [
+            Col {
+                name: "timestamp",
+                aliases: &["时间"],
+                required: true,
+            },
+            Col {
+                name: "count",
+                aliases: &[],
+                required: true,
+            },
+        ];
+        let e = Table::parse(Path::new("h.csv"), "timestamp,cnt\n1,2\n", &cols)
+            .err()
+            .unwrap();
         assert!(e.to_string().contains("unknown column `cnt`"), "{e}");
-        let e = Table::parse(Path::new("h.csv"), "时间\n1\n", &cols).err().unwrap();
+        let e = Table::parse(Path::new("h.csv"), "时间\n1\n", &cols)
+            .err()
+            .unwrap();
         assert!(e.to_string().contains("`count` is missing"), "{e}");
-        let e = Table::parse(Path::new("h.csv"), "timestamp;count\n1;2\n", &cols).err().unwrap();
+        let e = Table::parse(Path::new("h.csv"), "timestamp;count\n1;2\n", &cols)
+            .err()
+            .unwrap();
         assert!(e.to_string().contains("not comma-separated"), "{e}");
     }
 

@@ -5,19 +5,22 @@
 //! [`check`] verifying any roster independently of how it was made. Readers and writers sit
 //! at the edges ([`io`] and each stage's `read_csv`/`to_csv`); the CLI is a thin shell.
 
+// Interval loops index several parallel per-interval arrays at once; iterators would hide that.
+#![allow(clippy::needless_range_loop)]
+
 pub mod agents;
 pub mod calendar;
+pub mod check;
+pub mod erlang;
 pub mod forecast;
 pub mod history;
 pub mod io;
-pub mod scenario;
-pub mod synth;
-pub mod time;
-pub mod check;
-pub mod erlang;
+pub mod pipeline;
 pub mod plan;
 pub mod requirements;
 pub mod roster;
+pub mod scenario;
 pub mod shifts;
 pub mod solver;
-pub mod pipeline;
+pub mod synth;
+pub mod time;

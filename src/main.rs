@@ -3,14 +3,21 @@
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
-use paiban::{agents, check, erlang, forecast, history, io::write_atomic, pipeline, plan, requirements, roster, scenario::Scenario, solver::SolverSettings, synth, time};
+use paiban::{
+    agents, check, erlang, forecast, history, io::write_atomic, pipeline, plan, requirements,
+    roster, scenario::Scenario, solver::SolverSettings, synth, time,
+};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const BASELINE: &str = include_str!("../scenarios/baseline.toml");
 
 #[derive(Parser)]
-#[command(name = "paiban", version, about = "排班 — workforce planning for e-commerce customer service: forecast → requirements → shift plan → roster → check")]
+#[command(
+    name = "paiban",
+    version,
+    about = "排班 — workforce planning for e-commerce customer service: forecast → requirements → shift plan → roster → check"
+)]
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
@@ -176,69 +183,150 @@ fn print_json<T: serde::Serialize>(v: &T) -> Result<()> {
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.cmd {
         Cmd::Demo { out, solver, json } => {
-            let mut sc = Scenario::from_toml(Path::new("scenarios/baseline.toml (built in)"), BASELINE)?;
-            let sp = pipeline::synth_params(&sc).expect("the built-in scenario uses synthetic inputs");
-            std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
+            let mut sc =
+                Scenario::from_toml(Path::new("scenarios/baseline.toml (built in)"), BASELINE)?;
+            let sp =
+                pipeline::synth_params(&sc).expect("the built-in scenario uses synthetic inputs");
+            std::fs::create_dir_all(&out)
+                .with_context(|| format!("cannot create {}", out.display()))?;
             // write the inputs and a scenario pointing at them, so every stage can be re-run by hand
-            sc.inputs = paiban::scenario::Inputs { history: Some("history.csv".into()), agents: Some("agents.csv".into()), synth: None };
-            let inputs = pipeline::Inputs { history: synth::history(&sp), history_report: None, agents: synth::agents(&sp) };
+            sc.inputs = paiban::scenario::Inputs {
+                history: Some("history.csv".into()),
+                agents: Some("agents.csv".into()),
+                synth: None,
+            };
+            let inputs = pipeline::Inputs {
+                history: synth::history(&sp),
+                history_report: None,
+                agents: synth::agents(&sp),
+            };
             finish_run(&sc, &inputs, &out, &settings(&solver)?, json, true)
         }
-        Cmd::Run { scenario, out, solver, json } => {
+        Cmd::Run {
+            scenario,
+            out,
+            solver,
+            json,
+        } => {
             let sc = Scenario::load(&scenario)?;
             let inputs = pipeline::load_inputs(&sc, &scenario)?;
             let synthetic = sc.inputs.history.is_none() || sc.inputs.agents.is_none();
             finish_run(&sc, &inputs, &out, &settings(&solver)?, json, synthetic)
         }
-        Cmd::Synth { out, agents: n, years, seed, end } => {
+        Cmd::Synth {
+            out,
+            agents: n,
+            years,
+            seed,
+            end,
+        } => {
             let end_d = time::parse_date(&end).map_err(anyhow::Error::msg)?;
             if n == 0 || years == 0 {
                 bail!("--agents and --years must be at least 1");
             }
-            let sp = synth::SynthParams { seed, agents: n, years, end: end_d };
+            let sp = synth::SynthParams {
+                seed,
+                agents: n,
+                years,
+                end: end_d,
+            };
             let mut sc = Scenario::from_toml(Path::new("baseline"), BASELINE)?;
-            sc.inputs = paiban::scenario::Inputs { history: Some("history.csv".into()), agents: Some("agents.csv".into()), synth: None };
+            sc.inputs = paiban::scenario::Inputs {
+                history: Some("history.csv".into()),
+                agents: Some("agents.csv".into()),
+                synth: None,
+            };
             sc.horizon.start = end.clone();
             sc.name = format!("synth-{seed}");
             sc.headcount.max_on_duty = None;
             let h = synth::history(&sp);
             write(&out.join("history.csv"), &history::to_csv(&h))?;
-            write(&out.join("agents.csv"), &agents::to_csv(&synth::agents(&sp)))?;
+            write(
+                &out.join("agents.csv"),
+                &agents::to_csv(&synth::agents(&sp)),
+            )?;
             write(&out.join("scenario.toml"), toml::to_string(&sc)?.as_bytes())?;
-            println!("wrote {} ({} hourly rows), agents.csv ({n} agents), scenario.toml to {}", "history.csv", h.grid.len, out.display());
+            println!(
+                "wrote history.csv ({} hourly rows), agents.csv ({n} agents), scenario.toml to {}",
+                h.grid.len,
+                out.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::Forecast { history: hp, start, days, interval, event_uplift, timezone, output } => {
-            let tz: chrono_tz::Tz = timezone.parse().map_err(|_| anyhow::anyhow!("unknown time zone `{timezone}`; use e.g. Asia/Shanghai"))?;
+        Cmd::Forecast {
+            history: hp,
+            start,
+            days,
+            interval,
+            event_uplift,
+            timezone,
+            output,
+        } => {
+            let tz: chrono_tz::Tz = timezone.parse().map_err(|_| {
+                anyhow::anyhow!("unknown time zone `{timezone}`; use e.g. Asia/Shanghai")
+            })?;
             let (h, rep) = history::read_history(&hp, tz, interval.0)?;
             let start = time::parse_date(&start).map_err(anyhow::Error::msg)?;
             let grid = time::Grid::days(start, days, interval.0);
-            let model = forecast::SeasonalEvent { event_uplift_factor: event_uplift, ..Default::default() };
+            let model = forecast::SeasonalEvent {
+                event_uplift_factor: event_uplift,
+                ..Default::default()
+            };
             let f = forecast::forecast(&h, grid, &model)?;
             write(&output, &forecast::to_csv(&f))?;
             eprintln!(
                 "history: {} rows ({}, {}), {}-minute intervals, {} → {}, {} gap(s)",
-                rep.rows, rep.format, rep.encoding, rep.interval_minutes, rep.first, rep.last, rep.gaps.len()
+                rep.rows,
+                rep.format,
+                rep.encoding,
+                rep.interval_minutes,
+                rep.first,
+                rep.last,
+                rep.gaps.len()
             );
             for (s, n) in rep.gaps.iter().take(5) {
-                eprintln!("  gap: {n} interval(s) missing from {s} (not filled; the model skips them)");
+                eprintln!(
+                    "  gap: {n} interval(s) missing from {s} (not filled; the model skips them)"
+                );
             }
-            println!("forecast: {:.0} inquiries over {days} days → {}", f.total(), output.display());
+            println!(
+                "forecast: {:.0} inquiries over {days} days → {}",
+                f.total(),
+                output.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::Requirements { forecast: fp, scenario, output } => {
+        Cmd::Requirements {
+            forecast: fp,
+            scenario,
+            output,
+        } => {
             let sc = Scenario::load(&scenario)?;
             let f = forecast::read_csv(&fp, sc.horizon.tz())?;
             let r = requirements::requirements(&f, &sc)?;
             write(&output, &requirements::to_csv(&r))?;
-            println!("requirements: peak {} agents, {:.0} agent-hours → {}", r.peak(), r.agent_hours(), output.display());
+            println!(
+                "requirements: peak {} agents, {:.0} agent-hours → {}",
+                r.peak(),
+                r.agent_hours(),
+                output.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::Plan { requirements: rp, scenario, agents: ap, solver, output, json } => {
+        Cmd::Plan {
+            requirements: rp,
+            scenario,
+            agents: ap,
+            solver,
+            output,
+            json,
+        } => {
             let sc = Scenario::load(&scenario)?;
             let req = requirements::read_csv(&rp, sc.horizon.tz())?;
             let ag = match ap {
-                Some(p) => agents::read_agents(&p, &sc.contracts.keys().cloned().collect::<Vec<_>>())?,
+                Some(p) => {
+                    agents::read_agents(&p, &sc.contracts.keys().cloned().collect::<Vec<_>>())?
+                }
                 None => pipeline::scenario_agents(&sc, &scenario)?,
             };
             let p = plan::plan(&req, &sc, Some(&ag), &settings(&solver)?)?;
@@ -270,14 +358,23 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::Roster { plan: pp, agents: ap, scenario, solver, output, json } => {
+        Cmd::Roster {
+            plan: pp,
+            agents: ap,
+            scenario,
+            solver,
+            output,
+            json,
+        } => {
             let sc = Scenario::load(&scenario)?;
             let ag = agents::read_agents(&ap, &sc.contracts.keys().cloned().collect::<Vec<_>>())?;
             let rows = plan::read_csv(&pp, &sc)?;
             let r = roster::roster(&rows, &ag, &sc, &settings(&solver)?)?;
             write(&output, &roster::to_csv(&r.roster, &ag))?;
             if json {
-                print_json(&serde_json::json!({"solve": pipeline::SolveSummary::from(&r.solve), "unfilled": r.unfilled, "extra_shifts": r.extra_shifts, "warnings": r.warnings, "preference_violations": r.preference_violations}))?;
+                print_json(
+                    &serde_json::json!({"solve": pipeline::SolveSummary::from(&r.solve), "unfilled": r.unfilled, "extra_shifts": r.extra_shifts, "warnings": r.warnings, "preference_violations": r.preference_violations}),
+                )?;
             } else {
                 println!(
                     "roster: {} agents × {} days; {} unfilled position group(s), {} extra shift(s), {} preferred day(s) off not granted; solver {} in {:.2} s → {}",
@@ -296,39 +393,81 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::Check { roster: rp, agents: ap, scenario, requirements: reqp, json } => {
+        Cmd::Check {
+            roster: rp,
+            agents: ap,
+            scenario,
+            requirements: reqp,
+            json,
+        } => {
             let sc = Scenario::load(&scenario)?;
             let ag = agents::read_agents(&ap, &sc.contracts.keys().cloned().collect::<Vec<_>>())?;
             let r = roster::read_csv(&rp, sc.horizon.tz())?;
-            let req = reqp.map(|p| requirements::read_csv(&p, sc.horizon.tz())).transpose()?;
+            let req = reqp
+                .map(|p| requirements::read_csv(&p, sc.horizon.tz()))
+                .transpose()?;
             let rep = check::check(&r, &ag, &sc, req.as_ref());
             if json {
                 print_json(&rep)?;
             } else {
                 print!("{}", pipeline::check_text(&rep));
             }
-            Ok(if rep.hard() == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            Ok(if rep.hard() == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
-        Cmd::Erlang { volume, interval, aht, target, shrinkage, occupancy, concurrency, json } => {
+        Cmd::Erlang {
+            volume,
+            interval,
+            aht,
+            target,
+            shrinkage,
+            occupancy,
+            concurrency,
+            json,
+        } => {
             let aht_s = time::parse_seconds(&aht).map_err(anyhow::Error::msg)?;
-            let (pct, secs) = target.split_once('/').ok_or_else(|| anyhow::anyhow!("--target `{target}`: write PERCENT/SECONDS, e.g. 80/20s"))?;
-            let pct: f64 = pct.trim_end_matches('%').parse().map_err(|_| anyhow::anyhow!("--target `{target}`: `{pct}` is not a percentage"))?;
+            let (pct, secs) = target.split_once('/').ok_or_else(|| {
+                anyhow::anyhow!("--target `{target}`: write PERCENT/SECONDS, e.g. 80/20s")
+            })?;
+            let pct: f64 = pct
+                .trim_end_matches('%')
+                .parse()
+                .map_err(|_| anyhow::anyhow!("--target `{target}`: `{pct}` is not a percentage"))?;
             let secs = time::parse_seconds(secs).map_err(anyhow::Error::msg)?;
-            if !(0.0..100.0).contains(&pct) || volume < 0.0 || aht_s <= 0.0 || !(0.0..0.95).contains(&shrinkage) || !(occupancy > 0.0 && occupancy <= 1.0) || concurrency == 0 {
+            if !(0.0..100.0).contains(&pct)
+                || volume < 0.0
+                || aht_s <= 0.0
+                || !(0.0..0.95).contains(&shrinkage)
+                || !(occupancy > 0.0 && occupancy <= 1.0)
+                || concurrency == 0
+            {
                 bail!("out of range: need 0 ≤ percent < 100, volume ≥ 0, aht > 0, 0 ≤ shrinkage < 0.95, 0 < occupancy ≤ 1, concurrency ≥ 1");
             }
             let traffic = volume * aht_s / (interval.0 as f64 * 60.0);
-            let tg = erlang::Target { service_level: pct / 100.0, answer_seconds: secs, max_asa_seconds: None, max_occupancy: occupancy };
+            let tg = erlang::Target {
+                service_level: pct / 100.0,
+                answer_seconds: secs,
+                max_asa_seconds: None,
+                max_occupancy: occupancy,
+            };
             let st = erlang::servers_for(traffic, aht_s, &tg);
             let agents_on = (st.servers as f64 / concurrency as f64).ceil() as u32;
             let scheduled = (agents_on as f64 / (1.0 - shrinkage) - 1e-9).ceil() as u32;
             let c = erlang::erlang_c(st.servers, traffic);
             if json {
-                print_json(&serde_json::json!({"traffic_erlangs": traffic, "agents": agents_on, "agents_with_shrinkage": scheduled, "service_level": st.service_level, "asa_seconds": st.asa_seconds, "occupancy": st.occupancy, "p_wait": c}))?;
+                print_json(
+                    &serde_json::json!({"traffic_erlangs": traffic, "agents": agents_on, "agents_with_shrinkage": scheduled, "service_level": st.service_level, "asa_seconds": st.asa_seconds, "occupancy": st.occupancy, "p_wait": c}),
+                )?;
             } else {
                 println!("traffic {traffic:.2} Erlangs → {agents_on} agents on the queue (service level {:.1}%, ASA {:.1} s, occupancy {:.1}%, P(wait) {:.1}%)", st.service_level * 100.0, st.asa_seconds, st.occupancy * 100.0, c * 100.0);
                 if shrinkage > 0.0 {
-                    println!("with {:.0}% shrinkage: {scheduled} agents scheduled", shrinkage * 100.0);
+                    println!(
+                        "with {:.0}% shrinkage: {scheduled} agents scheduled",
+                        shrinkage * 100.0
+                    );
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -336,11 +475,21 @@ fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-fn finish_run(sc: &Scenario, inputs: &pipeline::Inputs, out: &Path, s: &SolverSettings, json: bool, write_inputs: bool) -> Result<ExitCode> {
+fn finish_run(
+    sc: &Scenario,
+    inputs: &pipeline::Inputs,
+    out: &Path,
+    s: &SolverSettings,
+    json: bool,
+    write_inputs: bool,
+) -> Result<ExitCode> {
     let o = pipeline::run(sc, inputs, s)?;
     pipeline::write_all(out, sc, inputs, &o, write_inputs)?;
     if write_inputs {
-        write(&out.join("scenario.toml"), toml::to_string(&with_file_inputs(sc))?.as_bytes())?;
+        write(
+            &out.join("scenario.toml"),
+            toml::to_string(&with_file_inputs(sc))?.as_bytes(),
+        )?;
     }
     let sum = pipeline::summary(sc, &o);
     if json {
@@ -349,11 +498,19 @@ fn finish_run(sc: &Scenario, inputs: &pipeline::Inputs, out: &Path, s: &SolverSe
         print!("{}", pipeline::summary_text(&sum));
         println!("  files: {}", out.display());
     }
-    Ok(if o.check.hard() == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if o.check.hard() == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn with_file_inputs(sc: &Scenario) -> Scenario {
     let mut sc = sc.clone();
-    sc.inputs = paiban::scenario::Inputs { history: Some("history.csv".into()), agents: Some("agents.csv".into()), synth: None };
+    sc.inputs = paiban::scenario::Inputs {
+        history: Some("history.csv".into()),
+        agents: Some("agents.csv".into()),
+        synth: None,
+    };
     sc
 }

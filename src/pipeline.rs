@@ -31,7 +31,10 @@ pub enum PipelineError {
     #[error("{0}")]
     Missing(String),
     #[error("cannot write {path}: {source}")]
-    Write { path: PathBuf, source: std::io::Error },
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 pub struct Inputs {
@@ -41,29 +44,53 @@ pub struct Inputs {
 }
 
 pub fn synth_params(sc: &Scenario) -> Option<SynthParams> {
-    sc.inputs.synth.as_ref().map(|s| SynthParams { seed: s.seed, agents: s.agents, years: s.years, end: parse_date(&s.end).expect("validated") })
+    sc.inputs.synth.as_ref().map(|s| SynthParams {
+        seed: s.seed,
+        agents: s.agents,
+        years: s.years,
+        end: parse_date(&s.end).expect("validated"),
+    })
 }
 
 /// The scenario's agent list: its file, else its synthetic shop.
 pub fn scenario_agents(sc: &Scenario, scenario_file: &Path) -> Result<Vec<Agent>, PipelineError> {
     let contracts: Vec<String> = sc.contracts.keys().cloned().collect();
     match (&sc.inputs.agents, synth_params(sc)) {
-        (Some(p), _) => Ok(read_agents(&Scenario::resolve(scenario_file, p), &contracts)?),
+        (Some(p), _) => Ok(read_agents(
+            &Scenario::resolve(scenario_file, p),
+            &contracts,
+        )?),
         (None, Some(sp)) => Ok(synth::agents(&sp)),
-        (None, None) => Err(PipelineError::Missing(format!("{}: no agent list: set inputs.agents (or inputs.synth), or pass --agents", scenario_file.display()))),
+        (None, None) => Err(PipelineError::Missing(format!(
+            "{}: no agent list: set inputs.agents (or inputs.synth), or pass --agents",
+            scenario_file.display()
+        ))),
     }
 }
 
 pub fn load_inputs(sc: &Scenario, scenario_file: &Path) -> Result<Inputs, PipelineError> {
     let (history, history_report) = match (&sc.inputs.history, synth_params(sc)) {
         (Some(p), _) => {
-            let (s, r) = read_history(&Scenario::resolve(scenario_file, p), sc.horizon.tz(), sc.horizon.interval.0)?;
+            let (s, r) = read_history(
+                &Scenario::resolve(scenario_file, p),
+                sc.horizon.tz(),
+                sc.horizon.interval.0,
+            )?;
             (s, Some(r))
         }
         (None, Some(sp)) => (synth::history(&sp), None),
-        (None, None) => return Err(PipelineError::Missing(format!("{}: no history: set inputs.history (or inputs.synth)", scenario_file.display()))),
+        (None, None) => {
+            return Err(PipelineError::Missing(format!(
+                "{}: no history: set inputs.history (or inputs.synth)",
+                scenario_file.display()
+            )))
+        }
     };
-    Ok(Inputs { history, history_report, agents: scenario_agents(sc, scenario_file)? })
+    Ok(Inputs {
+        history,
+        history_report,
+        agents: scenario_agents(sc, scenario_file)?,
+    })
 }
 
 pub struct RunOutput {
@@ -75,18 +102,35 @@ pub struct RunOutput {
 }
 
 pub fn forecast_for(sc: &Scenario, history: &Series) -> Result<Forecast, ForecastError> {
-    let grid = Grid::days(sc.horizon.start_date(), sc.horizon.days, sc.horizon.interval.0);
-    let model = SeasonalEvent { event_uplift_factor: sc.demand.event_uplift_factor, ..SeasonalEvent::default() };
+    let grid = Grid::days(
+        sc.horizon.start_date(),
+        sc.horizon.days,
+        sc.horizon.interval.0,
+    );
+    let model = SeasonalEvent {
+        event_uplift_factor: sc.demand.event_uplift_factor,
+        ..SeasonalEvent::default()
+    };
     forecast(history, grid, &model)
 }
 
-pub fn run(sc: &Scenario, inputs: &Inputs, settings: &SolverSettings) -> Result<RunOutput, PipelineError> {
+pub fn run(
+    sc: &Scenario,
+    inputs: &Inputs,
+    settings: &SolverSettings,
+) -> Result<RunOutput, PipelineError> {
     let f = forecast_for(sc, &inputs.history)?;
     let req = requirements(&f, sc)?;
     let p = plan(&req, sc, Some(&inputs.agents), settings)?;
     let r = roster(&p.rows, &inputs.agents, sc, settings)?;
     let c = check(&r.roster, &inputs.agents, sc, Some(&req));
-    Ok(RunOutput { forecast: f, requirements: req, plan: p, roster: r, check: c })
+    Ok(RunOutput {
+        forecast: f,
+        requirements: req,
+        plan: p,
+        roster: r,
+        check: c,
+    })
 }
 
 #[derive(Debug, Serialize)]
@@ -102,7 +146,15 @@ pub struct SolveSummary {
 
 impl From<&crate::solver::Outcome> for SolveSummary {
     fn from(o: &crate::solver::Outcome) -> Self {
-        SolveSummary { status: o.status.to_string(), objective: o.objective, bound: o.bound, gap: o.gap, seconds: o.seconds, variables: o.variables, integer_variables: o.integer_variables }
+        SolveSummary {
+            status: o.status.to_string(),
+            objective: o.objective,
+            bound: o.bound,
+            gap: o.gap,
+            seconds: o.seconds,
+            variables: o.variables,
+            integer_variables: o.integer_variables,
+        }
     }
 }
 
@@ -131,7 +183,10 @@ pub fn summary(sc: &Scenario, o: &RunOutput) -> Summary {
     let cov = o.check.coverage.as_ref();
     Summary {
         scenario: sc.name.clone(),
-        horizon: format!("{} +{} days at {}", sc.horizon.start, sc.horizon.days, sc.horizon.interval),
+        horizon: format!(
+            "{} +{} days at {}",
+            sc.horizon.start, sc.horizon.days, sc.horizon.interval
+        ),
         forecast_total: o.forecast.total().round(),
         peak_agents_required: o.requirements.peak(),
         required_agent_hours: o.requirements.agent_hours(),
@@ -142,9 +197,20 @@ pub fn summary(sc: &Scenario, o: &RunOutput) -> Summary {
         plan_solve: (&o.plan.solve).into(),
         plan_lp_bound: o.plan.lp_bound,
         roster_solve: (&o.roster.solve).into(),
-        shortfalls: o.plan.shortfalls.iter().map(|s| s.message.clone()).collect(),
+        shortfalls: o
+            .plan
+            .shortfalls
+            .iter()
+            .map(|s| s.message.clone())
+            .collect(),
         unfilled: o.roster.unfilled.clone(),
-        warnings: o.plan.warnings.iter().chain(&o.roster.warnings).cloned().collect(),
+        warnings: o
+            .plan
+            .warnings
+            .iter()
+            .chain(&o.roster.warnings)
+            .cloned()
+            .collect(),
         hard_violations: o.check.hard(),
         soft_violations: o.check.soft(),
     }
@@ -152,7 +218,10 @@ pub fn summary(sc: &Scenario, o: &RunOutput) -> Summary {
 
 /// Human-readable check report.
 pub fn check_text(c: &CheckReport) -> String {
-    let mut s = format!("{} agents, {} shifts, {:.1} paid hours\n", c.agents, c.shifts, c.paid_hours);
+    let mut s = format!(
+        "{} agents, {} shifts, {:.1} paid hours\n",
+        c.agents, c.shifts, c.paid_hours
+    );
     if let Some(cov) = &c.coverage {
         s.push_str(&format!(
             "coverage: {} of {} intervals under-covered, {:.1} agent-hours short, {:.1} over{}\n",
@@ -160,15 +229,31 @@ pub fn check_text(c: &CheckReport) -> String {
             cov.intervals,
             cov.under_agent_hours,
             cov.over_agent_hours,
-            cov.worst.as_ref().map(|w| format!("; worst: {w}")).unwrap_or_default()
+            cov.worst
+                .as_ref()
+                .map(|w| format!("; worst: {w}"))
+                .unwrap_or_default()
         ));
     }
     if c.violations.is_empty() {
         s.push_str("no rule broken\n");
     } else {
-        s.push_str(&format!("{} hard and {} soft violations:\n", c.hard(), c.soft()));
+        s.push_str(&format!(
+            "{} hard and {} soft violations:\n",
+            c.hard(),
+            c.soft()
+        ));
         for v in &c.violations {
-            s.push_str(&format!("  [{}] {}: {}\n", if v.severity == crate::check::Severity::Hard { "HARD" } else { "soft" }, v.rule, v.message));
+            s.push_str(&format!(
+                "  [{}] {}: {}\n",
+                if v.severity == crate::check::Severity::Hard {
+                    "HARD"
+                } else {
+                    "soft"
+                },
+                v.rule,
+                v.message
+            ));
         }
     }
     s
@@ -176,7 +261,14 @@ pub fn check_text(c: &CheckReport) -> String {
 
 pub fn summary_text(s: &Summary) -> String {
     let solve = |x: &SolveSummary| {
-        format!("{} in {:.2} s, gap {}", x.status, x.seconds, x.gap.map(|g| format!("{:.3}%", g * 100.0)).unwrap_or_else(|| "unknown".into()))
+        format!(
+            "{} in {:.2} s, gap {}",
+            x.status,
+            x.seconds,
+            x.gap
+                .map(|g| format!("{:.3}%", g * 100.0))
+                .unwrap_or_else(|| "unknown".into())
+        )
     };
     let mut t = format!(
         "scenario {} ({})\n  forecast: {:.0} inquiries\n  requirement: peak {} agents, {:.0} agent-hours\n  plan: {:.0} paid hours, labour cost {:.0}; solver {}; objective {:.1}, LP bound {:.1}\n  roster: solver {}\n  coverage: {} intervals under-covered ({:.1} agent-hours short)\n  check: {} hard, {} soft violations\n",
@@ -214,23 +306,41 @@ pub fn summary_text(s: &Summary) -> String {
 }
 
 /// Writes every stage's file into `dir` (each atomically).
-pub fn write_all(dir: &Path, sc: &Scenario, inputs: &Inputs, o: &RunOutput, write_inputs: bool) -> Result<Vec<PathBuf>, PipelineError> {
+pub fn write_all(
+    dir: &Path,
+    sc: &Scenario,
+    inputs: &Inputs,
+    o: &RunOutput,
+    write_inputs: bool,
+) -> Result<Vec<PathBuf>, PipelineError> {
     let mut files: Vec<(&str, Vec<u8>)> = Vec::new();
     if write_inputs {
         files.push(("history.csv", crate::history::to_csv(&inputs.history)));
         files.push(("agents.csv", crate::agents::to_csv(&inputs.agents)));
     }
     files.push(("forecast.csv", crate::forecast::to_csv(&o.forecast)));
-    files.push(("requirements.csv", crate::requirements::to_csv(&o.requirements)));
+    files.push((
+        "requirements.csv",
+        crate::requirements::to_csv(&o.requirements),
+    ));
     files.push(("plan.csv", crate::plan::to_csv(&o.plan)));
-    files.push(("roster.csv", crate::roster::to_csv(&o.roster.roster, &inputs.agents)));
+    files.push((
+        "roster.csv",
+        crate::roster::to_csv(&o.roster.roster, &inputs.agents),
+    ));
     files.push(("check.txt", check_text(&o.check).into_bytes()));
     let s = summary(sc, o);
-    files.push(("summary.json", serde_json::to_vec_pretty(&s).expect("serialisable")));
+    files.push((
+        "summary.json",
+        serde_json::to_vec_pretty(&s).expect("serialisable"),
+    ));
     let mut out = Vec::new();
     for (name, bytes) in files {
         let p = dir.join(name);
-        write_atomic(&p, &bytes).map_err(|e| PipelineError::Write { path: p.clone(), source: e })?;
+        write_atomic(&p, &bytes).map_err(|e| PipelineError::Write {
+            path: p.clone(),
+            source: e,
+        })?;
         out.push(p);
     }
     Ok(out)

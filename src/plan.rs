@@ -24,7 +24,12 @@ pub enum PlanError {
     #[error(transparent)]
     Solver(#[from] SolverError),
     #[error("{file}, line {line}: {message}\n  fix: {fix}")]
-    Row { file: String, line: u64, message: String, fix: String },
+    Row {
+        file: String,
+        line: u64,
+        message: String,
+        fix: String,
+    },
 }
 
 /// One row of a plan: `count` agents of `contract` work `template` on `date`.
@@ -38,7 +43,8 @@ pub struct PlanRow {
 
 impl PlanRow {
     pub fn start(&self) -> NaiveDateTime {
-        self.date.and_hms_opt(0, 0, 0).expect("midnight") + Duration::minutes(self.template.start as i64)
+        self.date.and_hms_opt(0, 0, 0).expect("midnight")
+            + Duration::minutes(self.template.start as i64)
     }
     pub fn end(&self) -> NaiveDateTime {
         self.start() + Duration::minutes(self.template.length as i64)
@@ -86,7 +92,9 @@ pub fn coverage(grid: &Grid, rows: &[PlanRow]) -> Vec<u32> {
     let mut cov = vec![0u32; grid.len];
     let per_day = grid.per_day();
     for r in rows {
-        let Some(d0) = grid.index_of(r.date.and_hms_opt(0, 0, 0).expect("midnight")) else { continue };
+        let Some(d0) = grid.index_of(r.date.and_hms_opt(0, 0, 0).expect("midnight")) else {
+            continue;
+        };
         for off in r.template.on_queue_intervals(grid.step_minutes) {
             if let Some(c) = cov.get_mut(d0 + off) {
                 *c += r.count;
@@ -116,7 +124,9 @@ fn capacity(agents: &[Agent], sc: &Scenario, dates: &[NaiveDate]) -> Capacity {
                 *per_day.entry((i, a.contract.clone())).or_insert(0) += 1;
             }
         }
-        let max_days = ((a.max_days.min(max_days_week) as f64) * weeks).floor().min(avail as f64);
+        let max_days = ((a.max_days.min(max_days_week) as f64) * weeks)
+            .floor()
+            .min(avail as f64);
         let min_days = ((a.min_days as f64) * weeks).floor().min(max_days);
         let max_h = a.max_hours.min(sc.labour.max_hours_per_week) * weeks;
         let min_h = (a.min_hours * weeks).min(max_h);
@@ -126,22 +136,37 @@ fn capacity(agents: &[Agent], sc: &Scenario, dates: &[NaiveDate]) -> Capacity {
         e.2 += min_h;
         e.3 += max_h;
     }
-    Capacity { per_day, per_contract }
+    Capacity {
+        per_day,
+        per_contract,
+    }
 }
 
 /// Plans shift counts. `agents`, when given, bounds counts by who is available.
-pub fn plan(req: &Requirements, sc: &Scenario, agents: Option<&[Agent]>, settings: &SolverSettings) -> Result<Plan, PlanError> {
+pub fn plan(
+    req: &Requirements,
+    sc: &Scenario,
+    agents: Option<&[Agent]>,
+    settings: &SolverSettings,
+) -> Result<Plan, PlanError> {
     let step = sc.horizon.interval.0;
     let grid = req.grid;
     if grid.step_minutes != step {
-        return Err(PlanError::Interval { have: grid.step_minutes, want: step });
+        return Err(PlanError::Interval {
+            have: grid.step_minutes,
+            want: step,
+        });
     }
     if crate::time::minute_of_day(grid.start) != 0 {
-        return Err(PlanError::NotMidnight { have: fmt_ts(grid.start) });
+        return Err(PlanError::NotMidnight {
+            have: fmt_ts(grid.start),
+        });
     }
     let per_day = grid.per_day();
     let days = grid.len.div_ceil(per_day);
-    let dates: Vec<NaiveDate> = (0..days).map(|d| grid.start.date() + Duration::days(d as i64)).collect();
+    let dates: Vec<NaiveDate> = (0..days)
+        .map(|d| grid.start.date() + Duration::days(d as i64))
+        .collect();
     let tpls = templates(sc);
     let required = req.required();
     let cap = agents.map(|a| capacity(a, sc, &dates));
@@ -185,7 +210,11 @@ pub fn plan(req: &Requirements, sc: &Scenario, agents: Option<&[Agent]>, setting
         terms.push((o, -1.0));
         m.row(terms, required[i] as f64, required[i] as f64);
         if let Some(maxd) = sc.headcount.max_on_duty {
-            m.row(cover[i].iter().map(|v| (*v, 1.0)).collect(), f64::NEG_INFINITY, maxd as f64);
+            m.row(
+                cover[i].iter().map(|v| (*v, 1.0)).collect(),
+                f64::NEG_INFINITY,
+                maxd as f64,
+            );
         }
         unders.push(u);
         overs.push(o);
@@ -197,7 +226,8 @@ pub fn plan(req: &Requirements, sc: &Scenario, agents: Option<&[Agent]>, setting
         for (c, (min_d, max_d, min_h, max_h)) in &cap.per_contract {
             let mine: Vec<&(usize, usize, String, Var)> = xs.iter().filter(|x| &x.2 == c).collect();
             let days_terms: Vec<(Var, f64)> = mine.iter().map(|x| (x.3, 1.0)).collect();
-            let hour_terms: Vec<(Var, f64)> = mine.iter().map(|x| (x.3, tpls[x.1].paid_hours())).collect();
+            let hour_terms: Vec<(Var, f64)> =
+                mine.iter().map(|x| (x.3, tpls[x.1].paid_hours())).collect();
             m.row(days_terms.clone(), f64::NEG_INFINITY, *max_d);
             m.row(hour_terms.clone(), f64::NEG_INFINITY, *max_h);
             let big = sc.contracts[c].cost_per_hour * 24.0 + under_pen * 96.0;
@@ -222,7 +252,9 @@ pub fn plan(req: &Requirements, sc: &Scenario, agents: Option<&[Agent]>, setting
         ends.sort_unstable();
         ends.dedup();
         for c in cap.per_contract.keys() {
-            let n_agents = agents.map(|a| a.iter().filter(|x| &x.contract == c).count()).unwrap_or(0) as f64;
+            let n_agents = agents
+                .map(|a| a.iter().filter(|x| &x.contract == c).count())
+                .unwrap_or(0) as f64;
             for d in 0..days.saturating_sub(1) {
                 for &tau in &ends {
                     let terms: Vec<(Var, f64)> = xs
@@ -230,11 +262,19 @@ pub fn plan(req: &Requirements, sc: &Scenario, agents: Option<&[Agent]>, setting
                         .filter(|x| &x.2 == c)
                         .filter(|x| {
                             let t = &tpls[x.1];
-                            (x.0 == d && t.end() >= tau) || (x.0 == d + 1 && 1440 + t.start as i64 - (tau as i64) < rest)
+                            (x.0 == d && t.end() >= tau)
+                                || (x.0 == d + 1 && 1440 + t.start as i64 - (tau as i64) < rest)
                         })
                         .map(|x| (x.3, 1.0))
                         .collect();
-                    let (a, b) = (terms.iter().any(|t| xs.iter().any(|x| x.3 == t.0 && x.0 == d)), terms.iter().any(|t| xs.iter().any(|x| x.3 == t.0 && x.0 == d + 1)));
+                    let (a, b) = (
+                        terms
+                            .iter()
+                            .any(|t| xs.iter().any(|x| x.3 == t.0 && x.0 == d)),
+                        terms
+                            .iter()
+                            .any(|t| xs.iter().any(|x| x.3 == t.0 && x.0 == d + 1)),
+                    );
                     if a && b {
                         m.row(terms, f64::NEG_INFINITY, n_agents);
                     }
@@ -250,15 +290,38 @@ pub fn plan(req: &Requirements, sc: &Scenario, agents: Option<&[Agent]>, setting
         .iter()
         .filter_map(|(d, ti, c, v)| {
             let n = out.round(*v);
-            (n > 0).then(|| PlanRow { date: dates[*d], template: tpls[*ti].clone(), contract: c.clone(), count: n as u32 })
+            (n > 0).then(|| PlanRow {
+                date: dates[*d],
+                template: tpls[*ti].clone(),
+                contract: c.clone(),
+                count: n as u32,
+            })
         })
         .collect();
-    rows.sort_by(|a, b| a.date.cmp(&b.date).then(a.template.start.cmp(&b.template.start)).then(a.template.id.cmp(&b.template.id)).then(a.contract.cmp(&b.contract)));
+    rows.sort_by(|a, b| {
+        a.date
+            .cmp(&b.date)
+            .then(a.template.start.cmp(&b.template.start))
+            .then(a.template.id.cmp(&b.template.id))
+            .then(a.contract.cmp(&b.contract))
+    });
     let cov = coverage(&grid, &rows);
-    let paid_hours: f64 = rows.iter().map(|r| r.count as f64 * r.template.paid_hours()).sum();
-    let labour_cost: f64 = rows.iter().map(|r| r.count as f64 * r.template.paid_hours() * sc.contracts[&r.contract].cost_per_hour).sum();
-    let under: f64 = (0..grid.len).map(|i| required[i].saturating_sub(cov[i]) as f64).sum::<f64>() * step_h;
-    let over: f64 = (0..grid.len).map(|i| cov[i].saturating_sub(required[i]) as f64).sum::<f64>() * step_h;
+    let paid_hours: f64 = rows
+        .iter()
+        .map(|r| r.count as f64 * r.template.paid_hours())
+        .sum();
+    let labour_cost: f64 = rows
+        .iter()
+        .map(|r| r.count as f64 * r.template.paid_hours() * sc.contracts[&r.contract].cost_per_hour)
+        .sum();
+    let under: f64 = (0..grid.len)
+        .map(|i| required[i].saturating_sub(cov[i]) as f64)
+        .sum::<f64>()
+        * step_h;
+    let over: f64 = (0..grid.len)
+        .map(|i| cov[i].saturating_sub(required[i]) as f64)
+        .sum::<f64>()
+        * step_h;
     let mut warnings = Vec::new();
     for (c, what, v, need) in &min_slacks {
         let s = out.value(*v);
@@ -266,12 +329,43 @@ pub fn plan(req: &Requirements, sc: &Scenario, agents: Option<&[Agent]>, setting
             warnings.push(format!("{c} agents are contracted for at least {need:.0} {what} in total, but the plan gives them only {:.0}: there is not enough work they can do in their shifts", need - s));
         }
     }
-    let shortfalls = explain(&grid, &required, &cov, &rows, sc, cap.as_ref(), &tpls, &dates);
-    Ok(Plan { rows, grid, coverage: cov, required, paid_hours, labour_cost, under_agent_hours: under, over_agent_hours: over, shortfalls, warnings, solve: out, lp_bound: lp.objective })
+    let shortfalls = explain(
+        &grid,
+        &required,
+        &cov,
+        &rows,
+        sc,
+        cap.as_ref(),
+        &tpls,
+        &dates,
+    );
+    Ok(Plan {
+        rows,
+        grid,
+        coverage: cov,
+        required,
+        paid_hours,
+        labour_cost,
+        under_agent_hours: under,
+        over_agent_hours: over,
+        shortfalls,
+        warnings,
+        solve: out,
+        lp_bound: lp.objective,
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
-fn explain(grid: &Grid, req: &[u32], cov: &[u32], rows: &[PlanRow], sc: &Scenario, cap: Option<&Capacity>, tpls: &[Template], dates: &[NaiveDate]) -> Vec<Shortfall> {
+fn explain(
+    grid: &Grid,
+    req: &[u32],
+    cov: &[u32],
+    rows: &[PlanRow],
+    sc: &Scenario,
+    cap: Option<&Capacity>,
+    tpls: &[Template],
+    dates: &[NaiveDate],
+) -> Vec<Shortfall> {
     let per_day = grid.per_day();
     let step = grid.step_minutes;
     let mut out = Vec::new();
@@ -290,25 +384,60 @@ fn explain(grid: &Grid, req: &[u32], cov: &[u32], rows: &[PlanRow], sc: &Scenari
         let hours = (s..i).map(|k| (req[k] - cov[k]) as f64).sum::<f64>() * grid.step_hours();
         let (from, to) = (grid.at(s), grid.at(i));
         let d = day;
-        let covering: Vec<&Template> = tpls.iter().filter(|t| (s..i).any(|k| t.on_queue(((k - d * per_day) as u32) * step))).collect();
-        let working_today: BTreeMap<&str, u32> = rows.iter().filter(|r| r.date == dates[d]).fold(BTreeMap::new(), |mut m, r| {
-            *m.entry(r.contract.as_str()).or_insert(0) += r.count;
-            m
-        });
-        let reason = if let Some(maxd) = sc.headcount.max_on_duty.filter(|m| (s..i).any(|k| cov[k] >= *m)) {
+        // templates that could cover the stretch: started that day, or the day before
+        let covering: Vec<&Template> = tpls
+            .iter()
+            .filter(|t| {
+                (s..i).any(|k| {
+                    let m = ((k - d * per_day) as u32) * step;
+                    t.on_queue(m) || (d > 0 && t.on_queue(m + 1440))
+                })
+            })
+            .collect();
+        let working_today: BTreeMap<&str, u32> =
+            rows.iter()
+                .filter(|r| r.date == dates[d])
+                .fold(BTreeMap::new(), |mut m, r| {
+                    *m.entry(r.contract.as_str()).or_insert(0) += r.count;
+                    m
+                });
+        let reason = if let Some(maxd) = sc
+            .headcount
+            .max_on_duty
+            .filter(|m| (s..i).any(|k| cov[k] >= *m))
+        {
             format!("headcount cap {maxd} (headcount.max_on_duty)")
         } else if covering.is_empty() {
-            "no shift template covers this time: widen a [[shift]] start_window or add lengths".to_string()
+            "no shift template covers this time: widen a [[shift]] start_window or add lengths"
+                .to_string()
         } else if let Some(cap) = cap {
-            let contracts: std::collections::BTreeSet<&str> = covering.iter().flat_map(|t| t.contracts.iter().map(String::as_str)).collect();
-            let all_out = contracts.iter().all(|c| working_today.get(c).copied().unwrap_or(0) >= cap.per_day.get(&(d, c.to_string())).copied().unwrap_or(0));
-            let week_used = contracts.iter().all(|c| {
-                let used: u32 = rows.iter().filter(|r| r.contract == *c).map(|r| r.count).sum();
-                cap.per_contract.get(*c).is_some_and(|p| used as f64 >= p.1 - 1e-9)
+            let contracts: std::collections::BTreeSet<&str> = covering
+                .iter()
+                .flat_map(|t| t.contracts.iter().map(String::as_str))
+                .collect();
+            let all_out = contracts.iter().all(|c| {
+                working_today.get(c).copied().unwrap_or(0)
+                    >= cap.per_day.get(&(d, c.to_string())).copied().unwrap_or(0)
             });
-            let avail: u32 = contracts.iter().map(|c| cap.per_day.get(&(d, c.to_string())).copied().unwrap_or(0)).sum();
+            let week_used = contracts.iter().all(|c| {
+                let used: u32 = rows
+                    .iter()
+                    .filter(|r| r.contract == *c)
+                    .map(|r| r.count)
+                    .sum();
+                cap.per_contract
+                    .get(*c)
+                    .is_some_and(|p| used as f64 >= p.1 - 1e-9)
+            });
+            let avail: u32 = contracts
+                .iter()
+                .map(|c| cap.per_day.get(&(d, c.to_string())).copied().unwrap_or(0))
+                .sum();
             if all_out {
-                format!("all {avail} agents who can work these hours on {} are already scheduled", weekday_short(dates[d].weekday()))
+                format!(
+                    "all {avail} agents who can work these hours on {} are already scheduled",
+                    weekday_short(dates[d].weekday())
+                )
             } else if week_used {
                 "the agents' weekly working days are used up".to_string()
             } else {
@@ -323,7 +452,10 @@ fn explain(grid: &Grid, req: &[u32], cov: &[u32], rows: &[PlanRow], sc: &Scenari
             to: fmt_ts(to),
             agents_short: short,
             agent_hours: hours,
-            message: format!("{when} short by {short} agent{}: {reason}", if short == 1 { "" } else { "s" }),
+            message: format!(
+                "{when} short by {short} agent{}: {reason}",
+                if short == 1 { "" } else { "s" }
+            ),
             reason,
         });
     }
@@ -332,9 +464,14 @@ fn explain(grid: &Grid, req: &[u32], cov: &[u32], rows: &[PlanRow], sc: &Scenari
 
 /// Writes one row per (date, shift, contract).
 pub fn to_csv(p: &Plan) -> Vec<u8> {
-    let mut out = String::from("date,weekday,shift,family,contract,start,end,break_start,break_end,paid_hours,count\n");
+    let mut out = String::from(
+        "date,weekday,shift,family,contract,start,end,break_start,break_end,paid_hours,count\n",
+    );
     for r in &p.rows {
-        let (bs, be) = r.break_span().map(|(a, b)| (fmt_ts(a), fmt_ts(b))).unwrap_or_default();
+        let (bs, be) = r
+            .break_span()
+            .map(|(a, b)| (fmt_ts(a), fmt_ts(b)))
+            .unwrap_or_default();
         out.push_str(&format!(
             "{},{},{},{},{},{},{},{},{},{},{}\n",
             r.date,
@@ -355,38 +492,106 @@ pub fn to_csv(p: &Plan) -> Vec<u8> {
 
 /// Reads a plan; shifts are matched to the scenario's templates by start, end and break, so
 /// a hand-edited count or an added row of a valid shift works.
-pub fn read_csv(path: &std::path::Path, sc: &Scenario) -> Result<Vec<PlanRow>, crate::io::InputError> {
+pub fn read_csv(
+    path: &std::path::Path,
+    sc: &Scenario,
+) -> Result<Vec<PlanRow>, crate::io::InputError> {
     use crate::io::{read_text, Col, Table};
     const COLS: &[Col] = &[
-        Col { name: "date", aliases: &["日期"], required: true },
-        Col { name: "weekday", aliases: &[], required: false },
-        Col { name: "shift", aliases: &["班次"], required: true },
-        Col { name: "family", aliases: &[], required: false },
-        Col { name: "contract", aliases: &[], required: true },
-        Col { name: "start", aliases: &[], required: false },
-        Col { name: "end", aliases: &[], required: false },
-        Col { name: "break_start", aliases: &[], required: false },
-        Col { name: "break_end", aliases: &[], required: false },
-        Col { name: "paid_hours", aliases: &[], required: false },
-        Col { name: "count", aliases: &["人数"], required: true },
+        Col {
+            name: "date",
+            aliases: &["日期"],
+            required: true,
+        },
+        Col {
+            name: "weekday",
+            aliases: &[],
+            required: false,
+        },
+        Col {
+            name: "shift",
+            aliases: &["班次"],
+            required: true,
+        },
+        Col {
+            name: "family",
+            aliases: &[],
+            required: false,
+        },
+        Col {
+            name: "contract",
+            aliases: &[],
+            required: true,
+        },
+        Col {
+            name: "start",
+            aliases: &[],
+            required: false,
+        },
+        Col {
+            name: "end",
+            aliases: &[],
+            required: false,
+        },
+        Col {
+            name: "break_start",
+            aliases: &[],
+            required: false,
+        },
+        Col {
+            name: "break_end",
+            aliases: &[],
+            required: false,
+        },
+        Col {
+            name: "paid_hours",
+            aliases: &[],
+            required: false,
+        },
+        Col {
+            name: "count",
+            aliases: &["人数"],
+            required: true,
+        },
     ];
     let tpls = templates(sc);
     let (text, _) = read_text(path)?;
     let (t, idx) = Table::parse(path, &text, COLS)?;
     let mut rows = Vec::new();
     for (line, rec) in &t.rows {
-        let date = crate::time::parse_date(t.get(rec, idx[0]).unwrap_or("")).map_err(|e| t.err(*line, "date", e, "write dates as YYYY-MM-DD"))?;
+        let date = crate::time::parse_date(t.get(rec, idx[0]).unwrap_or(""))
+            .map_err(|e| t.err(*line, "date", e, "write dates as YYYY-MM-DD"))?;
         let id = t.get(rec, idx[2]).unwrap_or("");
         let template = tpls.iter().find(|x| x.id == id).cloned().ok_or_else(|| {
             t.err(*line, "shift", format!("shift `{id}` is not one of the scenario's shift templates"), "use a shift written by `paiban plan` (start-end/bbreak, e.g. 09:00-18:00/b13:00) that the scenario's [[shift]] families allow")
         })?;
         let contract = t.get(rec, idx[4]).unwrap_or("").to_string();
         if !template.contracts.contains(&contract) {
-            return Err(t.err(*line, "contract", format!("contract `{contract}` may not work shift family `{}`", template.family), format!("use one of: {}", template.contracts.join(", "))));
+            return Err(t.err(
+                *line,
+                "contract",
+                format!(
+                    "contract `{contract}` may not work shift family `{}`",
+                    template.family
+                ),
+                format!("use one of: {}", template.contracts.join(", ")),
+            ));
         }
         let cs = t.get(rec, idx[10]).unwrap_or("");
-        let count = cs.parse::<u32>().map_err(|_| t.err(*line, "count", format!("`{cs}` is not a whole number"), "write the number of agents, 0 or more"))?;
-        rows.push(PlanRow { date, template, contract, count });
+        let count = cs.parse::<u32>().map_err(|_| {
+            t.err(
+                *line,
+                "count",
+                format!("`{cs}` is not a whole number"),
+                "write the number of agents, 0 or more",
+            )
+        })?;
+        rows.push(PlanRow {
+            date,
+            template,
+            contract,
+            count,
+        });
     }
     Ok(rows)
 }

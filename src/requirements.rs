@@ -50,11 +50,19 @@ impl Requirements {
         self.rows.iter().map(|r| r.agents_required).collect()
     }
     pub fn peak(&self) -> u32 {
-        self.rows.iter().map(|r| r.agents_required).max().unwrap_or(0)
+        self.rows
+            .iter()
+            .map(|r| r.agents_required)
+            .max()
+            .unwrap_or(0)
     }
     /// Agent-hours required over the horizon.
     pub fn agent_hours(&self) -> f64 {
-        self.rows.iter().map(|r| r.agents_required as f64).sum::<f64>() * self.grid.step_hours()
+        self.rows
+            .iter()
+            .map(|r| r.agents_required as f64)
+            .sum::<f64>()
+            * self.grid.step_hours()
     }
 }
 
@@ -71,7 +79,10 @@ pub fn target(sc: &Scenario) -> Target {
 pub fn requirements(f: &Forecast, sc: &Scenario) -> Result<Requirements, RequirementsError> {
     let want = sc.horizon.interval.0;
     if f.grid.step_minutes != want {
-        return Err(RequirementsError::Interval { have: f.grid.step_minutes, want });
+        return Err(RequirementsError::Interval {
+            have: f.grid.step_minutes,
+            want,
+        });
     }
     let s = &sc.service;
     let k = s.concurrency as f64;
@@ -86,13 +97,21 @@ pub fn requirements(f: &Forecast, sc: &Scenario) -> Result<Requirements, Require
     };
     let clear_n = (s.backlog_clear.0 / want).max(1) as usize;
     // first pass: chats per interval and the backlog each opening must clear
-    let agent_vol: Vec<f64> = f.points.iter().map(|p| p.volume * sc.demand.volume_factor * (1.0 - s.deflection)).collect();
+    let agent_vol: Vec<f64> = f
+        .points
+        .iter()
+        .map(|p| p.volume * sc.demand.volume_factor * (1.0 - s.deflection))
+        .collect();
     let mut backlog = vec![0.0; f.points.len()];
     let mut pending = 0.0;
     for i in 0..f.points.len() {
         if open(i) {
             if pending > 0.0 {
-                let n = (i..f.points.len()).take(clear_n).take_while(|&j| open(j)).count().max(1);
+                let n = (i..f.points.len())
+                    .take(clear_n)
+                    .take_while(|&j| open(j))
+                    .count()
+                    .max(1);
                 for j in i..i + n {
                     backlog[j] += pending / n as f64;
                 }
@@ -107,9 +126,15 @@ pub fn requirements(f: &Forecast, sc: &Scenario) -> Result<Requirements, Require
         .iter()
         .enumerate()
         .map(|(i, p)| {
-            let aht = p.aht_seconds.unwrap_or(sc.demand.aht_seconds) * sc.demand.aht_factor * (1.0 + s.concurrency_slowdown * (k - 1.0));
+            let aht = p.aht_seconds.unwrap_or(sc.demand.aht_seconds)
+                * sc.demand.aht_factor
+                * (1.0 + s.concurrency_slowdown * (k - 1.0));
             let is_open = open(i);
-            let chats = if is_open { agent_vol[i] + backlog[i] } else { 0.0 };
+            let chats = if is_open {
+                agent_vol[i] + backlog[i]
+            } else {
+                0.0
+            };
             let a = chats * aht / secs;
             let st = servers_for(a, aht, &tgt);
             let on_queue = (st.servers as f64 / k).ceil() as u32;
@@ -163,18 +188,66 @@ pub fn to_csv(r: &Requirements) -> Vec<u8> {
 /// supervisor can hand-edit or write the file from another tool.
 pub fn read_csv(path: &std::path::Path, tz: chrono_tz::Tz) -> Result<Requirements, InputError> {
     const COLS: &[Col] = &[
-        Col { name: "interval_start", aliases: &["timestamp", "时间"], required: true },
-        Col { name: "agents_required", aliases: &["需求人数"], required: true },
-        Col { name: "volume", aliases: &[], required: false },
-        Col { name: "aht_seconds", aliases: &[], required: false },
-        Col { name: "agent_volume", aliases: &[], required: false },
-        Col { name: "backlog", aliases: &[], required: false },
-        Col { name: "traffic_erlangs", aliases: &[], required: false },
-        Col { name: "agents_on_queue", aliases: &[], required: false },
-        Col { name: "service_level", aliases: &[], required: false },
-        Col { name: "asa_seconds", aliases: &[], required: false },
-        Col { name: "occupancy", aliases: &[], required: false },
-        Col { name: "open", aliases: &[], required: false },
+        Col {
+            name: "interval_start",
+            aliases: &["timestamp", "时间"],
+            required: true,
+        },
+        Col {
+            name: "agents_required",
+            aliases: &["需求人数"],
+            required: true,
+        },
+        Col {
+            name: "volume",
+            aliases: &[],
+            required: false,
+        },
+        Col {
+            name: "aht_seconds",
+            aliases: &[],
+            required: false,
+        },
+        Col {
+            name: "agent_volume",
+            aliases: &[],
+            required: false,
+        },
+        Col {
+            name: "backlog",
+            aliases: &[],
+            required: false,
+        },
+        Col {
+            name: "traffic_erlangs",
+            aliases: &[],
+            required: false,
+        },
+        Col {
+            name: "agents_on_queue",
+            aliases: &[],
+            required: false,
+        },
+        Col {
+            name: "service_level",
+            aliases: &[],
+            required: false,
+        },
+        Col {
+            name: "asa_seconds",
+            aliases: &[],
+            required: false,
+        },
+        Col {
+            name: "occupancy",
+            aliases: &[],
+            required: false,
+        },
+        Col {
+            name: "open",
+            aliases: &[],
+            required: false,
+        },
     ];
     let (text, _) = read_text(path)?;
     let (t, idx) = Table::parse(path, &text, COLS)?;
@@ -182,14 +255,33 @@ pub fn read_csv(path: &std::path::Path, tz: chrono_tz::Tz) -> Result<Requirement
     let mut start = None;
     let mut step = 0i64;
     for (n, (line, rec)) in t.rows.iter().enumerate() {
-        let ts = t.get(rec, idx[0]).ok_or_else(|| t.err(*line, "interval_start", "empty", "fill in the interval start"))?;
-        let ts = crate::time::parse_timestamp(ts, tz).map_err(|e| t.err(*line, "interval_start", e, "use local times like 2026-11-11 00:00"))?;
+        let ts = t.get(rec, idx[0]).ok_or_else(|| {
+            t.err(
+                *line,
+                "interval_start",
+                "empty",
+                "fill in the interval start",
+            )
+        })?;
+        let ts = crate::time::parse_timestamp(ts, tz).map_err(|e| {
+            t.err(
+                *line,
+                "interval_start",
+                e,
+                "use local times like 2026-11-11 00:00",
+            )
+        })?;
         match (start, n) {
             (None, _) => start = Some(ts),
             (Some(s), 1) => {
                 step = (ts - s).num_minutes();
                 if step <= 0 || 1440 % step != 0 {
-                    return Err(t.err(*line, "interval_start", "rows must be in time order at a regular interval that divides a day", "sort the rows by time"));
+                    return Err(t.err(
+                        *line,
+                        "interval_start",
+                        "rows must be in time order at a regular interval that divides a day",
+                        "sort the rows by time",
+                    ));
                 }
             }
             (Some(s), _) => {
@@ -199,9 +291,28 @@ pub fn read_csv(path: &std::path::Path, tz: chrono_tz::Tz) -> Result<Requirement
                 }
             }
         }
-        let req_text = t.get(rec, idx[1]).ok_or_else(|| t.err(*line, "agents_required", "empty", "write 0 when nobody is needed"))?;
-        let req = req_text.parse::<u32>().map_err(|_| t.err(*line, "agents_required", format!("`{req_text}` is not a whole number of agents"), "write a whole number, 0 or more"))?;
-        let num = |i: usize, f: &str| -> Result<f64, InputError> { t.get(rec, idx[i]).map(|s| t.nonneg(*line, f, s)).transpose().map(|v| v.unwrap_or(0.0)) };
+        let req_text = t.get(rec, idx[1]).ok_or_else(|| {
+            t.err(
+                *line,
+                "agents_required",
+                "empty",
+                "write 0 when nobody is needed",
+            )
+        })?;
+        let req = req_text.parse::<u32>().map_err(|_| {
+            t.err(
+                *line,
+                "agents_required",
+                format!("`{req_text}` is not a whole number of agents"),
+                "write a whole number, 0 or more",
+            )
+        })?;
+        let num = |i: usize, f: &str| -> Result<f64, InputError> {
+            t.get(rec, idx[i])
+                .map(|s| t.nonneg(*line, f, s))
+                .transpose()
+                .map(|v| v.unwrap_or(0.0))
+        };
         rows.push(Requirement {
             volume: num(2, "volume")?,
             aht_seconds: num(3, "aht_seconds")?,
@@ -217,7 +328,10 @@ pub fn read_csv(path: &std::path::Path, tz: chrono_tz::Tz) -> Result<Requirement
         });
     }
     let step = if rows.len() == 1 { 60 } else { step as u32 };
-    Ok(Requirements { grid: Grid::new(start.expect("at least one row"), step, rows.len()), rows })
+    Ok(Requirements {
+        grid: Grid::new(start.expect("at least one row"), step, rows.len()),
+        rows,
+    })
 }
 
 #[cfg(test)]
@@ -233,8 +347,27 @@ mod tests {
     }
 
     fn flat(vol: f64, n: usize) -> Forecast {
-        let grid = Grid::new(NaiveDate::from_ymd_opt(2026, 11, 2).unwrap().and_hms_opt(0, 0, 0).unwrap(), 30, n);
-        Forecast { grid, points: vec![Point { volume: vol, p10: vol, p90: vol, aht_seconds: Some(180.0), event: None }; n] }
+        let grid = Grid::new(
+            NaiveDate::from_ymd_opt(2026, 11, 2)
+                .unwrap()
+                .and_hms_opt(0, 0, 0)
+                .unwrap(),
+            30,
+            n,
+        );
+        Forecast {
+            grid,
+            points: vec![
+                Point {
+                    volume: vol,
+                    p10: vol,
+                    p90: vol,
+                    aht_seconds: Some(180.0),
+                    event: None
+                };
+                n
+            ],
+        }
     }
 
     #[test]
@@ -255,12 +388,18 @@ mod tests {
         let f = flat(30.0, 48);
         let r = requirements(&f, &s).unwrap();
         assert_eq!(r.rows[0].agents_required, 0);
-        let night: f64 = (0..16).map(|i| f.points[i].volume * (1.0 - s.service.deflection)).sum();
+        let night: f64 = (0..16)
+            .map(|i| f.points[i].volume * (1.0 - s.service.deflection))
+            .sum();
         assert!((r.rows[16].backlog + r.rows[17].backlog - night).abs() < 1e-9);
         assert!(r.rows[16].agents_required > r.rows[20].agents_required);
         // volume is conserved: every chat is served somewhere
         let served: f64 = r.rows.iter().map(|x| x.agent_volume).sum();
-        let arrived: f64 = f.points.iter().map(|p| p.volume * (1.0 - s.service.deflection)).sum();
+        let arrived: f64 = f
+            .points
+            .iter()
+            .map(|p| p.volume * (1.0 - s.service.deflection))
+            .sum();
         assert!((served - arrived).abs() < 1e-6);
     }
 

@@ -45,10 +45,19 @@ impl WorkShift {
                 vec![(bs, bs + Duration::minutes(t.break_len as i64))]
             })
             .unwrap_or_default();
-        WorkShift { label: t.id.clone(), start: s, end: s + Duration::minutes(t.length as i64), breaks }
+        WorkShift {
+            label: t.id.clone(),
+            start: s,
+            end: s + Duration::minutes(t.length as i64),
+            breaks,
+        }
     }
     pub fn paid_hours(&self) -> f64 {
-        let brk: i64 = self.breaks.iter().map(|(a, b)| (*b - *a).num_minutes()).sum();
+        let brk: i64 = self
+            .breaks
+            .iter()
+            .map(|(a, b)| (*b - *a).num_minutes())
+            .sum();
         ((self.end - self.start).num_minutes() - brk) as f64 / 60.0
     }
     pub fn on_queue(&self, t: NaiveDateTime) -> bool {
@@ -87,7 +96,12 @@ fn weekend(d: NaiveDate) -> bool {
     matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
 }
 
-pub fn roster(plan: &[PlanRow], agents: &[Agent], sc: &Scenario, settings: &SolverSettings) -> Result<RosterResult, RosterError> {
+pub fn roster(
+    plan: &[PlanRow],
+    agents: &[Agent],
+    sc: &Scenario,
+    settings: &SolverSettings,
+) -> Result<RosterResult, RosterError> {
     if plan.is_empty() {
         return Err(RosterError::EmptyPlan);
     }
@@ -96,8 +110,13 @@ pub fn roster(plan: &[PlanRow], agents: &[Agent], sc: &Scenario, settings: &Solv
     }
     let first = plan.iter().map(|r| r.date).min().expect("non-empty");
     let start = sc.horizon.start_date().min(first);
-    let n_days = (plan.iter().map(|r| r.date).max().expect("non-empty") - start).num_days().max(sc.horizon.days as i64 - 1) as usize + 1;
-    let dates: Vec<NaiveDate> = (0..n_days).map(|d| start + Duration::days(d as i64)).collect();
+    let n_days = (plan.iter().map(|r| r.date).max().expect("non-empty") - start)
+        .num_days()
+        .max(sc.horizon.days as i64 - 1) as usize
+        + 1;
+    let dates: Vec<NaiveDate> = (0..n_days)
+        .map(|d| start + Duration::days(d as i64))
+        .collect();
     let day_of = |d: NaiveDate| (d - start).num_days() as usize;
     let lab = &sc.labour;
     let weeks = n_days as f64 / 7.0;
@@ -105,7 +124,10 @@ pub fn roster(plan: &[PlanRow], agents: &[Agent], sc: &Scenario, settings: &Solv
     // positions: (day, template id, contract) → (template, count)
     let mut positions: BTreeMap<(usize, String, String), (Template, u32)> = BTreeMap::new();
     for r in plan {
-        positions.entry((day_of(r.date), r.template.id.clone(), r.contract.clone())).or_insert((r.template.clone(), 0)).1 += r.count;
+        positions
+            .entry((day_of(r.date), r.template.id.clone(), r.contract.clone()))
+            .or_insert((r.template.clone(), 0))
+            .1 += r.count;
     }
     let mut m = Mip::default();
     // y[(agent, day)] → [(position key index, var)]
@@ -118,7 +140,11 @@ pub fn roster(plan: &[PlanRow], agents: &[Agent], sc: &Scenario, settings: &Solv
                 continue;
             }
             let t = &positions[*k].0;
-            let pref = if a.prefers_off(dates[k.0]) { sc.costs.preference_violation } else { 0.0 };
+            let pref = if a.prefers_off(dates[k.0]) {
+                sc.costs.preference_violation
+            } else {
+                0.0
+            };
             // a tiny agent- and day-dependent tie-break keeps solutions stable and spread
             let tie = 1e-4 * (((ai * 31 + k.0 * 17 + ki) % 97) as f64);
             let v = m.var(0.0, 1.0, true, pref + tie + 0.01 * t.paid_hours());
@@ -132,8 +158,18 @@ pub fn roster(plan: &[PlanRow], agents: &[Agent], sc: &Scenario, settings: &Solv
     for (ki, k) in keys.iter().enumerate() {
         let (t, count) = &positions[*k];
         let cost = sc.contracts[&k.2].cost_per_hour * t.paid_hours();
-        let short = m.var(0.0, *count as f64, false, sc.costs.under_coverage_per_agent_hour * t.paid_hours() + cost);
-        let extra = m.var(0.0, f64::INFINITY, false, cost * 0.5 + sc.costs.over_coverage_per_agent_hour * t.paid_hours());
+        let short = m.var(
+            0.0,
+            *count as f64,
+            false,
+            sc.costs.under_coverage_per_agent_hour * t.paid_hours() + cost,
+        );
+        let extra = m.var(
+            0.0,
+            f64::INFINITY,
+            false,
+            cost * 0.5 + sc.costs.over_coverage_per_agent_hour * t.paid_hours(),
+        );
         let mut terms: Vec<(Var, f64)> = by_pos[ki].iter().map(|v| (*v, 1.0)).collect();
         terms.push((short, 1.0));
         terms.push((extra, -1.0));
@@ -145,19 +181,30 @@ pub fn roster(plan: &[PlanRow], agents: &[Agent], sc: &Scenario, settings: &Solv
     let weekend_max = m.var(0.0, f64::INFINITY, false, 2.0);
     let mut min_slack = Vec::new();
     for (ai, a) in agents.iter().enumerate() {
-        let all: Vec<(usize, usize, Var)> = (0..n_days).flat_map(|d| y[ai][d].iter().map(move |(ki, v)| (d, *ki, *v))).collect();
+        let all: Vec<(usize, usize, Var)> = (0..n_days)
+            .flat_map(|d| y[ai][d].iter().map(move |(ki, v)| (d, *ki, *v)))
+            .collect();
         for d in 0..n_days {
             if y[ai][d].len() > 1 {
-                m.row(y[ai][d].iter().map(|(_, v)| (*v, 1.0)).collect(), f64::NEG_INFINITY, 1.0);
+                m.row(
+                    y[ai][d].iter().map(|(_, v)| (*v, 1.0)).collect(),
+                    f64::NEG_INFINITY,
+                    1.0,
+                );
             }
         }
         let avail_days = dates.iter().filter(|d| a.available(**d)).count() as f64;
-        let max_days = (a.max_days.min(max_days_week) as f64 * weeks).floor().min(avail_days);
+        let max_days = (a.max_days.min(max_days_week) as f64 * weeks)
+            .floor()
+            .min(avail_days);
         let min_days = (a.min_days as f64 * weeks).floor().min(max_days);
         let max_h = a.max_hours.min(lab.max_hours_per_week) * weeks;
         let min_h = (a.min_hours * weeks).min(max_h);
         let days_terms: Vec<(Var, f64)> = all.iter().map(|x| (x.2, 1.0)).collect();
-        let hour_terms: Vec<(Var, f64)> = all.iter().map(|x| (x.2, positions[keys[x.1]].0.paid_hours())).collect();
+        let hour_terms: Vec<(Var, f64)> = all
+            .iter()
+            .map(|x| (x.2, positions[keys[x.1]].0.paid_hours()))
+            .collect();
         m.row(days_terms.clone(), f64::NEG_INFINITY, max_days);
         m.row(hour_terms.clone(), f64::NEG_INFINITY, max_h);
         let big = sc.costs.under_coverage_per_agent_hour * 8.0;
@@ -173,7 +220,11 @@ pub fn roster(plan: &[PlanRow], agents: &[Agent], sc: &Scenario, settings: &Solv
         // every 7-day window keeps its days off (for horizons longer than a week)
         if n_days > 7 {
             for w in 0..=(n_days - 7) {
-                let terms: Vec<(Var, f64)> = all.iter().filter(|x| x.0 >= w && x.0 < w + 7).map(|x| (x.2, 1.0)).collect();
+                let terms: Vec<(Var, f64)> = all
+                    .iter()
+                    .filter(|x| x.0 >= w && x.0 < w + 7)
+                    .map(|x| (x.2, 1.0))
+                    .collect();
                 m.row(terms, f64::NEG_INFINITY, max_days_week as f64);
             }
         }
@@ -181,7 +232,11 @@ pub fn roster(plan: &[PlanRow], agents: &[Agent], sc: &Scenario, settings: &Solv
         let k = lab.max_consecutive_days as usize;
         if n_days > k {
             for w in 0..n_days - k {
-                let terms: Vec<(Var, f64)> = all.iter().filter(|x| x.0 >= w && x.0 <= w + k).map(|x| (x.2, 1.0)).collect();
+                let terms: Vec<(Var, f64)> = all
+                    .iter()
+                    .filter(|x| x.0 >= w && x.0 <= w + k)
+                    .map(|x| (x.2, 1.0))
+                    .collect();
                 if terms.len() > k {
                     m.row(terms, f64::NEG_INFINITY, k as f64);
                 }
@@ -207,7 +262,11 @@ pub fn roster(plan: &[PlanRow], agents: &[Agent], sc: &Scenario, settings: &Solv
             }
         }
         // fairness: the most weekend shifts any agent works
-        let wk: Vec<(Var, f64)> = all.iter().filter(|x| weekend(dates[x.0])).map(|x| (x.2, 1.0)).collect();
+        let wk: Vec<(Var, f64)> = all
+            .iter()
+            .filter(|x| weekend(dates[x.0]))
+            .map(|x| (x.2, 1.0))
+            .collect();
         if !wk.is_empty() {
             let mut terms = wk;
             terms.push((weekend_max, -1.0));
@@ -231,11 +290,16 @@ pub fn roster(plan: &[PlanRow], agents: &[Agent], sc: &Scenario, settings: &Solv
     for (ai, a) in agents.iter().enumerate() {
         for (d, date) in dates.iter().enumerate() {
             let chosen = y[ai][d].iter().find(|(_, v)| out.value(*v) > 0.5);
-            let shift = chosen.map(|(ki, _)| WorkShift::from_template(*date, &positions[keys[*ki]].0));
+            let shift =
+                chosen.map(|(ki, _)| WorkShift::from_template(*date, &positions[keys[*ki]].0));
             if shift.is_some() && a.prefers_off(*date) {
                 prefs += 1;
             }
-            entries.push(Entry { agent_id: a.id.clone(), date: *date, shift });
+            entries.push(Entry {
+                agent_id: a.id.clone(),
+                date: *date,
+                shift,
+            });
         }
     }
     let mut unfilled = Vec::new();
@@ -255,29 +319,87 @@ pub fn roster(plan: &[PlanRow], agents: &[Agent], sc: &Scenario, settings: &Solv
         } else if unavailable > 0 {
             format!("{unavailable} of {} {} agents are unavailable that day; the rest are held by their weekly days, hours or rest rules", of_contract.len(), k.2)
         } else {
-            format!("the {} {} agents' weekly days, hours and rest rules leave nobody free", of_contract.len(), k.2)
+            format!(
+                "the {} {} agents' weekly days, hours and rest rules leave nobody free",
+                of_contract.len(),
+                k.2
+            )
         };
         let ws = WorkShift::from_template(date, t);
-        unfilled.push(format!("{} {} {} ({}): {s} of {count} positions unfilled: {reason}", weekday_short(date.weekday()), date, ws.label, k.2));
+        unfilled.push(format!(
+            "{} {} {} ({}): {s} of {count} positions unfilled: {reason}",
+            weekday_short(date.weekday()),
+            date,
+            ws.label,
+            k.2
+        ));
     }
-    Ok(RosterResult { roster: Roster { dates, entries }, unfilled, extra_shifts, preference_violations: prefs, warnings, solve: out })
+    Ok(RosterResult {
+        roster: Roster { dates, entries },
+        unfilled,
+        extra_shifts,
+        preference_violations: prefs,
+        warnings,
+        solve: out,
+    })
 }
 
 /// Writes one row per agent per day (days off as `OFF`).
 pub fn to_csv(r: &Roster, agents: &[Agent]) -> Vec<u8> {
     let by_id: BTreeMap<&str, &Agent> = agents.iter().map(|a| (a.id.as_str(), a)).collect();
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["agent_id", "name", "tier", "contract", "date", "weekday", "shift", "start", "end", "break_start", "break_end", "paid_hours"]).expect("in memory");
+    w.write_record([
+        "agent_id",
+        "name",
+        "tier",
+        "contract",
+        "date",
+        "weekday",
+        "shift",
+        "start",
+        "end",
+        "break_start",
+        "break_end",
+        "paid_hours",
+    ])
+    .expect("in memory");
     for e in &r.entries {
         let a = by_id.get(e.agent_id.as_str());
-        let (name, tier, contract) = a.map(|a| (a.name.as_str(), a.tier.as_str(), a.contract.as_str())).unwrap_or(("", "", ""));
-        let mut rec = vec![e.agent_id.clone(), name.into(), tier.into(), contract.into(), e.date.to_string(), weekday_short(e.date.weekday()).into()];
+        let (name, tier, contract) = a
+            .map(|a| (a.name.as_str(), a.tier.as_str(), a.contract.as_str()))
+            .unwrap_or(("", "", ""));
+        let mut rec = vec![
+            e.agent_id.clone(),
+            name.into(),
+            tier.into(),
+            contract.into(),
+            e.date.to_string(),
+            weekday_short(e.date.weekday()).into(),
+        ];
         match &e.shift {
             Some(s) => {
-                let (bs, be) = s.breaks.first().map(|(a, b)| (fmt_ts(*a), fmt_ts(*b))).unwrap_or_default();
-                rec.extend([s.label.clone(), fmt_ts(s.start), fmt_ts(s.end), bs, be, crate::io::fmt_f(s.paid_hours(), 2)]);
+                let (bs, be) = s
+                    .breaks
+                    .first()
+                    .map(|(a, b)| (fmt_ts(*a), fmt_ts(*b)))
+                    .unwrap_or_default();
+                rec.extend([
+                    s.label.clone(),
+                    fmt_ts(s.start),
+                    fmt_ts(s.end),
+                    bs,
+                    be,
+                    crate::io::fmt_f(s.paid_hours(), 2),
+                ]);
             }
-            None => rec.extend(["OFF".to_string(), String::new(), String::new(), String::new(), String::new(), "0".into()]),
+            None => rec.extend([
+                "OFF".to_string(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                "0".into(),
+            ]),
         }
         w.write_record(rec).expect("in memory");
     }
@@ -285,32 +407,94 @@ pub fn to_csv(r: &Roster, agents: &[Agent]) -> Vec<u8> {
 }
 
 /// Reads a roster, also a hand-made one: shifts are taken from their start/end/break times.
-pub fn read_csv(path: &std::path::Path, tz: chrono_tz::Tz) -> Result<Roster, crate::io::InputError> {
+pub fn read_csv(
+    path: &std::path::Path,
+    tz: chrono_tz::Tz,
+) -> Result<Roster, crate::io::InputError> {
     use crate::io::{read_text, Col, Table};
     const COLS: &[Col] = &[
-        Col { name: "agent_id", aliases: &["工号"], required: true },
-        Col { name: "name", aliases: &["姓名"], required: false },
-        Col { name: "tier", aliases: &["级别"], required: false },
-        Col { name: "contract", aliases: &["合同类型"], required: false },
-        Col { name: "date", aliases: &["日期"], required: true },
-        Col { name: "weekday", aliases: &["星期"], required: false },
-        Col { name: "shift", aliases: &["班次"], required: true },
-        Col { name: "start", aliases: &["上班时间"], required: false },
-        Col { name: "end", aliases: &["下班时间"], required: false },
-        Col { name: "break_start", aliases: &["休息开始"], required: false },
-        Col { name: "break_end", aliases: &["休息结束"], required: false },
-        Col { name: "paid_hours", aliases: &["工时"], required: false },
+        Col {
+            name: "agent_id",
+            aliases: &["工号"],
+            required: true,
+        },
+        Col {
+            name: "name",
+            aliases: &["姓名"],
+            required: false,
+        },
+        Col {
+            name: "tier",
+            aliases: &["级别"],
+            required: false,
+        },
+        Col {
+            name: "contract",
+            aliases: &["合同类型"],
+            required: false,
+        },
+        Col {
+            name: "date",
+            aliases: &["日期"],
+            required: true,
+        },
+        Col {
+            name: "weekday",
+            aliases: &["星期"],
+            required: false,
+        },
+        Col {
+            name: "shift",
+            aliases: &["班次"],
+            required: true,
+        },
+        Col {
+            name: "start",
+            aliases: &["上班时间"],
+            required: false,
+        },
+        Col {
+            name: "end",
+            aliases: &["下班时间"],
+            required: false,
+        },
+        Col {
+            name: "break_start",
+            aliases: &["休息开始"],
+            required: false,
+        },
+        Col {
+            name: "break_end",
+            aliases: &["休息结束"],
+            required: false,
+        },
+        Col {
+            name: "paid_hours",
+            aliases: &["工时"],
+            required: false,
+        },
     ];
     let (text, _) = read_text(path)?;
     let (t, idx) = Table::parse(path, &text, COLS)?;
     let mut entries = Vec::new();
-    let ts = |line: u64, f: &str, s: Option<&str>| -> Result<Option<NaiveDateTime>, crate::io::InputError> {
-        s.map(|s| crate::time::parse_timestamp(s, tz).map_err(|e| t.err(line, f, e, "write times as 2026-11-09 09:00"))).transpose()
+    let ts = |line: u64,
+              f: &str,
+              s: Option<&str>|
+     -> Result<Option<NaiveDateTime>, crate::io::InputError> {
+        s.map(|s| {
+            crate::time::parse_timestamp(s, tz)
+                .map_err(|e| t.err(line, f, e, "write times as 2026-11-09 09:00"))
+        })
+        .transpose()
     };
     for (line, rec) in &t.rows {
         let line = *line;
-        let agent_id = t.get(rec, idx[0]).ok_or_else(|| t.err(line, "agent_id", "empty agent id", "fill in the agent id"))?.to_string();
-        let date = crate::time::parse_date(t.get(rec, idx[4]).unwrap_or("")).map_err(|e| t.err(line, "date", e, "write dates as YYYY-MM-DD"))?;
+        let agent_id = t
+            .get(rec, idx[0])
+            .ok_or_else(|| t.err(line, "agent_id", "empty agent id", "fill in the agent id"))?
+            .to_string();
+        let date = crate::time::parse_date(t.get(rec, idx[4]).unwrap_or(""))
+            .map_err(|e| t.err(line, "date", e, "write dates as YYYY-MM-DD"))?;
         let label = t.get(rec, idx[6]).unwrap_or("").to_string();
         let start = ts(line, "start", t.get(rec, idx[7]))?;
         let end = ts(line, "end", t.get(rec, idx[8]))?;
@@ -318,23 +502,59 @@ pub fn read_csv(path: &std::path::Path, tz: chrono_tz::Tz) -> Result<Roster, cra
             ("OFF" | "休" | "休息" | "", None, None) => None,
             (_, Some(s), Some(e)) => {
                 if e <= s {
-                    return Err(t.err(line, "end", "the shift ends before it starts", "an overnight shift ends on the next date, e.g. 2026-11-10 01:00"));
+                    return Err(t.err(
+                        line,
+                        "end",
+                        "the shift ends before it starts",
+                        "an overnight shift ends on the next date, e.g. 2026-11-10 01:00",
+                    ));
                 }
                 if s.date() != date {
-                    return Err(t.err(line, "start", format!("the shift starts on {} but the row's date is {date}", s.date()), "a shift belongs to the date it starts on"));
+                    return Err(t.err(
+                        line,
+                        "start",
+                        format!(
+                            "the shift starts on {} but the row's date is {date}",
+                            s.date()
+                        ),
+                        "a shift belongs to the date it starts on",
+                    ));
                 }
                 let bs = ts(line, "break_start", t.get(rec, idx[9]))?;
                 let be = ts(line, "break_end", t.get(rec, idx[10]))?;
                 let breaks = match (bs, be) {
                     (Some(a), Some(b)) if b > a => vec![(a, b)],
                     (None, None) => vec![],
-                    _ => return Err(t.err(line, "break_end", "a break needs a start and a later end", "fill in both break times or neither")),
+                    _ => {
+                        return Err(t.err(
+                            line,
+                            "break_end",
+                            "a break needs a start and a later end",
+                            "fill in both break times or neither",
+                        ))
+                    }
                 };
-                Some(WorkShift { label: label.clone(), start: s, end: e, breaks })
+                Some(WorkShift {
+                    label: label.clone(),
+                    start: s,
+                    end: e,
+                    breaks,
+                })
             }
-            _ => return Err(t.err(line, "start", format!("shift `{label}` needs start and end times"), "fill in start and end, or write OFF for a day off")),
+            _ => {
+                return Err(t.err(
+                    line,
+                    "start",
+                    format!("shift `{label}` needs start and end times"),
+                    "fill in start and end, or write OFF for a day off",
+                ))
+            }
         };
-        entries.push(Entry { agent_id, date, shift });
+        entries.push(Entry {
+            agent_id,
+            date,
+            shift,
+        });
     }
     let mut dates: Vec<NaiveDate> = entries.iter().map(|e| e.date).collect();
     dates.sort();

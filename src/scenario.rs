@@ -10,11 +10,18 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
     #[error("{file}: cannot read the scenario: {source}")]
-    Read { file: PathBuf, source: std::io::Error },
+    Read {
+        file: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{file}: {message}")]
     Parse { file: PathBuf, message: String },
     #[error("{file}: {message}\n  fix: {fix}")]
-    Invalid { file: PathBuf, message: String, fix: String },
+    Invalid {
+        file: PathBuf,
+        message: String,
+        fix: String,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -129,7 +136,12 @@ fn d_aht() -> f64 {
 }
 impl Default for Demand {
     fn default() -> Self {
-        Demand { volume_factor: 1.0, event_uplift_factor: 1.0, aht_seconds: d_aht(), aht_factor: 1.0 }
+        Demand {
+            volume_factor: 1.0,
+            event_uplift_factor: 1.0,
+            aht_seconds: d_aht(),
+            aht_factor: 1.0,
+        }
     }
 }
 
@@ -325,13 +337,19 @@ pub struct Headcount {
 
 impl Scenario {
     pub fn from_toml(file: &Path, text: &str) -> Result<Scenario, ScenarioError> {
-        let sc: Scenario = toml::from_str(text).map_err(|e| ScenarioError::Parse { file: file.to_path_buf(), message: e.to_string() })?;
+        let sc: Scenario = toml::from_str(text).map_err(|e| ScenarioError::Parse {
+            file: file.to_path_buf(),
+            message: e.to_string(),
+        })?;
         sc.validate(file)?;
         Ok(sc)
     }
 
     pub fn load(file: &Path) -> Result<Scenario, ScenarioError> {
-        let text = std::fs::read_to_string(file).map_err(|e| ScenarioError::Read { file: file.to_path_buf(), source: e })?;
+        let text = std::fs::read_to_string(file).map_err(|e| ScenarioError::Read {
+            file: file.to_path_buf(),
+            source: e,
+        })?;
         Self::from_toml(file, &text)
     }
 
@@ -345,67 +363,147 @@ impl Scenario {
     }
 
     fn validate(&self, file: &Path) -> Result<(), ScenarioError> {
-        let bad = |m: String, fix: &str| Err(ScenarioError::Invalid { file: file.to_path_buf(), message: m, fix: fix.into() });
+        let bad = |m: String, fix: &str| {
+            Err(ScenarioError::Invalid {
+                file: file.to_path_buf(),
+                message: m,
+                fix: fix.into(),
+            })
+        };
         if parse_date(&self.horizon.start).is_err() {
-            return bad(format!("horizon.start `{}` is not a date", self.horizon.start), "write it as YYYY-MM-DD");
+            return bad(
+                format!("horizon.start `{}` is not a date", self.horizon.start),
+                "write it as YYYY-MM-DD",
+            );
         }
         if self.horizon.timezone.parse::<chrono_tz::Tz>().is_err() {
-            return bad(format!("horizon.timezone `{}` is unknown", self.horizon.timezone), "use an IANA name such as Asia/Shanghai");
+            return bad(
+                format!("horizon.timezone `{}` is unknown", self.horizon.timezone),
+                "use an IANA name such as Asia/Shanghai",
+            );
         }
         let iv = self.horizon.interval.0;
         if ![5, 10, 15, 20, 30, 60].contains(&iv) {
-            return bad(format!("horizon.interval {iv}m is not supported"), "use 15m, 30m or 60m (5m, 10m, 20m also work)");
+            return bad(
+                format!("horizon.interval {iv}m is not supported"),
+                "use 15m, 30m or 60m (5m, 10m, 20m also work)",
+            );
         }
         if self.horizon.days == 0 || self.horizon.days > 62 {
-            return bad(format!("horizon.days = {} is out of range", self.horizon.days), "plan 1 to 62 days (usually 7)");
+            return bad(
+                format!("horizon.days = {} is out of range", self.horizon.days),
+                "plan 1 to 62 days (usually 7)",
+            );
         }
         let s = &self.service;
         if !(0.0..100.0).contains(&s.target_percent) || s.target_percent <= 0.0 {
-            return bad(format!("service.target_percent = {} must be in (0, 100)", s.target_percent), "e.g. 80 for 80% answered in time");
+            return bad(
+                format!(
+                    "service.target_percent = {} must be in (0, 100)",
+                    s.target_percent
+                ),
+                "e.g. 80 for 80% answered in time",
+            );
         }
         if !(0.0..1.0).contains(&s.deflection) {
-            return bad(format!("service.deflection = {} must be in [0, 1)", s.deflection), "0.6 means the bot resolves 60%");
+            return bad(
+                format!("service.deflection = {} must be in [0, 1)", s.deflection),
+                "0.6 means the bot resolves 60%",
+            );
         }
         if !(0.0..0.9).contains(&s.shrinkage) {
-            return bad(format!("service.shrinkage = {} must be in [0, 0.9)", s.shrinkage), "0.3 means 30% of paid time is off the queue");
+            return bad(
+                format!("service.shrinkage = {} must be in [0, 0.9)", s.shrinkage),
+                "0.3 means 30% of paid time is off the queue",
+            );
         }
         if !(s.occupancy_max > 0.1 && s.occupancy_max <= 1.0) {
-            return bad(format!("service.occupancy_max = {} must be in (0.1, 1]", s.occupancy_max), "0.85 is common");
+            return bad(
+                format!(
+                    "service.occupancy_max = {} must be in (0.1, 1]",
+                    s.occupancy_max
+                ),
+                "0.85 is common",
+            );
         }
         if s.concurrency == 0 || s.concurrency > 20 {
-            return bad(format!("service.concurrency = {} must be 1..20", s.concurrency), "chat agents usually handle 2–5 at once");
+            return bad(
+                format!("service.concurrency = {} must be 1..20", s.concurrency),
+                "chat agents usually handle 2–5 at once",
+            );
         }
         if s.concurrency_slowdown < 0.0 || s.concurrency_slowdown > 1.0 {
-            return bad("service.concurrency_slowdown must be in [0, 1]".into(), "0.15 = each extra chat adds 15% to every chat's handle time");
+            return bad(
+                "service.concurrency_slowdown must be in [0, 1]".into(),
+                "0.15 = each extra chat adds 15% to every chat's handle time",
+            );
         }
-        for (k, v) in [("demand.volume_factor", self.demand.volume_factor), ("demand.aht_factor", self.demand.aht_factor), ("demand.aht_seconds", self.demand.aht_seconds)] {
+        for (k, v) in [
+            ("demand.volume_factor", self.demand.volume_factor),
+            ("demand.aht_factor", self.demand.aht_factor),
+            ("demand.aht_seconds", self.demand.aht_seconds),
+        ] {
             if !(v > 0.0 && v.is_finite()) {
-                return bad(format!("{k} = {v} must be positive"), "use a positive number");
+                return bad(
+                    format!("{k} = {v} must be positive"),
+                    "use a positive number",
+                );
             }
         }
         if self.demand.event_uplift_factor < 0.0 {
-            return bad("demand.event_uplift_factor must be 0 or more".into(), "1.0 keeps the learned effect");
+            return bad(
+                "demand.event_uplift_factor must be 0 or more".into(),
+                "1.0 keeps the learned effect",
+            );
         }
         if self.shifts.is_empty() {
-            return bad("no [[shift]] families".into(), "add at least one [[shift]] with lengths and start_window");
+            return bad(
+                "no [[shift]] families".into(),
+                "add at least one [[shift]] with lengths and start_window",
+            );
         }
         if self.contracts.is_empty() {
-            return bad("no [contracts.*] defined".into(), "add e.g. [contracts.full_time] cost_per_hour = 40");
+            return bad(
+                "no [contracts.*] defined".into(),
+                "add e.g. [contracts.full_time] cost_per_hour = 40",
+            );
         }
         for f in &self.shifts {
             for c in &f.contracts {
                 if !self.contracts.contains_key(c) {
                     let known: Vec<_> = self.contracts.keys().cloned().collect();
-                    return bad(format!("shift `{}` names contract `{c}`, which has no [contracts.{c}]", f.name), &format!("use one of: {}", known.join(", ")));
+                    return bad(
+                        format!(
+                            "shift `{}` names contract `{c}`, which has no [contracts.{c}]",
+                            f.name
+                        ),
+                        &format!("use one of: {}", known.join(", ")),
+                    );
                 }
             }
             if f.lengths.is_empty() || f.contracts.is_empty() {
-                return bad(format!("shift `{}` needs at least one length and one contract", f.name), "e.g. lengths = [\"9h\"], contracts = [\"full_time\"]");
+                return bad(
+                    format!(
+                        "shift `{}` needs at least one length and one contract",
+                        f.name
+                    ),
+                    "e.g. lengths = [\"9h\"], contracts = [\"full_time\"]",
+                );
             }
             if f.start_window[0] > f.start_window[1] || f.start_window[1].0 >= 1440 {
-                return bad(format!("shift `{}`: start_window must be [earliest, latest] within one day", f.name), "e.g. [\"07:00\", \"15:00\"]; a shift may still end after midnight");
+                return bad(
+                    format!(
+                        "shift `{}`: start_window must be [earliest, latest] within one day",
+                        f.name
+                    ),
+                    "e.g. [\"07:00\", \"15:00\"]; a shift may still end after midnight",
+                );
             }
-            for (what, m) in [("start_step", f.start_step), ("break", f.meal_break), ("break_step", f.break_step)] {
+            for (what, m) in [
+                ("start_step", f.start_step),
+                ("break", f.meal_break),
+                ("break_step", f.break_step),
+            ] {
                 if what == "break_step" && f.meal_break.0 == 0 {
                     continue;
                 }
@@ -415,7 +513,13 @@ impl Scenario {
             }
             for l in &f.lengths {
                 if l.0 % iv != 0 || l.0 == 0 || l.0 > 16 * 60 {
-                    return bad(format!("shift `{}`: length {l} must be a multiple of {iv}m up to 16h", f.name), "e.g. lengths = [\"9h\"]");
+                    return bad(
+                        format!(
+                            "shift `{}`: length {l} must be a multiple of {iv}m up to 16h",
+                            f.name
+                        ),
+                        "e.g. lengths = [\"9h\"]",
+                    );
                 }
                 let paid = l.0.saturating_sub(f.meal_break.0) as f64 / 60.0;
                 if paid > self.labour.max_paid_hours_per_day + 1e-9 {
@@ -425,24 +529,45 @@ impl Scenario {
                     );
                 }
                 if f.meal_break.0 > 0 && f.break_window[0].0 + f.meal_break.0 > l.0 {
-                    return bad(format!("shift `{}`: the break window starts too late for a {l} shift", f.name), "move break_window earlier");
+                    return bad(
+                        format!(
+                            "shift `{}`: the break window starts too late for a {l} shift",
+                            f.name
+                        ),
+                        "move break_window earlier",
+                    );
                 }
             }
             if f.break_window[0] > f.break_window[1] {
-                return bad(format!("shift `{}`: break_window must be [earliest, latest]", f.name), "e.g. [\"3h\", \"5h\"]");
+                return bad(
+                    format!(
+                        "shift `{}`: break_window must be [earliest, latest]",
+                        f.name
+                    ),
+                    "e.g. [\"3h\", \"5h\"]",
+                );
             }
         }
         if let Some([open, close]) = s.hours {
             if open >= close {
-                return bad("service.hours must be [open, close] with open before close".into(), "e.g. [\"08:00\", \"24:00\"]");
+                return bad(
+                    "service.hours must be [open, close] with open before close".into(),
+                    "e.g. [\"08:00\", \"24:00\"]",
+                );
             }
         }
         if self.labour.max_consecutive_days == 0 || self.labour.min_days_off_per_week > 6 {
-            return bad("labour rules leave no working day".into(), "max_consecutive_days ≥ 1 and min_days_off_per_week ≤ 6");
+            return bad(
+                "labour rules leave no working day".into(),
+                "max_consecutive_days ≥ 1 and min_days_off_per_week ≤ 6",
+            );
         }
         if let Some(sy) = &self.inputs.synth {
             if parse_date(&sy.end).is_err() {
-                return bad(format!("inputs.synth.end `{}` is not a date", sy.end), "write it as YYYY-MM-DD");
+                return bad(
+                    format!("inputs.synth.end `{}` is not a date", sy.end),
+                    "write it as YYYY-MM-DD",
+                );
             }
         }
         Ok(())
@@ -477,13 +602,18 @@ cost_per_hour = 40
 
     #[test]
     fn unknown_key_is_rejected() {
-        let e = Scenario::from_toml(Path::new("t.toml"), &MIN.replace("[horizon]", "[horizon]\nstrat = 1")).unwrap_err();
+        let e = Scenario::from_toml(
+            Path::new("t.toml"),
+            &MIN.replace("[horizon]", "[horizon]\nstrat = 1"),
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("unknown field `strat`"), "{e}");
     }
 
     #[test]
     fn shift_over_daily_limit_is_explained() {
-        let e = Scenario::from_toml(Path::new("t.toml"), &MIN.replace("\"9h\"", "\"10h\"")).unwrap_err();
+        let e = Scenario::from_toml(Path::new("t.toml"), &MIN.replace("\"9h\"", "\"10h\""))
+            .unwrap_err();
         assert!(e.to_string().contains("9 paid hours"), "{e}");
     }
 }

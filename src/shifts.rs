@@ -41,7 +41,10 @@ impl Template {
     }
     /// Interval offsets (from the day's first interval) during which the agent is on the queue.
     pub fn on_queue_intervals(&self, step: u32) -> Vec<usize> {
-        (self.start / step..self.end().div_ceil(step)).filter(|&k| self.on_queue(k * step)).map(|k| k as usize).collect()
+        (self.start / step..self.end().div_ceil(step))
+            .filter(|&k| self.on_queue(k * step))
+            .map(|k| k as usize)
+            .collect()
     }
 }
 
@@ -69,16 +72,31 @@ pub fn templates(sc: &Scenario) -> Vec<Template> {
                     vec![None]
                 } else {
                     let last = f.break_window[1].0.min(l.0 - brk);
-                    (f.break_window[0].0..=last).step_by(f.break_step.0 as usize).map(Some).collect()
+                    (f.break_window[0].0..=last)
+                        .step_by(f.break_step.0 as usize)
+                        .map(Some)
+                        .collect()
                 };
                 for b in offsets {
                     let id = template_id(s, l.0, b);
                     // the same times in two families: keep one template per family
-                    let id = if out.iter().any(|t| t.id == id && t.family != f.name) { format!("{id}@{}", f.name) } else { id };
+                    let id = if out.iter().any(|t| t.id == id && t.family != f.name) {
+                        format!("{id}@{}", f.name)
+                    } else {
+                        id
+                    };
                     if out.iter().any(|t| t.id == id) {
                         continue;
                     }
-                    out.push(Template { id, family: f.name.clone(), contracts: f.contracts.clone(), start: s, length: l.0, break_offset: b, break_len: brk });
+                    out.push(Template {
+                        id,
+                        family: f.name.clone(),
+                        contracts: f.contracts.clone(),
+                        start: s,
+                        length: l.0,
+                        break_offset: b,
+                        break_len: brk,
+                    });
                 }
             }
             s += f.start_step.0;
@@ -93,12 +111,26 @@ mod tests {
 
     #[test]
     fn break_placement_and_coverage() {
-        let t = Template { id: "x".into(), family: "f".into(), contracts: vec![], start: 7 * 60, length: 9 * 60, break_offset: Some(4 * 60), break_len: 60 };
+        let t = Template {
+            id: "x".into(),
+            family: "f".into(),
+            contracts: vec![],
+            start: 7 * 60,
+            length: 9 * 60,
+            break_offset: Some(4 * 60),
+            break_len: 60,
+        };
         assert_eq!(t.paid_hours(), 8.0);
         let iv = t.on_queue_intervals(60);
         assert_eq!(iv, vec![7, 8, 9, 10, 12, 13, 14, 15]);
         assert!(!t.on_queue(11 * 60 + 30));
-        let late = Template { start: 20 * 60, break_offset: None, break_len: 0, length: 300, ..t };
+        let late = Template {
+            start: 20 * 60,
+            break_offset: None,
+            break_len: 0,
+            length: 300,
+            ..t
+        };
         assert_eq!(late.on_queue_intervals(60), vec![20, 21, 22, 23, 24]);
         assert_eq!(template_id(20 * 60, 300, None), "20:00-01:00");
     }

@@ -38,7 +38,12 @@ pub struct SolverSettings {
     pub verbose: bool,
 }
 fn d_backend() -> String {
-    if cfg!(feature = "highs") { "highs" } else { "microlp" }.into()
+    if cfg!(feature = "highs") {
+        "highs"
+    } else {
+        "microlp"
+    }
+    .into()
 }
 fn d_time() -> f64 {
     60.0
@@ -58,17 +63,27 @@ impl Default for SolverSettings {
 
 impl SolverSettings {
     pub fn load(file: &Path) -> Result<Self, SolverError> {
-        let cfg = |m: String| SolverError::Config { file: file.display().to_string(), message: m };
+        let cfg = |m: String| SolverError::Config {
+            file: file.display().to_string(),
+            message: m,
+        };
         let text = std::fs::read_to_string(file).map_err(|e| cfg(format!("cannot read: {e}")))?;
         let s: SolverSettings = toml::from_str(&text).map_err(|e| cfg(e.to_string()))?;
-        if !(s.time_limit_seconds > 0.0) {
-            return Err(cfg("time_limit_seconds must be positive\n  fix: e.g. time_limit_seconds = 60".into()));
+        if s.time_limit_seconds.is_nan() || s.time_limit_seconds <= 0.0 {
+            return Err(cfg(
+                "time_limit_seconds must be positive\n  fix: e.g. time_limit_seconds = 60".into(),
+            ));
         }
         if !(0.0..1.0).contains(&s.mip_rel_gap) {
-            return Err(cfg("mip_rel_gap must be in [0, 1)\n  fix: e.g. mip_rel_gap = 0.001 for 0.1%".into()));
+            return Err(cfg(
+                "mip_rel_gap must be in [0, 1)\n  fix: e.g. mip_rel_gap = 0.001 for 0.1%".into(),
+            ));
         }
         if !["highs", "microlp"].contains(&s.backend.as_str()) {
-            return Err(cfg(format!("unknown backend `{}`\n  fix: use highs or microlp", s.backend)));
+            return Err(cfg(format!(
+                "unknown backend `{}`\n  fix: use highs or microlp",
+                s.backend
+            )));
         }
         if s.threads == 0 {
             return Err(cfg("threads must be at least 1".into()));
@@ -81,6 +96,9 @@ impl SolverSettings {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Var(pub usize);
 
+/// A sparse row `lo ≤ Σ coef·x ≤ hi`.
+pub type Row = (Vec<(Var, f64)>, f64, f64);
+
 #[derive(Debug, Clone, Default)]
 pub struct Mip {
     pub lo: Vec<f64>,
@@ -88,7 +106,7 @@ pub struct Mip {
     pub integer: Vec<bool>,
     pub cost: Vec<f64>,
     /// Rows `lo ≤ Σ coef·x ≤ hi`.
-    pub rows: Vec<(Vec<(Var, f64)>, f64, f64)>,
+    pub rows: Vec<Row>,
 }
 
 impl Mip {
@@ -113,7 +131,10 @@ impl Mip {
     }
     /// The same model with integrality dropped.
     pub fn relaxed(&self) -> Mip {
-        Mip { integer: vec![false; self.integer.len()], ..self.clone() }
+        Mip {
+            integer: vec![false; self.integer.len()],
+            ..self.clone()
+        }
     }
 }
 
@@ -192,7 +213,9 @@ pub fn solve(m: &Mip, s: &SolverSettings, what: &str) -> Result<Outcome, SolverE
 fn solve_highs(m: &Mip, s: &SolverSettings, what: &str) -> Result<Outcome, SolverError> {
     use highs::{HighsModelStatus as H, RowProblem, Sense};
     let mut p = RowProblem::default();
-    let cols: Vec<highs::Col> = (0..m.num_vars()).map(|i| p.add_column_with_integrality(m.cost[i], m.lo[i]..=m.hi[i], m.integer[i])).collect();
+    let cols: Vec<highs::Col> = (0..m.num_vars())
+        .map(|i| p.add_column_with_integrality(m.cost[i], m.lo[i]..=m.hi[i], m.integer[i]))
+        .collect();
     for (terms, lo, hi) in &m.rows {
         let t = terms.iter().map(|(v, c)| (cols[v.0], *c));
         match (lo.is_finite(), hi.is_finite()) {
@@ -202,8 +225,13 @@ fn solve_highs(m: &Mip, s: &SolverSettings, what: &str) -> Result<Outcome, Solve
             (false, false) => p.add_row(f64::NEG_INFINITY..=f64::INFINITY, t),
         }
     }
-    let fail = |d: String| SolverError::Failed { what: what.into(), detail: d };
-    let mut model = p.try_optimise(Sense::Minimise).map_err(|e| fail(format!("{e:?}")))?;
+    let fail = |d: String| SolverError::Failed {
+        what: what.into(),
+        detail: d,
+    };
+    let mut model = p
+        .try_optimise(Sense::Minimise)
+        .map_err(|e| fail(format!("{e:?}")))?;
     model.set_option("output_flag", s.verbose);
     model.set_option("log_to_console", s.verbose);
     model.set_option("time_limit", s.time_limit_seconds);
@@ -217,23 +245,53 @@ fn solve_highs(m: &Mip, s: &SolverSettings, what: &str) -> Result<Outcome, Solve
     let status = match solved.status() {
         H::Optimal => Status::Optimal,
         H::ObjectiveBound | H::ObjectiveTarget => Status::GapLimit,
-        H::ReachedTimeLimit | H::ReachedInterrupt | H::ReachedIterationLimit | H::ReachedSolutionLimit | H::ReachedMemoryLimit => Status::TimeLimit,
-        H::Infeasible | H::UnboundedOrInfeasible => return Err(SolverError::Infeasible { what: what.into(), detail: "HiGHS proved it infeasible".into() }),
+        H::ReachedTimeLimit
+        | H::ReachedInterrupt
+        | H::ReachedIterationLimit
+        | H::ReachedSolutionLimit
+        | H::ReachedMemoryLimit => Status::TimeLimit,
+        H::Infeasible | H::UnboundedOrInfeasible => {
+            return Err(SolverError::Infeasible {
+                what: what.into(),
+                detail: "HiGHS proved it infeasible".into(),
+            })
+        }
         other => return Err(fail(format!("HiGHS status {other:?}"))),
     };
     if solved.primal_solution_status() != highs::HighsSolutionStatus::Feasible {
-        return Err(fail(format!("no feasible solution found within {} s", s.time_limit_seconds)));
+        return Err(fail(format!(
+            "no feasible solution found within {} s",
+            s.time_limit_seconds
+        )));
     }
     let x = solved.get_solution().columns().to_vec();
     let objective = m.objective(&x);
     let is_mip = m.integer.iter().any(|b| *b);
-    let bound = if is_mip { solved.double_info_value(c"mip_dual_bound").ok().filter(|b| b.is_finite()) } else { Some(objective) };
+    let bound = if is_mip {
+        solved
+            .double_info_value(c"mip_dual_bound")
+            .ok()
+            .filter(|b| b.is_finite())
+    } else {
+        Some(objective)
+    };
     let gap = bound.map(|b| rel_gap(objective, b));
     let status = match (status, gap) {
         (Status::Optimal, Some(g)) if g > 1e-9 => Status::GapLimit,
         (st, _) => st,
     };
-    Ok(Outcome { status, objective, bound, gap, seconds: 0.0, backend: String::new(), variables: 0, integer_variables: 0, rows: 0, x })
+    Ok(Outcome {
+        status,
+        objective,
+        bound,
+        gap,
+        seconds: 0.0,
+        backend: String::new(),
+        variables: 0,
+        integer_variables: 0,
+        rows: 0,
+        x,
+    })
 }
 
 #[cfg(not(feature = "highs"))]
@@ -243,7 +301,10 @@ fn solve_highs(_: &Mip, _: &SolverSettings, _: &str) -> Result<Outcome, SolverEr
 
 #[cfg(feature = "microlp")]
 fn solve_microlp(m: &Mip, s: &SolverSettings, what: &str) -> Result<Outcome, SolverError> {
-    use good_lp::{variable, Expression, ProblemVariables, ResolutionError, Solution, SolutionStatus, SolverModel, WithMipGap, WithTimeLimit};
+    use good_lp::{
+        variable, Expression, ProblemVariables, ResolutionError, Solution, SolutionStatus,
+        SolverModel, WithMipGap, WithTimeLimit,
+    };
     let mut vars = ProblemVariables::new();
     let v: Vec<good_lp::Variable> = (0..m.num_vars())
         .map(|i| {
@@ -257,9 +318,17 @@ fn solve_microlp(m: &Mip, s: &SolverSettings, what: &str) -> Result<Outcome, Sol
             obj.add_mul(*c, v[i]);
         }
     }
-    let mut p = vars.minimise(obj).using(good_lp::solvers::microlp::microlp).with_time_limit(s.time_limit_seconds);
+    let mut p = vars
+        .minimise(obj)
+        .using(good_lp::solvers::microlp::microlp)
+        .with_time_limit(s.time_limit_seconds);
     if s.mip_rel_gap > 0.0 {
-        p = p.with_mip_gap(s.mip_rel_gap as f32).map_err(|e| SolverError::Failed { what: what.into(), detail: e.to_string() })?;
+        p = p
+            .with_mip_gap(s.mip_rel_gap as f32)
+            .map_err(|e| SolverError::Failed {
+                what: what.into(),
+                detail: e.to_string(),
+            })?;
     }
     for (terms, lo, hi) in &m.rows {
         let mut e = Expression::default();
@@ -278,8 +347,14 @@ fn solve_microlp(m: &Mip, s: &SolverSettings, what: &str) -> Result<Outcome, Sol
         }
     }
     let sol = p.solve().map_err(|e| match e {
-        ResolutionError::Infeasible => SolverError::Infeasible { what: what.into(), detail: "microlp proved it infeasible".into() },
-        e => SolverError::Failed { what: what.into(), detail: e.to_string() },
+        ResolutionError::Infeasible => SolverError::Infeasible {
+            what: what.into(),
+            detail: "microlp proved it infeasible".into(),
+        },
+        e => SolverError::Failed {
+            what: what.into(),
+            detail: e.to_string(),
+        },
     })?;
     let status = match sol.status() {
         SolutionStatus::Optimal => Status::Optimal,
@@ -288,8 +363,23 @@ fn solve_microlp(m: &Mip, s: &SolverSettings, what: &str) -> Result<Outcome, Sol
     };
     let x: Vec<f64> = v.iter().map(|x| sol.value(*x)).collect();
     let objective = m.objective(&x);
-    let (bound, gap) = if status == Status::Optimal { (Some(objective), Some(0.0)) } else { (None, None) };
-    Ok(Outcome { status, objective, bound, gap, seconds: 0.0, backend: String::new(), variables: 0, integer_variables: 0, rows: 0, x })
+    let (bound, gap) = if status == Status::Optimal {
+        (Some(objective), Some(0.0))
+    } else {
+        (None, None)
+    };
+    Ok(Outcome {
+        status,
+        objective,
+        bound,
+        gap,
+        seconds: 0.0,
+        backend: String::new(),
+        variables: 0,
+        integer_variables: 0,
+        rows: 0,
+        x,
+    })
 }
 
 #[cfg(not(feature = "microlp"))]
@@ -317,7 +407,8 @@ mod tests {
         let mut best = f64::INFINITY;
         let mut c = [0usize; 7];
         loop {
-            let ok = (0..7).all(|d| (0..5).map(|k| c[(d + 7 - k) % 7]).sum::<usize>() as f64 >= need[d]);
+            let ok =
+                (0..7).all(|d| (0..5).map(|k| c[(d + 7 - k) % 7]).sum::<usize>() as f64 >= need[d]);
             if ok {
                 best = best.min(c.iter().sum::<usize>() as f64);
             }

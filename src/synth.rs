@@ -23,7 +23,8 @@ pub struct SynthParams {
 
 /// Share of a day's inquiries by hour: quiet 01–07, peaks at 10–11, 14–16 and 20–23.
 pub const HOURLY_SHAPE: [f64; 24] = [
-    1.2, 0.5, 0.25, 0.15, 0.1, 0.1, 0.2, 0.5, 1.2, 2.0, 2.7, 2.6, 1.8, 2.0, 2.6, 2.7, 2.4, 2.0, 2.0, 2.4, 3.1, 3.3, 3.1, 2.2,
+    1.2, 0.5, 0.25, 0.15, 0.1, 0.1, 0.2, 0.5, 1.2, 2.0, 2.7, 2.6, 1.8, 2.0, 2.6, 2.7, 2.4, 2.0,
+    2.0, 2.4, 3.1, 3.3, 3.1, 2.2,
 ];
 /// Monday carries the weekend's after-sales questions.
 pub const WEEKLY_SHAPE: [f64; 7] = [1.18, 1.0, 0.97, 0.95, 0.97, 1.0, 1.03];
@@ -84,7 +85,7 @@ fn true_effect(key: &str, h: f64, year: i32) -> f64 {
             }
         }
         "womens_day" => {
-            if h < 1.0 && h >= 0.0 {
+            if (0.0..1.0).contains(&h) {
                 2.2
             } else {
                 1.3
@@ -107,10 +108,21 @@ pub fn expected_hourly(p: &SynthParams, events: &EventIndex, t: NaiveDateTime) -
     let doy = t.ordinal() as f64;
     let yearly = 1.0 + 0.08 * (2.0 * std::f64::consts::PI * (doy - 330.0) / 365.0).cos();
     let hs: f64 = HOURLY_SHAPE.iter().sum();
-    let base = daily * trend * yearly * WEEKLY_SHAPE[t.weekday().num_days_from_monday() as usize] * HOURLY_SHAPE[t.hour() as usize] / hs;
+    let base = daily
+        * trend
+        * yearly
+        * WEEKLY_SHAPE[t.weekday().num_days_from_monday() as usize]
+        * HOURLY_SHAPE[t.hour() as usize]
+        / hs;
     let ev = events
         .owner(t)
-        .map(|o| true_effect(o.key, (t - o.anchor).num_minutes() as f64 / 60.0, o.anchor.year()))
+        .map(|o| {
+            true_effect(
+                o.key,
+                (t - o.anchor).num_minutes() as f64 / 60.0,
+                o.anchor.year(),
+            )
+        })
         .unwrap_or(1.0);
     base * ev
 }
@@ -119,7 +131,9 @@ pub fn expected_hourly(p: &SynthParams, events: &EventIndex, t: NaiveDateTime) -
 pub fn history(p: &SynthParams) -> Series {
     let mut rng = ChaCha8Rng::seed_from_u64(p.seed);
     let end = p.end.and_hms_opt(0, 0, 0).expect("midnight");
-    let start = (p.end - Duration::days(365 * p.years as i64)).and_hms_opt(0, 0, 0).expect("midnight");
+    let start = (p.end - Duration::days(365 * p.years as i64))
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight");
     let len = ((end - start).num_hours()) as usize;
     let grid = Grid::new(start, 60, len);
     let events = EventIndex::covering(start, end);
@@ -134,25 +148,52 @@ pub fn history(p: &SynthParams) -> Series {
             day_factor = day_noise.sample(&mut rng);
         }
         let mean = expected_hourly(p, &events, t) * day_factor * hour_noise.sample(&mut rng);
-        let v = if mean > 0.0 { Poisson::new(mean).expect("positive mean").sample(&mut rng) } else { 0.0 };
+        let v = if mean > 0.0 {
+            Poisson::new(mean).expect("positive mean").sample(&mut rng)
+        } else {
+            0.0
+        };
         volume.push(Some(v));
-        let after_sales = events.owner(t).is_some_and(|o| o.key.ends_with("aftersales"));
+        let after_sales = events
+            .owner(t)
+            .is_some_and(|o| o.key.ends_with("aftersales"));
         let night = t.hour() < 7;
-        let a = 220.0 * if after_sales { 1.35 } else { 1.0 } * if night { 1.1 } else { 1.0 } * rng.random_range(0.93..1.07);
+        let a = 220.0
+            * if after_sales { 1.35 } else { 1.0 }
+            * if night { 1.1 } else { 1.0 }
+            * rng.random_range(0.93..1.07);
         aht.push(Some((a * 10.0_f64).round() / 10.0));
     }
-    Series { grid, volume, aht: Some(aht) }
+    Series {
+        grid,
+        volume,
+        aht: Some(aht),
+    }
 }
 
-const SURNAMES: [&str; 16] = ["Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Zhao", "Huang", "Zhou", "Wu", "Xu", "Sun", "Hu", "Zhu", "Gao", "Lin"];
-const GIVEN: [&str; 16] = ["Wei", "Fang", "Na", "Min", "Jing", "Li", "Qiang", "Lei", "Jun", "Yang", "Yan", "Jie", "Tao", "Xia", "Ping", "Hui"];
+const SURNAMES: [&str; 16] = [
+    "Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Zhao", "Huang", "Zhou", "Wu", "Xu", "Sun", "Hu",
+    "Zhu", "Gao", "Lin",
+];
+const GIVEN: [&str; 16] = [
+    "Wei", "Fang", "Na", "Min", "Jing", "Li", "Qiang", "Lei", "Jun", "Yang", "Yan", "Jie", "Tao",
+    "Xia", "Ping", "Hui",
+];
 
 /// An agent list: ~10% supervisors (at least one), 30% seniors, the rest juniors; ~70%
 /// full-time, 20% part-time, 10% outsourced; some fixed unavailability and day-off wishes.
 pub fn agents(p: &SynthParams) -> Vec<Agent> {
     let mut rng = ChaCha8Rng::seed_from_u64(p.seed ^ 0x5eed_a9e7);
     let n = p.agents;
-    let weekdays = [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun];
+    let weekdays = [
+        Weekday::Mon,
+        Weekday::Tue,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+        Weekday::Sat,
+        Weekday::Sun,
+    ];
     (0..n)
         .map(|i| {
             let frac = i as f64 / n as f64;
@@ -184,7 +225,11 @@ pub fn agents(p: &SynthParams) -> Vec<Agent> {
                 preferred_off.push(DayRule::Weekday(weekdays[a]));
                 preferred_off.push(DayRule::Weekday(weekdays[(a + 1) % 7]));
             }
-            let name = format!("{} {}", SURNAMES[rng.random_range(0..16)], GIVEN[rng.random_range(0..16)]);
+            let name = format!(
+                "{} {}",
+                SURNAMES[rng.random_range(0..16)],
+                GIVEN[rng.random_range(0..16)]
+            );
             Agent {
                 id: format!("A{:04}", i + 1),
                 name,
@@ -206,7 +251,12 @@ mod tests {
     use super::*;
 
     fn params() -> SynthParams {
-        SynthParams { seed: 7, agents: 20, years: 2, end: NaiveDate::from_ymd_opt(2026, 11, 2).unwrap() }
+        SynthParams {
+            seed: 7,
+            agents: 20,
+            years: 2,
+            end: NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
+        }
     }
 
     #[test]
@@ -215,7 +265,15 @@ mod tests {
         let a = history(&p);
         assert_eq!(a, history(&p));
         assert_eq!(a.grid.len, 2 * 365 * 24);
-        let at = |y, m, d, h| a.get(NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(h, 0, 0).unwrap()).unwrap();
+        let at = |y, m, d, h| {
+            a.get(
+                NaiveDate::from_ymd_opt(y, m, d)
+                    .unwrap()
+                    .and_hms_opt(h, 0, 0)
+                    .unwrap(),
+            )
+            .unwrap()
+        };
         // the 00:00 rush of 11.11 dwarfs a normal midnight and a normal evening peak
         assert!(at(2025, 11, 11, 0) > 4.0 * at(2025, 11, 4, 0));
         assert!(at(2025, 11, 11, 0) > 1.5 * at(2025, 11, 4, 21));

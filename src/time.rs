@@ -44,17 +44,23 @@ pub fn parse_seconds(text: &str) -> Result<f64, String> {
             's' | 'S' => 1.0,
             'd' | 'D' => 86400.0,
             ' ' => continue,
-            _ => return Err(format!("duration `{t}`: unexpected `{ch}` (write e.g. 30m, 9h, 180s, 1h30m)")),
+            _ => {
+                return Err(format!(
+                    "duration `{t}`: unexpected `{ch}` (write e.g. 30m, 9h, 180s, 1h30m)"
+                ))
+            }
         };
-        let v: f64 = num
-            .parse()
-            .map_err(|_| format!("duration `{t}`: a unit must follow a number (write e.g. 30m, 9h, 180s)"))?;
+        let v: f64 = num.parse().map_err(|_| {
+            format!("duration `{t}`: a unit must follow a number (write e.g. 30m, 9h, 180s)")
+        })?;
         total += v * mult;
         num.clear();
         seen_unit = true;
     }
     if !num.is_empty() || !seen_unit {
-        return Err(format!("duration `{t}`: number without unit at the end (write e.g. 30m, 9h, 180s)"));
+        return Err(format!(
+            "duration `{t}`: number without unit at the end (write e.g. 30m, 9h, 180s)"
+        ));
     }
     Ok(total)
 }
@@ -64,7 +70,11 @@ impl FromStr for Minutes {
     fn from_str(s: &str) -> Result<Self, String> {
         let t = s.trim();
         // bare numbers are minutes for this type
-        let secs = if let Ok(v) = t.parse::<f64>() { v * 60.0 } else { parse_seconds(t)? };
+        let secs = if let Ok(v) = t.parse::<f64>() {
+            v * 60.0
+        } else {
+            parse_seconds(t)?
+        };
         if secs < 0.0 || (secs / 60.0).fract().abs() > 1e-9 {
             return Err(format!("duration `{t}` must be a whole number of minutes"));
         }
@@ -115,8 +125,12 @@ impl FromStr for Clock {
         let (h, m) = t
             .split_once(':')
             .ok_or_else(|| format!("time of day `{t}` must look like HH:MM, e.g. 08:30"))?;
-        let h: u32 = h.parse().map_err(|_| format!("time of day `{t}`: bad hour"))?;
-        let m: u32 = m.parse().map_err(|_| format!("time of day `{t}`: bad minute"))?;
+        let h: u32 = h
+            .parse()
+            .map_err(|_| format!("time of day `{t}`: bad hour"))?;
+        let m: u32 = m
+            .parse()
+            .map_err(|_| format!("time of day `{t}`: bad minute"))?;
         if m >= 60 || h > 24 || (h == 24 && m > 0) {
             return Err(format!("time of day `{t}` is out of range 00:00..24:00"));
         }
@@ -221,10 +235,18 @@ pub struct Grid {
 
 impl Grid {
     pub fn new(start: NaiveDateTime, step_minutes: u32, len: usize) -> Self {
-        Grid { start, step_minutes, len }
+        Grid {
+            start,
+            step_minutes,
+            len,
+        }
     }
     pub fn days(start: NaiveDate, days: u32, step_minutes: u32) -> Self {
-        Grid::new(start.and_time(NaiveTime::MIN), step_minutes, (days * 1440 / step_minutes) as usize)
+        Grid::new(
+            start.and_time(NaiveTime::MIN),
+            step_minutes,
+            (days * 1440 / step_minutes) as usize,
+        )
     }
     pub fn at(&self, k: usize) -> NaiveDateTime {
         self.start + Duration::minutes(k as i64 * self.step_minutes as i64)
@@ -265,7 +287,12 @@ pub fn fmt_hm_range(a: NaiveDateTime, b: NaiveDateTime) -> String {
     } else {
         b.format("%H:%M").to_string()
     };
-    format!("{} {}–{}", weekday_short(a.weekday()), a.format("%H:%M"), end)
+    format!(
+        "{} {}–{}",
+        weekday_short(a.weekday()),
+        a.format("%H:%M"),
+        end
+    )
 }
 
 #[cfg(test)]

@@ -10,19 +10,49 @@ fn paiban() -> Command {
 
 fn stdout(cmd: &mut Command) -> String {
     let out = cmd.output().unwrap();
-    assert!(out.status.success(), "failed: {}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "failed: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
 #[test]
 fn erlang_calculator_worked_example() {
     // Call Centre Helper: 100 contacts in 30 min, AHT 180 s, 80% in 20 s → 14 agents, 20 with 30% shrinkage
-    let out = stdout(paiban().args(["erlang", "--volume", "100", "--interval", "30m", "--aht", "180s", "--target", "80/20s", "--shrinkage", "0.3", "--json"]));
+    let out = stdout(paiban().args([
+        "erlang",
+        "--volume",
+        "100",
+        "--interval",
+        "30m",
+        "--aht",
+        "180s",
+        "--target",
+        "80/20s",
+        "--shrinkage",
+        "0.3",
+        "--json",
+    ]));
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["agents"], 14);
     assert_eq!(v["agents_with_shrinkage"], 20);
     assert!((v["service_level"].as_f64().unwrap() - 0.88835).abs() < 1e-4);
-    insta::assert_snapshot!(stdout(paiban().args(["erlang", "--volume", "100", "--interval", "30m", "--aht", "180s", "--target", "80/20s", "--shrinkage", "0.3"])));
+    insta::assert_snapshot!(stdout(paiban().args([
+        "erlang",
+        "--volume",
+        "100",
+        "--interval",
+        "30m",
+        "--aht",
+        "180s",
+        "--target",
+        "80/20s",
+        "--shrinkage",
+        "0.3"
+    ])));
 }
 
 #[test]
@@ -35,7 +65,17 @@ fn demo_runs_and_its_roster_passes_check() {
     assert!(v["peak_agents_required"].as_u64().unwrap() > 3);
     assert!(["optimal", "within gap"].contains(&v["plan_solve"]["status"].as_str().unwrap()));
     assert!(v["plan_solve"]["gap"].as_f64().unwrap() <= 0.001 + 1e-9);
-    for f in ["history.csv", "agents.csv", "scenario.toml", "forecast.csv", "requirements.csv", "plan.csv", "roster.csv", "check.txt", "summary.json"] {
+    for f in [
+        "history.csv",
+        "agents.csv",
+        "scenario.toml",
+        "forecast.csv",
+        "requirements.csv",
+        "plan.csv",
+        "roster.csv",
+        "check.txt",
+        "summary.json",
+    ] {
         assert!(out.join(f).exists(), "{f} missing");
     }
     // the independent checker agrees, also through the CLI
@@ -61,19 +101,96 @@ fn demo_runs_and_its_roster_passes_check() {
 fn stages_chain_through_files_and_are_deterministic() {
     let d = tempfile::tempdir().unwrap();
     let p = |f: &str| d.path().join(f);
-    stdout(paiban().args(["synth", "--agents", "12", "--years", "2", "--seed", "5", "--end", "2026-11-09", "--out"]).arg(d.path()));
-    stdout(paiban().args(["forecast", "--start", "2026-11-09", "--days", "7", "--interval", "15m", "--history"]).arg(p("history.csv")).arg("-o").arg(p("forecast.csv")));
-    stdout(paiban().arg("requirements").arg("--forecast").arg(p("forecast.csv")).arg("--scenario").arg(p("scenario.toml")).arg("-o").arg(p("requirements.csv")));
-    let plan_out = stdout(paiban().arg("plan").arg("--requirements").arg(p("requirements.csv")).arg("--scenario").arg(p("scenario.toml")).arg("-o").arg(p("plan.csv")));
+    stdout(
+        paiban()
+            .args([
+                "synth",
+                "--agents",
+                "12",
+                "--years",
+                "2",
+                "--seed",
+                "5",
+                "--end",
+                "2026-11-09",
+                "--out",
+            ])
+            .arg(d.path()),
+    );
+    stdout(
+        paiban()
+            .args([
+                "forecast",
+                "--start",
+                "2026-11-09",
+                "--days",
+                "7",
+                "--interval",
+                "15m",
+                "--history",
+            ])
+            .arg(p("history.csv"))
+            .arg("-o")
+            .arg(p("forecast.csv")),
+    );
+    stdout(
+        paiban()
+            .arg("requirements")
+            .arg("--forecast")
+            .arg(p("forecast.csv"))
+            .arg("--scenario")
+            .arg(p("scenario.toml"))
+            .arg("-o")
+            .arg(p("requirements.csv")),
+    );
+    let plan_out = stdout(
+        paiban()
+            .arg("plan")
+            .arg("--requirements")
+            .arg(p("requirements.csv"))
+            .arg("--scenario")
+            .arg(p("scenario.toml"))
+            .arg("-o")
+            .arg(p("plan.csv")),
+    );
     assert!(plan_out.contains("LP bound"), "{plan_out}");
-    stdout(paiban().arg("roster").arg("--plan").arg(p("plan.csv")).arg("--agents").arg(p("agents.csv")).arg("--scenario").arg(p("scenario.toml")).arg("-o").arg(p("roster.csv")));
-    paiban().arg("check").arg("--roster").arg(p("roster.csv")).arg("--agents").arg(p("agents.csv")).arg("--scenario").arg(p("scenario.toml")).assert().success();
+    stdout(
+        paiban()
+            .arg("roster")
+            .arg("--plan")
+            .arg(p("plan.csv"))
+            .arg("--agents")
+            .arg(p("agents.csv"))
+            .arg("--scenario")
+            .arg(p("scenario.toml"))
+            .arg("-o")
+            .arg(p("roster.csv")),
+    );
+    paiban()
+        .arg("check")
+        .arg("--roster")
+        .arg(p("roster.csv"))
+        .arg("--agents")
+        .arg(p("agents.csv"))
+        .arg("--scenario")
+        .arg(p("scenario.toml"))
+        .assert()
+        .success();
     // the 11.11 week: the forecast carries the festival
     let f = std::fs::read_to_string(p("forecast.csv")).unwrap();
     assert!(f.contains("Double 11"));
     // same inputs, same bytes
     let first = std::fs::read(p("plan.csv")).unwrap();
-    stdout(paiban().arg("plan").arg("--requirements").arg(p("requirements.csv")).arg("--scenario").arg(p("scenario.toml")).arg("-o").arg(p("plan2.csv")));
+    stdout(
+        paiban()
+            .arg("plan")
+            .arg("--requirements")
+            .arg(p("requirements.csv"))
+            .arg("--scenario")
+            .arg(p("scenario.toml"))
+            .arg("-o")
+            .arg(p("plan2.csv")),
+    );
     assert_eq!(first, std::fs::read(p("plan2.csv")).unwrap());
 }
 
@@ -81,7 +198,11 @@ fn stages_chain_through_files_and_are_deterministic() {
 fn hand_made_roster_with_broken_rules_exits_1() {
     let d = tempfile::tempdir().unwrap();
     let out = d.path();
-    stdout(paiban().args(["synth", "--agents", "3", "--years", "1", "--out"]).arg(out));
+    stdout(
+        paiban()
+            .args(["synth", "--agents", "3", "--years", "1", "--out"])
+            .arg(out),
+    );
     let mut csv = String::from("agent_id,date,shift,start,end,break_start,break_end\n");
     // 15:00-24:00 then 07:00 the next day: 7 h rest; and a shift with no break
     csv.push_str("A0001,2026-11-02,late,2026-11-02 15:00,2026-11-03 00:00,2026-11-02 19:00,2026-11-02 20:00\n");
@@ -108,7 +229,10 @@ fn assert_input_error(args: &[&str], dir: &Path, must: &[&str], no_output: &Path
     for m in must {
         assert!(err.contains(m), "stderr lacks `{m}`:\n{err}");
     }
-    assert!(!no_output.exists(), "an output file was written despite the error");
+    assert!(
+        !no_output.exists(),
+        "an output file was written despite the error"
+    );
 }
 
 #[test]
@@ -116,18 +240,104 @@ fn bad_inputs_are_named_precisely_and_write_nothing() {
     let d = tempfile::tempdir().unwrap();
     let dir = d.path();
     let out = dir.join("f.csv");
-    std::fs::write(dir.join("neg.csv"), "timestamp,count\n2026-01-01 00:00,4\n2026-01-01 01:00,-3\n").unwrap();
-    assert_input_error(&["forecast", "--history", "neg.csv", "--start", "2026-02-01", "-o", "f.csv"], dir, &["neg.csv", "line 3", "`count`", "negative"], &out);
-    std::fs::write(dir.join("unk.csv"), "timestamp,count,colour\n2026-01-01 00:00,4,red\n").unwrap();
-    assert_input_error(&["forecast", "--history", "unk.csv", "--start", "2026-02-01", "-o", "f.csv"], dir, &["unk.csv", "line 1", "unknown column `colour`", "fix:"], &out);
-    std::fs::write(dir.join("ts.csv"), "timestamp,count\n2026-01-01 00:00,4\n11/01/2026,5\n").unwrap();
-    assert_input_error(&["forecast", "--history", "ts.csv", "--start", "2026-02-01", "-o", "f.csv"], dir, &["ts.csv", "line 3", "`timestamp`", "not a timestamp"], &out);
+    std::fs::write(
+        dir.join("neg.csv"),
+        "timestamp,count\n2026-01-01 00:00,4\n2026-01-01 01:00,-3\n",
+    )
+    .unwrap();
+    assert_input_error(
+        &[
+            "forecast",
+            "--history",
+            "neg.csv",
+            "--start",
+            "2026-02-01",
+            "-o",
+            "f.csv",
+        ],
+        dir,
+        &["neg.csv", "line 3", "`count`", "negative"],
+        &out,
+    );
+    std::fs::write(
+        dir.join("unk.csv"),
+        "timestamp,count,colour\n2026-01-01 00:00,4,red\n",
+    )
+    .unwrap();
+    assert_input_error(
+        &[
+            "forecast",
+            "--history",
+            "unk.csv",
+            "--start",
+            "2026-02-01",
+            "-o",
+            "f.csv",
+        ],
+        dir,
+        &["unk.csv", "line 1", "unknown column `colour`", "fix:"],
+        &out,
+    );
+    std::fs::write(
+        dir.join("ts.csv"),
+        "timestamp,count\n2026-01-01 00:00,4\n11/01/2026,5\n",
+    )
+    .unwrap();
+    assert_input_error(
+        &[
+            "forecast",
+            "--history",
+            "ts.csv",
+            "--start",
+            "2026-02-01",
+            "-o",
+            "f.csv",
+        ],
+        dir,
+        &["ts.csv", "line 3", "`timestamp`", "not a timestamp"],
+        &out,
+    );
     std::fs::write(dir.join("empty.csv"), "").unwrap();
-    assert_input_error(&["forecast", "--history", "empty.csv", "--start", "2026-02-01", "-o", "f.csv"], dir, &["empty.csv", "empty"], &out);
+    assert_input_error(
+        &[
+            "forecast",
+            "--history",
+            "empty.csv",
+            "--start",
+            "2026-02-01",
+            "-o",
+            "f.csv",
+        ],
+        dir,
+        &["empty.csv", "empty"],
+        &out,
+    );
     std::fs::write(dir.join("bad.toml"), "name = \"x\"\nhorizn = 3\n").unwrap();
-    std::fs::write(dir.join("fc.csv"), "interval_start,volume\n2026-01-01 00:00,4\n2026-01-01 00:15,5\n").unwrap();
-    assert_input_error(&["requirements", "--forecast", "fc.csv", "--scenario", "bad.toml", "-o", "f.csv"], dir, &["bad.toml", "horizn"], &out);
-    assert_input_error(&["erlang", "--volume", "10", "--aht", "3x"], dir, &["3x"], &out);
+    std::fs::write(
+        dir.join("fc.csv"),
+        "interval_start,volume\n2026-01-01 00:00,4\n2026-01-01 00:15,5\n",
+    )
+    .unwrap();
+    assert_input_error(
+        &[
+            "requirements",
+            "--forecast",
+            "fc.csv",
+            "--scenario",
+            "bad.toml",
+            "-o",
+            "f.csv",
+        ],
+        dir,
+        &["bad.toml", "horizn"],
+        &out,
+    );
+    assert_input_error(
+        &["erlang", "--volume", "10", "--aht", "3x"],
+        dir,
+        &["3x"],
+        &out,
+    );
 }
 
 #[test]

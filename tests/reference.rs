@@ -13,7 +13,10 @@ use std::path::Path;
 fn erlang_c_reference_values() {
     let p = Path::new("../shared/data/erlang/erlang_c_reference_values.csv");
     if !p.exists() {
-        eprintln!("SKIP: {} is absent (../shared not checked out beside the project)", p.display());
+        eprintln!(
+            "SKIP: {} is absent (../shared not checked out beside the project)",
+            p.display()
+        );
         return;
     }
     let mut r = csv::Reader::from_path(p).unwrap();
@@ -26,9 +29,22 @@ fn erlang_c_reference_values() {
         let a = f("calls_per_hour") * f("aht_seconds") / 3600.0;
         let n = f("agents") as u32;
         assert!((a - f("traffic_erlangs")).abs() < 1e-9);
-        assert!((erlang_c(n, a) - f("p_wait")).abs() < 1e-4, "{}: P(wait)", &rec[0]);
-        assert!((service_level(n, a, f("aht_seconds"), f("target_seconds")) - f("service_level")).abs() < 1e-4, "{}: SL", &rec[0]);
-        assert!((asa(n, a, f("aht_seconds")) - f("asa_seconds")).abs() < 1e-2, "{}: ASA", &rec[0]);
+        assert!(
+            (erlang_c(n, a) - f("p_wait")).abs() < 1e-4,
+            "{}: P(wait)",
+            &rec[0]
+        );
+        assert!(
+            (service_level(n, a, f("aht_seconds"), f("target_seconds")) - f("service_level")).abs()
+                < 1e-4,
+            "{}: SL",
+            &rec[0]
+        );
+        assert!(
+            (asa(n, a, f("aht_seconds")) - f("asa_seconds")).abs() < 1e-2,
+            "{}: ASA",
+            &rec[0]
+        );
         n_rows += 1;
     }
     assert!(n_rows >= 10);
@@ -62,18 +78,36 @@ over_coverage_per_agent_hour = 0
 }
 
 fn reqs(need: &[u32]) -> Requirements {
-    let start = chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap().and_hms_opt(0, 0, 0).unwrap();
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 11, 2)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap();
     let rows = need
         .iter()
-        .map(|&n| Requirement { volume: 0.0, agent_volume: 0.0, backlog: 0.0, aht_seconds: 0.0, traffic_erlangs: 0.0, open: true, agents_on_queue: n, agents_required: n, service_level: 1.0, asa_seconds: 0.0, occupancy: 0.0 })
+        .map(|&n| Requirement {
+            volume: 0.0,
+            agent_volume: 0.0,
+            backlog: 0.0,
+            aht_seconds: 0.0,
+            traffic_erlangs: 0.0,
+            open: true,
+            agents_on_queue: n,
+            agents_required: n,
+            service_level: 1.0,
+            asa_seconds: 0.0,
+            occupancy: 0.0,
+        })
         .collect();
-    Requirements { grid: Grid::new(start, 60, need.len()), rows }
+    Requirements {
+        grid: Grid::new(start, 60, need.len()),
+        rows,
+    }
 }
 
-/// Fewest 4-hour shifts (starts 00..20) covering `need` over 24 hours, by dynamic search.
+/// Fewest 4-hour shifts (starts 00..20) covering `need` over 24 hours: starting each shift at
+/// the first under-covered hour (latest start 20) is optimal for equal-length windows.
 fn brute_force(need: &[u32]) -> u32 {
-    // greedy from the left is optimal for interval covering with equal-length shifts
-    let mut cov = vec![0u32; 24];
+    let mut cov = [0u32; 24];
     let mut n = 0;
     for h in 0..24 {
         while cov[h] < need[h] {
@@ -89,7 +123,9 @@ fn brute_force(need: &[u32]) -> u32 {
 
 #[test]
 fn covering_plan_matches_known_optimum() {
-    let need: Vec<u32> = vec![0, 0, 0, 0, 0, 0, 1, 2, 4, 6, 7, 7, 5, 5, 6, 7, 6, 5, 5, 6, 8, 8, 6, 3];
+    let need: Vec<u32> = vec![
+        0, 0, 0, 0, 0, 0, 1, 2, 4, 6, 7, 7, 5, 5, 6, 7, 6, 5, 5, 6, 8, 8, 6, 3,
+    ];
     let sc = scenario("");
     let p = paiban::plan::plan(&reqs(&need), &sc, None, &SolverSettings::default()).unwrap();
     let shifts: u32 = p.rows.iter().map(|r| r.count).sum();
@@ -106,7 +142,10 @@ fn headcount_cap_shortfall_is_explained() {
     let sc = scenario("[headcount]\nmax_on_duty = 6");
     let p = paiban::plan::plan(&reqs(&need), &sc, None, &SolverSettings::default()).unwrap();
     assert_eq!(p.shortfalls.len(), 1);
-    assert_eq!(p.shortfalls[0].message, "Mon 20:00–24:00 short by 3 agents: headcount cap 6 (headcount.max_on_duty)");
+    assert_eq!(
+        p.shortfalls[0].message,
+        "Mon 20:00–24:00 short by 3 agents: headcount cap 6 (headcount.max_on_duty)"
+    );
 }
 
 #[test]
@@ -114,8 +153,23 @@ fn forecast_to_requirements_conserves_backlog() {
     // a constant forecast; service open 08–24: the night's chats appear in the morning rows
     let mut sc = scenario("");
     sc.service.hours = Some(["08:00".parse().unwrap(), "24:00".parse().unwrap()]);
-    let start = chrono::NaiveDate::from_ymd_opt(2026, 11, 2).unwrap().and_hms_opt(0, 0, 0).unwrap();
-    let f = Forecast { grid: Grid::new(start, 60, 24), points: vec![Point { volume: 50.0, p10: 40.0, p90: 60.0, aht_seconds: Some(200.0), event: None }; 24] };
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 11, 2)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap();
+    let f = Forecast {
+        grid: Grid::new(start, 60, 24),
+        points: vec![
+            Point {
+                volume: 50.0,
+                p10: 40.0,
+                p90: 60.0,
+                aht_seconds: Some(200.0),
+                event: None
+            };
+            24
+        ],
+    };
     let r = paiban::requirements::requirements(&f, &sc).unwrap();
     let total: f64 = r.rows.iter().map(|x| x.agent_volume).sum();
     assert!((total - 24.0 * 50.0 * (1.0 - sc.service.deflection)).abs() < 1e-6);

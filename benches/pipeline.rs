@@ -1,0 +1,114 @@
+//! Speed of every stage on realistic sizes. `./dev bench` (or `cargo bench --bench pipeline`).
+//! Quality figures (plan objective vs LP bound, gap) are printed once per size before timing.
+
+use chrono::NaiveDate;
+use criterion::{criterion_group, criterion_main, Criterion};
+use paiban::forecast::{forecast, SeasonalEvent};
+use paiban::pipeline::{forecast_for, Inputs};
+use paiban::scenario::Scenario;
+use paiban::solver::SolverSettings;
+use paiban::synth::{self, SynthParams};
+use paiban::time::Grid;
+use std::hint::black_box;
+
+fn scenario(agents: usize) -> Scenario {
+    let mut sc = Scenario::from_toml(
+        std::path::Path::new("baseline.toml"),
+        include_str!("../scenarios/baseline.toml"),
+    )
+    .unwrap();
+    sc.inputs.synth.as_mut().unwrap().agents = agents;
+    sc.headcount.max_on_duty = None;
+    sc
+}
+
+fn inputs(sc: &Scenario) -> Inputs {
+    let sp = paiban::pipeline::synth_params(sc).unwrap();
+    Inputs {
+        history: synth::history(&sp),
+        history_report: None,
+        agents: synth::agents(&sp),
+    }
+}
+
+fn bench(c: &mut Criterion) {
+    let p = SynthParams {
+        seed: 1,
+        agents: 20,
+        years: 3,
+        end: NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
+    };
+    let h = synth::history(&p);
+    c.bench_function(
+        "forecast: fit 3 years hourly + predict 14 days hourly",
+        |b| {
+            b.iter(|| {
+                forecast(
+                    black_box(&h),
+                    Grid::days(p.end, 14, 60),
+                    &SeasonalEvent::default(),
+                )
+                .unwrap()
+            })
+        },
+    );
+    c.bench_function("forecast: fit 3 years + predict 7 days at 15 min", |b| {
+        b.iter(|| {
+            forecast(
+                black_box(&h),
+                Grid::days(p.end, 7, 15),
+                &SeasonalEvent::default(),
+            )
+            .unwrap()
+        })
+    });
+
+    // requirements for a year of 15-minute intervals
+    let sc = scenario(20);
+    let hist = synth::history(&SynthParams {
+        years: 1,
+        ..p.clone()
+    });
+    let year = forecast(&hist, Grid::days(p.end, 365, 15), &SeasonalEvent::default()).unwrap();
+    c.bench_function("requirements: one year at 15 min (35,040 intervals)", |b| {
+        b.iter(|| paiban::requirements::requirements(black_box(&year), &sc).unwrap())
+    });
+
+    let settings = SolverSettings::default();
+    let mut g = c.benchmark_group("plan+roster week at 15 min");
+    g.sample_size(10);
+    for n in [20usize, 100] {
+        let sc = scenario(n);
+        let inp = inputs(&sc);
+        let f = forecast_for(&sc, &inp.history).unwrap();
+        let req = paiban::requirements::requirements(&f, &sc).unwrap();
+        let plan = paiban::plan::plan(&req, &sc, Some(&inp.agents), &settings).unwrap();
+        let r = paiban::roster::roster(&plan.rows, &inp.agents, &sc, &settings).unwrap();
+        let chk = paiban::check::check(&r.roster, &inp.agents, &sc, Some(&req));
+        eprintln!(
+            "[quality] {n} agents: plan objective {:.1}, LP bound {:.1} ({:.3}% above), MIP gap {:.3}%, {} s; roster {} s, {} unfilled groups, {} hard violations",
+            plan.solve.objective,
+            plan.lp_bound,
+            (plan.solve.objective / plan.lp_bound - 1.0) * 100.0,
+            plan.solve.gap.unwrap_or(f64::NAN) * 100.0,
+            plan.solve.seconds,
+            r.solve.seconds,
+            r.unfilled.len(),
+            chk.hard()
+        );
+        g.bench_function(format!("plan {n} agents"), |b| {
+            b.iter(|| {
+                paiban::plan::plan(black_box(&req), &sc, Some(&inp.agents), &settings).unwrap()
+            })
+        });
+        g.bench_function(format!("roster {n} agents"), |b| {
+            b.iter(|| {
+                paiban::roster::roster(black_box(&plan.rows), &inp.agents, &sc, &settings).unwrap()
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
