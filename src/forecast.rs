@@ -541,25 +541,11 @@ pub fn read_csv(
     ];
     let (text, _) = read_text(path)?;
     let (t, idx) = Table::parse(path, &text, COLS)?;
-    let mut times = Vec::new();
+    let mut regular = crate::io::Regular::default();
     let mut points = Vec::new();
     for (line, rec) in &t.rows {
-        let ts = t.get(rec, idx[0]).ok_or_else(|| {
-            t.err(
-                *line,
-                "interval_start",
-                "empty",
-                "fill in the interval start",
-            )
-        })?;
-        let ts = crate::time::parse_timestamp(ts, tz).map_err(|e| {
-            t.err(
-                *line,
-                "interval_start",
-                e,
-                "use local times like 2026-11-11 00:00",
-            )
-        })?;
+        let ts = t.timestamp(*line, rec, idx[0], "interval_start", tz)?;
+        regular.push(&t, *line, "interval_start", ts)?;
         let v = t.nonneg(*line, "volume", t.get(rec, idx[1]).unwrap_or(""))?;
         let num = |i: usize, f: &str| -> Result<Option<f64>, InputError> {
             t.get(rec, idx[i])
@@ -569,7 +555,6 @@ pub fn read_csv(
         let p10 = num(2, "p10")?.unwrap_or(v);
         let p90 = num(3, "p90")?.unwrap_or(v);
         let aht = num(4, "aht_seconds")?;
-        times.push((*line, ts));
         points.push(Point {
             volume: v,
             p10,
@@ -578,34 +563,8 @@ pub fn read_csv(
             event: None,
         });
     }
-    let step = if times.len() > 1 {
-        (times[1].1 - times[0].1).num_minutes()
-    } else {
-        60
-    };
-    if step <= 0 || 1440 % step != 0 {
-        return Err(InputError::new(
-            path,
-            "the first two intervals are not a regular step that divides a day",
-            "write one row per interval in time order",
-        )
-        .at(times[1].0));
-    }
-    for (k, (line, ts)) in times.iter().enumerate() {
-        if *ts != times[0].1 + Duration::minutes(step * k as i64) {
-            return Err(t.err(
-                *line,
-                "interval_start",
-                format!(
-                    "expected {} here (one row per {step}-minute interval, no gaps)",
-                    fmt_ts(times[0].1 + Duration::minutes(step * k as i64))
-                ),
-                "write one row per interval in time order",
-            ));
-        }
-    }
     Ok(Forecast {
-        grid: Grid::new(times[0].1, step as u32, points.len()),
+        grid: regular.grid(),
         points,
     })
 }

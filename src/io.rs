@@ -249,6 +249,22 @@ impl Table {
             .field(field)
     }
 
+    /// Parses a required local timestamp in `field`.
+    pub fn timestamp(
+        &self,
+        line: u64,
+        rec: &csv::StringRecord,
+        idx: Option<usize>,
+        field: &str,
+        tz: chrono_tz::Tz,
+    ) -> Result<chrono::NaiveDateTime, InputError> {
+        let s = self.get(rec, idx).ok_or_else(|| {
+            self.err(line, field, "empty timestamp", format!("fill in `{field}`"))
+        })?;
+        crate::time::parse_timestamp(s, tz)
+            .map_err(|e| self.err(line, field, e, "use local times like 2026-11-11 00:00"))
+    }
+
     /// Parses a non-negative number in `field`.
     pub fn nonneg(&self, line: u64, field: &str, text: &str) -> Result<f64, InputError> {
         match text.parse::<f64>() {
@@ -266,6 +282,63 @@ impl Table {
                 "write a plain number such as 42 or 180.5",
             )),
         }
+    }
+}
+
+/// Checks that rows come one per interval, in time order, at a step that divides a day.
+#[derive(Default)]
+pub struct Regular {
+    start: Option<chrono::NaiveDateTime>,
+    step: i64,
+    n: usize,
+}
+
+impl Regular {
+    pub fn push(
+        &mut self,
+        t: &Table,
+        line: u64,
+        field: &str,
+        ts: chrono::NaiveDateTime,
+    ) -> Result<(), InputError> {
+        let fix = "write one row per interval in time order, with no gaps or duplicates";
+        match (self.start, self.n) {
+            (None, _) => self.start = Some(ts),
+            (Some(s), 1) => {
+                self.step = (ts - s).num_minutes();
+                if self.step <= 0 || 1440 % self.step != 0 {
+                    return Err(t.err(
+                        line,
+                        field,
+                        "the first two rows are not a regular interval that divides a day",
+                        fix,
+                    ));
+                }
+            }
+            (Some(s), n) => {
+                let want = s + chrono::Duration::minutes(self.step * n as i64);
+                if ts != want {
+                    return Err(t.err(
+                        line,
+                        field,
+                        format!(
+                            "expected {} (one row per {}-minute interval)",
+                            crate::time::fmt_ts(want),
+                            self.step
+                        ),
+                        fix,
+                    ));
+                }
+            }
+        }
+        self.n += 1;
+        Ok(())
+    }
+
+    /// The grid of the rows pushed (a single row counts as one hour).
+    pub fn grid(&self) -> crate::time::Grid {
+        let step = if self.n > 1 { self.step as u32 } else { 60 };
+        crate::time::Grid::new(self.start.expect("rows were pushed"), step, self.n)
     }
 }
 

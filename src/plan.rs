@@ -283,8 +283,9 @@ pub fn plan(
         }
     }
 
-    let out = solve(&m, settings, "shift plan")?;
+    let mut out = solve(&m, settings, "shift plan")?;
     let lp = solve(&m.relaxed(), settings, "shift plan LP relaxation")?;
+    out.tighten_bound(lp.objective);
 
     let mut rows: Vec<PlanRow> = xs
         .iter()

@@ -252,45 +252,10 @@ pub fn read_csv(path: &std::path::Path, tz: chrono_tz::Tz) -> Result<Requirement
     let (text, _) = read_text(path)?;
     let (t, idx) = Table::parse(path, &text, COLS)?;
     let mut rows = Vec::new();
-    let mut start = None;
-    let mut step = 0i64;
-    for (n, (line, rec)) in t.rows.iter().enumerate() {
-        let ts = t.get(rec, idx[0]).ok_or_else(|| {
-            t.err(
-                *line,
-                "interval_start",
-                "empty",
-                "fill in the interval start",
-            )
-        })?;
-        let ts = crate::time::parse_timestamp(ts, tz).map_err(|e| {
-            t.err(
-                *line,
-                "interval_start",
-                e,
-                "use local times like 2026-11-11 00:00",
-            )
-        })?;
-        match (start, n) {
-            (None, _) => start = Some(ts),
-            (Some(s), 1) => {
-                step = (ts - s).num_minutes();
-                if step <= 0 || 1440 % step != 0 {
-                    return Err(t.err(
-                        *line,
-                        "interval_start",
-                        "rows must be in time order at a regular interval that divides a day",
-                        "sort the rows by time",
-                    ));
-                }
-            }
-            (Some(s), _) => {
-                let want = s + chrono::Duration::minutes(step * n as i64);
-                if ts != want {
-                    return Err(t.err(*line, "interval_start", format!("expected {} (one row per {step}-minute interval, no gaps or duplicates)", fmt_ts(want)), "write one row per interval in time order"));
-                }
-            }
-        }
+    let mut regular = crate::io::Regular::default();
+    for (line, rec) in &t.rows {
+        let ts = t.timestamp(*line, rec, idx[0], "interval_start", tz)?;
+        regular.push(&t, *line, "interval_start", ts)?;
         let req_text = t.get(rec, idx[1]).ok_or_else(|| {
             t.err(
                 *line,
@@ -327,9 +292,8 @@ pub fn read_csv(path: &std::path::Path, tz: chrono_tz::Tz) -> Result<Requirement
             open: t.get(rec, idx[11]).is_none_or(|v| v != "no"),
         });
     }
-    let step = if rows.len() == 1 { 60 } else { step as u32 };
     Ok(Requirements {
-        grid: Grid::new(start.expect("at least one row"), step, rows.len()),
+        grid: regular.grid(),
         rows,
     })
 }

@@ -176,6 +176,14 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// Adopts a proven lower bound from elsewhere (e.g. the LP relaxation) when it is tighter
+    /// than the backend's own, or when the backend reported none.
+    pub fn tighten_bound(&mut self, lb: f64) {
+        if self.bound.is_none_or(|b| lb > b) {
+            self.bound = Some(lb);
+            self.gap = Some(rel_gap(self.objective, lb));
+        }
+    }
     pub fn value(&self, v: Var) -> f64 {
         self.x[v.0]
     }
@@ -184,7 +192,8 @@ impl Outcome {
     }
 }
 
-fn rel_gap(obj: f64, bound: f64) -> f64 {
+/// Relative gap `(objective − bound) / |objective|`, 0 when they meet.
+pub fn rel_gap(obj: f64, bound: f64) -> f64 {
     let d = (obj - bound).max(0.0);
     if d <= 1e-9 {
         0.0
@@ -196,21 +205,36 @@ fn rel_gap(obj: f64, bound: f64) -> f64 {
 /// Minimises the model with the configured backend. `what` names the model in messages.
 pub fn solve(m: &Mip, s: &SolverSettings, what: &str) -> Result<Outcome, SolverError> {
     let t0 = Instant::now();
-    let mut out = match s.backend.as_str() {
+    let (status, bound, x) = match s.backend.as_str() {
         "highs" => solve_highs(m, s, what)?,
         "microlp" => solve_microlp(m, s, what)?,
         b => return Err(SolverError::Backend(b.into())),
     };
-    out.seconds = t0.elapsed().as_secs_f64();
-    out.variables = m.num_vars();
-    out.integer_variables = m.num_integer();
-    out.rows = m.rows.len();
-    out.backend = s.backend.clone();
-    Ok(out)
+    let objective = m.objective(&x);
+    let gap = bound.map(|b| rel_gap(objective, b));
+    let status = match (status, gap) {
+        (Status::Optimal, Some(g)) if g > 1e-9 => Status::GapLimit,
+        (st, _) => st,
+    };
+    Ok(Outcome {
+        status,
+        objective,
+        bound,
+        gap,
+        seconds: t0.elapsed().as_secs_f64(),
+        backend: s.backend.clone(),
+        variables: m.num_vars(),
+        integer_variables: m.num_integer(),
+        rows: m.rows.len(),
+        x,
+    })
 }
 
+/// What a backend found: status, best proven lower bound (if any), variable values.
+type Found = (Status, Option<f64>, Vec<f64>);
+
 #[cfg(feature = "highs")]
-fn solve_highs(m: &Mip, s: &SolverSettings, what: &str) -> Result<Outcome, SolverError> {
+fn solve_highs(m: &Mip, s: &SolverSettings, what: &str) -> Result<Found, SolverError> {
     use highs::{HighsModelStatus as H, RowProblem, Sense};
     let mut p = RowProblem::default();
     let cols: Vec<highs::Col> = (0..m.num_vars())
@@ -265,42 +289,24 @@ fn solve_highs(m: &Mip, s: &SolverSettings, what: &str) -> Result<Outcome, Solve
         )));
     }
     let x = solved.get_solution().columns().to_vec();
-    let objective = m.objective(&x);
-    let is_mip = m.integer.iter().any(|b| *b);
-    let bound = if is_mip {
+    let bound = if m.integer.iter().any(|b| *b) {
         solved
             .double_info_value(c"mip_dual_bound")
             .ok()
             .filter(|b| b.is_finite())
     } else {
-        Some(objective)
+        Some(m.objective(&x))
     };
-    let gap = bound.map(|b| rel_gap(objective, b));
-    let status = match (status, gap) {
-        (Status::Optimal, Some(g)) if g > 1e-9 => Status::GapLimit,
-        (st, _) => st,
-    };
-    Ok(Outcome {
-        status,
-        objective,
-        bound,
-        gap,
-        seconds: 0.0,
-        backend: String::new(),
-        variables: 0,
-        integer_variables: 0,
-        rows: 0,
-        x,
-    })
+    Ok((status, bound, x))
 }
 
 #[cfg(not(feature = "highs"))]
-fn solve_highs(_: &Mip, _: &SolverSettings, _: &str) -> Result<Outcome, SolverError> {
+fn solve_highs(_: &Mip, _: &SolverSettings, _: &str) -> Result<Found, SolverError> {
     Err(SolverError::Backend("highs".into()))
 }
 
 #[cfg(feature = "microlp")]
-fn solve_microlp(m: &Mip, s: &SolverSettings, what: &str) -> Result<Outcome, SolverError> {
+fn solve_microlp(m: &Mip, s: &SolverSettings, what: &str) -> Result<Found, SolverError> {
     use good_lp::{
         variable, Expression, ProblemVariables, ResolutionError, Solution, SolutionStatus,
         SolverModel, WithMipGap, WithTimeLimit,
@@ -362,28 +368,13 @@ fn solve_microlp(m: &Mip, s: &SolverSettings, what: &str) -> Result<Outcome, Sol
         SolutionStatus::TimeLimit => Status::TimeLimit,
     };
     let x: Vec<f64> = v.iter().map(|x| sol.value(*x)).collect();
-    let objective = m.objective(&x);
-    let (bound, gap) = if status == Status::Optimal {
-        (Some(objective), Some(0.0))
-    } else {
-        (None, None)
-    };
-    Ok(Outcome {
-        status,
-        objective,
-        bound,
-        gap,
-        seconds: 0.0,
-        backend: String::new(),
-        variables: 0,
-        integer_variables: 0,
-        rows: 0,
-        x,
-    })
+    // microlp proves no bound short of optimality
+    let bound = (status == Status::Optimal).then(|| m.objective(&x));
+    Ok((status, bound, x))
 }
 
 #[cfg(not(feature = "microlp"))]
-fn solve_microlp(_: &Mip, _: &SolverSettings, _: &str) -> Result<Outcome, SolverError> {
+fn solve_microlp(_: &Mip, _: &SolverSettings, _: &str) -> Result<Found, SolverError> {
     Err(SolverError::Backend("microlp".into()))
 }
 
