@@ -97,6 +97,28 @@ pub struct HistoryReport {
     pub gaps: Vec<(String, usize)>,
 }
 
+impl HistoryReport {
+    /// What the reader found, for the user: format, encoding, span and the first gaps.
+    pub fn text(&self) -> String {
+        let mut t = format!(
+            "history: {} rows ({}, {}), {}-minute intervals, {} → {}, {} gap(s)\n",
+            self.rows,
+            self.format,
+            self.encoding,
+            self.interval_minutes,
+            self.first,
+            self.last,
+            self.gaps.len()
+        );
+        for (from, n) in self.gaps.iter().take(5) {
+            t.push_str(&format!(
+                "  gap: {n} interval(s) missing from {from} (not filled; the model skips them)\n"
+            ));
+        }
+        t
+    }
+}
+
 const AGG_COLS: &[Col] = &[
     Col {
         name: "timestamp",

@@ -274,21 +274,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             let f = forecast::forecast(&h, grid, &model)?;
             write(&output, &forecast::to_csv(&f))?;
-            eprintln!(
-                "history: {} rows ({}, {}), {}-minute intervals, {} → {}, {} gap(s)",
-                rep.rows,
-                rep.format,
-                rep.encoding,
-                rep.interval_minutes,
-                rep.first,
-                rep.last,
-                rep.gaps.len()
-            );
-            for (s, n) in rep.gaps.iter().take(5) {
-                eprintln!(
-                    "  gap: {n} interval(s) missing from {s} (not filled; the model skips them)"
-                );
-            }
+            eprint!("{}", rep.text());
             println!(
                 "forecast: {:.0} inquiries over {days} days → {}",
                 f.total(),
@@ -483,6 +469,9 @@ fn finish_run(
     json: bool,
     write_inputs: bool,
 ) -> Result<ExitCode> {
+    if let Some(rep) = &inputs.history_report {
+        eprint!("{}", rep.text());
+    }
     let o = pipeline::run(sc, inputs, s)?;
     pipeline::write_all(out, sc, inputs, &o, write_inputs)?;
     if write_inputs {

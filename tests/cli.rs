@@ -240,78 +240,42 @@ fn bad_inputs_are_named_precisely_and_write_nothing() {
     let d = tempfile::tempdir().unwrap();
     let dir = d.path();
     let out = dir.join("f.csv");
-    std::fs::write(
-        dir.join("neg.csv"),
-        "timestamp,count\n2026-01-01 00:00,4\n2026-01-01 01:00,-3\n",
-    )
-    .unwrap();
-    assert_input_error(
-        &[
-            "forecast",
-            "--history",
+    // each bad history file, fed to `forecast`, and what the error must name
+    let histories: [(&str, &str, &[&str]); 4] = [
+        (
             "neg.csv",
-            "--start",
-            "2026-02-01",
-            "-o",
-            "f.csv",
-        ],
-        dir,
-        &["neg.csv", "line 3", "`count`", "negative"],
-        &out,
-    );
-    std::fs::write(
-        dir.join("unk.csv"),
-        "timestamp,count,colour\n2026-01-01 00:00,4,red\n",
-    )
-    .unwrap();
-    assert_input_error(
-        &[
-            "forecast",
-            "--history",
+            "timestamp,count\n2026-01-01 00:00,4\n2026-01-01 01:00,-3\n",
+            &["neg.csv", "line 3", "`count`", "negative"],
+        ),
+        (
             "unk.csv",
-            "--start",
-            "2026-02-01",
-            "-o",
-            "f.csv",
-        ],
-        dir,
-        &["unk.csv", "line 1", "unknown column `colour`", "fix:"],
-        &out,
-    );
-    std::fs::write(
-        dir.join("ts.csv"),
-        "timestamp,count\n2026-01-01 00:00,4\n11/01/2026,5\n",
-    )
-    .unwrap();
-    assert_input_error(
-        &[
-            "forecast",
-            "--history",
+            "timestamp,count,colour\n2026-01-01 00:00,4,red\n",
+            &["unk.csv", "line 1", "unknown column `colour`", "fix:"],
+        ),
+        (
             "ts.csv",
-            "--start",
-            "2026-02-01",
-            "-o",
-            "f.csv",
-        ],
-        dir,
-        &["ts.csv", "line 3", "`timestamp`", "not a timestamp"],
-        &out,
-    );
-    std::fs::write(dir.join("empty.csv"), "").unwrap();
-    assert_input_error(
-        &[
-            "forecast",
-            "--history",
-            "empty.csv",
-            "--start",
-            "2026-02-01",
-            "-o",
-            "f.csv",
-        ],
-        dir,
-        &["empty.csv", "empty"],
-        &out,
-    );
+            "timestamp,count\n2026-01-01 00:00,4\n11/01/2026,5\n",
+            &["ts.csv", "line 3", "`timestamp`", "not a timestamp"],
+        ),
+        ("empty.csv", "", &["empty.csv", "empty"]),
+    ];
+    for (name, content, must) in histories {
+        std::fs::write(dir.join(name), content).unwrap();
+        assert_input_error(
+            &[
+                "forecast",
+                "--history",
+                name,
+                "--start",
+                "2026-02-01",
+                "-o",
+                "f.csv",
+            ],
+            dir,
+            must,
+            &out,
+        );
+    }
     std::fs::write(dir.join("bad.toml"), "name = \"x\"\nhorizn = 3\n").unwrap();
     std::fs::write(
         dir.join("fc.csv"),
