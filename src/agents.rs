@@ -50,7 +50,33 @@ impl std::fmt::Display for DayRule {
     }
 }
 
+/// What an agent may work over a horizon: contract, labour rules and availability combined.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limits {
+    pub min_days: f64,
+    pub max_days: f64,
+    pub min_hours: f64,
+    pub max_hours: f64,
+}
+
 impl Agent {
+    /// Day and paid-hour limits over `dates` (weekly figures scaled to the horizon's length).
+    pub fn limits(&self, lab: &crate::scenario::Labour, dates: &[NaiveDate]) -> Limits {
+        let weeks = dates.len() as f64 / 7.0;
+        let max_days_week = 7 - lab.min_days_off_per_week.min(7);
+        let available = dates.iter().filter(|d| self.available(**d)).count() as f64;
+        let max_days = (self.max_days.min(max_days_week) as f64 * weeks)
+            .floor()
+            .min(available);
+        let max_hours = self.max_hours.min(lab.max_hours_per_week) * weeks;
+        Limits {
+            min_days: (self.min_days as f64 * weeks).floor().min(max_days),
+            max_days,
+            min_hours: (self.min_hours * weeks).min(max_hours),
+            max_hours,
+        }
+    }
+
     pub fn available(&self, d: NaiveDate) -> bool {
         !self.unavailable.iter().any(|r| r.matches(d))
     }
@@ -60,51 +86,15 @@ impl Agent {
 }
 
 const COLS: &[Col] = &[
-    Col {
-        name: "agent_id",
-        aliases: &["工号", "客服id", "id"],
-        required: true,
-    },
-    Col {
-        name: "name",
-        aliases: &["姓名", "客服"],
-        required: true,
-    },
-    Col {
-        name: "tier",
-        aliases: &["级别", "层级"],
-        required: true,
-    },
-    Col {
-        name: "contract",
-        aliases: &["合同类型", "用工类型"],
-        required: true,
-    },
-    Col {
-        name: "min_hours_week",
-        aliases: &["每周最少工时"],
-        required: false,
-    },
-    Col {
-        name: "max_hours_week",
-        aliases: &["每周最多工时"],
-        required: false,
-    },
-    Col {
-        name: "days_per_week",
-        aliases: &["每周天数"],
-        required: false,
-    },
-    Col {
-        name: "unavailable",
-        aliases: &["不可排班"],
-        required: false,
-    },
-    Col {
-        name: "preferred_days_off",
-        aliases: &["偏好休息日"],
-        required: false,
-    },
+    Col::req("agent_id", &["工号", "客服id", "id"]),
+    Col::req("name", &["姓名", "客服"]),
+    Col::req("tier", &["级别", "层级"]),
+    Col::req("contract", &["合同类型", "用工类型"]),
+    Col::opt("min_hours_week", &["每周最少工时"]),
+    Col::opt("max_hours_week", &["每周最多工时"]),
+    Col::opt("days_per_week", &["每周天数"]),
+    Col::opt("unavailable", &["不可排班"]),
+    Col::opt("preferred_days_off", &["偏好休息日"]),
 ];
 
 fn day_rules(

@@ -257,6 +257,7 @@ pub fn builtin(from: i32, to: i32) -> Vec<Occurrence> {
 }
 
 /// For each timestamp, the index of the occurrence owning it (first in priority order).
+#[derive(Debug, Clone)]
 pub struct EventIndex {
     pub occurrences: Vec<Occurrence>,
 }
@@ -268,7 +269,10 @@ impl EventIndex {
         }
     }
     pub fn owner(&self, t: NaiveDateTime) -> Option<&Occurrence> {
-        self.occurrences.iter().find(|o| o.contains(t))
+        self.owner_index(t).map(|i| &self.occurrences[i])
+    }
+    pub fn owner_index(&self, t: NaiveDateTime) -> Option<usize> {
+        self.occurrences.iter().position(|o| o.contains(t))
     }
 }
 

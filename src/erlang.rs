@@ -102,15 +102,19 @@ pub fn servers_for(a: f64, aht: f64, target: &Target) -> Staffing {
 mod tests {
     use super::*;
 
+    fn target(service_level: f64, answer_seconds: f64, max_occupancy: f64) -> Target {
+        Target {
+            service_level,
+            answer_seconds,
+            max_asa_seconds: None,
+            max_occupancy,
+        }
+    }
+
     #[test]
     fn call_centre_helper_example() {
-        // 200 calls in 30 minutes... no: 200 calls/hour, AHT 180 s → 10 Erlangs; 80% in 20 s
-        let t = Target {
-            service_level: 0.8,
-            answer_seconds: 20.0,
-            max_asa_seconds: None,
-            max_occupancy: 1.0,
-        };
+        // 200 calls/hour, AHT 180 s → 10 Erlangs; 80% in 20 s
+        let t = target(0.8, 20.0, 1.0);
         let s = servers_for(10.0, 180.0, &t);
         assert_eq!(s.servers, 14);
         assert!((erlang_c(14, 10.0) - 0.1741).abs() < 1e-3);
@@ -120,24 +124,14 @@ mod tests {
     fn stable_at_scale() {
         let c = erlang_c(50_000, 49_800.0);
         assert!(c.is_finite() && (0.0..=1.0).contains(&c));
-        let t = Target {
-            service_level: 0.8,
-            answer_seconds: 20.0,
-            max_asa_seconds: None,
-            max_occupancy: 1.0,
-        };
+        let t = target(0.8, 20.0, 1.0);
         let s = servers_for(49_800.0, 180.0, &t);
         assert!(s.servers > 49_800 && s.servers < 50_100, "{s:?}");
     }
 
     #[test]
     fn occupancy_cap_binds_at_low_service_targets() {
-        let t = Target {
-            service_level: 0.01,
-            answer_seconds: 3600.0,
-            max_asa_seconds: None,
-            max_occupancy: 0.8,
-        };
+        let t = target(0.01, 3600.0, 0.8);
         assert_eq!(servers_for(40.0, 180.0, &t).servers, 50);
     }
 }

@@ -9,7 +9,7 @@
 //! An event with no earlier occurrence falls back to the calendar's prior shape.
 //! [`SeasonalNaive`] (same interval last week) is the benchmark every model must beat.
 
-use crate::calendar::{EventIndex, Occurrence};
+use crate::calendar::EventIndex;
 use crate::history::Series;
 use crate::time::{dow, fmt_ts, minute_of_day, Grid};
 use chrono::{Duration, NaiveDateTime};
@@ -153,12 +153,14 @@ struct Baseline {
     step: u32,
 }
 
+/// Index of `t`'s interval within its week (Monday 00:00 is 0).
+fn week_slot(t: NaiveDateTime, step: u32) -> usize {
+    dow(t) * (1440 / step) as usize + (minute_of_day(t) / step) as usize
+}
+
 impl Baseline {
-    fn slot(&self, t: NaiveDateTime) -> usize {
-        dow(t) * (1440 / self.step) as usize + (minute_of_day(t) / self.step) as usize
-    }
     fn at(&self, t: NaiveDateTime) -> f64 {
-        self.level * self.shape[self.slot(t)]
+        self.level * self.shape[week_slot(t, self.step)]
     }
 }
 
@@ -171,7 +173,7 @@ pub struct SeasonalEventModel {
     /// event key → offset (in intervals from the anchor) → (effect, log-spread across occurrences)
     effects: BTreeMap<&'static str, BTreeMap<i64, (f64, f64)>>,
     aht_effects: BTreeMap<&'static str, f64>,
-    events: Vec<Occurrence>,
+    events: EventIndex,
     sigma: f64,
     end: NaiveDateTime,
     step: u32,
@@ -188,14 +190,9 @@ impl SeasonalEvent {
         let usable = |k: usize| if mask[k] { None } else { h.volume[k] };
         let k0 = h.grid.index_of(from.max(h.grid.start))?;
         let k1 = h.grid.index_of(cutoff - Duration::minutes(step as i64))?;
-        let b = Baseline {
-            level: 0.0,
-            shape: vec![],
-            step,
-        };
         for k in k0..=k1 {
             if let Some(v) = usable(k) {
-                let s = b.slot(h.grid.at(k));
+                let s = week_slot(h.grid.at(k), step);
                 sum[s] += v;
                 cnt[s] += 1;
             }
@@ -229,34 +226,25 @@ impl SeasonalEvent {
         let lk0 = h
             .grid
             .index_of((cutoff - Duration::days(self.level_days)).max(h.grid.start))?;
-        let (mut act, mut share) = (0.0, 0.0);
-        let mut base = Baseline {
-            level: 1.0,
-            shape,
-            step,
+        // actual volume and the shape's share of it over the usable intervals from `from`
+        let seen = |from: usize| {
+            (from..=k1)
+                .filter_map(|k| usable(k).map(|v| (v, shape[week_slot(h.grid.at(k), step)])))
+                .fold((0.0, 0.0), |(a, s), (v, w)| (a + v, s + w))
         };
-        for k in lk0..=k1 {
-            if let Some(v) = usable(k) {
-                act += v;
-                share += base.shape[base.slot(h.grid.at(k))];
-            }
-        }
+        let (mut act, mut share) = seen(lk0);
         if share < 0.5 {
             // under half a week unmasked in the level window: use the whole shape window
-            act = 0.0;
-            share = 0.0;
-            for k in k0..=k1 {
-                if let Some(v) = usable(k) {
-                    act += v;
-                    share += base.shape[base.slot(h.grid.at(k))];
-                }
-            }
+            (act, share) = seen(k0);
         }
         if share <= 0.0 {
             return None;
         }
-        base.level = act / share;
-        Some(base)
+        Some(Baseline {
+            level: act / share,
+            shape,
+            step,
+        })
     }
 }
 
@@ -294,7 +282,7 @@ impl Forecaster for SeasonalEvent {
         let owners: Vec<Option<usize>> = (0..h.grid.len)
             .map(|k| {
                 let t = h.grid.at(k);
-                events.occurrences.iter().position(|o| o.contains(t))
+                events.owner_index(t)
             })
             .collect();
         let mask: Vec<bool> = owners.iter().map(Option::is_some).collect();
@@ -406,7 +394,7 @@ impl Forecaster for SeasonalEvent {
             aht_base,
             effects,
             aht_effects,
-            events: events.occurrences.clone(),
+            events: events.clone(),
             sigma,
             end: h.end(),
             step,
@@ -426,7 +414,7 @@ impl Predict for SeasonalEventModel {
                 let tod = (minute_of_day(t) / self.step) as usize;
                 let mut aht = self.aht_base.as_ref().map(|a| a[tod]);
                 let (mut r, mut spread, mut event) = (1.0, 0.0, None);
-                if let Some(o) = self.events.iter().find(|o| o.contains(t)) {
+                if let Some(o) = self.events.owner(t) {
                     let off = o.offset_minutes(t).div_euclid(self.step as i64);
                     (r, spread) = self
                         .effects
@@ -508,36 +496,12 @@ pub fn read_csv(
 ) -> Result<Forecast, crate::io::InputError> {
     use crate::io::{read_text, Col, InputError, Table};
     const COLS: &[Col] = &[
-        Col {
-            name: "interval_start",
-            aliases: &["timestamp", "时间"],
-            required: true,
-        },
-        Col {
-            name: "volume",
-            aliases: &["咨询量", "count"],
-            required: true,
-        },
-        Col {
-            name: "p10",
-            aliases: &[],
-            required: false,
-        },
-        Col {
-            name: "p90",
-            aliases: &[],
-            required: false,
-        },
-        Col {
-            name: "aht_seconds",
-            aliases: &[],
-            required: false,
-        },
-        Col {
-            name: "event",
-            aliases: &[],
-            required: false,
-        },
+        Col::req("interval_start", &["timestamp", "时间"]),
+        Col::req("volume", &["咨询量", "count"]),
+        Col::opt("p10", &[]),
+        Col::opt("p90", &[]),
+        Col::opt("aht_seconds", &[]),
+        Col::opt("event", &[]),
     ];
     let (text, _) = read_text(path)?;
     let (t, idx) = Table::parse(path, &text, COLS)?;

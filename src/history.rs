@@ -120,69 +120,21 @@ impl HistoryReport {
 }
 
 const AGG_COLS: &[Col] = &[
-    Col {
-        name: "timestamp",
-        aliases: &["时间", "时间段", "interval_start"],
-        required: false,
-    },
-    Col {
-        name: "date",
-        aliases: &["日期"],
-        required: false,
-    },
-    Col {
-        name: "slot",
-        aliases: &["时段", "hour"],
-        required: false,
-    },
-    Col {
-        name: "count",
-        aliases: &["咨询量", "volume", "咨询人数"],
-        required: true,
-    },
-    Col {
-        name: "aht_seconds",
-        aliases: &["平均处理时长", "平均处理时长(秒)"],
-        required: false,
-    },
+    Col::opt("timestamp", &["时间", "时间段", "interval_start"]),
+    Col::opt("date", &["日期"]),
+    Col::opt("slot", &["时段", "hour"]),
+    Col::req("count", &["咨询量", "volume", "咨询人数"]),
+    Col::opt("aht_seconds", &["平均处理时长", "平均处理时长(秒)"]),
 ];
 
 const LOG_COLS: &[Col] = &[
-    Col {
-        name: "start_time",
-        aliases: &["开始时间", "会话开始时间"],
-        required: true,
-    },
-    Col {
-        name: "end_time",
-        aliases: &["结束时间"],
-        required: false,
-    },
-    Col {
-        name: "first_response_seconds",
-        aliases: &["首次响应时长"],
-        required: false,
-    },
-    Col {
-        name: "handle_seconds",
-        aliases: &["处理时长", "会话时长"],
-        required: false,
-    },
-    Col {
-        name: "agent",
-        aliases: &["客服", "接待客服"],
-        required: false,
-    },
-    Col {
-        name: "bot_resolved",
-        aliases: &["机器人解决", "智能客服解决"],
-        required: false,
-    },
-    Col {
-        name: "session_id",
-        aliases: &["会话id", "会话ID"],
-        required: false,
-    },
+    Col::req("start_time", &["开始时间", "会话开始时间"]),
+    Col::opt("end_time", &["结束时间"]),
+    Col::opt("first_response_seconds", &["首次响应时长"]),
+    Col::opt("handle_seconds", &["处理时长", "会话时长"]),
+    Col::opt("agent", &["客服", "接待客服"]),
+    Col::opt("bot_resolved", &["机器人解决", "智能客服解决"]),
+    Col::opt("session_id", &["会话id", "会话ID"]),
 ];
 
 /// Reads history from a CSV file. Session logs are aggregated into `log_interval` minutes.

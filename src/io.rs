@@ -107,6 +107,25 @@ pub struct Col {
     pub required: bool,
 }
 
+impl Col {
+    /// A column the file must have.
+    pub const fn req(name: &'static str, aliases: &'static [&'static str]) -> Col {
+        Col {
+            name,
+            aliases,
+            required: true,
+        }
+    }
+    /// A column the file may have.
+    pub const fn opt(name: &'static str, aliases: &'static [&'static str]) -> Col {
+        Col {
+            name,
+            aliases,
+            required: false,
+        }
+    }
+}
+
 impl Table {
     /// Parses CSV text and maps its header onto `cols`. Unknown columns are an error (so a
     /// misspelt optional column is not silently ignored), as are missing required ones.
@@ -393,18 +412,7 @@ mod tests {
 
     #[test]
     fn unknown_and_missing_columns() {
-        let cols = [
-            Col {
-                name: "timestamp",
-                aliases: &["时间"],
-                required: true,
-            },
-            Col {
-                name: "count",
-                aliases: &[],
-                required: true,
-            },
-        ];
+        let cols = [Col::req("timestamp", &["时间"]), Col::req("count", &[])];
         let e = Table::parse(Path::new("h.csv"), "timestamp,cnt\n1,2\n", &cols)
             .err()
             .unwrap();

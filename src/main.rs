@@ -183,18 +183,10 @@ fn print_json<T: serde::Serialize>(v: &T) -> Result<()> {
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.cmd {
         Cmd::Demo { out, solver, json } => {
-            let mut sc =
+            let sc =
                 Scenario::from_toml(Path::new("scenarios/baseline.toml (built in)"), BASELINE)?;
             let sp =
                 pipeline::synth_params(&sc).expect("the built-in scenario uses synthetic inputs");
-            std::fs::create_dir_all(&out)
-                .with_context(|| format!("cannot create {}", out.display()))?;
-            // write the inputs and a scenario pointing at them, so every stage can be re-run by hand
-            sc.inputs = paiban::scenario::Inputs {
-                history: Some("history.csv".into()),
-                agents: Some("agents.csv".into()),
-                synth: None,
-            };
             let inputs = pipeline::Inputs {
                 history: synth::history(&sp),
                 history_report: None,
@@ -230,12 +222,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 years,
                 end: end_d,
             };
-            let mut sc = Scenario::from_toml(Path::new("baseline"), BASELINE)?;
-            sc.inputs = paiban::scenario::Inputs {
-                history: Some("history.csv".into()),
-                agents: Some("agents.csv".into()),
-                synth: None,
-            };
+            let mut sc = Scenario::from_toml(Path::new("baseline"), BASELINE)?.with_file_inputs();
             sc.horizon.start = end.clone();
             sc.name = format!("synth-{seed}");
             sc.headcount.max_on_duty = None;
@@ -474,12 +461,6 @@ fn finish_run(
     }
     let o = pipeline::run(sc, inputs, s)?;
     pipeline::write_all(out, sc, inputs, &o, write_inputs)?;
-    if write_inputs {
-        write(
-            &out.join("scenario.toml"),
-            toml::to_string(&with_file_inputs(sc))?.as_bytes(),
-        )?;
-    }
     let sum = pipeline::summary(sc, &o);
     if json {
         print_json(&sum)?;
@@ -492,14 +473,4 @@ fn finish_run(
     } else {
         ExitCode::from(1)
     })
-}
-
-fn with_file_inputs(sc: &Scenario) -> Scenario {
-    let mut sc = sc.clone();
-    sc.inputs = paiban::scenario::Inputs {
-        history: Some("history.csv".into()),
-        agents: Some("agents.csv".into()),
-        synth: None,
-    };
-    sc
 }

@@ -315,8 +315,16 @@ pub fn write_all(
 ) -> Result<Vec<PathBuf>, PipelineError> {
     let mut files: Vec<(&str, Vec<u8>)> = Vec::new();
     if write_inputs {
+        // the inputs and a scenario pointing at them, so every stage can be re-run by hand
         files.push(("history.csv", crate::history::to_csv(&inputs.history)));
         files.push(("agents.csv", crate::agents::to_csv(&inputs.agents)));
+        let sc = sc.clone().with_file_inputs();
+        files.push((
+            "scenario.toml",
+            toml::to_string(&sc)
+                .expect("a scenario serialises")
+                .into_bytes(),
+        ));
     }
     files.push(("forecast.csv", crate::forecast::to_csv(&o.forecast)));
     files.push((

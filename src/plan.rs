@@ -5,7 +5,7 @@
 //! elastic (never infeasible); agent availability and contract days/hours from the agent
 //! list, and the on-duty headcount cap, bound the counts. Every shortfall is explained.
 
-use crate::agents::Agent;
+use crate::agents::{Agent, Limits};
 use crate::requirements::Requirements;
 use crate::scenario::Scenario;
 use crate::shifts::{templates, Template};
@@ -90,7 +90,6 @@ pub struct Plan {
 /// Coverage on the queue per grid interval given plan rows.
 pub fn coverage(grid: &Grid, rows: &[PlanRow]) -> Vec<u32> {
     let mut cov = vec![0u32; grid.len];
-    let per_day = grid.per_day();
     for r in rows {
         let Some(d0) = grid.index_of(r.date.and_hms_opt(0, 0, 0).expect("midnight")) else {
             continue;
@@ -100,7 +99,6 @@ pub fn coverage(grid: &Grid, rows: &[PlanRow]) -> Vec<u32> {
                 *c += r.count;
             }
         }
-        let _ = per_day;
     }
     cov
 }
@@ -108,33 +106,32 @@ pub fn coverage(grid: &Grid, rows: &[PlanRow]) -> Vec<u32> {
 struct Capacity {
     /// (day, contract) → agents available
     per_day: BTreeMap<(usize, String), u32>,
-    /// contract → (min days, max days, min hours, max hours) summed over agents
-    per_contract: BTreeMap<String, (f64, f64, f64, f64)>,
+    /// contract → agents, and their limits summed
+    per_contract: BTreeMap<String, (usize, Limits)>,
 }
 
 fn capacity(agents: &[Agent], sc: &Scenario, dates: &[NaiveDate]) -> Capacity {
     let mut per_day = BTreeMap::new();
-    let mut per_contract: BTreeMap<String, (f64, f64, f64, f64)> = BTreeMap::new();
-    let weeks = dates.len() as f64 / 7.0;
-    let max_days_week = 7 - sc.labour.min_days_off_per_week.min(7);
+    let mut per_contract: BTreeMap<String, (usize, Limits)> = BTreeMap::new();
     for a in agents {
-        let avail = dates.iter().filter(|d| a.available(**d)).count() as u32;
         for (i, d) in dates.iter().enumerate() {
             if a.available(*d) {
                 *per_day.entry((i, a.contract.clone())).or_insert(0) += 1;
             }
         }
-        let max_days = ((a.max_days.min(max_days_week) as f64) * weeks)
-            .floor()
-            .min(avail as f64);
-        let min_days = ((a.min_days as f64) * weeks).floor().min(max_days);
-        let max_h = a.max_hours.min(sc.labour.max_hours_per_week) * weeks;
-        let min_h = (a.min_hours * weeks).min(max_h);
-        let e = per_contract.entry(a.contract.clone()).or_default();
-        e.0 += min_days;
-        e.1 += max_days;
-        e.2 += min_h;
-        e.3 += max_h;
+        let l = a.limits(&sc.labour, dates);
+        let zero = Limits {
+            min_days: 0.0,
+            max_days: 0.0,
+            min_hours: 0.0,
+            max_hours: 0.0,
+        };
+        let (n, e) = per_contract.entry(a.contract.clone()).or_insert((0, zero));
+        *n += 1;
+        e.min_days += l.min_days;
+        e.max_days += l.max_days;
+        e.min_hours += l.min_hours;
+        e.max_hours += l.max_hours;
     }
     Capacity {
         per_day,
@@ -223,7 +220,9 @@ pub fn plan(
     // (elastic, with a penalty above any shift's cost so it is met whenever possible)
     let mut min_slacks: Vec<(String, &'static str, Var, f64)> = Vec::new();
     if let Some(cap) = &cap {
-        for (c, (min_d, max_d, min_h, max_h)) in &cap.per_contract {
+        for (c, (_, l)) in &cap.per_contract {
+            let (min_d, max_d, min_h, max_h) =
+                (&l.min_days, &l.max_days, &l.min_hours, &l.max_hours);
             let mine: Vec<&(usize, usize, String, Var)> = xs.iter().filter(|x| &x.2 == c).collect();
             let days_terms: Vec<(Var, f64)> = mine.iter().map(|x| (x.3, 1.0)).collect();
             let hour_terms: Vec<(Var, f64)> =
@@ -251,32 +250,23 @@ pub fn plan(
         let mut ends: Vec<u32> = tpls.iter().map(|t| t.end()).collect();
         ends.sort_unstable();
         ends.dedup();
-        for c in cap.per_contract.keys() {
-            let n_agents = agents
-                .map(|a| a.iter().filter(|x| &x.contract == c).count())
-                .unwrap_or(0) as f64;
+        for (c, (n_agents, _)) in &cap.per_contract {
             for d in 0..days.saturating_sub(1) {
+                let today: Vec<&(usize, usize, String, Var)> =
+                    xs.iter().filter(|x| &x.2 == c && x.0 == d).collect();
+                let tomorrow: Vec<&(usize, usize, String, Var)> =
+                    xs.iter().filter(|x| &x.2 == c && x.0 == d + 1).collect();
                 for &tau in &ends {
-                    let terms: Vec<(Var, f64)> = xs
+                    let late = today.iter().filter(|x| tpls[x.1].end() >= tau);
+                    let early = tomorrow
                         .iter()
-                        .filter(|x| &x.2 == c)
-                        .filter(|x| {
-                            let t = &tpls[x.1];
-                            (x.0 == d && t.end() >= tau)
-                                || (x.0 == d + 1 && 1440 + t.start as i64 - (tau as i64) < rest)
-                        })
-                        .map(|x| (x.3, 1.0))
-                        .collect();
-                    let (a, b) = (
-                        terms
-                            .iter()
-                            .any(|t| xs.iter().any(|x| x.3 == t.0 && x.0 == d)),
-                        terms
-                            .iter()
-                            .any(|t| xs.iter().any(|x| x.3 == t.0 && x.0 == d + 1)),
+                        .filter(|x| 1440 + tpls[x.1].start as i64 - (tau as i64) < rest);
+                    let (late, early): (Vec<_>, Vec<_>) = (
+                        late.map(|x| (x.3, 1.0)).collect(),
+                        early.map(|x| (x.3, 1.0)).collect(),
                     );
-                    if a && b {
-                        m.row(terms, f64::NEG_INFINITY, n_agents);
+                    if !late.is_empty() && !early.is_empty() {
+                        m.row([late, early].concat(), f64::NEG_INFINITY, *n_agents as f64);
                     }
                 }
             }
@@ -428,7 +418,7 @@ fn explain(
                     .sum();
                 cap.per_contract
                     .get(*c)
-                    .is_some_and(|p| used as f64 >= p.1 - 1e-9)
+                    .is_some_and(|(_, l)| used as f64 >= l.max_days - 1e-9)
             });
             let avail: u32 = contracts
                 .iter()
@@ -499,61 +489,17 @@ pub fn read_csv(
 ) -> Result<Vec<PlanRow>, crate::io::InputError> {
     use crate::io::{read_text, Col, Table};
     const COLS: &[Col] = &[
-        Col {
-            name: "date",
-            aliases: &["日期"],
-            required: true,
-        },
-        Col {
-            name: "weekday",
-            aliases: &[],
-            required: false,
-        },
-        Col {
-            name: "shift",
-            aliases: &["班次"],
-            required: true,
-        },
-        Col {
-            name: "family",
-            aliases: &[],
-            required: false,
-        },
-        Col {
-            name: "contract",
-            aliases: &[],
-            required: true,
-        },
-        Col {
-            name: "start",
-            aliases: &[],
-            required: false,
-        },
-        Col {
-            name: "end",
-            aliases: &[],
-            required: false,
-        },
-        Col {
-            name: "break_start",
-            aliases: &[],
-            required: false,
-        },
-        Col {
-            name: "break_end",
-            aliases: &[],
-            required: false,
-        },
-        Col {
-            name: "paid_hours",
-            aliases: &[],
-            required: false,
-        },
-        Col {
-            name: "count",
-            aliases: &["人数"],
-            required: true,
-        },
+        Col::req("date", &["日期"]),
+        Col::opt("weekday", &[]),
+        Col::req("shift", &["班次"]),
+        Col::opt("family", &[]),
+        Col::req("contract", &[]),
+        Col::opt("start", &[]),
+        Col::opt("end", &[]),
+        Col::opt("break_start", &[]),
+        Col::opt("break_end", &[]),
+        Col::opt("paid_hours", &[]),
+        Col::req("count", &["人数"]),
     ];
     let tpls = templates(sc);
     let (text, _) = read_text(path)?;

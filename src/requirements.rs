@@ -188,66 +188,18 @@ pub fn to_csv(r: &Requirements) -> Vec<u8> {
 /// supervisor can hand-edit or write the file from another tool.
 pub fn read_csv(path: &std::path::Path, tz: chrono_tz::Tz) -> Result<Requirements, InputError> {
     const COLS: &[Col] = &[
-        Col {
-            name: "interval_start",
-            aliases: &["timestamp", "时间"],
-            required: true,
-        },
-        Col {
-            name: "agents_required",
-            aliases: &["需求人数"],
-            required: true,
-        },
-        Col {
-            name: "volume",
-            aliases: &[],
-            required: false,
-        },
-        Col {
-            name: "aht_seconds",
-            aliases: &[],
-            required: false,
-        },
-        Col {
-            name: "agent_volume",
-            aliases: &[],
-            required: false,
-        },
-        Col {
-            name: "backlog",
-            aliases: &[],
-            required: false,
-        },
-        Col {
-            name: "traffic_erlangs",
-            aliases: &[],
-            required: false,
-        },
-        Col {
-            name: "agents_on_queue",
-            aliases: &[],
-            required: false,
-        },
-        Col {
-            name: "service_level",
-            aliases: &[],
-            required: false,
-        },
-        Col {
-            name: "asa_seconds",
-            aliases: &[],
-            required: false,
-        },
-        Col {
-            name: "occupancy",
-            aliases: &[],
-            required: false,
-        },
-        Col {
-            name: "open",
-            aliases: &[],
-            required: false,
-        },
+        Col::req("interval_start", &["timestamp", "时间"]),
+        Col::req("agents_required", &["需求人数"]),
+        Col::opt("volume", &[]),
+        Col::opt("aht_seconds", &[]),
+        Col::opt("agent_volume", &[]),
+        Col::opt("backlog", &[]),
+        Col::opt("traffic_erlangs", &[]),
+        Col::opt("agents_on_queue", &[]),
+        Col::opt("service_level", &[]),
+        Col::opt("asa_seconds", &[]),
+        Col::opt("occupancy", &[]),
+        Col::opt("open", &[]),
     ];
     let (text, _) = read_text(path)?;
     let (t, idx) = Table::parse(path, &text, COLS)?;

@@ -119,7 +119,6 @@ pub fn roster(
         .collect();
     let day_of = |d: NaiveDate| (d - start).num_days() as usize;
     let lab = &sc.labour;
-    let weeks = n_days as f64 / 7.0;
 
     // positions: (day, template id, contract) → (template, count)
     let mut positions: BTreeMap<(usize, String, String), (Template, u32)> = BTreeMap::new();
@@ -193,13 +192,8 @@ pub fn roster(
                 );
             }
         }
-        let avail_days = dates.iter().filter(|d| a.available(**d)).count() as f64;
-        let max_days = (a.max_days.min(max_days_week) as f64 * weeks)
-            .floor()
-            .min(avail_days);
-        let min_days = (a.min_days as f64 * weeks).floor().min(max_days);
-        let max_h = a.max_hours.min(lab.max_hours_per_week) * weeks;
-        let min_h = (a.min_hours * weeks).min(max_h);
+        let l = a.limits(lab, &dates);
+        let (min_days, max_days, min_h, max_h) = (l.min_days, l.max_days, l.min_hours, l.max_hours);
         let days_terms: Vec<(Var, f64)> = all.iter().map(|x| (x.2, 1.0)).collect();
         let hour_terms: Vec<(Var, f64)> = all
             .iter()
@@ -413,66 +407,18 @@ pub fn read_csv(
 ) -> Result<Roster, crate::io::InputError> {
     use crate::io::{read_text, Col, Table};
     const COLS: &[Col] = &[
-        Col {
-            name: "agent_id",
-            aliases: &["工号"],
-            required: true,
-        },
-        Col {
-            name: "name",
-            aliases: &["姓名"],
-            required: false,
-        },
-        Col {
-            name: "tier",
-            aliases: &["级别"],
-            required: false,
-        },
-        Col {
-            name: "contract",
-            aliases: &["合同类型"],
-            required: false,
-        },
-        Col {
-            name: "date",
-            aliases: &["日期"],
-            required: true,
-        },
-        Col {
-            name: "weekday",
-            aliases: &["星期"],
-            required: false,
-        },
-        Col {
-            name: "shift",
-            aliases: &["班次"],
-            required: true,
-        },
-        Col {
-            name: "start",
-            aliases: &["上班时间"],
-            required: false,
-        },
-        Col {
-            name: "end",
-            aliases: &["下班时间"],
-            required: false,
-        },
-        Col {
-            name: "break_start",
-            aliases: &["休息开始"],
-            required: false,
-        },
-        Col {
-            name: "break_end",
-            aliases: &["休息结束"],
-            required: false,
-        },
-        Col {
-            name: "paid_hours",
-            aliases: &["工时"],
-            required: false,
-        },
+        Col::req("agent_id", &["工号"]),
+        Col::opt("name", &["姓名"]),
+        Col::opt("tier", &["级别"]),
+        Col::opt("contract", &["合同类型"]),
+        Col::req("date", &["日期"]),
+        Col::opt("weekday", &["星期"]),
+        Col::req("shift", &["班次"]),
+        Col::opt("start", &["上班时间"]),
+        Col::opt("end", &["下班时间"]),
+        Col::opt("break_start", &["休息开始"]),
+        Col::opt("break_end", &["休息结束"]),
+        Col::opt("paid_hours", &["工时"]),
     ];
     let (text, _) = read_text(path)?;
     let (t, idx) = Table::parse(path, &text, COLS)?;

@@ -353,6 +353,17 @@ impl Scenario {
         Self::from_toml(file, &text)
     }
 
+    /// The same scenario reading `history.csv` and `agents.csv` beside it (what `demo`,
+    /// `synth` and `run` write next to their outputs).
+    pub fn with_file_inputs(mut self) -> Scenario {
+        self.inputs = Inputs {
+            history: Some("history.csv".into()),
+            agents: Some("agents.csv".into()),
+            synth: None,
+        };
+        self
+    }
+
     /// Resolves an input path relative to the scenario file's folder.
     pub fn resolve(file: &Path, p: &Path) -> PathBuf {
         if p.is_absolute() {
