@@ -307,7 +307,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             if json {
                 print_json(&serde_json::json!({
                     "paid_hours": p.paid_hours, "labour_cost": p.labour_cost, "under_agent_hours": p.under_agent_hours,
-                    "over_agent_hours": p.over_agent_hours, "lp_bound": p.lp_bound, "solve": pipeline::SolveSummary::from(&p.solve),
+                    "over_agent_hours": p.over_agent_hours, "lp_bound": p.lp_bound, "solve": &p.solve,
                     "shortfalls": p.shortfalls, "warnings": p.warnings }))?;
             } else {
                 println!(
@@ -346,7 +346,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             write(&output, &roster::to_csv(&r.roster, &ag))?;
             if json {
                 print_json(
-                    &serde_json::json!({"solve": pipeline::SolveSummary::from(&r.solve), "unfilled": r.unfilled, "extra_shifts": r.extra_shifts, "warnings": r.warnings, "preference_violations": r.preference_violations}),
+                    &serde_json::json!({"solve": &r.solve, "unfilled": r.unfilled, "extra_shifts": r.extra_shifts, "warnings": r.warnings, "preference_violations": r.preference_violations}),
                 )?;
             } else {
                 println!(

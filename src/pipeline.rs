@@ -10,7 +10,7 @@ use crate::plan::{plan, Plan, PlanError};
 use crate::requirements::{requirements, Requirements, RequirementsError};
 use crate::roster::{roster, RosterError, RosterResult};
 use crate::scenario::Scenario;
-use crate::solver::SolverSettings;
+use crate::solver::{Outcome, SolverSettings};
 use crate::synth::{self, SynthParams};
 use crate::time::{parse_date, Grid};
 use serde::Serialize;
@@ -134,32 +134,7 @@ pub fn run(
 }
 
 #[derive(Debug, Serialize)]
-pub struct SolveSummary {
-    pub status: String,
-    pub objective: f64,
-    pub bound: Option<f64>,
-    pub gap: Option<f64>,
-    pub seconds: f64,
-    pub variables: usize,
-    pub integer_variables: usize,
-}
-
-impl From<&crate::solver::Outcome> for SolveSummary {
-    fn from(o: &crate::solver::Outcome) -> Self {
-        SolveSummary {
-            status: o.status.to_string(),
-            objective: o.objective,
-            bound: o.bound,
-            gap: o.gap,
-            seconds: o.seconds,
-            variables: o.variables,
-            integer_variables: o.integer_variables,
-        }
-    }
-}
-
-#[derive(Debug, Serialize)]
-pub struct Summary {
+pub struct Summary<'a> {
     pub scenario: String,
     pub horizon: String,
     pub forecast_total: f64,
@@ -169,9 +144,9 @@ pub struct Summary {
     pub labour_cost: f64,
     pub under_covered_intervals: usize,
     pub under_agent_hours: f64,
-    pub plan_solve: SolveSummary,
+    pub plan_solve: &'a Outcome,
     pub plan_lp_bound: f64,
-    pub roster_solve: SolveSummary,
+    pub roster_solve: &'a Outcome,
     pub shortfalls: Vec<String>,
     pub unfilled: Vec<String>,
     pub warnings: Vec<String>,
@@ -179,7 +154,7 @@ pub struct Summary {
     pub soft_violations: usize,
 }
 
-pub fn summary(sc: &Scenario, o: &RunOutput) -> Summary {
+pub fn summary<'a>(sc: &Scenario, o: &'a RunOutput) -> Summary<'a> {
     let cov = o.check.coverage.as_ref();
     Summary {
         scenario: sc.name.clone(),
@@ -194,9 +169,9 @@ pub fn summary(sc: &Scenario, o: &RunOutput) -> Summary {
         labour_cost: o.plan.labour_cost,
         under_covered_intervals: cov.map(|c| c.under_covered_intervals).unwrap_or(0),
         under_agent_hours: cov.map(|c| c.under_agent_hours).unwrap_or(0.0),
-        plan_solve: (&o.plan.solve).into(),
+        plan_solve: &o.plan.solve,
         plan_lp_bound: o.plan.lp_bound,
-        roster_solve: (&o.roster.solve).into(),
+        roster_solve: &o.roster.solve,
         shortfalls: o
             .plan
             .shortfalls
@@ -260,7 +235,7 @@ pub fn check_text(c: &CheckReport) -> String {
 }
 
 pub fn summary_text(s: &Summary) -> String {
-    let solve = |x: &SolveSummary| {
+    let solve = |x: &Outcome| {
         format!(
             "{} in {:.2} s, gap {}",
             x.status,
@@ -279,10 +254,10 @@ pub fn summary_text(s: &Summary) -> String {
         s.required_agent_hours,
         s.paid_hours,
         s.labour_cost,
-        solve(&s.plan_solve),
+        solve(s.plan_solve),
         s.plan_solve.objective,
         s.plan_lp_bound,
-        solve(&s.roster_solve),
+        solve(s.roster_solve),
         s.under_covered_intervals,
         s.under_agent_hours,
         s.hard_violations,

@@ -138,8 +138,7 @@ impl Mip {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
     Optimal,
     /// Stopped within the requested gap.
@@ -155,6 +154,13 @@ impl std::fmt::Display for Status {
             Status::GapLimit => "within gap",
             Status::TimeLimit => "time limit",
         })
+    }
+}
+
+/// Serialised as shown to users: `optimal`, `within gap`, `time limit`.
+impl Serialize for Status {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 
