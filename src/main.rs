@@ -297,9 +297,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let sc = Scenario::load(&scenario)?;
             let req = requirements::read_csv(&rp, sc.horizon.tz())?;
             let ag = match ap {
-                Some(p) => {
-                    agents::read_agents(&p, &sc.contracts.keys().cloned().collect::<Vec<_>>())?
-                }
+                Some(p) => agents::read_agents(&p, &sc.contract_names())?,
                 None => pipeline::scenario_agents(&sc, &scenario)?,
             };
             let p = plan::plan(&req, &sc, Some(&ag), &settings(&solver)?)?;
@@ -340,7 +338,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             json,
         } => {
             let sc = Scenario::load(&scenario)?;
-            let ag = agents::read_agents(&ap, &sc.contracts.keys().cloned().collect::<Vec<_>>())?;
+            let ag = agents::read_agents(&ap, &sc.contract_names())?;
             let rows = plan::read_csv(&pp, &sc)?;
             let r = roster::roster(&rows, &ag, &sc, &settings(&solver)?)?;
             write(&output, &roster::to_csv(&r.roster, &ag))?;
@@ -374,7 +372,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             json,
         } => {
             let sc = Scenario::load(&scenario)?;
-            let ag = agents::read_agents(&ap, &sc.contracts.keys().cloned().collect::<Vec<_>>())?;
+            let ag = agents::read_agents(&ap, &sc.contract_names())?;
             let r = roster::read_csv(&rp, sc.horizon.tz())?;
             let req = reqp
                 .map(|p| requirements::read_csv(&p, sc.horizon.tz()))

@@ -54,7 +54,7 @@ pub fn synth_params(sc: &Scenario) -> Option<SynthParams> {
 
 /// The scenario's agent list: its file, else its synthetic shop.
 pub fn scenario_agents(sc: &Scenario, scenario_file: &Path) -> Result<Vec<Agent>, PipelineError> {
-    let contracts: Vec<String> = sc.contracts.keys().cloned().collect();
+    let contracts = sc.contract_names();
     match (&sc.inputs.agents, synth_params(sc)) {
         (Some(p), _) => Ok(read_agents(
             &Scenario::resolve(scenario_file, p),

@@ -353,6 +353,11 @@ impl Scenario {
         Self::from_toml(file, &text)
     }
 
+    /// Names of the contracts the scenario defines, sorted.
+    pub fn contract_names(&self) -> Vec<String> {
+        self.contracts.keys().cloned().collect()
+    }
+
     /// The same scenario reading `history.csv` and `agents.csv` beside it (what `demo`,
     /// `synth` and `run` write next to their outputs).
     pub fn with_file_inputs(mut self) -> Scenario {
@@ -482,7 +487,7 @@ impl Scenario {
         for f in &self.shifts {
             for c in &f.contracts {
                 if !self.contracts.contains_key(c) {
-                    let known: Vec<_> = self.contracts.keys().cloned().collect();
+                    let known = self.contract_names();
                     return bad(
                         format!(
                             "shift `{}` names contract `{c}`, which has no [contracts.{c}]",
