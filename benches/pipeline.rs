@@ -28,6 +28,7 @@ fn inputs(sc: &Scenario) -> Inputs {
         history: synth::history(&sp),
         history_report: None,
         agents: synth::agents(&sp),
+        events: None,
     }
 }
 
@@ -47,6 +48,7 @@ fn bench(c: &mut Criterion) {
                     black_box(&h),
                     Grid::days(p.end, 14, 60),
                     &SeasonalEvent::default(),
+                    &Default::default(),
                 )
                 .unwrap()
             })
@@ -58,6 +60,7 @@ fn bench(c: &mut Criterion) {
                 black_box(&h),
                 Grid::days(p.end, 7, 15),
                 &SeasonalEvent::default(),
+                &Default::default(),
             )
             .unwrap()
         })
@@ -69,7 +72,13 @@ fn bench(c: &mut Criterion) {
         years: 1,
         ..p.clone()
     });
-    let year = forecast(&hist, Grid::days(p.end, 365, 15), &SeasonalEvent::default()).unwrap();
+    let (year, _) = forecast(
+        &hist,
+        Grid::days(p.end, 365, 15),
+        &SeasonalEvent::default(),
+        &Default::default(),
+    )
+    .unwrap();
     c.bench_function("requirements: one year at 15 min (35,040 intervals)", |b| {
         b.iter(|| paiban::requirements::requirements(black_box(&year), &sc).unwrap())
     });
@@ -80,7 +89,7 @@ fn bench(c: &mut Criterion) {
     for n in [20usize, 100] {
         let sc = scenario(n);
         let inp = inputs(&sc);
-        let f = forecast_for(&sc, &inp.history).unwrap();
+        let (f, _) = forecast_for(&sc, &inp.history, None).unwrap();
         let req = paiban::requirements::requirements(&f, &sc).unwrap();
         let plan = paiban::plan::plan(&req, &sc, Some(&inp.agents), &settings).unwrap();
         let r = paiban::roster::roster(&plan.rows, &inp.agents, &sc, &settings).unwrap();

@@ -3,18 +3,25 @@
 //! earlier occurrences, aligned on the anchor; `prior` is the fallback shape for an event with
 //! no history.
 
+use crate::io::{read_text, InputError};
+use crate::time::{parse_date, Clock};
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+use std::sync::Arc;
 
 /// One occurrence of an event: effect window `[anchor - before, anchor + after)`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Occurrence {
     /// Event key, e.g. `double11_peak`; occurrences with the same key share one learned shape.
-    pub key: &'static str,
-    pub label: &'static str,
+    pub key: Arc<str>,
+    pub label: Arc<str>,
     pub anchor: NaiveDateTime,
     pub before_hours: i64,
     pub after_hours: i64,
+    /// A flat prior effect set by the user (`uplift` in an events file); `None` uses the
+    /// built-in prior shape of `key`.
+    pub prior_uplift: Option<f64>,
 }
 
 impl Occurrence {
@@ -33,7 +40,8 @@ impl Occurrence {
     }
     /// Multiplicative effect assumed when no earlier occurrence exists in the history.
     pub fn prior(&self, t: NaiveDateTime) -> f64 {
-        prior(self.key, (t - self.anchor).num_minutes() as f64 / 60.0)
+        self.prior_uplift
+            .unwrap_or_else(|| prior(&self.key, (t - self.anchor).num_minutes() as f64 / 60.0))
     }
 }
 
@@ -159,12 +167,13 @@ fn p618_presale(year: i32) -> NaiveDate {
 pub fn builtin(from: i32, to: i32) -> Vec<Occurrence> {
     let mut v = Vec::new();
     for y in (from - 1)..=(to + 1) {
-        let o = |key, label, anchor, before_hours, after_hours| Occurrence {
-            key,
-            label,
+        let o = |key: &str, label: &str, anchor, before_hours, after_hours| Occurrence {
+            key: key.into(),
+            label: label.into(),
             anchor,
             before_hours,
             after_hours,
+            prior_uplift: None,
         };
         v.push(o(
             "double11_peak",
@@ -243,17 +252,261 @@ pub fn builtin(from: i32, to: i32) -> Vec<Occurrence> {
     }
     // stable priority: peaks, launches, waves, holidays (the push order above within a year);
     // sort by that order then by time so lookups are deterministic.
-    let rank = |k: &str| match k {
-        "double11_peak" | "618_peak" => 0,
-        "double12" | "womens_day" => 1,
-        "double11_presale" | "618_presale" | "double11_final_payment" => 2,
-        "double11_aftersales" | "618_aftersales" => 3,
-        "courier_stop" => 4,
-        "new_year_goods" => 5,
-        _ => 6,
-    };
-    v.sort_by(|a, b| rank(a.key).cmp(&rank(b.key)).then(a.anchor.cmp(&b.anchor)));
+    v.sort_by(|a, b| {
+        rank(&a.key)
+            .cmp(&rank(&b.key))
+            .then(a.anchor.cmp(&b.anchor))
+    });
     v
+}
+
+/// Priority of an event key where windows overlap (lower wins); user events come first.
+fn rank(k: &str) -> u8 {
+    match k {
+        "double11_peak" | "618_peak" => 1,
+        "double12" | "womens_day" => 2,
+        "double11_presale" | "618_presale" | "double11_final_payment" => 3,
+        "double11_aftersales" | "618_aftersales" => 4,
+        "courier_stop" => 5,
+        "new_year_goods" => 6,
+        "national_day" => 7,
+        _ => 0,
+    }
+}
+
+/// Keys of the built-in events (an events file may use them to correct a date).
+pub const BUILTIN_KEYS: &[&str] = &[
+    "double11_peak",
+    "double11_presale",
+    "double11_final_payment",
+    "double11_aftersales",
+    "618_peak",
+    "618_presale",
+    "618_aftersales",
+    "double12",
+    "womens_day",
+    "new_year_goods",
+    "courier_stop",
+    "national_day",
+];
+
+/// An events file: `[[event]]` tables, each one occurrence of a named event.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct EventsFile {
+    /// Use the built-in Chinese e-commerce calendar too (default true); false for a team whose
+    /// festivals are all in this file.
+    #[serde(default = "yes")]
+    pub builtin: bool,
+    #[serde(rename = "event", default)]
+    pub events: Vec<UserEvent>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// One occurrence of a user-defined event (or a corrected date of a built-in one).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct UserEvent {
+    /// Occurrences with the same name share one learned effect. A built-in key (e.g.
+    /// `double11_presale`) replaces the built-in occurrence within 60 days of this one.
+    pub name: String,
+    /// Shown in forecasts; defaults to the name.
+    pub label: Option<String>,
+    /// A single day (YYYY-MM-DD); or give `start` and `end` (inclusive).
+    pub date: Option<String>,
+    pub start: Option<String>,
+    pub end: Option<String>,
+    /// Time of day the effect is aligned on (the launch hour), default 00:00.
+    pub time: Option<String>,
+    /// Window before the anchor, in hours or days (default 0).
+    pub pre_hours: Option<i64>,
+    pub pre_days: Option<i64>,
+    /// Window after the last day, in hours or days (default 0).
+    pub post_hours: Option<i64>,
+    pub post_days: Option<i64>,
+    /// Effect assumed while no earlier occurrence is in the history (1.5 = +50%); default:
+    /// the built-in prior shape for built-in names, 1.3 otherwise.
+    pub uplift: Option<f64>,
+}
+
+/// The events a forecast knows: the built-in calendar (unless switched off) plus the user's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Calendar {
+    pub builtin: bool,
+    pub user: Vec<Occurrence>,
+    /// The events file the user occurrences came from.
+    pub file: Option<EventsFile>,
+}
+
+impl Default for Calendar {
+    fn default() -> Self {
+        Calendar {
+            builtin: true,
+            user: Vec::new(),
+            file: None,
+        }
+    }
+}
+
+impl Calendar {
+    /// No events at all.
+    pub fn none() -> Self {
+        Calendar {
+            builtin: false,
+            ..Calendar::default()
+        }
+    }
+
+    /// The occurrences touching `first..=last`. A user occurrence with a built-in key replaces
+    /// the built-in one of that key within 60 days; user events win where windows overlap.
+    pub fn index(&self, first: NaiveDateTime, last: NaiveDateTime) -> EventIndex {
+        let mut occurrences = if self.builtin {
+            builtin(first.year(), last.year())
+        } else {
+            Vec::new()
+        };
+        let user = &self.user;
+        occurrences.retain(|b| {
+            !user
+                .iter()
+                .any(|u| u.key == b.key && (u.anchor - b.anchor).num_days().abs() <= 60)
+        });
+        occurrences.extend(user.iter().cloned());
+        occurrences.sort_by(|a, b| {
+            rank(&a.key)
+                .cmp(&rank(&b.key))
+                .then(a.anchor.cmp(&b.anchor))
+        });
+        EventIndex { occurrences }
+    }
+}
+
+/// Reads an events file, checking every occurrence; errors name the file, the event and the
+/// field, with the fix.
+pub fn read_events(path: &Path) -> Result<Calendar, InputError> {
+    let (text, _) = read_text(path)?;
+    let file: EventsFile = toml::from_str(&text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].matches('\n').count() as u64 + 1);
+        let mut err = InputError::new(
+            path,
+            e.message().to_string(),
+            "each event is an [[event]] table with name, date (or start and end) and optional time, pre_hours/pre_days, post_hours/post_days, uplift, label",
+        );
+        err.line = line;
+        err
+    })?;
+    let occurrences = file
+        .events
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            e.occurrence().map_err(|(field, problem, fix)| {
+                InputError::new(
+                    path,
+                    format!("event #{} `{}`: {problem}", i + 1, e.name),
+                    fix,
+                )
+                .field(field)
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Calendar {
+        builtin: file.builtin,
+        user: occurrences,
+        file: Some(file),
+    })
+}
+
+type EventFault = (&'static str, String, &'static str);
+
+impl UserEvent {
+    fn occurrence(&self) -> Result<Occurrence, EventFault> {
+        let date = |field: &'static str, s: &str| {
+            parse_date(s).map_err(|_| (field, format!("`{s}` is not a date"), "write YYYY-MM-DD"))
+        };
+        if self.name.trim().is_empty() {
+            return Err(("name", "the name is empty".into(), "give the event a name"));
+        }
+        let (first, last) = match (&self.date, &self.start, &self.end) {
+            (Some(d), None, None) => (date("date", d)?, date("date", d)?),
+            (None, Some(s), Some(e)) => (date("start", s)?, date("end", e)?),
+            _ => return Err((
+                "date",
+                "needs either `date`, or both `start` and `end`".into(),
+                "write date = \"2027-03-15\" or start = \"2027-03-15\" and end = \"2027-03-17\"",
+            )),
+        };
+        if last < first {
+            return Err((
+                "end",
+                format!("ends ({last}) before it starts ({first})"),
+                "swap start and end",
+            ));
+        }
+        let time = match &self.time {
+            Some(t) => t.parse::<Clock>().map_err(|_| {
+                (
+                    "time",
+                    format!("`{t}` is not a time of day"),
+                    "write HH:MM, e.g. 20:00",
+                )
+            })?,
+            None => Clock(0),
+        };
+        let window = |field: &'static str, h: Option<i64>, d: Option<i64>| match (h, d) {
+            (Some(_), Some(_)) => Err((
+                field,
+                "give hours or days, not both".into(),
+                "keep one of the two",
+            )),
+            (h, d) => {
+                let v = h.unwrap_or(0) + 24 * d.unwrap_or(0);
+                if !(0..=24 * 90).contains(&v) {
+                    Err((
+                        field,
+                        format!("window of {v} hours is out of range"),
+                        "use 0 to 90 days",
+                    ))
+                } else {
+                    Ok(v)
+                }
+            }
+        };
+        let pre = window("pre_hours", self.pre_hours, self.pre_days)?;
+        let post = window("post_hours", self.post_hours, self.post_days)?;
+        if let Some(u) = self.uplift {
+            if !(u.is_finite() && (0.0..=50.0).contains(&u)) {
+                return Err((
+                    "uplift",
+                    format!("{u} is not a multiplier between 0 and 50"),
+                    "1.5 means +50%, 0.5 means half the usual volume",
+                ));
+            }
+        }
+        let anchor = first.and_time(NaiveTime::MIN) + Duration::minutes(time.0 as i64);
+        let end = (last + Duration::days(1)).and_time(NaiveTime::MIN) + Duration::hours(post);
+        if end <= anchor {
+            return Err((
+                "time",
+                "the window closes before the anchor time".into(),
+                "add post_hours or an end date",
+            ));
+        }
+        let builtin = BUILTIN_KEYS.contains(&self.name.as_str());
+        Ok(Occurrence {
+            key: self.name.as_str().into(),
+            label: self.label.as_deref().unwrap_or(&self.name).into(),
+            anchor,
+            before_hours: pre,
+            after_hours: ((end - anchor).num_minutes() + 59) / 60,
+            prior_uplift: self.uplift.or((!builtin).then_some(1.3)),
+        })
+    }
 }
 
 /// For each timestamp, the index of the occurrence owning it (first in priority order).
@@ -263,11 +516,11 @@ pub struct EventIndex {
 }
 
 impl EventIndex {
+    /// The built-in calendar for the years `first..=last` touch.
     pub fn covering(first: NaiveDateTime, last: NaiveDateTime) -> Self {
-        EventIndex {
-            occurrences: builtin(first.year(), last.year()),
-        }
+        Calendar::default().index(first, last)
     }
+
     pub fn owner(&self, t: NaiveDateTime) -> Option<&Occurrence> {
         self.owner_index(t).map(|i| &self.occurrences[i])
     }
@@ -284,17 +537,17 @@ mod tests {
     fn double11_midnight_is_peak_owned() {
         let idx = EventIndex::covering(at(d(2024, 1, 1), 0), at(d(2026, 12, 31), 0));
         let o = idx.owner(at(d(2025, 11, 11), 0)).unwrap();
-        assert_eq!(o.key, "double11_peak");
+        assert_eq!(&*o.key, "double11_peak");
         assert_eq!(
-            idx.owner(at(d(2025, 11, 10), 21)).unwrap().key,
+            idx.owner(at(d(2025, 11, 10), 21)).unwrap().key.as_ref(),
             "double11_peak"
         );
         assert_eq!(
-            idx.owner(at(d(2025, 11, 20), 10)).unwrap().key,
+            idx.owner(at(d(2025, 11, 20), 10)).unwrap().key.as_ref(),
             "double11_aftersales"
         );
         assert_eq!(
-            idx.owner(at(d(2025, 10, 15), 20)).unwrap().key,
+            idx.owner(at(d(2025, 10, 15), 20)).unwrap().key.as_ref(),
             "double11_presale"
         );
         assert!(idx.owner(at(d(2025, 9, 10), 10)).is_none());
@@ -305,8 +558,106 @@ mod tests {
     fn spring_festival_courier_stop() {
         let idx = EventIndex::covering(at(d(2026, 1, 1), 0), at(d(2026, 3, 1), 0));
         assert_eq!(
-            idx.owner(at(d(2026, 2, 17), 12)).unwrap().key,
+            idx.owner(at(d(2026, 2, 17), 12)).unwrap().key.as_ref(),
             "courier_stop"
         );
+    }
+
+    fn events_file(text: &str) -> Result<Calendar, InputError> {
+        let f = tempfile::Builder::new().suffix(".toml").tempfile().unwrap();
+        std::fs::write(f.path(), text).unwrap();
+        read_events(f.path())
+    }
+
+    #[test]
+    fn user_events_add_and_correct_the_calendar() {
+        let cal = events_file(
+            r#"
+[[event]]
+name = "brand_day"
+label = "Brand super day"
+start = "2026-03-15"
+end = "2026-03-16"
+time = "20:00"
+pre_hours = 4
+post_days = 1
+uplift = 1.6
+
+[[event]]
+name = "double11_presale"
+date = "2026-10-19"
+time = "20:00"
+post_hours = 52
+"#,
+        )
+        .unwrap();
+        assert!(cal.builtin);
+        let idx = cal.index(at(d(2026, 1, 1), 0), at(d(2026, 12, 31), 0));
+        // window: 16:00 on the 15th (4 h before the 20:00 anchor) to the end of the 17th
+        let o = idx.owner(at(d(2026, 3, 15), 16)).unwrap();
+        assert_eq!((&*o.key, &*o.label), ("brand_day", "Brand super day"));
+        assert_eq!(o.anchor, at(d(2026, 3, 15), 20));
+        assert_eq!(o.prior(at(d(2026, 3, 16), 3)), 1.6);
+        assert!(idx.owner(at(d(2026, 3, 17), 23)).is_some());
+        assert!(idx.owner(at(d(2026, 3, 18), 0)).is_none());
+        assert!(idx.owner(at(d(2026, 3, 15), 15)).is_none());
+        // the user's pre-sale date replaces the built-in one (20 Oct) and keeps its prior shape
+        let ps: Vec<_> = idx
+            .occurrences
+            .iter()
+            .filter(|o| &*o.key == "double11_presale" && o.anchor.year() == 2026)
+            .collect();
+        assert_eq!(ps.len(), 1);
+        assert_eq!(ps[0].anchor, at(d(2026, 10, 19), 20));
+        assert_eq!(ps[0].prior(at(d(2026, 10, 19), 20)), 3.0);
+    }
+
+    #[test]
+    fn builtin_can_be_switched_off() {
+        let cal = events_file("builtin = false\n").unwrap();
+        let idx = cal.index(at(d(2025, 1, 1), 0), at(d(2025, 12, 31), 0));
+        assert!(idx.occurrences.is_empty());
+    }
+
+    #[test]
+    fn bad_events_name_the_event_field_and_fix() {
+        let cases = [
+            ("[[event]]\nname = \"x\"\n", "date", "needs either"),
+            (
+                "[[event]]\nname = \"x\"\ndate = \"2026-13-01\"\n",
+                "date",
+                "not a date",
+            ),
+            (
+                "[[event]]\nname = \"x\"\nstart = \"2026-03-05\"\nend = \"2026-03-01\"\n",
+                "end",
+                "before it starts",
+            ),
+            (
+                "[[event]]\nname = \"x\"\ndate = \"2026-03-05\"\ntime = \"25:00\"\n",
+                "time",
+                "not a time",
+            ),
+            (
+                "[[event]]\nname = \"x\"\ndate = \"2026-03-05\"\nuplift = -1\n",
+                "uplift",
+                "multiplier",
+            ),
+            (
+                "[[event]]\nname = \"x\"\ndate = \"2026-03-05\"\npre_hours = 2\npre_days = 1\n",
+                "pre_hours",
+                "not both",
+            ),
+        ];
+        for (text, field, problem) in cases {
+            let e = events_file(text).unwrap_err();
+            assert_eq!(e.field.as_deref(), Some(field), "{text}: {e}");
+            assert!(e.problem.contains(problem), "{text}: {e}");
+            assert!(!e.fix.is_empty());
+        }
+        let e = events_file("[[event]]\nname = \"x\"\ndate = \"2026-03-05\"\ncolour = 1\n")
+            .unwrap_err();
+        assert!(e.problem.contains("unknown field `colour`"), "{e}");
+        assert_eq!(e.line, Some(4));
     }
 }

@@ -93,7 +93,10 @@ pub struct HistoryReport {
     pub first: String,
     pub last: String,
     pub total_volume: f64,
-    /// Missing stretches `(first missing interval, number of intervals)`.
+    /// Times of the week with no row in any week of the history (closed hours), e.g.
+    /// `Mon–Fri 00:00–07:00, 21:05–24:00`; they are not gaps, and are forecast 0.
+    pub closed: Vec<String>,
+    /// Missing stretches outside the closed hours `(first missing interval, number of intervals)`.
     pub gaps: Vec<(String, usize)>,
 }
 
@@ -110,6 +113,12 @@ impl HistoryReport {
             self.last,
             self.gaps.len()
         );
+        if !self.closed.is_empty() {
+            t.push_str(&format!(
+                "  closed (no data in any week; forecast 0): {}\n",
+                self.closed.join("; ")
+            ));
+        }
         for (from, n) in self.gaps.iter().take(5) {
             t.push_str(&format!(
                 "  gap: {n} interval(s) missing from {from} (not filled; the model skips them)\n"
@@ -312,19 +321,7 @@ fn build_series(
             v[k] = *a;
         }
     }
-    let mut gaps = Vec::new();
-    let mut k = 0;
-    while k < len {
-        if volume[k].is_none() {
-            let s = k;
-            while k < len && volume[k].is_none() {
-                k += 1;
-            }
-            gaps.push((fmt_ts(grid.at(s)), k - s));
-        } else {
-            k += 1;
-        }
-    }
+    let (closed, gaps) = closed_and_gaps(grid, &volume);
     let report = HistoryReport {
         format,
         encoding,
@@ -333,9 +330,89 @@ fn build_series(
         first: fmt_ts(start),
         last: fmt_ts(last),
         total_volume: total,
+        closed,
         gaps,
     };
     Ok((Series { grid, volume, aht }, report))
+}
+
+/// Closed hours (times of the week never present in two or more weeks of history), described
+/// per group of weekdays, and the gaps outside them.
+fn closed_and_gaps(grid: Grid, volume: &[Option<f64>]) -> (Vec<String>, Vec<(String, usize)>) {
+    let step = grid.step_minutes;
+    let per_day = (1440 / step) as usize;
+    let per_week = 7 * per_day;
+    let slot = |k: usize| {
+        crate::time::dow(grid.at(k)) * per_day
+            + (crate::time::minute_of_day(grid.at(k)) / step) as usize
+    };
+    let mut closed = vec![grid.len >= 2 * per_week; per_week];
+    if closed[0] {
+        for (k, v) in volume.iter().enumerate() {
+            if v.is_some() {
+                closed[slot(k)] = false;
+            }
+        }
+    }
+    let mut gaps = Vec::new();
+    let mut k = 0;
+    while k < grid.len {
+        if volume[k].is_none() && !closed[slot(k)] {
+            let s = k;
+            while k < grid.len && volume[k].is_none() && !closed[slot(k)] {
+                k += 1;
+            }
+            gaps.push((fmt_ts(grid.at(s)), k - s));
+        } else {
+            k += 1;
+        }
+    }
+    // per weekday, the closed stretches of the day; weekdays alike are grouped
+    let hm = |i: usize| {
+        let m = i as u32 * step;
+        format!("{:02}:{:02}", m / 60, m % 60)
+    };
+    let day_text: Vec<String> = (0..7)
+        .map(|d| {
+            let c = &closed[d * per_day..(d + 1) * per_day];
+            if c.iter().all(|x| *x) {
+                return "all day".to_string();
+            }
+            let mut parts = Vec::new();
+            let mut i = 0;
+            while i < per_day {
+                if c[i] {
+                    let s = i;
+                    while i < per_day && c[i] {
+                        i += 1;
+                    }
+                    parts.push(format!("{}–{}", hm(s), hm(i)));
+                } else {
+                    i += 1;
+                }
+            }
+            parts.join(", ")
+        })
+        .collect();
+    const WD: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    let mut out = Vec::new();
+    let mut d = 0;
+    while d < 7 {
+        let s = d;
+        while d + 1 < 7 && day_text[d + 1] == day_text[s] {
+            d += 1;
+        }
+        if !day_text[s].is_empty() {
+            let days = if d > s {
+                format!("{}–{}", WD[s], WD[d])
+            } else {
+                WD[s].to_string()
+            };
+            out.push(format!("{days} {}", day_text[s]));
+        }
+        d += 1;
+    }
+    (out, gaps)
 }
 
 fn read_session_log(

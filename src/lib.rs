@@ -1,7 +1,7 @@
 //! paiban (排班): workforce planning for e-commerce customer service.
 //!
 //! The pipeline, one module per stage, each a pure function from typed inputs to typed
-//! outputs: [`history`] → [`forecast`] → [`requirements`] → [`plan`] → [`roster`], with
+//! outputs: [`history`] → [`forecast`] (scored by [`backtest`]) → [`requirements`] → [`plan`] → [`roster`], with
 //! [`check`] verifying any roster independently of how it was made. Readers and writers sit
 //! at the edges ([`io`] and each stage's `read_csv`/`to_csv`); the CLI is a thin shell.
 
@@ -9,6 +9,7 @@
 #![allow(clippy::needless_range_loop)]
 
 pub mod agents;
+pub mod backtest;
 pub mod calendar;
 pub mod check;
 pub mod erlang;

@@ -4,8 +4,8 @@
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use paiban::{
-    agents, check, erlang, forecast, history, io::write_atomic, pipeline, plan, requirements,
-    roster, scenario::Scenario, solver::SolverSettings, synth, time,
+    agents, backtest, calendar, check, erlang, forecast, history, io::write_atomic, pipeline, plan,
+    requirements, roster, scenario::Scenario, solver::SolverSettings, synth, time,
 };
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -61,6 +61,12 @@ enum Cmd {
         /// Scale the learned festival effects (1.3 = a 30% bigger promotion).
         #[arg(long, default_value_t = 1.0)]
         event_uplift: f64,
+        /// Events file (TOML) adding to the built-in festival calendar.
+        #[arg(long)]
+        events: Option<PathBuf>,
+        /// Leave out the built-in Chinese e-commerce calendar (a team elsewhere).
+        #[arg(long)]
+        no_builtin_events: bool,
         #[arg(long, default_value = "Asia/Shanghai")]
         timezone: String,
         #[arg(short, long)]
@@ -130,6 +136,37 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// Rolling-origin backtest of the forecast against seasonal naive (same hour last week).
+    Backtest {
+        #[arg(long)]
+        history: PathBuf,
+        /// Events file (TOML) adding to the built-in festival calendar.
+        #[arg(long)]
+        events: Option<PathBuf>,
+        /// Leave out the built-in Chinese e-commerce calendar (a team elsewhere).
+        #[arg(long)]
+        no_builtin_events: bool,
+        /// Days forecast from each origin (14d, 2w, 7).
+        #[arg(long, default_value = "14d")]
+        horizon: time::Days,
+        /// Number of origins.
+        #[arg(long, default_value_t = 8)]
+        folds: usize,
+        /// Spacing of the origins.
+        #[arg(long, default_value = "7d")]
+        every: time::Days,
+        /// First origin (YYYY-MM-DD); by default the folds end where the history ends.
+        #[arg(long)]
+        first_origin: Option<String>,
+        /// Interval to forecast at; by default the history's own.
+        #[arg(long)]
+        interval: Option<time::Minutes>,
+        #[arg(long, default_value = "Asia/Shanghai")]
+        timezone: String,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Erlang C calculator: agents needed for a volume and a service target.
     Erlang {
         /// Contacts arriving in one interval.
@@ -175,6 +212,21 @@ fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     write_atomic(path, bytes).with_context(|| format!("cannot write {}", path.display()))
 }
 
+/// The events file (if any) with the built-in calendar unless switched off.
+fn calendar_of(events: Option<&Path>, no_builtin: bool) -> Result<calendar::Calendar> {
+    let mut cal = match events {
+        Some(p) => calendar::read_events(p)?,
+        None => calendar::Calendar::default(),
+    };
+    cal.builtin &= !no_builtin;
+    Ok(cal)
+}
+
+fn parse_tz(name: &str) -> Result<chrono_tz::Tz> {
+    name.parse()
+        .map_err(|_| anyhow::anyhow!("unknown time zone `{name}`; use e.g. Asia/Shanghai"))
+}
+
 fn print_json<T: serde::Serialize>(v: &T) -> Result<()> {
     println!("{}", serde_json::to_string_pretty(v)?);
     Ok(())
@@ -191,6 +243,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 history: synth::history(&sp),
                 history_report: None,
                 agents: synth::agents(&sp),
+                events: None,
             };
             finish_run(&sc, &inputs, &out, &settings(&solver)?, json, true)
         }
@@ -246,12 +299,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             days,
             interval,
             event_uplift,
+            events,
+            no_builtin_events,
             timezone,
             output,
         } => {
-            let tz: chrono_tz::Tz = timezone.parse().map_err(|_| {
-                anyhow::anyhow!("unknown time zone `{timezone}`; use e.g. Asia/Shanghai")
-            })?;
+            let tz = parse_tz(&timezone)?;
             let (h, rep) = history::read_history(&hp, tz, interval.0)?;
             let start = time::parse_date(&start).map_err(anyhow::Error::msg)?;
             let grid = time::Grid::days(start, days, interval.0);
@@ -259,9 +312,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 event_uplift_factor: event_uplift,
                 ..Default::default()
             };
-            let f = forecast::forecast(&h, grid, &model)?;
+            let cal = calendar_of(events.as_deref(), no_builtin_events)?;
+            let (f, notes) = forecast::forecast(&h, grid, &model, &cal)?;
             write(&output, &forecast::to_csv(&f))?;
-            eprint!("{}", rep.text());
+            eprint!("{}{}", rep.text(), notes.text());
             println!(
                 "forecast: {:.0} inquiries over {days} days → {}",
                 f.total(),
@@ -389,6 +443,48 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 ExitCode::from(1)
             })
         }
+        Cmd::Backtest {
+            history: hp,
+            events,
+            no_builtin_events,
+            horizon,
+            folds,
+            every,
+            first_origin,
+            interval,
+            timezone,
+            json,
+        } => {
+            let tz = parse_tz(&timezone)?;
+            let (h, rep) = history::read_history(&hp, tz, interval.map_or(60, |m| m.0))?;
+            let h = match interval {
+                Some(m) => h.resample(m.0).map_err(anyhow::Error::msg)?,
+                None => h,
+            };
+            let cal = calendar_of(events.as_deref(), no_builtin_events)?;
+            let spec = backtest::BacktestSpec {
+                horizon_days: horizon.0,
+                folds,
+                every_days: every.0,
+                first_origin: first_origin
+                    .as_deref()
+                    .map(time::parse_date)
+                    .transpose()
+                    .map_err(anyhow::Error::msg)?,
+            };
+            let methods = [
+                backtest::Method::SeasonalEvent(Default::default()),
+                backtest::Method::SeasonalNaive,
+            ];
+            let r = backtest::backtest(&h, &cal, &spec, &methods)?;
+            if json {
+                print_json(&r)?;
+            } else {
+                eprint!("{}", rep.text());
+                print!("{}", r.text());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Cmd::Erlang {
             volume,
             interval,
@@ -458,6 +554,7 @@ fn finish_run(
         eprint!("{}", rep.text());
     }
     let o = pipeline::run(sc, inputs, s)?;
+    eprint!("{}", o.forecast_notes.text());
     pipeline::write_all(out, sc, inputs, &o, write_inputs)?;
     let sum = pipeline::summary(sc, &o);
     if json {

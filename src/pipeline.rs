@@ -2,8 +2,9 @@
 //! check, with every intermediate result kept for writing and summarising.
 
 use crate::agents::{read_agents, Agent};
+use crate::calendar::{read_events, Calendar};
 use crate::check::{check, CheckReport};
-use crate::forecast::{forecast, Forecast, ForecastError, SeasonalEvent};
+use crate::forecast::{forecast, FitNotes, Forecast, ForecastError, SeasonalEvent};
 use crate::history::{read_history, HistoryReport, Series};
 use crate::io::{write_atomic, InputError};
 use crate::plan::{plan, Plan, PlanError};
@@ -41,6 +42,8 @@ pub struct Inputs {
     pub history: Series,
     pub history_report: Option<HistoryReport>,
     pub agents: Vec<Agent>,
+    /// The scenario's events file, if any.
+    pub events: Option<Calendar>,
 }
 
 pub fn synth_params(sc: &Scenario) -> Option<SynthParams> {
@@ -86,22 +89,33 @@ pub fn load_inputs(sc: &Scenario, scenario_file: &Path) -> Result<Inputs, Pipeli
             )))
         }
     };
+    let events = match &sc.inputs.events {
+        Some(p) => Some(read_events(&Scenario::resolve(scenario_file, p))?),
+        None => None,
+    };
     Ok(Inputs {
         history,
         history_report,
         agents: scenario_agents(sc, scenario_file)?,
+        events,
     })
 }
 
 pub struct RunOutput {
     pub forecast: Forecast,
+    pub forecast_notes: FitNotes,
     pub requirements: Requirements,
     pub plan: Plan,
     pub roster: RosterResult,
     pub check: CheckReport,
 }
 
-pub fn forecast_for(sc: &Scenario, history: &Series) -> Result<Forecast, ForecastError> {
+/// The scenario's forecast from `history` and the user's events.
+pub fn forecast_for(
+    sc: &Scenario,
+    history: &Series,
+    events: Option<&Calendar>,
+) -> Result<(Forecast, FitNotes), ForecastError> {
     let grid = Grid::days(
         sc.horizon.start_date(),
         sc.horizon.days,
@@ -111,7 +125,8 @@ pub fn forecast_for(sc: &Scenario, history: &Series) -> Result<Forecast, Forecas
         event_uplift_factor: sc.demand.event_uplift_factor,
         ..SeasonalEvent::default()
     };
-    forecast(history, grid, &model)
+    let default = Calendar::default();
+    forecast(history, grid, &model, events.unwrap_or(&default))
 }
 
 pub fn run(
@@ -119,13 +134,14 @@ pub fn run(
     inputs: &Inputs,
     settings: &SolverSettings,
 ) -> Result<RunOutput, PipelineError> {
-    let f = forecast_for(sc, &inputs.history)?;
+    let (f, notes) = forecast_for(sc, &inputs.history, inputs.events.as_ref())?;
     let req = requirements(&f, sc)?;
     let p = plan(&req, sc, Some(&inputs.agents), settings)?;
     let r = roster(&p.rows, &inputs.agents, sc, settings)?;
     let c = check(&r.roster, &inputs.agents, sc, Some(&req));
     Ok(RunOutput {
         forecast: f,
+        forecast_notes: notes,
         requirements: req,
         plan: p,
         roster: r,
@@ -293,6 +309,14 @@ pub fn write_all(
         // the inputs and a scenario pointing at them, so every stage can be re-run by hand
         files.push(("history.csv", crate::history::to_csv(&inputs.history)));
         files.push(("agents.csv", crate::agents::to_csv(&inputs.agents)));
+        if let Some(e) = inputs.events.as_ref().and_then(|e| e.file.as_ref()) {
+            files.push((
+                "events.toml",
+                toml::to_string(e)
+                    .expect("an events file serialises")
+                    .into_bytes(),
+            ));
+        }
         let sc = sc.clone().with_file_inputs();
         files.push((
             "scenario.toml",

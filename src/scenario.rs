@@ -55,6 +55,8 @@ pub struct Inputs {
     pub history: Option<PathBuf>,
     /// Agent list CSV, relative to the scenario file.
     pub agents: Option<PathBuf>,
+    /// Events file (TOML, `[[event]]` tables) adding to the built-in festival calendar.
+    pub events: Option<PathBuf>,
     /// A built-in synthetic shop used for whatever input is not given as a file.
     pub synth: Option<SynthInput>,
 }
@@ -358,12 +360,13 @@ impl Scenario {
         self.contracts.keys().cloned().collect()
     }
 
-    /// The same scenario reading `history.csv` and `agents.csv` beside it (what `demo`,
+    /// The same scenario reading `history.csv`, `agents.csv` (and `events.toml`) beside it (what `demo`,
     /// `synth` and `run` write next to their outputs).
     pub fn with_file_inputs(mut self) -> Scenario {
         self.inputs = Inputs {
             history: Some("history.csv".into()),
             agents: Some("agents.csv".into()),
+            events: self.inputs.events.as_ref().map(|_| "events.toml".into()),
             synth: None,
         };
         self

@@ -118,7 +118,7 @@ pub fn expected_hourly(p: &SynthParams, events: &EventIndex, t: NaiveDateTime) -
         .owner(t)
         .map(|o| {
             true_effect(
-                o.key,
+                &o.key,
                 (t - o.anchor).num_minutes() as f64 / 60.0,
                 o.anchor.year(),
             )

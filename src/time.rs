@@ -17,6 +17,30 @@ impl Minutes {
     }
 }
 
+/// A whole number of days, written `14d`, `2w` or `14`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Days(pub u32);
+
+impl FromStr for Days {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let t = s.trim();
+        let (num, mult) = if let Some(n) = t.strip_suffix('w') {
+            (n, 7)
+        } else if let Some(n) = t.strip_suffix('d') {
+            (n, 1)
+        } else {
+            (t, 1)
+        };
+        num.trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| *n > 0 && *n <= 3660)
+            .map(|n| Days(n * mult))
+            .ok_or_else(|| format!("`{t}` is not a number of days; write e.g. 14d, 2w or 7"))
+    }
+}
+
 /// Parses a duration into seconds: `180s`, `3m`, `1h30m`, `2.5h`, or a bare number of seconds.
 pub fn parse_seconds(text: &str) -> Result<f64, String> {
     let t = text.trim();
