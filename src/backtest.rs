@@ -51,6 +51,17 @@ impl Default for BacktestSpec {
 pub enum Method {
     SeasonalEvent(SeasonalEvent),
     SeasonalNaive,
+    /// augurs' MSTL (daily + weekly seasonality) with an AutoETS trend, fitted on the last
+    /// `weeks` weeks (feature `augurs`).
+    #[cfg(feature = "augurs")]
+    MstlEts {
+        weeks: usize,
+    },
+    /// Prophet (augurs' port, MAP fit, multiplicative seasonality) with every event of the
+    /// calendar as holidays, one per day offset from the anchor as Prophet's holiday windows
+    /// do (feature `prophet`).
+    #[cfg(feature = "prophet")]
+    Prophet,
 }
 
 impl Method {
@@ -58,11 +69,15 @@ impl Method {
         match self {
             Method::SeasonalEvent(_) => "seasonal-event",
             Method::SeasonalNaive => "seasonal-naive",
+            #[cfg(feature = "augurs")]
+            Method::MstlEts { .. } => "augurs-mstl-ets",
+            #[cfg(feature = "prophet")]
+            Method::Prophet => "prophet+holidays",
         }
     }
     /// Whether the method gives prediction intervals worth scoring.
     fn has_intervals(&self) -> bool {
-        matches!(self, Method::SeasonalEvent(_))
+        !matches!(self, Method::SeasonalNaive)
     }
     pub fn run(
         &self,
@@ -73,8 +88,130 @@ impl Method {
         match self {
             Method::SeasonalEvent(m) => m.fit(train, events)?.predict(grid),
             Method::SeasonalNaive => SeasonalNaive.fit(train, events)?.predict(grid),
+            #[cfg(feature = "augurs")]
+            Method::MstlEts { weeks } => mstl_ets(train, grid, *weeks),
+            #[cfg(feature = "prophet")]
+            Method::Prophet => prophet(train, events, grid),
         }
     }
+}
+
+/// MSTL + AutoETS from augurs on the last `weeks` weeks; gaps filled with the same interval a
+/// week earlier (0 where never seen: closed hours), as MSTL needs a gap-free series.
+#[cfg(feature = "augurs")]
+fn mstl_ets(train: &Series, grid: Grid, weeks: usize) -> Result<Forecast, ForecastError> {
+    use augurs::ets::AutoETS;
+    use augurs::mstl::MSTLModel;
+    use augurs::prelude::{Fit, Predict as _};
+    let step = train.grid.step_minutes;
+    let per_day = (1440 / step) as usize;
+    let per_week = 7 * per_day;
+    let from = train.grid.len.saturating_sub(weeks * per_week);
+    let mut y: Vec<f64> = Vec::with_capacity(train.grid.len - from);
+    for k in from..train.grid.len {
+        let v = train.volume[k]
+            .or_else(|| {
+                (k >= per_week)
+                    .then(|| y.get(k - from - per_week).copied())
+                    .flatten()
+            })
+            .unwrap_or(0.0);
+        y.push(v);
+    }
+    let model = MSTLModel::new(
+        vec![per_day, per_week],
+        AutoETS::non_seasonal().into_trend_model(),
+    );
+    let fit = model
+        .fit(&y)
+        .map_err(|e| ForecastError::Interval(format!("MSTL fit: {e}")))?;
+    // steps from the end of the training data to the end of the grid
+    let lead = ((grid.start - train.end()).num_minutes() / step as i64) as usize;
+    let f = fit
+        .predict(lead + grid.len, 0.8)
+        .map_err(|e| ForecastError::Interval(format!("MSTL predict: {e}")))?;
+    let iv = f.intervals.as_ref();
+    let points = (0..grid.len)
+        .map(|k| {
+            let j = lead + k;
+            let v = f.point[j].max(0.0);
+            crate::forecast::Point {
+                volume: v,
+                p10: iv.map_or(v, |i| i.lower[j].max(0.0)),
+                p90: iv.map_or(v, |i| i.upper[j].max(0.0)),
+                aht_seconds: None,
+                event: None,
+            }
+        })
+        .collect();
+    Ok(crate::forecast::Forecast { grid, points })
+}
+
+/// Prophet with the calendar's events as holidays (local time read as UTC seconds).
+#[cfg(feature = "prophet")]
+fn prophet(train: &Series, events: &EventIndex, grid: Grid) -> Result<Forecast, ForecastError> {
+    use augurs::prophet::{
+        wasmstan::WasmstanOptimizer, FeatureMode, Holiday, HolidayOccurrence, PredictionData,
+        Prophet, ProphetOptions, TrainingData,
+    };
+    use std::collections::HashMap;
+    let err = |e: &dyn std::fmt::Display| ForecastError::Interval(format!("Prophet: {e}"));
+    let secs = |t: NaiveDateTime| t.and_utc().timestamp();
+    let (mut ds, mut y) = (Vec::new(), Vec::new());
+    for k in 0..train.grid.len {
+        if let Some(v) = train.volume[k] {
+            ds.push(secs(train.grid.at(k)));
+            y.push(v);
+        }
+    }
+    let mut holidays: HashMap<String, Vec<HolidayOccurrence>> = HashMap::new();
+    for o in &events.occurrences {
+        if o.end() <= train.grid.start || o.start() >= grid.end() {
+            continue;
+        }
+        let mut day = o.start().date();
+        while day.and_time(NaiveTime::MIN) < o.end() {
+            let d0 = day.and_time(NaiveTime::MIN);
+            let (a, b) = (d0.max(o.start()), (d0 + Duration::days(1)).min(o.end()));
+            let off = (day - o.anchor.date()).num_days();
+            holidays
+                .entry(format!("{}_d{off}", o.key))
+                .or_default()
+                .push(HolidayOccurrence::new(secs(a), secs(b)));
+            day += Duration::days(1);
+        }
+    }
+    let opts = ProphetOptions {
+        seasonality_mode: FeatureMode::Multiplicative,
+        holidays: holidays
+            .into_iter()
+            .map(|(k, v)| (k, Holiday::new(v)))
+            .collect::<HashMap<_, _>>(),
+        ..Default::default()
+    };
+    let mut m = Prophet::new(opts, WasmstanOptimizer::new());
+    m.fit(
+        TrainingData::new(ds, y).map_err(|e| err(&e))?,
+        Default::default(),
+    )
+    .map_err(|e| err(&e))?;
+    let future: Vec<i64> = (0..grid.len).map(|k| secs(grid.at(k))).collect();
+    let p = m
+        .predict(PredictionData::new(future))
+        .map_err(|e| err(&e))?;
+    let points = (0..grid.len)
+        .map(|k| {
+            let v = p.yhat.point[k].max(0.0);
+            crate::forecast::Point {
+                volume: v,
+                p10: p.yhat.lower.as_ref().map_or(v, |l| l[k].max(0.0)),
+                p90: p.yhat.upper.as_ref().map_or(v, |u| u[k].max(0.0)),
+                aht_seconds: None,
+                event: None,
+            }
+        })
+        .collect();
+    Ok(crate::forecast::Forecast { grid, points })
 }
 
 /// Scores over a set of intervals.

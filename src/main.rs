@@ -474,6 +474,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             let methods = [
                 backtest::Method::SeasonalEvent(Default::default()),
+                #[cfg(feature = "augurs")]
+                backtest::Method::MstlEts { weeks: 16 },
+                #[cfg(feature = "prophet")]
+                backtest::Method::Prophet,
                 backtest::Method::SeasonalNaive,
             ];
             let r = backtest::backtest(&h, &cal, &spec, &methods)?;

@@ -303,3 +303,104 @@ fn scenario_files_shipped_are_valid() {
         paiban::solver::SolverSettings::load(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
     }
 }
+
+#[test]
+fn backtest_and_user_events_through_the_cli() {
+    let d = tempfile::tempdir().unwrap();
+    let p = |f: &str| d.path().join(f);
+    stdout(
+        paiban()
+            .args(["synth", "--years", "2", "--end", "2025-12-01", "--out"])
+            .arg(d.path()),
+    );
+    let args = |json: bool| {
+        let mut c = paiban();
+        c.arg("backtest")
+            .arg("--history")
+            .arg(p("history.csv"))
+            .args([
+                "--horizon",
+                "2w",
+                "--folds",
+                "3",
+                "--first-origin",
+                "2025-10-27",
+            ]);
+        if json {
+            c.arg("--json");
+        }
+        c
+    };
+    let v: serde_json::Value = serde_json::from_str(&stdout(&mut args(true))).unwrap();
+    assert_eq!(v["folds"].as_array().unwrap().len(), 3);
+    assert_eq!(v["folds"][0]["origin"], "2025-10-27 00:00");
+    assert_eq!(v["methods"][0]["method"], "seasonal-event");
+    assert_eq!(
+        v["methods"].as_array().unwrap().last().unwrap()["method"],
+        "seasonal-naive"
+    );
+    assert_eq!(v["methods"][0]["by_day"].as_array().unwrap().len(), 14);
+    let (m, naive) = (&v["methods"][0], &v["methods"][1]);
+    assert!(
+        m["by_event"]["double11_peak"]["wape"].as_f64().unwrap()
+            < naive["by_event"]["double11_peak"]["wape"].as_f64().unwrap()
+    );
+    assert!(m["overall"]["coverage"].as_f64().is_some());
+    assert!(naive["overall"]["coverage"].is_null());
+    let text = stdout(&mut args(false));
+    assert!(
+        text.contains("double11_peak") && text.contains("WAPE is"),
+        "{text}"
+    );
+    // a fold past the end of the history is refused with the fix
+    paiban()
+        .arg("backtest")
+        .arg("--history")
+        .arg(p("history.csv"))
+        .args(["--first-origin", "2025-11-24"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("runs past the end of the history"));
+
+    // a brand day the supervisor knows about, and the corrected pre-sale launch
+    std::fs::write(
+        p("events.toml"),
+        "[[event]]\nname = \"brand_day\"\nlabel = \"Brand day\"\ndate = \"2025-12-03\"\nuplift = 1.5\n",
+    )
+    .unwrap();
+    let forecast = |events: &str, out: &str| {
+        let mut c = paiban();
+        c.arg("forecast")
+            .arg("--history")
+            .arg(p("history.csv"))
+            .args([
+                "--start",
+                "2025-12-01",
+                "--days",
+                "7",
+                "--interval",
+                "60m",
+                "--events",
+            ])
+            .arg(p(events))
+            .arg("-o")
+            .arg(p(out));
+        c
+    };
+    stdout(&mut forecast("events.toml", "f.csv"));
+    let f = std::fs::read_to_string(p("f.csv")).unwrap();
+    assert!(f.starts_with("interval_start,volume,p10,p50,p90,aht_seconds,event\n"));
+    assert!(f.contains("2025-12-03 12:00,") && f.contains(",Brand day\n"));
+    std::fs::write(
+        p("bad-events.toml"),
+        "[[event]]\nname = \"brand_day\"\nstart = \"2025-12-05\"\nend = \"2025-12-03\"\n",
+    )
+    .unwrap();
+    forecast("bad-events.toml", "g.csv")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad-events.toml"))
+        .stderr(predicate::str::contains("field `end`"))
+        .stderr(predicate::str::contains("fix: swap start and end"));
+    assert!(!p("g.csv").exists());
+}

@@ -548,32 +548,42 @@ impl SeasonalEvent {
                 .count() as f64
                 / r.len() as f64
         };
-        let mut out: Vec<f64> = Vec::new();
-        for r in &res {
-            if r.len() < 20 {
-                break;
+        let fit_sigma = |r: &[(f64, f64)]| {
+            if coverage(r, 0.0) >= 0.8 {
+                return 0.0;
             }
-            let s = if coverage(r, 0.0) >= 0.8 {
-                0.0
-            } else {
-                let (mut lo, mut hi) = (0.0, 3.0);
-                for _ in 0..40 {
-                    let mid = 0.5 * (lo + hi);
-                    if coverage(r, mid) >= 0.8 {
-                        hi = mid;
-                    } else {
-                        lo = mid;
-                    }
+            let (mut lo, mut hi) = (0.0, 3.0);
+            for _ in 0..40 {
+                let mid = 0.5 * (lo + hi);
+                if coverage(r, mid) >= 0.8 {
+                    hi = mid;
+                } else {
+                    lo = mid;
                 }
-                hi
-            };
-            // uncertainty does not shrink with the horizon
-            out.push(s.max(out.last().copied().unwrap_or(0.0)));
+            }
+            hi
+        };
+        // per horizon day, then a straight line through σ² (weighted by the number of
+        // residuals, slope ≥ 0: uncertainty does not shrink with the horizon)
+        let pts: Vec<(f64, f64, f64)> = res
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.len() >= 20)
+            .map(|(d, r)| (d as f64, fit_sigma(r).powi(2), r.len() as f64))
+            .collect();
+        if pts.is_empty() {
+            return vec![0.15];
         }
-        if out.is_empty() {
-            out.push(0.15);
-        }
-        out
+        let w: f64 = pts.iter().map(|p| p.2).sum();
+        let mx = pts.iter().map(|p| p.0 * p.2).sum::<f64>() / w;
+        let my = pts.iter().map(|p| p.1 * p.2).sum::<f64>() / w;
+        let sxx: f64 = pts.iter().map(|p| p.2 * (p.0 - mx).powi(2)).sum();
+        let sxy: f64 = pts.iter().map(|p| p.2 * (p.0 - mx) * (p.1 - my)).sum();
+        let slope = if sxx > 0.0 { (sxy / sxx).max(0.0) } else { 0.0 };
+        let last = pts.last().expect("non-empty").0 as usize;
+        (0..=last)
+            .map(|d| (my + slope * (d as f64 - mx)).max(0.0).sqrt())
+            .collect()
     }
 }
 
