@@ -119,5 +119,75 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+/// Rolling-origin backtests: their quality figures (WAPE vs seasonal naive, coverage) are
+/// printed once, then the whole backtest is timed.
+fn bench_backtest(c: &mut Criterion) {
+    use paiban::backtest::{backtest, BacktestSpec, Method};
+    use paiban::calendar::Calendar;
+    let methods = [
+        Method::SeasonalEvent(SeasonalEvent::default()),
+        Method::SeasonalNaive,
+    ];
+    let mut g = c.benchmark_group("backtest");
+    g.sample_size(10);
+    let quality = |name: &str, r: &paiban::backtest::BacktestReport| {
+        let (m, n) = (&r.methods[0], &r.methods[1]);
+        eprintln!(
+            "[quality] {name}: WAPE {:.2}% vs seasonal naive {:.2}% ({:.1}% lower); MASE {:.3}; P10–P90 coverage {:.1}%; event windows WAPE {:.2}% vs {:.2}%",
+            100.0 * m.overall.wape,
+            100.0 * n.overall.wape,
+            100.0 * r.improvement(),
+            m.overall.mase,
+            100.0 * m.overall.coverage.unwrap_or(f64::NAN),
+            100.0 * m.events.wape,
+            100.0 * n.events.wape,
+        );
+    };
+    let h = synth::history(&SynthParams {
+        seed: 42,
+        agents: 20,
+        years: 3,
+        end: NaiveDate::from_ymd_opt(2025, 12, 15).unwrap(),
+    });
+    let spec = BacktestSpec {
+        horizon_days: 14,
+        folds: 6,
+        every_days: 7,
+        first_origin: NaiveDate::from_ymd_opt(2025, 10, 6),
+    };
+    let cal = Calendar::default();
+    quality(
+        "synth shop 11.11 window, 6 folds × 14 d hourly",
+        &backtest(&h, &cal, &spec, &methods).unwrap(),
+    );
+    g.bench_function("synth 11.11 window: 6 folds × 14 days hourly", |b| {
+        b.iter(|| backtest(black_box(&h), &cal, &spec, &methods).unwrap())
+    });
+    let bank = std::path::Path::new("../shared/data/call-volume/us_bank_2003_5min.csv");
+    if bank.exists() {
+        let (h5, _) = paiban::history::read_history(bank, chrono_tz::America::New_York, 5).unwrap();
+        let spec = BacktestSpec {
+            horizon_days: 7,
+            folds: 16,
+            ..Default::default()
+        };
+        let none = Calendar::none();
+        for step in [60, 5] {
+            let h = h5.resample(step).unwrap();
+            quality(
+                &format!("US bank calls, 16 folds × 7 d at {step} min"),
+                &backtest(&h, &none, &spec, &methods).unwrap(),
+            );
+            g.bench_function(
+                format!("bank calls: 16 folds × 7 days at {step} min"),
+                |b| b.iter(|| backtest(black_box(&h), &none, &spec, &methods).unwrap()),
+            );
+        }
+    } else {
+        eprintln!("SKIP bank backtest: {} is absent", bank.display());
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench, bench_backtest);
 criterion_main!(benches);

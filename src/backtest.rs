@@ -284,6 +284,9 @@ pub struct MethodScores {
     pub by_event: BTreeMap<String, Metrics>,
     /// Per fold, the busiest interval.
     pub peaks: Vec<Peak>,
+    /// Handle-time error where the history has handle times and the method forecasts them:
+    /// Σ volume·|actual AHT − forecast AHT| / Σ volume·actual AHT.
+    pub aht_wape: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -427,6 +430,7 @@ pub fn backtest(
             let mut by_day = vec![Acc::default(); spec.horizon_days as usize];
             let mut by_event: BTreeMap<String, Acc> = BTreeMap::new();
             let mut peaks = Vec::new();
+            let (mut aht_err, mut aht_tot) = (0.0, 0.0);
             for (o, f) in origins.iter().zip(fs) {
                 let f = f.as_ref().expect("every fold forecast");
                 let k0 = h.grid.index_of(*o).expect("origin inside the history");
@@ -446,6 +450,12 @@ pub fn backtest(
                                 .add(a, p.volume, scale, inside);
                         }
                         None => normal.add(a, p.volume, scale, inside),
+                    }
+                    if let (Some(fa), Some(Some(ha))) =
+                        (p.aht_seconds, h.aht.as_ref().map(|x| x[k0 + j]))
+                    {
+                        aht_err += a * (ha - fa).abs();
+                        aht_tot += a * ha;
                     }
                     if peak.is_none_or(|(_, v)| a > v) {
                         peak = Some((j, a));
@@ -472,6 +482,7 @@ pub fn backtest(
                     .map(|(k, a)| (k, a.metrics(iv)))
                     .collect(),
                 peaks,
+                aht_wape: (aht_tot > 0.0).then(|| aht_err / aht_tot),
             }
         })
         .collect();
@@ -558,6 +569,15 @@ impl BacktestReport {
         }
         for d in 0..self.horizon_days as usize {
             row(&mut t, &format!("day {}", d + 1), &|m| m.by_day.get(d));
+        }
+        for m in &self.methods {
+            if let Some(a) = m.aht_wape {
+                t.push_str(&format!(
+                    "handle time ({}): volume-weighted error {}\n",
+                    m.method,
+                    pct(a)
+                ));
+            }
         }
         t.push_str("busiest interval per fold (actual → forecast, error):\n");
         for (i, f) in self.folds.iter().enumerate() {

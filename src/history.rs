@@ -33,6 +33,9 @@ impl Series {
         }
         if step > s && step % s == 0 {
             let f = (step / s) as usize;
+            // closed hours have no rows in any week: they count as 0, not as unknown
+            let closed = closed_slots(self.grid, &self.volume);
+            let slot = week_slot_fn(self.grid);
             // align the new grid to a multiple of `step` since midnight
             let skip = (0..f)
                 .find(|&k| crate::time::minute_of_day(self.grid.at(k)) % step == 0)
@@ -42,9 +45,11 @@ impl Series {
             let mut aht = self.aht.as_ref().map(|_| Vec::with_capacity(n));
             for j in 0..n {
                 let r = skip + j * f..skip + (j + 1) * f;
-                let vals: Vec<f64> = self.volume[r.clone()].iter().flatten().copied().collect();
-                // a coarse interval is known only if all its parts are
-                vol.push((vals.len() == f).then(|| vals.iter().sum()));
+                let known = r
+                    .clone()
+                    .all(|k| self.volume[k].is_some() || closed[slot(k)]);
+                // a coarse interval is known only if all its open parts are
+                vol.push(known.then(|| self.volume[r.clone()].iter().flatten().sum()));
                 if let (Some(out), Some(src)) = (aht.as_mut(), self.aht.as_ref()) {
                     let (mut w, mut acc) = (0.0, 0.0);
                     for k in r {
@@ -336,16 +341,20 @@ fn build_series(
     Ok((Series { grid, volume, aht }, report))
 }
 
-/// Closed hours (times of the week never present in two or more weeks of history), described
-/// per group of weekdays, and the gaps outside them.
-fn closed_and_gaps(grid: Grid, volume: &[Option<f64>]) -> (Vec<String>, Vec<(String, usize)>) {
+/// Index of interval `k`'s time within the week (Monday 00:00 is 0).
+fn week_slot_fn(grid: Grid) -> impl Fn(usize) -> usize {
     let step = grid.step_minutes;
     let per_day = (1440 / step) as usize;
-    let per_week = 7 * per_day;
-    let slot = |k: usize| {
-        crate::time::dow(grid.at(k)) * per_day
-            + (crate::time::minute_of_day(grid.at(k)) / step) as usize
-    };
+    move |k: usize| {
+        let t = grid.at(k);
+        crate::time::dow(t) * per_day + (crate::time::minute_of_day(t) / step) as usize
+    }
+}
+
+/// Per time of the week: never present in a history of two weeks or more (closed hours).
+pub fn closed_slots(grid: Grid, volume: &[Option<f64>]) -> Vec<bool> {
+    let per_week = 7 * (1440 / grid.step_minutes) as usize;
+    let slot = week_slot_fn(grid);
     let mut closed = vec![grid.len >= 2 * per_week; per_week];
     if closed[0] {
         for (k, v) in volume.iter().enumerate() {
@@ -354,6 +363,16 @@ fn closed_and_gaps(grid: Grid, volume: &[Option<f64>]) -> (Vec<String>, Vec<(Str
             }
         }
     }
+    closed
+}
+
+/// Closed hours (times of the week never present in two or more weeks of history), described
+/// per group of weekdays, and the gaps outside them.
+fn closed_and_gaps(grid: Grid, volume: &[Option<f64>]) -> (Vec<String>, Vec<(String, usize)>) {
+    let step = grid.step_minutes;
+    let per_day = (1440 / step) as usize;
+    let slot = week_slot_fn(grid);
+    let closed = closed_slots(grid, volume);
     let mut gaps = Vec::new();
     let mut k = 0;
     while k < grid.len {

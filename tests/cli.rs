@@ -404,3 +404,44 @@ fn backtest_and_user_events_through_the_cli() {
         .stderr(predicate::str::contains("fix: swap start and end"));
     assert!(!p("g.csv").exists());
 }
+
+#[test]
+fn scenario_events_file_reaches_the_forecast_and_is_written_beside_the_outputs() {
+    let d = tempfile::tempdir().unwrap();
+    let p = |f: &str| d.path().join(f);
+    let base = std::fs::read_to_string("scenarios/baseline.toml").unwrap();
+    let sc = base.replacen("[inputs]\n", "[inputs]\nevents = \"events.toml\"\n", 1);
+    assert_ne!(sc, base, "baseline.toml has an [inputs] table");
+    std::fs::write(p("s.toml"), sc).unwrap();
+    std::fs::write(
+        p("events.toml"),
+        "[[event]]\nname = \"brand_day\"\nlabel = \"Brand day\"\ndate = \"2026-11-04\"\ntime = \"20:00\"\npost_hours = 0\nuplift = 2.0\n",
+    )
+    .unwrap();
+    paiban()
+        .arg("run")
+        .arg("--scenario")
+        .arg(p("s.toml"))
+        .arg("--out")
+        .arg(p("out"))
+        .assert()
+        .success();
+    let f = std::fs::read_to_string(p("out/forecast.csv")).unwrap();
+    assert!(f.contains("2026-11-04 20:00,") && f.contains(",Brand day\n"));
+    // the window ends with the event's date
+    let line = |ts: &str| f.lines().find(|l| l.starts_with(ts)).unwrap().to_string();
+    assert!(line("2026-11-04 23:45").ends_with(",Brand day"));
+    assert!(!line("2026-11-05 00:00").ends_with(",Brand day"));
+    // the written scenario reads the written events file and gives the same forecast
+    let written = std::fs::read_to_string(p("out/scenario.toml")).unwrap();
+    assert!(written.contains("events = \"events.toml\""), "{written}");
+    paiban()
+        .arg("run")
+        .arg("--scenario")
+        .arg(p("out/scenario.toml"))
+        .arg("--out")
+        .arg(p("out2"))
+        .assert()
+        .success();
+    assert_eq!(f, std::fs::read_to_string(p("out2/forecast.csv")).unwrap());
+}

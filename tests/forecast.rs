@@ -159,6 +159,9 @@ fn synthetic_double11_window_beats_seasonal_naive_by_40_percent_and_gets_the_pea
     }
     let cov = m.overall.coverage.unwrap();
     assert!((0.72..=0.90).contains(&cov), "P10–P90 coverage {cov}");
+    // handle time, longer in the after-sales wave, is forecast too
+    let (a, b) = (m.aht_wape.unwrap(), naive.aht_wape.unwrap());
+    assert!(a < 0.6 * b, "AHT error {a:.3} vs naive {b:.3}");
 }
 
 #[test]
@@ -284,4 +287,37 @@ fn user_events_are_learned_from_history_or_use_their_prior() {
     assert!(notes.learned.is_empty());
     let uplift = day(&p) / day(&plain);
     assert!((uplift - 1.3).abs() < 1e-6, "prior uplift ×{uplift}");
+}
+
+#[test]
+fn daily_history_is_forecast_daily_and_spread_by_the_intraday_profile() {
+    let end = date(2025, 9, 22);
+    let (_, h) = shop(end);
+    let daily = h.resample(1440).unwrap();
+    assert_eq!(daily.grid.len, 365);
+    let grid = Grid::days(end, 7, 60);
+    let (f, notes) = forecast(&daily, grid, &SeasonalEvent::default(), &Calendar::none()).unwrap();
+    assert_eq!(notes.intraday_prior, Some(1440));
+    assert!(notes.text().contains("built-in e-commerce profile"));
+    let (g, _) = forecast(&h, grid, &SeasonalEvent::default(), &Calendar::none()).unwrap();
+    for d in 0..7 {
+        let day = |f: &paiban::forecast::Forecast| -> f64 {
+            f.points[24 * d..24 * (d + 1)]
+                .iter()
+                .map(|p| p.volume)
+                .sum()
+        };
+        let r = day(&f) / day(&g);
+        assert!(
+            (0.93..=1.07).contains(&r),
+            "day {d}: daily-history total ×{r:.3} of hourly"
+        );
+        // night is quiet, evening busy
+        assert!(f.points[24 * d + 21].volume > 5.0 * f.points[24 * d + 4].volume);
+    }
+    // intervals are spread too, and bracket the point forecast
+    assert!(f
+        .points
+        .iter()
+        .all(|p| p.p10 <= p.volume && p.volume <= p.p90));
 }

@@ -82,6 +82,9 @@ pub struct FitNotes {
     pub yearly: bool,
     /// Multiplicative spread (log sd) of the baseline by horizon day, from rolling origins.
     pub sigma_by_day: Vec<f64>,
+    /// The history's interval (minutes) when it was too coarse for an intraday shape and the
+    /// built-in e-commerce profile spread the forecast over the day.
+    pub intraday_prior: Option<u32>,
 }
 
 impl FitNotes {
@@ -106,6 +109,11 @@ impl FitNotes {
             s.push_str(&format!(" ({})", l.join(", ")));
         }
         s.push('\n');
+        if let Some(m) = self.intraday_prior {
+            s.push_str(&format!(
+                "  intraday shape: the history has {m}-minute intervals, so each is spread over its hours by the built-in e-commerce profile; give hourly history to learn your own\n"
+            ));
+        }
         if self.closed_per_week > 0 {
             s.push_str(&format!(
                 "  closed: {} interval(s) of the week had no volume in 13 weeks; forecast 0\n",
@@ -572,7 +580,13 @@ impl SeasonalEvent {
             .map(|(d, r)| (d as f64, fit_sigma(r).powi(2), r.len() as f64))
             .collect();
         if pts.is_empty() {
-            return vec![0.15];
+            // few residuals per day (daily data): one σ from all of them
+            let all: Vec<(f64, f64)> = res.concat();
+            return vec![if all.len() >= 10 {
+                fit_sigma(&all)
+            } else {
+                0.15
+            }];
         }
         let w: f64 = pts.iter().map(|p| p.2).sum();
         let mx = pts.iter().map(|p| p.0 * p.2).sum::<f64>() / w;
