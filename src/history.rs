@@ -45,11 +45,13 @@ impl Series {
             let mut aht = self.aht.as_ref().map(|_| Vec::with_capacity(n));
             for j in 0..n {
                 let r = skip + j * f..skip + (j + 1) * f;
+                // a coarse interval is known if all its open parts are; closed throughout, it
+                // stays closed (no data), not a zero to be forecast
                 let known = r
                     .clone()
                     .all(|k| self.volume[k].is_some() || closed[slot(k)]);
-                // a coarse interval is known only if all its open parts are
-                vol.push(known.then(|| self.volume[r.clone()].iter().flatten().sum()));
+                let open = r.clone().any(|k| !closed[slot(k)]);
+                vol.push((known && open).then(|| self.volume[r.clone()].iter().flatten().sum()));
                 if let (Some(out), Some(src)) = (aht.as_mut(), self.aht.as_ref()) {
                     let (mut w, mut acc) = (0.0, 0.0);
                     for k in r {
@@ -545,6 +547,36 @@ pub fn to_csv(s: &Series) -> Vec<u8> {
 mod tests {
     use super::*;
     use std::io::Write;
+
+    #[test]
+    fn resampling_counts_closed_hours_as_zero_but_keeps_gaps_and_closed_stretches() {
+        // three weeks, open 08:00–24:00 every day, one inquiry an hour; one open hour missing
+        let start = chrono::NaiveDate::from_ymd_opt(2026, 1, 5)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap();
+        let grid = Grid::new(start, 60, 21 * 24);
+        let mut volume: Vec<Option<f64>> = (0..grid.len)
+            .map(|k| (grid.at(k).hour() >= 8).then_some(1.0))
+            .collect();
+        volume[24 * 3 + 12] = None; // Thursday of week 1, 12:00: a real gap
+        let h = Series {
+            grid,
+            volume,
+            aht: None,
+        };
+        let closed = closed_slots(grid, &h.volume);
+        assert_eq!(closed.iter().filter(|c| **c).count(), 7 * 8);
+        let daily = h.resample(1440).unwrap();
+        assert_eq!(daily.volume[0], Some(16.0));
+        assert_eq!(daily.volume[3], None, "a day with a gap is unknown");
+        let two = h.resample(120).unwrap();
+        assert_eq!(two.volume[0], None, "00:00–02:00 is closed, not zero");
+        assert_eq!(two.volume[4], Some(2.0));
+        let (text, gaps) = closed_and_gaps(grid, &h.volume);
+        assert_eq!(text, vec!["Mon–Sun 00:00–08:00"]);
+        assert_eq!(gaps, vec![("2026-01-08 12:00".to_string(), 1)]);
+    }
 
     fn tmp(content: &[u8]) -> tempfile::NamedTempFile {
         let mut f = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();

@@ -321,3 +321,23 @@ fn daily_history_is_forecast_daily_and_spread_by_the_intraday_profile() {
         .iter()
         .all(|p| p.p10 <= p.volume && p.volume <= p.p90));
 }
+
+#[test]
+fn one_odd_day_does_not_move_the_forecast() {
+    // a viral post: one day last week had four times the usual volume (not in any calendar)
+    let end = date(2025, 9, 22);
+    let (_, clean) = shop(end);
+    let mut h = clean.clone();
+    let k = h.grid.index_of(at(2025, 9, 17, 0)).unwrap();
+    for v in &mut h.volume[k..k + 24] {
+        *v = v.map(|x| 4.0 * x);
+    }
+    let grid = Grid::days(end, 7, 60);
+    let (f, _) = forecast(&h, grid, &SeasonalEvent::default(), &Calendar::none()).unwrap();
+    let (g, _) = forecast(&clean, grid, &SeasonalEvent::default(), &Calendar::none()).unwrap();
+    let r = f.total() / g.total();
+    assert!(
+        (0.97..=1.05).contains(&r),
+        "one spiked day moved the week ×{r:.3}"
+    );
+}
