@@ -341,3 +341,52 @@ fn one_odd_day_does_not_move_the_forecast() {
         "one spiked day moved the week ×{r:.3}"
     );
 }
+
+#[test]
+fn a_strong_yearly_season_is_followed() {
+    // a winter-clothes shop: ±35% over the year on top of the synthetic shop
+    let mut h = history(&SynthParams {
+        seed: 42,
+        agents: 20,
+        years: 4,
+        end: date(2026, 1, 1),
+    });
+    for k in 0..h.grid.len {
+        use chrono::Datelike;
+        let doy = h.grid.at(k).ordinal() as f64;
+        let f = 1.0 + 0.35 * (2.0 * std::f64::consts::PI * doy / 365.0).sin();
+        h.volume[k] = h.volume[k].map(|v| (v * f).round());
+    }
+    let spec = BacktestSpec {
+        horizon_days: 14,
+        folds: 50,
+        ..Default::default()
+    };
+    let flat = SeasonalEvent {
+        trend: false,
+        yearly: false,
+        ..Default::default()
+    };
+    let ms = [
+        Method::SeasonalEvent(SeasonalEvent::default()),
+        Method::SeasonalEvent(flat),
+        Method::SeasonalNaive,
+    ];
+    let r = backtest(&h, &Calendar::default(), &spec, &ms).unwrap();
+    let w: Vec<f64> = r.methods.iter().map(|m| m.overall.wape).collect();
+    assert!(
+        w[0] < 0.98 * w[1],
+        "yearly + trend {:.4} vs level only {:.4}",
+        w[0],
+        w[1]
+    );
+    // the day-14 forecast suffers most without the yearly term
+    let d14 = |i: usize| r.methods[i].by_day[13].wape;
+    assert!(
+        d14(0) < 0.95 * d14(1),
+        "day 14: {:.4} vs {:.4}",
+        d14(0),
+        d14(1)
+    );
+    assert!(w[0] < 0.55 * w[2]);
+}

@@ -240,7 +240,23 @@ struct Smoother {
     beta: f64,
 }
 
+/// Smoothing constants and trend gains tried per fit.
+const ALPHAS: [f64; 4] = [0.05, 0.1, 0.2, 0.35];
+const BETAS: [f64; 3] = [0.0, 0.01, 0.05];
+
 impl Smoother {
+    /// The candidate with the lowest 1–14-day-ahead error on `y` (no trend unless `trend`).
+    fn best(y: &[Option<f64>], clip: f64, trend: bool) -> Smoother {
+        let betas = if trend { &BETAS[..] } else { &BETAS[..1] };
+        ALPHAS
+            .iter()
+            .flat_map(|&alpha| betas.iter().map(move |&beta| Smoother { alpha, beta }))
+            .map(|c| (c, c.score(y, clip)))
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(c, _)| c)
+            .expect("at least one candidate")
+    }
+
     /// States (level, trend) after each day, the first `warm` days seeding the level.
     fn run(&self, y: &[Option<f64>], clip: f64) -> Vec<Option<(f64, f64)>> {
         let mut out = Vec::with_capacity(y.len());
@@ -455,15 +471,8 @@ impl SeasonalEvent {
         } else {
             0.5
         };
-        let betas: &[f64] = if self.trend { &[0.0, 0.01] } else { &[0.0] };
         let best = if y.iter().flatten().count() >= 28 {
-            [0.05, 0.1, 0.2, 0.35]
-                .iter()
-                .flat_map(|&alpha| betas.iter().map(move |&beta| Smoother { alpha, beta }))
-                .map(|c| (c, c.score(&y, clip)))
-                .min_by(|a, b| a.1.total_cmp(&b.1))
-                .map(|(c, _)| c)
-                .expect("at least one candidate")
+            Smoother::best(&y, clip, self.trend)
         } else {
             Smoother {
                 alpha: 0.2,
@@ -770,5 +779,53 @@ impl Predict for SeasonalEventModel {
             })
             .collect();
         Ok(Forecast { grid, points })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn best(y: &[Option<f64>]) -> Smoother {
+        Smoother::best(y, 0.5, true)
+    }
+
+    #[test]
+    fn smoother_picks_a_trend_when_there_is_one_and_skips_missing_days() {
+        // +1% a day in log level, small deterministic wiggle, every 7th day missing
+        let truth = |d: usize| 5.0 + 0.01 * d as f64;
+        let y: Vec<Option<f64>> = (0..140)
+            .map(|d| (d % 7 != 6).then(|| truth(d) + 0.02 * ((d * 37 % 11) as f64 / 10.0 - 0.5)))
+            .collect();
+        let s = best(&y);
+        assert!(s.beta > 0.0, "{s:?}");
+        let (l, b) = s.run(&y, 0.5).last().copied().flatten().unwrap();
+        let at14 = l + b * damped(14);
+        // damped: a little under the straight line, far better than no trend (0.14 short)
+        assert!((truth(153) - at14).abs() < 0.06, "{at14} vs {}", truth(153));
+        // flat series: no trend chosen
+        let flat: Vec<Option<f64>> = (0..140)
+            .map(|d| Some(5.0 + 0.02 * ((d % 3) as f64 - 1.0)))
+            .collect();
+        assert_eq!(best(&flat).beta, 0.0);
+    }
+
+    #[test]
+    fn yearly_shift_reads_earlier_years() {
+        // log level with a yearly sine of amplitude 0.2 over three years of 364 days
+        let y: Vec<Option<f64>> = (0..3 * 364 + 30)
+            .map(|d| Some(0.2 * (2.0 * std::f64::consts::PI * d as f64 / 364.0).sin()))
+            .collect();
+        let cut = 3 * 364 + 30;
+        for ahead in [0i64, 7, 14, 28] {
+            let d = cut as i64 + ahead;
+            let want = 0.2
+                * ((2.0 * std::f64::consts::PI * d as f64 / 364.0).sin()
+                    - (2.0 * std::f64::consts::PI * (cut as f64 - 4.0) / 364.0).sin());
+            let got = yearly_shift(&y, cut as i64, d);
+            assert!((got - want).abs() < 0.01, "ahead {ahead}: {got} vs {want}");
+        }
+        // less than a year: nothing
+        assert_eq!(yearly_shift(&y[..300], 300, 310), 0.0);
     }
 }
