@@ -19,9 +19,10 @@ pub struct Occurrence {
     pub anchor: NaiveDateTime,
     pub before_hours: i64,
     pub after_hours: i64,
-    /// A flat prior effect set by the user (`uplift` in an events file); `None` uses the
+    /// The prior effect set by the user, hour by hour from the window's start (the last value
+    /// holds to the end; `uplift = 1.5` in an events file is `[1.5]`); `None` uses the
     /// built-in prior shape of `key`.
-    pub prior_uplift: Option<f64>,
+    pub prior_profile: Option<Arc<[f64]>>,
 }
 
 impl Occurrence {
@@ -40,8 +41,13 @@ impl Occurrence {
     }
     /// Multiplicative effect assumed when no earlier occurrence exists in the history.
     pub fn prior(&self, t: NaiveDateTime) -> f64 {
-        self.prior_uplift
-            .unwrap_or_else(|| prior(&self.key, (t - self.anchor).num_minutes() as f64 / 60.0))
+        match &self.prior_profile {
+            Some(p) => {
+                let h = ((t - self.start()).num_minutes() / 60).max(0) as usize;
+                p[h.min(p.len() - 1)]
+            }
+            None => prior(&self.key, (t - self.anchor).num_minutes() as f64 / 60.0),
+        }
     }
 }
 
@@ -173,7 +179,7 @@ pub fn builtin(from: i32, to: i32) -> Vec<Occurrence> {
             anchor,
             before_hours,
             after_hours,
-            prior_uplift: None,
+            prior_profile: None,
         };
         v.push(o(
             "double11_peak",
@@ -330,6 +336,9 @@ pub struct UserEvent {
     /// Effect assumed while no earlier occurrence is in the history (1.5 = +50%); default:
     /// the built-in prior shape for built-in names, 1.3 otherwise.
     pub uplift: Option<f64>,
+    /// Or that effect hour by hour from the window's start, e.g. `[1.2, 4.0, 2.0, 1.3]` for a
+    /// 20:00 launch with `pre_hours = 1`; the last value holds to the window's end.
+    pub profile: Option<Vec<f64>>,
 }
 
 /// The events a forecast knows: the built-in calendar (unless switched off) plus the user's.
@@ -479,15 +488,41 @@ impl UserEvent {
         };
         let pre = window("pre_hours", self.pre_hours, self.pre_days)?;
         let post = window("post_hours", self.post_hours, self.post_days)?;
-        if let Some(u) = self.uplift {
-            if !(u.is_finite() && (0.0..=50.0).contains(&u)) {
-                return Err((
-                    "uplift",
+        let multiplier = |field: &'static str, u: f64| {
+            if u.is_finite() && (0.0..=50.0).contains(&u) {
+                Ok(u)
+            } else {
+                Err((
+                    field,
                     format!("{u} is not a multiplier between 0 and 50"),
                     "1.5 means +50%, 0.5 means half the usual volume",
-                ));
+                ))
             }
-        }
+        };
+        let profile: Option<Arc<[f64]>> = match (self.uplift, &self.profile) {
+            (Some(_), Some(_)) => {
+                return Err((
+                    "profile",
+                    "give uplift or profile, not both".into(),
+                    "keep one of the two",
+                ))
+            }
+            (Some(u), None) => Some(Arc::from([multiplier("uplift", u)?])),
+            (None, Some(p)) if p.is_empty() => {
+                return Err((
+                    "profile",
+                    "the profile is empty".into(),
+                    "list one multiplier per hour, e.g. [3.0, 1.8, 1.2]",
+                ))
+            }
+            (None, Some(p)) => Some(
+                p.iter()
+                    .map(|u| multiplier("profile", *u))
+                    .collect::<Result<Vec<f64>, _>>()?
+                    .into(),
+            ),
+            (None, None) => None,
+        };
         let anchor = first.and_time(NaiveTime::MIN) + Duration::minutes(time.0 as i64);
         let end = (last + Duration::days(1)).and_time(NaiveTime::MIN) + Duration::hours(post);
         if end <= anchor {
@@ -504,7 +539,7 @@ impl UserEvent {
             anchor,
             before_hours: pre,
             after_hours: ((end - anchor).num_minutes() + 59) / 60,
-            prior_uplift: self.uplift.or((!builtin).then_some(1.3)),
+            prior_profile: profile.or_else(|| (!builtin).then(|| Arc::from([1.3]))),
         })
     }
 }
@@ -613,6 +648,24 @@ post_hours = 52
     }
 
     #[test]
+    fn an_hourly_prior_profile_runs_from_the_window_start() {
+        let cal = events_file(
+            "[[event]]\nname = \"live\"\ndate = \"2026-05-20\"\ntime = \"20:00\"\npre_hours = 1\nprofile = [1.2, 4.0, 2.0, 1.3]\n",
+        )
+        .unwrap();
+        let o = &cal.user[0];
+        let at_m = |h: u32, m: u32| d(2026, 5, 20).and_hms_opt(h, m, 0).unwrap();
+        assert_eq!(o.prior(at_m(19, 30)), 1.2);
+        assert_eq!(o.prior(at_m(20, 0)), 4.0);
+        assert_eq!(o.prior(at_m(21, 45)), 2.0);
+        assert_eq!(o.prior(at_m(23, 0)), 1.3);
+        // a built-in name without uplift/profile keeps the built-in prior shape
+        let b = events_file("[[event]]\nname = \"double12\"\ndate = \"2026-12-12\"\n").unwrap();
+        assert!(b.user[0].prior_profile.is_none());
+        assert_eq!(b.user[0].prior(at(d(2026, 12, 12), 0)), 3.0);
+    }
+
+    #[test]
     fn builtin_can_be_switched_off() {
         let cal = events_file("builtin = false\n").unwrap();
         let idx = cal.index(at(d(2025, 1, 1), 0), at(d(2025, 12, 31), 0));
@@ -647,6 +700,16 @@ post_hours = 52
                 "[[event]]\nname = \"x\"\ndate = \"2026-03-05\"\npre_hours = 2\npre_days = 1\n",
                 "pre_hours",
                 "not both",
+            ),
+            (
+                "[[event]]\nname = \"x\"\ndate = \"2026-03-05\"\nuplift = 2\nprofile = [2.0]\n",
+                "profile",
+                "not both",
+            ),
+            (
+                "[[event]]\nname = \"x\"\ndate = \"2026-03-05\"\nprofile = [2.0, 99]\n",
+                "profile",
+                "multiplier",
             ),
         ];
         for (text, field, problem) in cases {

@@ -240,7 +240,7 @@ fn brand_day(day: NaiveDate) -> Occurrence {
         anchor: day.and_hms_opt(0, 0, 0).unwrap(),
         before_hours: 0,
         after_hours: 24,
-        prior_uplift: Some(1.3),
+        prior_profile: Some(std::sync::Arc::from([1.3])),
     }
 }
 
