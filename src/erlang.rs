@@ -1,6 +1,12 @@
-//! Erlang B and C, numerically stable for any size: Erlang B by its recursion
+//! Erlang B, C and A, numerically stable for any size: Erlang B by its recursion
 //! `B(n) = A·B(n-1) / (n + A·B(n-1))`, which stays in [0, 1] (no factorials, no powers), and
 //! Erlang C from B. Correct from 1 to 100,000 servers.
+//!
+//! Erlang A (M/M/n+M: callers who abandon after an exponential patience) is solved exactly as
+//! a birth–death chain: the states up to `n` come from Erlang B (no overflow), the queue states
+//! `n + j` by the product `Π λ/(nμ + iθ)` until it is negligible. The service level (share of
+//! arrivals answered within `t`) follows a tagged arrival through the queue — the ones ahead
+//! leave by service or abandonment, the tagged one may abandon too — by uniformisation.
 
 /// Erlang B blocking probability for `n` servers offered `a` Erlangs.
 pub fn erlang_b(n: u32, a: f64) -> f64 {
@@ -52,6 +58,194 @@ pub struct Target {
     pub answer_seconds: f64,
     pub max_asa_seconds: Option<f64>,
     pub max_occupancy: f64,
+    /// Highest share of arrivals that may abandon (Erlang A only).
+    pub max_abandon: Option<f64>,
+}
+
+/// Steady state of an Erlang A queue (M/M/n+M).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ErlangA {
+    /// Share of arrivals that wait (find all agents busy).
+    pub p_wait: f64,
+    /// Share of arrivals that abandon.
+    pub p_abandon: f64,
+    /// Mean number waiting.
+    pub mean_queue: f64,
+    /// Mean wait over all arrivals (answered or not), seconds.
+    pub asa_all_seconds: f64,
+    /// Busy share of the agents: served load over `n`.
+    pub occupancy: f64,
+}
+
+/// The chain's queue states: `p_{n+j} / p_n` for j = 0, 1, … until negligible.
+fn queue_ratios(n: u32, lambda: f64, mu: f64, theta: f64) -> Vec<f64> {
+    let mut r = vec![1.0];
+    let mut x = 1.0;
+    let mut sum = 1.0;
+    for i in 1.. {
+        x *= lambda / (n as f64 * mu + i as f64 * theta);
+        r.push(x);
+        sum += x;
+        let decreasing = n as f64 * mu + i as f64 * theta > lambda;
+        if (decreasing && x < 1e-15 * sum) || i > 2_000_000 {
+            break;
+        }
+    }
+    r
+}
+
+/// Erlang A for arrival rate `lambda` and mean handle time `aht` (per the same time unit as
+/// `patience`, e.g. seconds) with `n` agents; `patience` is the callers' mean patience.
+pub fn erlang_a(n: u32, lambda: f64, aht: f64, patience: f64) -> ErlangA {
+    let mu = 1.0 / aht;
+    let theta = 1.0 / patience;
+    let a = lambda / mu;
+    if lambda <= 0.0 {
+        return ErlangA {
+            p_wait: 0.0,
+            p_abandon: 0.0,
+            mean_queue: 0.0,
+            asa_all_seconds: 0.0,
+            occupancy: 0.0,
+        };
+    }
+    let r = queue_ratios(n, lambda, mu, theta);
+    let high: f64 = r.iter().sum(); // Σ_{j≥0} p_{n+j}/p_n
+    let low = if n == 0 { 1.0 } else { 1.0 / erlang_b(n, a) }; // Σ_{k≤n} p_k/p_n
+    let pn = 1.0 / (low + high - 1.0);
+    let mean_queue = pn * r.iter().enumerate().map(|(j, x)| j as f64 * x).sum::<f64>();
+    let p_abandon = theta * mean_queue / lambda;
+    ErlangA {
+        p_wait: pn * high,
+        p_abandon,
+        mean_queue,
+        asa_all_seconds: mean_queue / lambda,
+        occupancy: if n == 0 {
+            0.0
+        } else {
+            (a * (1.0 - p_abandon) / n as f64).min(1.0)
+        },
+    }
+}
+
+/// Share of all arrivals answered within `t` in an Erlang A queue (abandoned ones count as
+/// not answered).
+pub fn erlang_a_service_level(n: u32, lambda: f64, aht: f64, patience: f64, t: f64) -> f64 {
+    if lambda <= 0.0 {
+        return 1.0;
+    }
+    if n == 0 {
+        return 0.0;
+    }
+    let (mu, theta) = (1.0 / aht, 1.0 / patience);
+    let r = queue_ratios(n, lambda, mu, theta);
+    let high: f64 = r.iter().sum();
+    let low = 1.0 / erlang_b(n, lambda / mu);
+    let pn = 1.0 / (low + high - 1.0);
+    let p_wait = pn * high;
+    // the tagged arrival finds m ahead with probability p_{n+m}; track it until served
+    let nm = n as f64 * mu;
+    let top = r.len() - 1;
+    let big = nm + top as f64 * theta + theta;
+    let mut v: Vec<f64> = r.iter().map(|x| pn * x).collect();
+    let lt = big * t;
+    // Poisson(lt) weights, started in log space so a long interval does not underflow
+    let mut served = 0.0;
+    let mut answered = 0.0;
+    let mut log_w = -lt;
+    let mut w = log_w.exp();
+    let mut acc_w = w;
+    let steps = (lt + 10.0 * lt.sqrt() + 20.0) as usize;
+    for s in 0..=steps {
+        if s > 0 {
+            // one uniformised step
+            let mut next = vec![0.0; v.len()];
+            served += v[0] * nm / big;
+            next[0] += v[0] * (1.0 - (nm + theta) / big);
+            for m in 1..v.len() {
+                let down = (nm + m as f64 * theta) / big;
+                next[m - 1] += v[m] * down;
+                next[m] += v[m] * (1.0 - down - theta / big);
+            }
+            v = next;
+            log_w += lt.ln() - (s as f64).ln();
+            w = log_w.exp();
+            acc_w += w;
+        }
+        // P(served by t) = Σ_s Poisson(s) · served after s steps
+        answered += w * served;
+        if acc_w > 1.0 - 1e-13 && s as f64 > lt {
+            break;
+        }
+    }
+    (1.0 - p_wait) + answered
+}
+
+/// Fewest agents meeting every part of the target in an Erlang A queue with arrival rate
+/// `lambda` (per second), mean handle time `aht` and mean patience (seconds). Binary search
+/// below the Erlang C answer: abandonment only ever lowers the need.
+pub fn servers_for_a(lambda: f64, aht: f64, patience: f64, target: &Target) -> Staffing {
+    if lambda <= 0.0 {
+        return Staffing {
+            servers: 0,
+            service_level: 1.0,
+            asa_seconds: 0.0,
+            occupancy: 0.0,
+            abandon: 0.0,
+        };
+    }
+    let ok = |n: u32| -> Option<Staffing> {
+        let q = erlang_a(n, lambda, aht, patience);
+        if q.occupancy > target.max_occupancy + 1e-12
+            || target.max_abandon.is_some_and(|m| q.p_abandon > m)
+            || target.max_asa_seconds.is_some_and(|m| q.asa_all_seconds > m)
+        {
+            return None;
+        }
+        let sl = erlang_a_service_level(n, lambda, aht, patience, target.answer_seconds);
+        (sl + 1e-12 >= target.service_level).then_some(Staffing {
+            servers: n,
+            service_level: sl,
+            asa_seconds: q.asa_all_seconds,
+            occupancy: q.occupancy,
+            abandon: q.p_abandon,
+        })
+    };
+    // the Erlang C answer meets the service level, ASA and occupancy; an abandonment cap
+    // may need more: double until met
+    let c = servers_for(lambda * aht, aht, &Target { max_abandon: None, ..*target });
+    let (mut lo, mut hi) = (0u32, c.servers.max(1));
+    let mut best = loop {
+        match ok(hi) {
+            Some(s) => break s,
+            // a cap of 0 abandonment is never met exactly: stop at 2^20 × the Erlang C need
+            None if hi >= c.servers.max(1) << 20 => {
+                let q = erlang_a(hi, lambda, aht, patience);
+                return Staffing {
+                    servers: hi,
+                    service_level: 1.0,
+                    asa_seconds: q.asa_all_seconds,
+                    occupancy: q.occupancy,
+                    abandon: q.p_abandon,
+                };
+            }
+            None => {
+                lo = hi;
+                hi *= 2;
+            }
+        }
+    };
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        match ok(mid) {
+            Some(s) => {
+                best = s;
+                hi = mid;
+            }
+            None => lo = mid,
+        }
+    }
+    best
 }
 
 /// The result of staffing one interval.
@@ -61,6 +255,8 @@ pub struct Staffing {
     pub service_level: f64,
     pub asa_seconds: f64,
     pub occupancy: f64,
+    /// Share of arrivals abandoning (0 under Erlang C).
+    pub abandon: f64,
 }
 
 /// Fewest servers meeting every part of the target for `a` Erlangs of traffic with mean
@@ -73,6 +269,7 @@ pub fn servers_for(a: f64, aht: f64, target: &Target) -> Staffing {
             service_level: 1.0,
             asa_seconds: 0.0,
             occupancy: 0.0,
+            abandon: 0.0,
         };
     }
     let mut b = 1.0;
@@ -93,6 +290,7 @@ pub fn servers_for(a: f64, aht: f64, target: &Target) -> Staffing {
                 service_level: sl,
                 asa_seconds: asa,
                 occupancy: a / n as f64,
+                abandon: 0.0,
             };
         }
     }
@@ -108,6 +306,7 @@ mod tests {
             answer_seconds,
             max_asa_seconds: None,
             max_occupancy,
+            max_abandon: None,
         }
     }
 
@@ -133,5 +332,56 @@ mod tests {
     fn occupancy_cap_binds_at_low_service_targets() {
         let t = target(0.01, 3600.0, 0.8);
         assert_eq!(servers_for(40.0, 180.0, &t).servers, 50);
+    }
+}
+
+#[cfg(test)]
+mod erlang_a_tests {
+    use super::*;
+
+    #[test]
+    fn erlang_a_with_endless_patience_is_erlang_c() {
+        let (lambda, aht) = (200.0 / 3600.0, 180.0);
+        let a = erlang_a(14, lambda, aht, 1e12);
+        assert!((a.p_wait - erlang_c(14, 10.0)).abs() < 1e-6);
+        let sl = erlang_a_service_level(14, lambda, aht, 1e12, 20.0);
+        assert!((sl - service_level(14, 10.0, aht, 20.0)).abs() < 1e-6, "{sl}");
+        assert!((a.asa_all_seconds - asa(14, 10.0, aht)).abs() < 1e-3);
+    }
+
+    #[test]
+    fn abandonment_lowers_the_need_and_its_cap_can_bind() {
+        let (lambda, aht) = (200.0 / 3600.0, 180.0);
+        let t = Target {
+            service_level: 0.8,
+            answer_seconds: 20.0,
+            max_asa_seconds: None,
+            max_occupancy: 1.0,
+            max_abandon: None,
+        };
+        let c = servers_for(10.0, aht, &t).servers;
+        let a = servers_for_a(lambda, aht, 120.0, &t);
+        assert!(a.servers <= c && a.servers >= 11, "{a:?} vs C {c}");
+        assert!(a.service_level >= 0.8);
+        // the smallest n meeting 80/20 under Erlang A, checked by stepping
+        let by_step = (1..=c)
+            .find(|&n| erlang_a_service_level(n, lambda, aht, 120.0, 20.0) >= 0.8)
+            .unwrap();
+        assert_eq!(a.servers, by_step);
+        // at most 1% abandoning needs more agents than the service level alone
+        let strict = servers_for_a(lambda, aht, 120.0, &Target { max_abandon: Some(0.01), ..t });
+        assert!(strict.servers > a.servers && strict.abandon <= 0.01, "{strict:?}");
+        // overload is fine for Erlang A: abandonment keeps the queue finite
+        let over = erlang_a(5, lambda, aht, 120.0);
+        assert!(over.p_abandon > 0.4 && over.p_abandon < 1.0);
+        assert!((over.occupancy - 1.0).abs() < 0.05);
+    }
+
+    #[test]
+    fn erlang_a_is_stable_at_scale() {
+        let q = erlang_a(5000, 4900.0 / 180.0, 180.0, 120.0);
+        assert!(q.p_wait.is_finite() && (0.0..=1.0).contains(&q.p_wait));
+        let sl = erlang_a_service_level(5000, 4900.0 / 180.0, 180.0, 120.0, 20.0);
+        assert!((0.0..=1.0).contains(&sl), "{sl}");
     }
 }

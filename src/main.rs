@@ -80,6 +80,9 @@ enum Cmd {
         scenario: PathBuf,
         #[arg(short, long)]
         output: PathBuf,
+        /// Also write the requirement per queue and interval here (scenarios with [[queue]]s).
+        #[arg(long)]
+        by_queue: Option<PathBuf>,
     },
     /// Shift counts per day and template (MIP).
     Plan {
@@ -186,6 +189,12 @@ enum Cmd {
         occupancy: f64,
         #[arg(long, default_value_t = 1)]
         concurrency: u32,
+        /// Customers' mean patience (e.g. 2m): Erlang A, with abandonment.
+        #[arg(long)]
+        patience: Option<String>,
+        /// Highest share of customers abandoning, in percent (Erlang A).
+        #[arg(long)]
+        max_abandon: Option<f64>,
         #[arg(long)]
         json: bool,
     },
@@ -327,11 +336,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
             forecast: fp,
             scenario,
             output,
+            by_queue,
         } => {
             let sc = Scenario::load(&scenario)?;
             let f = forecast::read_csv(&fp, sc.horizon.tz())?;
             let r = requirements::requirements(&f, &sc)?;
             write(&output, &requirements::to_csv(&r))?;
+            if let Some(p) = &by_queue {
+                write(p, &requirements::by_queue_csv(&r))?;
+            }
             println!(
                 "requirements: peak {} agents, {:.0} agent-hours → {}",
                 r.peak(),
@@ -497,8 +510,21 @@ fn run(cli: Cli) -> Result<ExitCode> {
             shrinkage,
             occupancy,
             concurrency,
+            patience,
+            max_abandon,
             json,
         } => {
+            let patience_s = patience
+                .as_deref()
+                .map(time::parse_seconds)
+                .transpose()
+                .map_err(anyhow::Error::msg)?;
+            if patience_s.is_some_and(|p| p <= 0.0) || max_abandon.is_some_and(|m| !(m > 0.0 && m < 100.0)) {
+                bail!("out of range: need patience > 0 and 0 < max-abandon < 100");
+            }
+            if max_abandon.is_some() && patience_s.is_none() {
+                bail!("--max-abandon needs --patience (abandonment is modelled by Erlang A only)");
+            }
             let aht_s = time::parse_seconds(&aht).map_err(anyhow::Error::msg)?;
             let (pct, secs) = target.split_once('/').ok_or_else(|| {
                 anyhow::anyhow!("--target `{target}`: write PERCENT/SECONDS, e.g. 80/20s")
@@ -523,17 +549,32 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 answer_seconds: secs,
                 max_asa_seconds: None,
                 max_occupancy: occupancy,
+                max_abandon: max_abandon.map(|m| m / 100.0),
             };
-            let st = erlang::servers_for(traffic, aht_s, &tg);
+            let (st, c) = match patience_s {
+                None => {
+                    let st = erlang::servers_for(traffic, aht_s, &tg);
+                    (st, erlang::erlang_c(st.servers, traffic))
+                }
+                Some(p) => {
+                    let lambda = volume / (interval.0 as f64 * 60.0);
+                    let st = erlang::servers_for_a(lambda, aht_s, p, &tg);
+                    (st, erlang::erlang_a(st.servers, lambda, aht_s, p).p_wait)
+                }
+            };
             let agents_on = (st.servers as f64 / concurrency as f64).ceil() as u32;
             let scheduled = (agents_on as f64 / (1.0 - shrinkage) - 1e-9).ceil() as u32;
-            let c = erlang::erlang_c(st.servers, traffic);
             if json {
                 print_json(
-                    &serde_json::json!({"traffic_erlangs": traffic, "agents": agents_on, "agents_with_shrinkage": scheduled, "service_level": st.service_level, "asa_seconds": st.asa_seconds, "occupancy": st.occupancy, "p_wait": c}),
+                    &serde_json::json!({"model": if patience_s.is_some() { "erlang_a" } else { "erlang_c" }, "traffic_erlangs": traffic, "agents": agents_on, "agents_with_shrinkage": scheduled, "service_level": st.service_level, "asa_seconds": st.asa_seconds, "occupancy": st.occupancy, "p_wait": c, "abandon": st.abandon}),
                 )?;
             } else {
-                println!("traffic {traffic:.2} Erlangs → {agents_on} agents on the queue (service level {:.1}%, ASA {:.1} s, occupancy {:.1}%, P(wait) {:.1}%)", st.service_level * 100.0, st.asa_seconds, st.occupancy * 100.0, c * 100.0);
+                let ab = if patience_s.is_some() {
+                    format!(", abandon {:.1}%", st.abandon * 100.0)
+                } else {
+                    String::new()
+                };
+                println!("traffic {traffic:.2} Erlangs → {agents_on} agents on the queue (service level {:.1}%, ASA {:.1} s, occupancy {:.1}%, P(wait) {:.1}%{ab})", st.service_level * 100.0, st.asa_seconds, st.occupancy * 100.0, c * 100.0);
                 if shrinkage > 0.0 {
                     println!(
                         "with {:.0}% shrinkage: {scheduled} agents scheduled",

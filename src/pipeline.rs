@@ -330,6 +330,12 @@ pub fn write_all(
         "requirements.csv",
         crate::requirements::to_csv(&o.requirements),
     ));
+    if o.requirements.queues.len() > 1 {
+        files.push((
+            "requirements_by_queue.csv",
+            crate::requirements::by_queue_csv(&o.requirements),
+        ));
+    }
     files.push(("plan.csv", crate::plan::to_csv(&o.plan)));
     files.push((
         "roster.csv",

@@ -1,15 +1,19 @@
 //! Staffing requirements: agents needed per interval from forecast volume.
 //!
-//! Per interval: chats reaching agents = volume × volume_factor × (1 − bot deflection).
+//! Per queue (pre-sales, after-sales… or one queue for everything) and interval: chats reaching
+//! agents = forecast volume at the chosen quantile × volume_factor × queue share × (1 − bot
+//! deflection of that queue at that time).
 //! An agent handling `k` chats at once is modelled as `k` chat slots, each chat taking
-//! `aht × (1 + slowdown × (k − 1))` because attention is shared. Erlang C gives the fewest
-//! slots meeting the service level (and ASA) target under the occupancy cap; agents on the
-//! queue = ⌈slots / k⌉; agents scheduled = ⌈on-queue / (1 − shrinkage)⌉, at least
-//! `min_agents` while open. Outside opening hours chats are left as messages: the backlog is
+//! `aht × (1 + slowdown × (k − 1))` because attention is shared (the simulation in
+//! [`crate::simulate`] checks this against chats that really share an agent). Erlang C — or
+//! Erlang A when customers' patience is set — gives the fewest slots meeting the service level
+//! (and ASA, abandonment) target under the occupancy cap; agents on the queue = ⌈slots / k⌉,
+//! summed over the queues (each staffed on its own); agents scheduled = ⌈on-queue / (1 −
+//! shrinkage at that time)⌉, at least `min_agents` while open. Outside opening hours chats are left as messages: the backlog is
 //! added to the first `backlog_clear` of the next opening, so the requirement moves to the
 //! morning instead of vanishing.
 
-use crate::erlang::{servers_for, Target};
+use crate::erlang::{servers_for, servers_for_a, Target};
 use crate::forecast::Forecast;
 use crate::io::{fmt_f, read_text, Col, InputError, Table};
 use crate::scenario::Scenario;
@@ -37,12 +41,35 @@ pub struct Requirement {
     pub service_level: f64,
     pub asa_seconds: f64,
     pub occupancy: f64,
+    /// Expected share of chats abandoning (Erlang A; 0 under Erlang C).
+    pub abandon: f64,
+    /// Share of paid time off the queue at this time.
+    pub shrinkage: f64,
+    /// Per queue, when the scenario has more than one.
+    pub by_queue: Vec<QueueRequirement>,
+}
+
+/// One queue's part of an interval's requirement.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QueueRequirement {
+    pub queue: String,
+    /// Chats reaching agents, including messages left while closed and cleared now.
+    pub agent_volume: f64,
+    pub backlog: f64,
+    pub aht_seconds: f64,
+    pub agents_on_queue: u32,
+    pub service_level: f64,
+    pub asa_seconds: f64,
+    pub abandon: f64,
+    pub occupancy: f64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Requirements {
     pub grid: Grid,
     pub rows: Vec<Requirement>,
+    /// Queue names (one, `all`, when the scenario defines none).
+    pub queues: Vec<String>,
 }
 
 impl Requirements {
@@ -73,7 +100,147 @@ pub fn target(sc: &Scenario) -> Target {
         answer_seconds: sc.service.target_answer.0,
         max_asa_seconds: sc.service.max_asa.map(|m| m.0),
         max_occupancy: sc.service.occupancy_max,
+        max_abandon: sc.service.max_abandon_percent.map(|m| m / 100.0),
     }
+}
+
+/// A queue with every value resolved against `[service]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueSpec {
+    pub name: String,
+    pub share: f64,
+    pub target: Target,
+    /// Mean patience in seconds (Erlang A), if set.
+    pub patience: Option<f64>,
+    pub deflection: f64,
+    pub concurrency: u32,
+    pub aht_factor: f64,
+    /// Tiers that may serve it; empty: all.
+    pub tiers: Vec<String>,
+}
+
+/// The scenario's queues, resolved; one queue `all` when it defines none.
+pub fn queues(sc: &Scenario) -> Vec<QueueSpec> {
+    let s = &sc.service;
+    let base = target(sc);
+    if sc.queues.is_empty() {
+        return vec![QueueSpec {
+            name: "all".into(),
+            share: 1.0,
+            target: base,
+            patience: s.patience.map(|p| p.0),
+            deflection: s.deflection,
+            concurrency: s.concurrency,
+            aht_factor: 1.0,
+            tiers: Vec::new(),
+        }];
+    }
+    sc.queues
+        .iter()
+        .map(|q| QueueSpec {
+            name: q.name.clone(),
+            share: q.share,
+            target: Target {
+                service_level: q.target_percent.map_or(base.service_level, |p| p / 100.0),
+                answer_seconds: q.target_answer.map_or(base.answer_seconds, |a| a.0),
+                max_asa_seconds: q.max_asa.map(|m| m.0).or(base.max_asa_seconds),
+                max_occupancy: base.max_occupancy,
+                max_abandon: q.max_abandon_percent.map(|m| m / 100.0).or(base.max_abandon),
+            },
+            patience: q.patience.or(s.patience).map(|p| p.0),
+            deflection: q.deflection.unwrap_or(s.deflection),
+            concurrency: q.concurrency.unwrap_or(s.concurrency),
+            aht_factor: q.aht_factor,
+            tiers: q.tiers.clone(),
+        })
+        .collect()
+}
+
+/// Bot deflection of queue `q` at `t`: a matching `deflection_periods` entry, else the queue's.
+pub fn deflection_at(sc: &Scenario, q: &QueueSpec, t: chrono::NaiveDateTime) -> f64 {
+    sc.service
+        .deflection_periods
+        .iter()
+        .find(|p| {
+            p.queue.as_ref().is_none_or(|n| *n == q.name)
+                && crate::scenario::in_period(&p.weekdays, p.from, p.to, t)
+        })
+        .map_or(q.deflection, |p| p.deflection)
+}
+
+/// Shrinkage at `t`: the base plus every matching `shrinkage_periods` entry (at most 0.95).
+pub fn shrinkage_at(sc: &Scenario, t: chrono::NaiveDateTime) -> f64 {
+    let extra: f64 = sc
+        .service
+        .shrinkage_periods
+        .iter()
+        .filter(|p| crate::scenario::in_period(&p.weekdays, p.from, p.to, t))
+        .map(|p| p.add)
+        .sum();
+    (sc.service.shrinkage + extra).min(0.95)
+}
+
+/// Inverse of the standard normal CDF (Acklam's rational approximation, |error| < 1.2e-9).
+pub fn probit(p: f64) -> f64 {
+    const A: [f64; 6] = [
+        -3.969683028665376e+01,
+        2.209460984245205e+02,
+        -2.759285104469687e+02,
+        1.383577518672690e+02,
+        -3.066479806614716e+01,
+        2.506628277459239e+00,
+    ];
+    const B: [f64; 5] = [
+        -5.447609879822406e+01,
+        1.615858368580409e+02,
+        -1.556989798598866e+02,
+        6.680131188771972e+01,
+        -1.328068155288572e+01,
+    ];
+    const C: [f64; 6] = [
+        -7.784894002430293e-03,
+        -3.223964580411365e-01,
+        -2.400758277161838e+00,
+        -2.549671010115818e+00,
+        4.374664141464968e+00,
+        2.938163982698783e+00,
+    ];
+    const D: [f64; 4] = [
+        7.784695709041462e-03,
+        3.224671290700398e-01,
+        2.445134137142996e+00,
+        3.754408661907416e+00,
+    ];
+    let tail = |q: f64| {
+        (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
+            / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
+    };
+    if p < 0.02425 {
+        tail((-2.0 * p.ln()).sqrt())
+    } else if p > 1.0 - 0.02425 {
+        -tail((-2.0 * (1.0 - p).ln()).sqrt())
+    } else {
+        let q = p - 0.5;
+        let r = q * q;
+        (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q
+            / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
+    }
+}
+
+/// The forecast volume at quantile `q`, reading P10/P50/P90 as a log-normal (P50 = volume).
+pub fn volume_at_quantile(p: &crate::forecast::Point, q: f64) -> f64 {
+    if (q - 0.5).abs() < 1e-12 || p.volume <= 0.0 {
+        return p.volume;
+    }
+    let z = probit(q);
+    let sigma = if q > 0.5 && p.p90 > p.volume {
+        (p.p90 / p.volume).ln() / 1.2816
+    } else if q < 0.5 && p.p10 > 0.0 && p.p10 < p.volume {
+        (p.volume / p.p10).ln() / 1.2816
+    } else {
+        0.0
+    };
+    p.volume * (z * sigma).exp()
 }
 
 pub fn requirements(f: &Forecast, sc: &Scenario) -> Result<Requirements, RequirementsError> {
@@ -85,9 +252,9 @@ pub fn requirements(f: &Forecast, sc: &Scenario) -> Result<Requirements, Require
         });
     }
     let s = &sc.service;
-    let k = s.concurrency as f64;
     let secs = want as f64 * 60.0;
-    let tgt = target(sc);
+    let qs = queues(sc);
+    let n = f.points.len();
     let open = |i: usize| match s.hours {
         None => true,
         Some([o, c]) => {
@@ -96,77 +263,121 @@ pub fn requirements(f: &Forecast, sc: &Scenario) -> Result<Requirements, Require
         }
     };
     let clear_n = (s.backlog_clear.0 / want).max(1) as usize;
-    // first pass: chats per interval and the backlog each opening must clear
-    let agent_vol: Vec<f64> = f
+    let volume: Vec<f64> = f
         .points
         .iter()
-        .map(|p| p.volume * sc.demand.volume_factor * (1.0 - s.deflection))
+        .map(|p| volume_at_quantile(p, s.forecast_quantile) * sc.demand.volume_factor)
         .collect();
-    let mut backlog = vec![0.0; f.points.len()];
-    let mut pending = 0.0;
-    for i in 0..f.points.len() {
-        if open(i) {
-            if pending > 0.0 {
-                let n = (i..f.points.len())
-                    .take(clear_n)
-                    .take_while(|&j| open(j))
-                    .count()
-                    .max(1);
-                for j in i..i + n {
-                    backlog[j] += pending / n as f64;
-                }
-                pending = 0.0;
-            }
-        } else {
-            pending += agent_vol[i];
-        }
-    }
-    let rows = f
-        .points
+    // per queue: chats per interval, with what arrived while closed moved to the next opening
+    let per_queue: Vec<Vec<QueueRequirement>> = qs
         .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let aht = p.aht_seconds.unwrap_or(sc.demand.aht_seconds)
-                * sc.demand.aht_factor
-                * (1.0 + s.concurrency_slowdown * (k - 1.0));
-            let is_open = open(i);
-            let chats = if is_open {
-                agent_vol[i] + backlog[i]
-            } else {
-                0.0
+        .map(|q| {
+            let k = q.concurrency as f64;
+            let agent_vol: Vec<f64> = (0..n)
+                .map(|i| volume[i] * q.share * (1.0 - deflection_at(sc, q, f.grid.at(i))))
+                .collect();
+            let mut backlog = vec![0.0; n];
+            let mut pending = 0.0;
+            for i in 0..n {
+                if open(i) {
+                    if pending > 0.0 {
+                        let m = (i..n).take(clear_n).take_while(|&j| open(j)).count().max(1);
+                        for b in &mut backlog[i..i + m] {
+                            *b += pending / m as f64;
+                        }
+                        pending = 0.0;
+                    }
+                } else {
+                    pending += agent_vol[i];
+                }
+            }
+            (0..n)
+                .map(|i| {
+                    let p = &f.points[i];
+                    let aht = p.aht_seconds.unwrap_or(sc.demand.aht_seconds)
+                        * sc.demand.aht_factor
+                        * q.aht_factor
+                        * (1.0 + s.concurrency_slowdown * (k - 1.0));
+                    let chats = if open(i) { agent_vol[i] + backlog[i] } else { 0.0 };
+                    let st = match q.patience {
+                        Some(pat) => servers_for_a(chats / secs, aht, pat, &q.target),
+                        None => servers_for(chats * aht / secs, aht, &q.target),
+                    };
+                    QueueRequirement {
+                        queue: q.name.clone(),
+                        agent_volume: chats,
+                        backlog: if open(i) { backlog[i] } else { 0.0 },
+                        aht_seconds: aht,
+                        agents_on_queue: (st.servers as f64 / k).ceil() as u32,
+                        service_level: st.service_level,
+                        asa_seconds: st.asa_seconds,
+                        abandon: st.abandon,
+                        occupancy: st.occupancy,
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let rows = (0..n)
+        .map(|i| {
+            let parts: Vec<&QueueRequirement> = per_queue.iter().map(|q| &q[i]).collect();
+            let chats: f64 = parts.iter().map(|q| q.agent_volume).sum();
+            // chat-weighted means over the queues
+            let mean = |g: &dyn Fn(&QueueRequirement) -> f64| {
+                if chats > 0.0 {
+                    parts.iter().map(|q| q.agent_volume * g(q)).sum::<f64>() / chats
+                } else {
+                    parts.iter().map(|q| g(q)).sum::<f64>() / parts.len() as f64
+                }
             };
-            let a = chats * aht / secs;
-            let st = servers_for(a, aht, &tgt);
-            let on_queue = (st.servers as f64 / k).ceil() as u32;
-            let mut req = (on_queue as f64 / (1.0 - s.shrinkage) - 1e-9).ceil() as u32;
+            let on_queue: u32 = parts.iter().map(|q| q.agents_on_queue).sum();
+            let shrinkage = shrinkage_at(sc, f.grid.at(i));
+            let is_open = open(i);
+            let mut req = (on_queue as f64 / (1.0 - shrinkage) - 1e-9).ceil() as u32;
             if is_open {
                 req = req.max(s.min_agents);
             }
+            let backlog: f64 = parts.iter().map(|q| q.backlog).sum();
+            let traffic: f64 = parts
+                .iter()
+                .map(|q| q.agent_volume * q.aht_seconds / secs)
+                .sum();
             Requirement {
-                volume: p.volume,
+                volume: f.points[i].volume,
                 agent_volume: chats,
-                backlog: if is_open { backlog[i] } else { 0.0 },
-                aht_seconds: aht,
-                traffic_erlangs: a,
+                backlog,
+                aht_seconds: mean(&|q| q.aht_seconds),
+                traffic_erlangs: traffic,
                 open: is_open,
                 agents_on_queue: on_queue,
                 agents_required: req,
-                service_level: st.service_level,
-                asa_seconds: st.asa_seconds,
-                occupancy: st.occupancy,
+                service_level: mean(&|q| q.service_level),
+                asa_seconds: mean(&|q| q.asa_seconds),
+                occupancy: mean(&|q| q.occupancy),
+                abandon: mean(&|q| q.abandon),
+                shrinkage,
+                by_queue: if qs.len() > 1 {
+                    parts.into_iter().cloned().collect()
+                } else {
+                    Vec::new()
+                },
             }
         })
         .collect();
-    Ok(Requirements { grid: f.grid, rows })
+    Ok(Requirements {
+        grid: f.grid,
+        rows,
+        queues: qs.into_iter().map(|q| q.name).collect(),
+    })
 }
 
 pub fn to_csv(r: &Requirements) -> Vec<u8> {
     let mut out = String::from(
-        "interval_start,volume,aht_seconds,agents_required,agent_volume,backlog,traffic_erlangs,agents_on_queue,service_level,asa_seconds,occupancy,open\n",
+        "interval_start,volume,aht_seconds,agents_required,agent_volume,backlog,traffic_erlangs,agents_on_queue,service_level,asa_seconds,occupancy,open,abandon,shrinkage\n",
     );
     for (i, x) in r.rows.iter().enumerate() {
         out.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{},{},{},{}\n",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
             fmt_ts(r.grid.at(i)),
             fmt_f(x.volume, 2),
             fmt_f(x.aht_seconds, 1),
@@ -178,8 +389,35 @@ pub fn to_csv(r: &Requirements) -> Vec<u8> {
             fmt_f(x.service_level, 4),
             fmt_f(x.asa_seconds, 1),
             fmt_f(x.occupancy, 4),
-            if x.open { "yes" } else { "no" }
+            if x.open { "yes" } else { "no" },
+            fmt_f(x.abandon, 4),
+            fmt_f(x.shrinkage, 3),
         ));
+    }
+    out.into_bytes()
+}
+
+/// Per queue and interval (long format), for scenarios with several queues.
+pub fn by_queue_csv(r: &Requirements) -> Vec<u8> {
+    let mut out = String::from(
+        "interval_start,queue,agent_volume,backlog,aht_seconds,agents_on_queue,service_level,asa_seconds,abandon,occupancy\n",
+    );
+    for (i, x) in r.rows.iter().enumerate() {
+        for q in &x.by_queue {
+            out.push_str(&format!(
+                "{},{},{},{},{},{},{},{},{},{}\n",
+                fmt_ts(r.grid.at(i)),
+                q.queue,
+                fmt_f(q.agent_volume, 2),
+                fmt_f(q.backlog, 2),
+                fmt_f(q.aht_seconds, 1),
+                q.agents_on_queue,
+                fmt_f(q.service_level, 4),
+                fmt_f(q.asa_seconds, 1),
+                fmt_f(q.abandon, 4),
+                fmt_f(q.occupancy, 4),
+            ));
+        }
     }
     out.into_bytes()
 }
@@ -200,6 +438,8 @@ pub fn read_csv(path: &std::path::Path, tz: chrono_tz::Tz) -> Result<Requirement
         Col::opt("asa_seconds", &[]),
         Col::opt("occupancy", &[]),
         Col::opt("open", &[]),
+        Col::opt("abandon", &[]),
+        Col::opt("shrinkage", &[]),
     ];
     let (text, _) = read_text(path)?;
     let (t, idx) = Table::parse(path, &text, COLS)?;
@@ -242,11 +482,15 @@ pub fn read_csv(path: &std::path::Path, tz: chrono_tz::Tz) -> Result<Requirement
             asa_seconds: num(9, "asa_seconds")?,
             occupancy: num(10, "occupancy")?,
             open: t.get(rec, idx[11]).is_none_or(|v| v != "no"),
+            abandon: num(12, "abandon")?,
+            shrinkage: num(13, "shrinkage")?,
+            by_queue: Vec::new(),
         });
     }
     Ok(Requirements {
         grid: regular.grid(),
         rows,
+        queues: vec!["all".into()],
     })
 }
 

@@ -46,6 +46,9 @@ pub struct Scenario {
     pub costs: Costs,
     #[serde(default)]
     pub headcount: Headcount,
+    /// Queues with their own targets; none: one queue with the `[service]` target.
+    #[serde(rename = "queue", default)]
+    pub queues: Vec<Queue>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -180,6 +183,80 @@ pub struct Service {
     /// Messages left overnight must be answered within this time after opening.
     #[serde(default = "d_clear")]
     pub backlog_clear: Minutes,
+    /// Customers' mean patience before they leave the queue: staffing then uses Erlang A
+    /// (abandonment) instead of Erlang C.
+    pub patience: Option<Minutes0>,
+    /// Highest share of customers abandoning, in percent (needs `patience`).
+    pub max_abandon_percent: Option<f64>,
+    /// Staff for this quantile of the forecast: 0.5 = the P50; 0.9 = the P90 (less risk of
+    /// being short when the forecast is low, more cost).
+    #[serde(default = "d_quantile")]
+    pub forecast_quantile: f64,
+    /// Extra shrinkage at certain times: team meetings, training, pre-shift preparation.
+    #[serde(default)]
+    pub shrinkage_periods: Vec<ShrinkagePeriod>,
+    /// Bot deflection at certain times (a night bot that answers more), overriding
+    /// `deflection` and the queues' own.
+    #[serde(default)]
+    pub deflection_periods: Vec<DeflectionPeriod>,
+}
+
+/// Times of the week: weekdays (`["Mon", "Tue"]`, default every day) and a clock range.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ShrinkagePeriod {
+    #[serde(default)]
+    pub weekdays: Vec<String>,
+    pub from: Clock,
+    pub to: Clock,
+    /// Share of paid time off the queue added in this period (0.3 = 30 points more).
+    pub add: f64,
+    #[serde(default)]
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DeflectionPeriod {
+    #[serde(default)]
+    pub weekdays: Vec<String>,
+    pub from: Clock,
+    pub to: Clock,
+    pub deflection: f64,
+    /// Only this queue (default: every queue).
+    pub queue: Option<String>,
+}
+
+/// Whether `t` falls in a period given by weekdays (empty = every day) and `[from, to)`.
+pub fn in_period(weekdays: &[String], from: Clock, to: Clock, t: chrono::NaiveDateTime) -> bool {
+    let day = crate::time::weekday_short(chrono::Datelike::weekday(&t));
+    let m = crate::time::minute_of_day(t);
+    (weekdays.is_empty() || weekdays.iter().any(|w| w.eq_ignore_ascii_case(day)))
+        && m >= from.0
+        && m < to.0
+}
+
+/// A queue of its own (pre-sales, after-sales…) with its share of the volume and its own
+/// target; unset values come from `[service]`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Queue {
+    pub name: String,
+    /// Share of the forecast volume arriving at this queue (the shares add up to 1).
+    pub share: f64,
+    pub target_percent: Option<f64>,
+    pub target_answer: Option<Minutes0>,
+    pub max_asa: Option<Minutes0>,
+    pub patience: Option<Minutes0>,
+    pub max_abandon_percent: Option<f64>,
+    pub deflection: Option<f64>,
+    pub concurrency: Option<u32>,
+    /// Handle time of this queue's chats relative to the forecast's (1.3 = 30% longer).
+    #[serde(default = "one")]
+    pub aht_factor: f64,
+    /// Tiers that may serve it (`["senior", "supervisor"]`); empty: every tier.
+    #[serde(default)]
+    pub tiers: Vec<String>,
 }
 
 /// A duration written like `30s`, `2m`; stored in seconds.
@@ -224,6 +301,9 @@ fn d_min_agents() -> u32 {
 }
 fn d_clear() -> Minutes {
     Minutes(120)
+}
+fn d_quantile() -> f64 {
+    0.5
 }
 impl Default for Service {
     fn default() -> Self {
@@ -456,6 +536,81 @@ impl Scenario {
                 "service.concurrency_slowdown must be in [0, 1]".into(),
                 "0.15 = each extra chat adds 15% to every chat's handle time",
             );
+        }
+        if let Some(p) = s.patience {
+            if !(p.0 > 0.0) {
+                return bad(
+                    "service.patience must be more than 0".into(),
+                    "the customers' mean patience, e.g. \"2m\"",
+                );
+            }
+        }
+        if let Some(m) = s.max_abandon_percent {
+            if !(m > 0.0 && m < 100.0) || s.patience.is_none() {
+                return bad(
+                    format!("service.max_abandon_percent = {m} needs service.patience and a value in (0, 100)"),
+                    "set patience = \"2m\" (mean patience) with it, e.g. max_abandon_percent = 5",
+                );
+            }
+        }
+        if !(0.05..=0.99).contains(&s.forecast_quantile) {
+            return bad(
+                format!("service.forecast_quantile = {} must be in [0.05, 0.99]", s.forecast_quantile),
+                "0.5 staffs the P50 forecast, 0.9 the P90",
+            );
+        }
+        const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+        let check_days = |what: &str, days: &[String], from: Clock, to: Clock| -> Result<(), ScenarioError> {
+            if let Some(d) = days.iter().find(|d| !DAYS.iter().any(|x| x.eq_ignore_ascii_case(d))) {
+                return bad(format!("{what}: weekday `{d}` is unknown"), "use Mon, Tue, Wed, Thu, Fri, Sat, Sun");
+            }
+            if from >= to {
+                return bad(format!("{what}: from {} is not before to {}", from.0, to.0), "write from = \"09:00\", to = \"10:00\" (use \"24:00\" for midnight)");
+            }
+            Ok(())
+        };
+        for p in &s.shrinkage_periods {
+            check_days("service.shrinkage_periods", &p.weekdays, p.from, p.to)?;
+            if !(0.0..0.9).contains(&p.add) {
+                return bad(format!("service.shrinkage_periods: add = {} must be in [0, 0.9)", p.add), "0.3 takes 30 points more of paid time off the queue");
+            }
+        }
+        for p in &s.deflection_periods {
+            check_days("service.deflection_periods", &p.weekdays, p.from, p.to)?;
+            if !(0.0..1.0).contains(&p.deflection) {
+                return bad(format!("service.deflection_periods: deflection = {} must be in [0, 1)", p.deflection), "the share the bot resolves, e.g. 0.8");
+            }
+            if let Some(q) = &p.queue {
+                if !self.queues.iter().any(|x| &x.name == q) {
+                    return bad(format!("service.deflection_periods: queue `{q}` is not a [[queue]]"), "name a queue defined with [[queue]], or leave queue out");
+                }
+            }
+        }
+        if !self.queues.is_empty() {
+            let total: f64 = self.queues.iter().map(|q| q.share).sum();
+            if (total - 1.0).abs() > 1e-6 {
+                return bad(format!("the queues' shares add up to {total}, not 1"), "give each [[queue]] its share of the volume so they add up to 1");
+            }
+            for (i, q) in self.queues.iter().enumerate() {
+                let name = &q.name;
+                if self.queues[..i].iter().any(|x| &x.name == name) {
+                    return bad(format!("queue `{name}` is defined twice"), "give each [[queue]] its own name");
+                }
+                let pct_ok = q.target_percent.is_none_or(|p| p > 0.0 && p < 100.0);
+                let ab_ok = q.max_abandon_percent.is_none_or(|m| m > 0.0 && m < 100.0)
+                    && (q.max_abandon_percent.is_none() || q.patience.or(s.patience).is_some());
+                if !(q.share > 0.0 && q.share <= 1.0) || !pct_ok || !ab_ok
+                    || q.deflection.is_some_and(|d| !(0.0..1.0).contains(&d))
+                    || q.concurrency.is_some_and(|c| c == 0 || c > 20)
+                    || !(q.aht_factor > 0.0 && q.aht_factor.is_finite())
+                    || q.patience.is_some_and(|p| !(p.0 > 0.0))
+                {
+                    return bad(
+                        format!("queue `{name}`: a value is out of range"),
+                        "share in (0, 1], target_percent in (0, 100), deflection in [0, 1), concurrency 1..20, aht_factor > 0, patience > 0, max_abandon_percent in (0, 100) with a patience",
+                    );
+                }
+            }
         }
         for (k, v) in [
             ("demand.volume_factor", self.demand.volume_factor),

@@ -96,11 +96,15 @@ fn reqs(need: &[u32]) -> Requirements {
             service_level: 1.0,
             asa_seconds: 0.0,
             occupancy: 0.0,
+            abandon: 0.0,
+            shrinkage: 0.0,
+            by_queue: Vec::new(),
         })
         .collect();
     Requirements {
         grid: Grid::new(start, 60, need.len()),
         rows,
+        queues: vec!["all".into()],
     }
 }
 
@@ -174,4 +178,28 @@ fn forecast_to_requirements_conserves_backlog() {
     let total: f64 = r.rows.iter().map(|x| x.agent_volume).sum();
     assert!((total - 24.0 * 50.0 * (1.0 - sc.service.deflection)).abs() < 1e-6);
     assert!(r.rows[8].backlog > 0.0 && r.rows[7].agents_required == 0);
+}
+
+#[test]
+fn erlang_a_reference_values() {
+    let p = Path::new("../shared/data/erlang/erlang_a_exact_vs_ciw.json");
+    if !p.exists() {
+        eprintln!("SKIP: {} is absent (../shared not checked out beside the project)", p.display());
+        return;
+    }
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
+    // λ = 200/h, AHT 3 min, mean patience 2 min; in seconds
+    let (lambda, aht, patience) = (200.0 / 3600.0, 180.0, 120.0);
+    let mut rows = 0;
+    for (_, r) in v["exact"].as_object().unwrap() {
+        let n = r["n"].as_u64().unwrap() as u32;
+        let q = paiban::erlang::erlang_a(n, lambda, aht, patience);
+        let f = |k: &str| r[k].as_f64().unwrap();
+        assert!((q.p_wait - f("p_wait")).abs() < 1e-3, "n={n}: P(wait) {}", q.p_wait);
+        assert!((q.p_abandon - f("p_abandon")).abs() < 1e-3, "n={n}: P(abandon) {}", q.p_abandon);
+        assert!((q.mean_queue - f("mean_queue")).abs() < 1e-3, "n={n}: queue {}", q.mean_queue);
+        assert!((q.asa_all_seconds / 60.0 - f("asa_all_min")).abs() < 1e-3, "n={n}: ASA");
+        rows += 1;
+    }
+    assert_eq!(rows, 5);
 }
