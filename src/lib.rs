@@ -22,6 +22,7 @@ pub mod requirements;
 pub mod roster;
 pub mod scenario;
 pub mod shifts;
+pub mod simulate;
 pub mod solver;
 pub mod synth;
 pub mod time;

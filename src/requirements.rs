@@ -149,7 +149,7 @@ pub fn queues(sc: &Scenario) -> Vec<QueueSpec> {
             },
             patience: q.patience.or(s.patience).map(|p| p.0),
             deflection: q.deflection.unwrap_or(s.deflection),
-            concurrency: q.concurrency.unwrap_or(s.concurrency),
+            concurrency: s.concurrency,
             aht_factor: q.aht_factor,
             tiers: q.tiers.clone(),
         })

@@ -250,7 +250,6 @@ pub struct Queue {
     pub patience: Option<Minutes0>,
     pub max_abandon_percent: Option<f64>,
     pub deflection: Option<f64>,
-    pub concurrency: Option<u32>,
     /// Handle time of this queue's chats relative to the forecast's (1.3 = 30% longer).
     #[serde(default = "one")]
     pub aht_factor: f64,
@@ -601,13 +600,12 @@ impl Scenario {
                     && (q.max_abandon_percent.is_none() || q.patience.or(s.patience).is_some());
                 if !(q.share > 0.0 && q.share <= 1.0) || !pct_ok || !ab_ok
                     || q.deflection.is_some_and(|d| !(0.0..1.0).contains(&d))
-                    || q.concurrency.is_some_and(|c| c == 0 || c > 20)
                     || !(q.aht_factor > 0.0 && q.aht_factor.is_finite())
                     || q.patience.is_some_and(|p| !(p.0 > 0.0))
                 {
                     return bad(
                         format!("queue `{name}`: a value is out of range"),
-                        "share in (0, 1], target_percent in (0, 100), deflection in [0, 1), concurrency 1..20, aht_factor > 0, patience > 0, max_abandon_percent in (0, 100) with a patience",
+                        "share in (0, 1], target_percent in (0, 100), deflection in [0, 1), aht_factor > 0, patience > 0, max_abandon_percent in (0, 100) with a patience",
                     );
                 }
             }

@@ -1,0 +1,784 @@
+//! Discrete-event simulation of a rostered week: does the roster deliver what the requirements
+//! promised?
+//!
+//! * **Arrivals**: per interval, Poisson with the forecast's volume (× volume factor × queue
+//!   share × (1 − bot deflection at that time)), at uniform times inside the interval.
+//!   Outside opening hours chats become messages and arrive spread over the first
+//!   `backlog_clear` after opening (they never abandon and are not counted in the service
+//!   level, only in occupancy).
+//! * **Agents**: on the queue while on a rostered shift, outside its breaks, and not in
+//!   shrinkage — each agent is off the queue with probability `shrinkage(t)` per interval
+//!   (meetings, training…). An agent going off finishes the chats it has.
+//! * **Concurrency**: an agent holds up to `k` chats. A chat's work content is exponential with
+//!   mean AHT (the handle time of one chat alone); with `m` chats open, each progresses at
+//!   `1 / (1 + slowdown × (m − 1))`. So at full load a chat takes `AHT × (1 + slowdown ×
+//!   (k − 1))` — the requirement model's assumption — and less when the agent is not full.
+//! * **Routing**: a new chat goes to an eligible agent (tier allowed for its queue) on the
+//!   queue with the fewest open chats; a freed slot takes the longest-waiting chat of the
+//!   queues the agent serves. Customers abandon after an exponential patience (when the
+//!   scenario sets one).
+//!
+//! Each run is seeded (`seed + run`), runs are parallel and collected in order, so the same
+//! inputs and seed give the same report.
+
+use crate::agents::Agent;
+use crate::forecast::Forecast;
+use crate::requirements::{deflection_at, queues, shrinkage_at, QueueSpec};
+use crate::roster::Roster;
+use crate::scenario::Scenario;
+use crate::time::{fmt_ts, minute_of_day, Grid};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, Exp, Poisson};
+use serde::Serialize;
+use std::cmp::Reverse;
+use std::collections::{BTreeSet, BinaryHeap, HashMap, VecDeque};
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum SimulateError {
+    #[error("the forecast is at {have}-minute intervals but the scenario plans at {want} minutes; forecast again with --interval {want}m")]
+    Interval { have: u32, want: u32 },
+    #[error("the roster names agent `{0}`, who is not in the agent list; add them or fix the roster")]
+    UnknownAgent(String),
+    #[error("nobody on the roster works inside the forecast's horizon ({0}); simulate the week the roster is for")]
+    NoOverlap(String),
+    #[error("runs must be at least 1")]
+    NoRuns,
+}
+
+/// A mean over runs with its 95% confidence half-width.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Stat {
+    pub mean: f64,
+    pub ci95: f64,
+}
+
+impl Stat {
+    fn of(v: &[f64]) -> Stat {
+        let v: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
+        if v.is_empty() {
+            return Stat {
+                mean: f64::NAN,
+                ci95: f64::NAN,
+            };
+        }
+        let n = v.len() as f64;
+        let mean = v.iter().sum::<f64>() / n;
+        let sd = if v.len() > 1 {
+            (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt()
+        } else {
+            0.0
+        };
+        Stat {
+            mean,
+            ci95: 1.96 * sd / n.sqrt(),
+        }
+    }
+}
+
+/// Counts of one run for one interval (by arrival interval; occupancy by time).
+#[derive(Debug, Clone, Default)]
+struct Tally {
+    offered: f64,
+    within: f64,
+    answered: f64,
+    wait: f64,
+    abandoned: f64,
+    busy: f64,
+    capacity: f64,
+    available: f64,
+}
+
+impl Tally {
+    fn add(&mut self, o: &Tally) {
+        self.offered += o.offered;
+        self.within += o.within;
+        self.answered += o.answered;
+        self.wait += o.wait;
+        self.abandoned += o.abandoned;
+        self.busy += o.busy;
+        self.capacity += o.capacity;
+        self.available += o.available;
+    }
+    fn sl(&self) -> f64 {
+        self.within / self.offered
+    }
+    fn asa(&self) -> f64 {
+        self.wait / self.answered
+    }
+    fn abandon(&self) -> f64 {
+        self.abandoned / self.offered
+    }
+    fn occupancy(&self) -> f64 {
+        self.busy / self.capacity
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IntervalResult {
+    pub start: String,
+    /// Chats offered (not messages), mean over runs.
+    pub offered: f64,
+    /// Agents on the queue (time-averaged), mean over runs.
+    pub agents_on_queue: f64,
+    pub service_level: Stat,
+    pub asa_seconds: Stat,
+    pub abandon: Stat,
+    pub occupancy: Stat,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Totals {
+    pub offered: f64,
+    pub service_level: Stat,
+    pub asa_seconds: Stat,
+    pub abandon: Stat,
+    pub occupancy: Stat,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SimReport {
+    pub runs: usize,
+    pub seed: u64,
+    pub interval_minutes: u32,
+    pub overall: Totals,
+    pub by_queue: Vec<(String, Totals)>,
+    pub intervals: Vec<IntervalResult>,
+    /// Chats still unanswered when the horizon ended (mean over runs).
+    pub unanswered_at_end: f64,
+}
+
+/// How many runs and from which seed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SimSettings {
+    pub runs: usize,
+    pub seed: u64,
+}
+
+impl Default for SimSettings {
+    fn default() -> Self {
+        SimSettings { runs: 30, seed: 1 }
+    }
+}
+
+struct Chat {
+    queue: usize,
+    arrival: f64,
+    deadline: f64,
+    work: f64,
+    message: bool,
+}
+
+struct AgentState {
+    /// Queues this agent may serve.
+    serves: Vec<usize>,
+    group: usize,
+    on: bool,
+    /// Remaining work of each open chat (seconds of work alone), with its queue.
+    open: Vec<(f64, usize)>,
+    last: f64,
+    version: u64,
+}
+
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+enum Ev {
+    /// Interval boundary k.
+    Boundary(usize),
+    /// Arrival of chat i.
+    Arrival(usize),
+    /// Agent a's next completion, valid if the version matches.
+    Done(usize, u64),
+}
+
+/// One run's counts: per interval and queue (chats), per interval (agent time).
+struct Run {
+    tally: Vec<Vec<Tally>>,
+    clock: Vec<Tally>,
+    unanswered: f64,
+}
+
+/// Time as an orderable key (non-negative finite seconds).
+fn key(t: f64) -> u64 {
+    t.to_bits()
+}
+
+/// Simulates `roster` against `forecast` under `sc`.
+pub fn simulate(
+    forecast: &Forecast,
+    sc: &Scenario,
+    roster: &Roster,
+    agents: &[Agent],
+    settings: &SimSettings,
+) -> Result<SimReport, SimulateError> {
+    use rayon::prelude::*;
+    let want = sc.horizon.interval.0;
+    if forecast.grid.step_minutes != want {
+        return Err(SimulateError::Interval {
+            have: forecast.grid.step_minutes,
+            want,
+        });
+    }
+    if settings.runs == 0 {
+        return Err(SimulateError::NoRuns);
+    }
+    let qs = queues(sc);
+    let world = World::new(forecast, sc, roster, agents, &qs)?;
+    let runs: Vec<Run> = (0..settings.runs)
+        .into_par_iter()
+        .map(|r| world.run(settings.seed.wrapping_add(r as u64)))
+        .collect();
+    Ok(world.report(&runs, &qs, settings))
+}
+
+/// Everything a run needs, fixed across runs.
+struct World<'a> {
+    grid: Grid,
+    sc: &'a Scenario,
+    /// Per interval and queue: expected chats, and whether open.
+    rate: Vec<Vec<f64>>,
+    open: Vec<bool>,
+    /// Per queue: mean work content (s) per interval; mean patience.
+    aht: Vec<Vec<f64>>,
+    patience: Vec<Option<f64>>,
+    answer: Vec<f64>,
+    /// Per agent: on-queue minutes by interval (fraction of the interval rostered on).
+    shifts: Vec<Vec<f64>>,
+    serves: Vec<Vec<usize>>,
+    groups: usize,
+    group_of: Vec<usize>,
+    k: usize,
+    slowdown: f64,
+    shrink: Vec<f64>,
+}
+
+impl<'a> World<'a> {
+    fn new(
+        f: &Forecast,
+        sc: &'a Scenario,
+        roster: &Roster,
+        agents: &[Agent],
+        qs: &[QueueSpec],
+    ) -> Result<Self, SimulateError> {
+        let grid = f.grid;
+        let n = grid.len;
+        let s = &sc.service;
+        let open: Vec<bool> = (0..n)
+            .map(|i| match s.hours {
+                None => true,
+                Some([o, c]) => {
+                    let m = minute_of_day(grid.at(i));
+                    m >= o.0 && m < c.0
+                }
+            })
+            .collect();
+        let rate: Vec<Vec<f64>> = (0..n)
+            .map(|i| {
+                qs.iter()
+                    .map(|q| {
+                        f.points[i].volume
+                            * sc.demand.volume_factor
+                            * q.share
+                            * (1.0 - deflection_at(sc, q, grid.at(i)))
+                    })
+                    .collect()
+            })
+            .collect();
+        let aht: Vec<Vec<f64>> = (0..n)
+            .map(|i| {
+                qs.iter()
+                    .map(|q| {
+                        f.points[i].aht_seconds.unwrap_or(sc.demand.aht_seconds)
+                            * sc.demand.aht_factor
+                            * q.aht_factor
+                    })
+                    .collect()
+            })
+            .collect();
+        // agents: their tier's queues, and the share of each interval they are rostered on
+        let by_id: HashMap<&str, &Agent> = agents.iter().map(|a| (a.id.as_str(), a)).collect();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut shifts: Vec<Vec<f64>> = Vec::new();
+        let mut serves: Vec<Vec<usize>> = Vec::new();
+        let step = grid.step_minutes as i64;
+        for e in &roster.entries {
+            let Some(ws) = &e.shift else { continue };
+            let a = by_id
+                .get(e.agent_id.as_str())
+                .ok_or_else(|| SimulateError::UnknownAgent(e.agent_id.clone()))?;
+            let ai = *index.entry(e.agent_id.clone()).or_insert_with(|| {
+                shifts.push(vec![0.0; n]);
+                serves.push(
+                    qs.iter()
+                        .enumerate()
+                        .filter(|(_, q)| {
+                            q.tiers.is_empty() || q.tiers.iter().any(|t| t.eq_ignore_ascii_case(&a.tier))
+                        })
+                        .map(|(j, _)| j)
+                        .collect(),
+                );
+                shifts.len() - 1
+            });
+            // minute by minute is plenty precise and simple: shifts are whole minutes
+            let mut t = ws.start;
+            while t < ws.end {
+                if ws.on_queue(t) {
+                    if let Some(i) = grid.index_of(t) {
+                        shifts[ai][i] += 1.0 / step as f64;
+                    }
+                }
+                t += chrono::Duration::minutes(1);
+            }
+        }
+        if shifts.iter().all(|s| s.iter().all(|x| *x == 0.0)) {
+            return Err(SimulateError::NoOverlap(format!(
+                "{} → {}",
+                fmt_ts(grid.start),
+                fmt_ts(grid.end())
+            )));
+        }
+        // agents serving the same queues form a group (tier buckets)
+        let mut kinds: Vec<Vec<usize>> = Vec::new();
+        let group_of = serves
+            .iter()
+            .map(|sv| match kinds.iter().position(|k| k == sv) {
+                Some(g) => g,
+                None => {
+                    kinds.push(sv.clone());
+                    kinds.len() - 1
+                }
+            })
+            .collect();
+        Ok(World {
+            grid,
+            sc,
+            rate,
+            open,
+            aht,
+            patience: qs.iter().map(|q| q.patience).collect(),
+            answer: qs.iter().map(|q| q.target.answer_seconds).collect(),
+            shifts,
+            serves,
+            groups: kinds.len(),
+            group_of,
+            k: s.concurrency as usize,
+            slowdown: s.concurrency_slowdown,
+            shrink: (0..n).map(|i| shrinkage_at(sc, grid.at(i))).collect(),
+        })
+    }
+
+    fn secs(&self) -> f64 {
+        self.grid.step_minutes as f64 * 60.0
+    }
+
+    /// Arrivals of one run, sorted by time (messages at the next opening).
+    fn arrivals(&self, rng: &mut ChaCha8Rng) -> Vec<Chat> {
+        let secs = self.secs();
+        let n = self.grid.len;
+        let clear_n = (self.sc.service.backlog_clear.0 / self.grid.step_minutes).max(1) as usize;
+        let mut out = Vec::new();
+        let mut pending: Vec<Vec<(usize, f64)>> = vec![Vec::new(); self.rate[0].len()];
+        for i in 0..n {
+            for (q, &lam) in self.rate[i].iter().enumerate() {
+                let count = if lam > 0.0 {
+                    Poisson::new(lam).expect("positive rate").sample(rng) as usize
+                } else {
+                    0
+                };
+                for _ in 0..count {
+                    let work = Exp::new(1.0 / self.aht[i][q]).expect("positive AHT").sample(rng);
+                    if self.open[i] {
+                        let arrival = (i as f64 + rng.random::<f64>()) * secs;
+                        let deadline = self.patience[q].map_or(f64::INFINITY, |p| {
+                            arrival + Exp::new(1.0 / p).expect("positive patience").sample(rng)
+                        });
+                        out.push(Chat {
+                            queue: q,
+                            arrival,
+                            deadline,
+                            work,
+                            message: false,
+                        });
+                    } else {
+                        pending[q].push((i, work));
+                    }
+                }
+            }
+            // at an opening, the messages left while closed arrive over the clearing window
+            if self.open[i] && (i == 0 || !self.open[i - 1]) {
+                let m = (i..n).take(clear_n).take_while(|&j| self.open[j]).count().max(1);
+                for (q, p) in pending.iter_mut().enumerate() {
+                    for (_, work) in p.drain(..) {
+                        let arrival = (i as f64 + m as f64 * rng.random::<f64>()) * secs;
+                        out.push(Chat {
+                            queue: q,
+                            arrival,
+                            deadline: f64::INFINITY,
+                            work,
+                            message: true,
+                        });
+                    }
+                }
+            }
+        }
+        out.sort_by(|a, b| a.arrival.total_cmp(&b.arrival));
+        out
+    }
+
+    fn run(&self, seed: u64) -> Run {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let chats = self.arrivals(&mut rng);
+        let n = self.grid.len;
+        let nq = self.rate[0].len();
+        let secs = self.secs();
+        let (k, slow) = (self.k, self.slowdown);
+        let mut tally: Vec<Vec<Tally>> = vec![vec![Tally::default(); nq]; n];
+        let mut clock: Vec<Tally> = vec![Tally::default(); n];
+        let mut st: Vec<AgentState> = self
+            .serves
+            .iter()
+            .enumerate()
+            .map(|(a, sv)| AgentState {
+                serves: sv.clone(),
+                group: self.group_of[a],
+                on: false,
+                open: Vec::new(),
+                last: 0.0,
+                version: 0,
+            })
+            .collect();
+        // agents on the queue with a free slot, by group and number of open chats
+        let mut free: Vec<Vec<BTreeSet<usize>>> = vec![vec![BTreeSet::new(); k]; self.groups];
+        let mut waiting: Vec<VecDeque<usize>> = vec![VecDeque::new(); nq];
+        let mut heap: BinaryHeap<Reverse<(u64, Ev)>> = BinaryHeap::new();
+        for i in 0..n {
+            heap.push(Reverse((key(i as f64 * secs), Ev::Boundary(i))));
+        }
+        for (c, ch) in chats.iter().enumerate() {
+            heap.push(Reverse((key(ch.arrival), Ev::Arrival(c))));
+        }
+        let ivl = |t: f64| ((t / secs) as usize).min(n - 1);
+
+        let unlist = |free: &mut Vec<Vec<BTreeSet<usize>>>, a: &AgentState, ai: usize| {
+            if a.on && a.open.len() < k {
+                free[a.group][a.open.len()].remove(&ai);
+            }
+        };
+        let list = |free: &mut Vec<Vec<BTreeSet<usize>>>, a: &AgentState, ai: usize| {
+            if a.on && a.open.len() < k {
+                free[a.group][a.open.len()].insert(ai);
+            }
+        };
+        // bring an agent's clock to `now` (inside interval `i`): work done, time tallied
+        let advance = |a: &mut AgentState, now: f64, clock: &mut Vec<Tally>, i: usize| {
+            let dt = now - a.last;
+            if dt > 0.0 {
+                let m = a.open.len();
+                if m > 0 {
+                    let r = 1.0 / (1.0 + slow * (m as f64 - 1.0));
+                    for c in a.open.iter_mut() {
+                        c.0 -= dt * r;
+                    }
+                }
+                let t = &mut clock[i];
+                t.busy += dt * m as f64;
+                if a.on {
+                    t.capacity += dt * k as f64;
+                    t.available += dt;
+                } else {
+                    // finishing chats after going off the queue
+                    t.capacity += dt * m as f64;
+                }
+            }
+            a.last = now;
+        };
+        let schedule = |a: &mut AgentState, ai: usize, now: f64, heap: &mut BinaryHeap<Reverse<(u64, Ev)>>| {
+            a.version += 1;
+            if let Some(min) = a.open.iter().map(|c| c.0).min_by(|x, y| x.total_cmp(y)) {
+                let r = 1.0 / (1.0 + slow * (a.open.len() as f64 - 1.0));
+                heap.push(Reverse((key(now + min.max(0.0) / r), Ev::Done(ai, a.version))));
+            }
+        };
+        // the longest-waiting live chat of the queues an agent serves; abandoned ones leave
+        let take = |waiting: &mut Vec<VecDeque<usize>>, serves: &[usize], now: f64, tally: &mut Vec<Vec<Tally>>| -> Option<usize> {
+            for &q in serves {
+                while let Some(&c) = waiting[q].front() {
+                    if chats[c].deadline > now {
+                        break;
+                    }
+                    waiting[q].pop_front();
+                    tally[ivl(chats[c].arrival)][q].abandoned += 1.0;
+                }
+            }
+            let q = serves
+                .iter()
+                .filter_map(|&q| waiting[q].front().map(|&c| (chats[c].arrival, q)))
+                .min_by(|a, b| a.0.total_cmp(&b.0))?
+                .1;
+            waiting[q].pop_front()
+        };
+        let start = |a: &mut AgentState, c: usize, now: f64, tally: &mut Vec<Vec<Tally>>| {
+            let ch = &chats[c];
+            if !ch.message {
+                let t = &mut tally[ivl(ch.arrival)][ch.queue];
+                let w = now - ch.arrival;
+                t.answered += 1.0;
+                t.wait += w;
+                if w <= self.answer[ch.queue] + 1e-9 {
+                    t.within += 1.0;
+                }
+            }
+            a.open.push((ch.work, ch.queue));
+        };
+        // an agent with a free slot takes waiting chats until full
+        let fill = |a: &mut AgentState, ai: usize, now: f64, waiting: &mut Vec<VecDeque<usize>>, tally: &mut Vec<Vec<Tally>>| {
+            let mut took = false;
+            while a.on && a.open.len() < k {
+                let Some(c) = take(waiting, &a.serves, now, tally) else {
+                    break;
+                };
+                start(a, c, now, tally);
+                took = true;
+            }
+            let _ = ai;
+            took
+        };
+
+        while let Some(Reverse((tk, ev))) = heap.pop() {
+            let now = f64::from_bits(tk);
+            match ev {
+                Ev::Boundary(i) => {
+                    for (ai, a) in st.iter_mut().enumerate() {
+                        advance(a, now, &mut clock, i.saturating_sub(1));
+                        let frac = self.shifts[ai][i];
+                        let on = frac > 0.0 && rng.random::<f64>() < frac * (1.0 - self.shrink[i]);
+                        unlist(&mut free, a, ai);
+                        a.on = on;
+                        if fill(a, ai, now, &mut waiting, &mut tally) {
+                            schedule(a, ai, now, &mut heap);
+                        }
+                        list(&mut free, a, ai);
+                    }
+                }
+                Ev::Arrival(c) => {
+                    let q = chats[c].queue;
+                    // the least-loaded eligible agent on the queue
+                    let pick = (0..k).find_map(|m| {
+                        free.iter()
+                            .filter_map(|g| g[m].iter().next().copied())
+                            .find(|&ai| st[ai].serves.contains(&q))
+                    });
+                    match pick {
+                        Some(ai) => {
+                            let a = &mut st[ai];
+                            advance(a, now, &mut clock, ivl(now));
+                            unlist(&mut free, a, ai);
+                            start(a, c, now, &mut tally);
+                            list(&mut free, a, ai);
+                            schedule(a, ai, now, &mut heap);
+                        }
+                        None => waiting[q].push_back(c),
+                    }
+                }
+                Ev::Done(ai, v) => {
+                    let a = &mut st[ai];
+                    if a.version != v {
+                        continue;
+                    }
+                    advance(a, now, &mut clock, ivl(now));
+                    unlist(&mut free, a, ai);
+                    a.open.retain(|c| c.0 > 1e-6);
+                    fill(a, ai, now, &mut waiting, &mut tally);
+                    list(&mut free, a, ai);
+                    schedule(a, ai, now, &mut heap);
+                }
+            }
+        }
+        // the horizon's end: flush clocks; whoever still waits has abandoned or is unanswered
+        let end = n as f64 * secs;
+        for a in st.iter_mut() {
+            advance(a, end, &mut clock, n - 1);
+        }
+        let mut unanswered = 0.0;
+        for (q, w) in waiting.iter().enumerate() {
+            for &c in w {
+                if chats[c].deadline <= end {
+                    tally[ivl(chats[c].arrival)][q].abandoned += 1.0;
+                } else if !chats[c].message {
+                    unanswered += 1.0;
+                }
+            }
+        }
+        for ch in &chats {
+            if !ch.message {
+                tally[ivl(ch.arrival)][ch.queue].offered += 1.0;
+            }
+        }
+        Run {
+            tally,
+            clock,
+            unanswered,
+        }
+    }
+
+    fn report(&self, runs: &[Run], qs: &[QueueSpec], s: &SimSettings) -> SimReport {
+        let n = self.grid.len;
+        let secs = self.secs();
+        let runs_f = runs.len() as f64;
+        // one run's tally for interval i, all queues plus agent time
+        let at = |r: &Run, i: usize| {
+            let mut x = r.clock[i].clone();
+            for q in &r.tally[i] {
+                x.add(q);
+            }
+            x
+        };
+        let stats = |per: &[Tally]| {
+            let st = |f: &dyn Fn(&Tally) -> f64| Stat::of(&per.iter().map(f).collect::<Vec<_>>());
+            (
+                per.iter().map(|t| t.offered).sum::<f64>() / runs_f,
+                st(&|t| t.sl()),
+                st(&|t| t.asa()),
+                st(&|t| t.abandon()),
+                st(&|t| t.occupancy()),
+            )
+        };
+        let intervals = (0..n)
+            .map(|i| {
+                let per: Vec<Tally> = runs.iter().map(|r| at(r, i)).collect();
+                let (offered, sl, asa, ab, occ) = stats(&per);
+                IntervalResult {
+                    start: fmt_ts(self.grid.at(i)),
+                    offered,
+                    agents_on_queue: per.iter().map(|t| t.available / secs).sum::<f64>() / runs_f,
+                    service_level: sl,
+                    asa_seconds: asa,
+                    abandon: ab,
+                    occupancy: occ,
+                }
+            })
+            .collect();
+        let totals = |pick: &dyn Fn(&Run, usize) -> Tally| {
+            let per: Vec<Tally> = runs
+                .iter()
+                .map(|r| {
+                    let mut x = Tally::default();
+                    for i in 0..n {
+                        x.add(&pick(r, i));
+                    }
+                    x
+                })
+                .collect();
+            let (offered, sl, asa, ab, occ) = stats(&per);
+            Totals {
+                offered,
+                service_level: sl,
+                asa_seconds: asa,
+                abandon: ab,
+                occupancy: occ,
+            }
+        };
+        let by_queue = if qs.len() > 1 {
+            qs.iter()
+                .enumerate()
+                .map(|(q, spec)| (spec.name.clone(), totals(&|r: &Run, i| r.tally[i][q].clone())))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        SimReport {
+            runs: s.runs,
+            seed: s.seed,
+            interval_minutes: self.grid.step_minutes,
+            overall: totals(&at),
+            by_queue,
+            intervals,
+            unanswered_at_end: runs.iter().map(|r| r.unanswered).sum::<f64>() / runs_f,
+        }
+    }
+}
+
+fn pct(s: Stat) -> String {
+    format!("{:.1}% ± {:.1}", 100.0 * s.mean, 100.0 * s.ci95)
+}
+
+impl SimReport {
+    /// Overall figures, per queue, and the intervals furthest below `target` service level.
+    pub fn text(&self, target: f64) -> String {
+        let o = &self.overall;
+        let mut t = format!(
+            "simulation: {} run(s) from seed {}, {:.0} chats a run\n  service level {}  ASA {:.1} s ± {:.1}  abandon {}  occupancy {}\n",
+            self.runs,
+            self.seed,
+            o.offered,
+            pct(o.service_level),
+            o.asa_seconds.mean,
+            o.asa_seconds.ci95,
+            pct(o.abandon),
+            pct(o.occupancy),
+        );
+        for (q, x) in &self.by_queue {
+            t.push_str(&format!(
+                "  {q}: service level {}  ASA {:.1} s  abandon {}\n",
+                pct(x.service_level),
+                x.asa_seconds.mean,
+                pct(x.abandon)
+            ));
+        }
+        let mut low: Vec<&IntervalResult> = self
+            .intervals
+            .iter()
+            .filter(|r| r.offered >= 1.0 && r.service_level.mean < target)
+            .collect();
+        low.sort_by(|a, b| a.service_level.mean.total_cmp(&b.service_level.mean));
+        t.push_str(&format!(
+            "  {} interval(s) below the {:.0}% target",
+            low.len(),
+            100.0 * target
+        ));
+        if !low.is_empty() {
+            t.push_str(", worst:\n");
+            for r in low.iter().take(8) {
+                t.push_str(&format!(
+                    "    {}  {:.1} chats, {:.1} agents on the queue: service level {}, abandon {}\n",
+                    r.start,
+                    r.offered,
+                    r.agents_on_queue,
+                    pct(r.service_level),
+                    pct(r.abandon)
+                ));
+            }
+        } else {
+            t.push('\n');
+        }
+        if self.unanswered_at_end > 0.5 {
+            t.push_str(&format!(
+                "  {:.0} chat(s) still waiting when the horizon ends\n",
+                self.unanswered_at_end
+            ));
+        }
+        t
+    }
+
+    /// Per interval: `interval_start,offered,agents_on_queue,service_level,service_level_ci95,asa_seconds,abandon,occupancy`.
+    pub fn to_csv(&self) -> Vec<u8> {
+        use crate::io::fmt_f;
+        let mut out = String::from(
+            "interval_start,offered,agents_on_queue,service_level,service_level_ci95,asa_seconds,abandon,occupancy\n",
+        );
+        let f = |x: f64, d: usize| if x.is_finite() { fmt_f(x, d) } else { String::new() };
+        for r in &self.intervals {
+            out.push_str(&format!(
+                "{},{},{},{},{},{},{},{}\n",
+                r.start,
+                f(r.offered, 2),
+                f(r.agents_on_queue, 2),
+                f(r.service_level.mean, 4),
+                f(r.service_level.ci95, 4),
+                f(r.asa_seconds.mean, 1),
+                f(r.abandon.mean, 4),
+                f(r.occupancy.mean, 4),
+            ));
+        }
+        out.into_bytes()
+    }
+}

@@ -1,0 +1,159 @@
+//! The simulation against queueing theory: a steady M/M/n queue must agree with Erlang C, an
+//! M/M/n+M queue with Erlang A; and the concurrency model the requirements use must hold up
+//! when chats really share an agent.
+
+use chrono::{Duration, NaiveDate};
+use paiban::agents::Agent;
+use paiban::erlang;
+use paiban::forecast::{Forecast, Point};
+use paiban::roster::{Entry, Roster, WorkShift};
+use paiban::scenario::Scenario;
+use paiban::simulate::{simulate, SimSettings};
+use paiban::time::Grid;
+
+fn scenario(extra: &str) -> Scenario {
+    let base = include_str!("../scenarios/baseline.toml");
+    let mut sc = Scenario::from_toml(std::path::Path::new("baseline.toml"), base).unwrap();
+    let mut text = String::from(extra);
+    for (k, v) in [
+        ("target_percent", "80"),
+        ("target_answer", "\"20s\""),
+        ("concurrency", "1"),
+        ("deflection", "0.0"),
+        ("shrinkage", "0.0"),
+        ("occupancy_max", "1.0"),
+        ("min_agents", "0"),
+    ] {
+        if !extra.contains(&format!("{k} =")) {
+            text.push_str(&format!("{k} = {v}\n"));
+        }
+    }
+    sc.service = toml::from_str(&text).unwrap();
+    sc.horizon.interval = paiban::time::Minutes(15);
+    sc
+}
+
+fn steady(per_15min: f64, aht: f64, days: u32) -> Forecast {
+    let grid = Grid::days(NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(), days, 15);
+    Forecast {
+        grid,
+        points: vec![
+            Point {
+                volume: per_15min,
+                p10: per_15min,
+                p90: per_15min,
+                aht_seconds: Some(aht),
+                event: None,
+            };
+            grid.len
+        ],
+    }
+}
+
+/// `n` agents on the queue around the clock for `days` days.
+fn team(n: usize, days: u32) -> (Vec<Agent>, Roster) {
+    let d0 = NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
+    let agents: Vec<Agent> = (0..n)
+        .map(|i| Agent {
+            id: format!("A{i:03}"),
+            name: format!("Agent {i}"),
+            tier: "junior".into(),
+            contract: "full_time".into(),
+            min_hours: 0.0,
+            max_hours: 168.0,
+            min_days: 0,
+            max_days: 7,
+            unavailable: vec![],
+            preferred_off: vec![],
+        })
+        .collect();
+    let dates: Vec<NaiveDate> = (0..days).map(|d| d0 + Duration::days(d as i64)).collect();
+    let entries = agents
+        .iter()
+        .flat_map(|a| {
+            dates.iter().map(|d| Entry {
+                agent_id: a.id.clone(),
+                date: *d,
+                shift: Some(WorkShift {
+                    label: "all day".into(),
+                    start: d.and_hms_opt(0, 0, 0).unwrap(),
+                    end: d.and_hms_opt(0, 0, 0).unwrap() + Duration::days(1),
+                    breaks: vec![],
+                }),
+            })
+        })
+        .collect();
+    (agents, Roster { dates, entries })
+}
+
+#[test]
+fn steady_mm14_agrees_with_erlang_c_within_1_5_points() {
+    // 200 chats an hour, AHT 180 s, 14 agents: Erlang C says 88.8% within 20 s
+    let sc = scenario("");
+    let f = steady(50.0, 180.0, 7);
+    let (agents, roster) = team(14, 7);
+    let r = simulate(&f, &sc, &roster, &agents, &SimSettings { runs: 4, seed: 7 }).unwrap();
+    let want = erlang::service_level(14, 10.0, 180.0, 20.0);
+    let got = r.overall.service_level.mean;
+    eprintln!("{}", r.text(0.8));
+    assert!((got - want).abs() < 0.015, "simulated {got:.4} vs Erlang C {want:.4}");
+    let asa = erlang::asa(14, 10.0, 180.0);
+    assert!((r.overall.asa_seconds.mean - asa).abs() < 1.5, "ASA {} vs {asa}", r.overall.asa_seconds.mean);
+    assert!((r.overall.occupancy.mean - 10.0 / 14.0).abs() < 0.01);
+    assert_eq!(r.overall.abandon.mean, 0.0);
+}
+
+#[test]
+fn patient_customers_abandon_as_erlang_a_says() {
+    // the reference case of ../shared: λ 200/h, AHT 3 min, patience 2 min, 12 agents
+    let sc = scenario("patience = \"2m\"\n");
+    let f = steady(50.0, 180.0, 7);
+    let (agents, roster) = team(12, 7);
+    let r = simulate(&f, &sc, &roster, &agents, &SimSettings { runs: 4, seed: 3 }).unwrap();
+    let a = erlang::erlang_a(12, 200.0 / 3600.0, 180.0, 120.0);
+    let sl = erlang::erlang_a_service_level(12, 200.0 / 3600.0, 180.0, 120.0, 20.0);
+    assert!((r.overall.abandon.mean - a.p_abandon).abs() < 0.008, "abandon {} vs {}", r.overall.abandon.mean, a.p_abandon);
+    assert!((r.overall.service_level.mean - sl).abs() < 0.015, "SL {} vs {sl}", r.overall.service_level.mean);
+}
+
+#[test]
+fn same_seed_same_report() {
+    let sc = scenario("patience = \"3m\"\n");
+    let f = steady(30.0, 200.0, 2);
+    let (agents, roster) = team(6, 2);
+    let s = SimSettings { runs: 3, seed: 11 };
+    let a = simulate(&f, &sc, &roster, &agents, &s).unwrap();
+    let b = simulate(&f, &sc, &roster, &agents, &s).unwrap();
+    assert_eq!(a.to_csv(), b.to_csv());
+    assert_eq!(a, b);
+    let c = simulate(&f, &sc, &roster, &agents, &SimSettings { seed: 12, ..s }).unwrap();
+    assert_ne!(a.to_csv(), c.to_csv());
+}
+
+#[test]
+fn concurrency_model_of_the_requirements_holds_when_chats_share_an_agent() {
+    // 3 chats at once, each 15% slower per extra chat: requirements count 3 slots per agent
+    // at AHT × 1.3; the simulation lets chats really share the agent's attention
+    let sc = scenario("concurrency = 3\nconcurrency_slowdown = 0.15\n");
+    let f = steady(150.0, 180.0, 3);
+    let req = paiban::requirements::requirements(&f, &sc).unwrap();
+    let r0 = &req.rows[0];
+    let (agents, roster) = team(r0.agents_on_queue as usize, 3);
+    let sim = simulate(&f, &sc, &roster, &agents, &SimSettings { runs: 6, seed: 5 }).unwrap();
+    eprintln!(
+        "{} agents: promised {:.3}, simulated {:?}",
+        r0.agents_on_queue, r0.service_level, sim.overall.service_level
+    );
+    // the model is on the safe side: what it promises is delivered
+    assert!(
+        sim.overall.service_level.mean >= r0.service_level - 0.015,
+        "promised {:.3}, simulated {:.3}",
+        r0.service_level,
+        sim.overall.service_level.mean
+    );
+    // and it is not wildly pessimistic either: one agent fewer misses the target
+    let (agents, roster) = team(r0.agents_on_queue as usize - 1, 3);
+    let fewer = simulate(&f, &sc, &roster, &agents, &SimSettings { runs: 6, seed: 5 }).unwrap();
+    eprintln!("one fewer: {:?}", fewer.overall.service_level);
+    assert!(fewer.overall.service_level.mean < sim.overall.service_level.mean);
+}
