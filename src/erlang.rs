@@ -198,7 +198,9 @@ pub fn servers_for_a(lambda: f64, aht: f64, patience: f64, target: &Target) -> S
         let q = erlang_a(n, lambda, aht, patience);
         if q.occupancy > target.max_occupancy + 1e-12
             || target.max_abandon.is_some_and(|m| q.p_abandon > m)
-            || target.max_asa_seconds.is_some_and(|m| q.asa_all_seconds > m)
+            || target
+                .max_asa_seconds
+                .is_some_and(|m| q.asa_all_seconds > m)
         {
             return None;
         }
@@ -213,7 +215,14 @@ pub fn servers_for_a(lambda: f64, aht: f64, patience: f64, target: &Target) -> S
     };
     // the Erlang C answer meets the service level, ASA and occupancy; an abandonment cap
     // may need more: double until met
-    let c = servers_for(lambda * aht, aht, &Target { max_abandon: None, ..*target });
+    let c = servers_for(
+        lambda * aht,
+        aht,
+        &Target {
+            max_abandon: None,
+            ..*target
+        },
+    );
     let (mut lo, mut hi) = (0u32, c.servers.max(1));
     let mut best = loop {
         match ok(hi) {
@@ -345,7 +354,10 @@ mod erlang_a_tests {
         let a = erlang_a(14, lambda, aht, 1e12);
         assert!((a.p_wait - erlang_c(14, 10.0)).abs() < 1e-6);
         let sl = erlang_a_service_level(14, lambda, aht, 1e12, 20.0);
-        assert!((sl - service_level(14, 10.0, aht, 20.0)).abs() < 1e-6, "{sl}");
+        assert!(
+            (sl - service_level(14, 10.0, aht, 20.0)).abs() < 1e-6,
+            "{sl}"
+        );
         assert!((a.asa_all_seconds - asa(14, 10.0, aht)).abs() < 1e-3);
     }
 
@@ -369,8 +381,19 @@ mod erlang_a_tests {
             .unwrap();
         assert_eq!(a.servers, by_step);
         // at most 1% abandoning needs more agents than the service level alone
-        let strict = servers_for_a(lambda, aht, 120.0, &Target { max_abandon: Some(0.01), ..t });
-        assert!(strict.servers > a.servers && strict.abandon <= 0.01, "{strict:?}");
+        let strict = servers_for_a(
+            lambda,
+            aht,
+            120.0,
+            &Target {
+                max_abandon: Some(0.01),
+                ..t
+            },
+        );
+        assert!(
+            strict.servers > a.servers && strict.abandon <= 0.01,
+            "{strict:?}"
+        );
         // overload is fine for Erlang A: abandonment keeps the queue finite
         let over = erlang_a(5, lambda, aht, 120.0);
         assert!(over.p_abandon > 0.4 && over.p_abandon < 1.0);

@@ -5,7 +5,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use paiban::{
     agents, backtest, calendar, check, erlang, forecast, history, io::write_atomic, pipeline, plan,
-    requirements, roster, scenario::Scenario, solver::SolverSettings, synth, time,
+    requirements, roster, scenario::Scenario, simulate, solver::SolverSettings, synth, time,
 };
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -136,6 +136,28 @@ enum Cmd {
         out: PathBuf,
         #[arg(long)]
         solver: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Simulate a roster against a forecast: service level, ASA, abandonment and occupancy per
+    /// interval and overall, with 95% confidence intervals over the runs.
+    Simulate {
+        #[arg(long)]
+        roster: PathBuf,
+        #[arg(long)]
+        forecast: PathBuf,
+        #[arg(long)]
+        scenario: PathBuf,
+        /// Agent list (tiers decide who serves which queue); default: the scenario's.
+        #[arg(long)]
+        agents: Option<PathBuf>,
+        #[arg(long, default_value_t = 30)]
+        runs: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Per-interval results (CSV).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
         #[arg(long)]
         json: bool,
     },
@@ -456,6 +478,35 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 ExitCode::from(1)
             })
         }
+        Cmd::Simulate {
+            roster: rp,
+            forecast: fp,
+            scenario,
+            agents: ap,
+            runs,
+            seed,
+            output,
+            json,
+        } => {
+            let sc = Scenario::load(&scenario)?;
+            let tz = sc.horizon.tz();
+            let ag = match ap {
+                Some(p) => agents::read_agents(&p, &sc.contract_names())?,
+                None => pipeline::scenario_agents(&sc, &scenario)?,
+            };
+            let f = forecast::read_csv(&fp, tz)?;
+            let r = roster::read_csv(&rp, tz)?;
+            let rep = simulate::simulate(&f, &sc, &r, &ag, &simulate::SimSettings { runs, seed })?;
+            if let Some(o) = &output {
+                write(o, &rep.to_csv())?;
+            }
+            if json {
+                print_json(&rep.overall)?;
+            } else {
+                print!("{}", rep.text(sc.service.target_percent / 100.0));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Cmd::Backtest {
             history: hp,
             events,
@@ -519,7 +570,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 .map(time::parse_seconds)
                 .transpose()
                 .map_err(anyhow::Error::msg)?;
-            if patience_s.is_some_and(|p| p <= 0.0) || max_abandon.is_some_and(|m| !(m > 0.0 && m < 100.0)) {
+            if patience_s.is_some_and(|p| p <= 0.0)
+                || max_abandon.is_some_and(|m| !(m > 0.0 && m < 100.0))
+            {
                 bail!("out of range: need patience > 0 and 0 < max-abandon < 100");
             }
             if max_abandon.is_some() && patience_s.is_none() {

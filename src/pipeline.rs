@@ -29,6 +29,8 @@ pub enum PipelineError {
     Plan(#[from] PlanError),
     #[error("roster: {0}")]
     Roster(#[from] RosterError),
+    #[error("simulation: {0}")]
+    Simulate(#[from] crate::simulate::SimulateError),
     #[error("{0}")]
     Missing(String),
     #[error("cannot write {path}: {source}")]
@@ -108,7 +110,12 @@ pub struct RunOutput {
     pub plan: Plan,
     pub roster: RosterResult,
     pub check: CheckReport,
+    /// The roster simulated against the forecast ([`SIM_RUNS`] runs, seed 1).
+    pub simulation: crate::simulate::SimReport,
 }
+
+/// Simulation runs in `run`/`demo` (use `paiban simulate --runs N` for more).
+pub const SIM_RUNS: usize = 10;
 
 /// The scenario's forecast from `history` and the user's events.
 pub fn forecast_for(
@@ -139,6 +146,16 @@ pub fn run(
     let p = plan(&req, sc, Some(&inputs.agents), settings)?;
     let r = roster(&p.rows, &inputs.agents, sc, settings)?;
     let c = check(&r.roster, &inputs.agents, sc, Some(&req));
+    let sim = crate::simulate::simulate(
+        &f,
+        sc,
+        &r.roster,
+        &inputs.agents,
+        &crate::simulate::SimSettings {
+            runs: SIM_RUNS,
+            seed: 1,
+        },
+    )?;
     Ok(RunOutput {
         forecast: f,
         forecast_notes: notes,
@@ -146,6 +163,7 @@ pub fn run(
         plan: p,
         roster: r,
         check: c,
+        simulation: sim,
     })
 }
 
@@ -168,6 +186,8 @@ pub struct Summary<'a> {
     pub warnings: Vec<String>,
     pub hard_violations: usize,
     pub soft_violations: usize,
+    /// What the roster delivers when the week is simulated.
+    pub simulated: &'a crate::simulate::Totals,
 }
 
 pub fn summary<'a>(sc: &Scenario, o: &'a RunOutput) -> Summary<'a> {
@@ -204,6 +224,7 @@ pub fn summary<'a>(sc: &Scenario, o: &'a RunOutput) -> Summary<'a> {
             .collect(),
         hard_violations: o.check.hard(),
         soft_violations: o.check.soft(),
+        simulated: &o.simulation.overall,
     }
 }
 
@@ -262,7 +283,7 @@ pub fn summary_text(s: &Summary) -> String {
         )
     };
     let mut t = format!(
-        "scenario {} ({})\n  forecast: {:.0} inquiries\n  requirement: peak {} agents, {:.0} agent-hours\n  plan: {:.0} paid hours, labour cost {:.0}; solver {}; objective {:.1}, LP bound {:.1}\n  roster: solver {}\n  coverage: {} intervals under-covered ({:.1} agent-hours short)\n  check: {} hard, {} soft violations\n",
+        "scenario {} ({})\n  forecast: {:.0} inquiries\n  requirement: peak {} agents, {:.0} agent-hours\n  plan: {:.0} paid hours, labour cost {:.0}; solver {}; objective {:.1}, LP bound {:.1}\n  roster: solver {}\n  coverage: {} intervals under-covered ({:.1} agent-hours short)\n  check: {} hard, {} soft violations\n  simulated ({} runs): service level {:.1}% ± {:.1}, ASA {:.1} s, abandon {:.1}%, occupancy {:.1}%\n",
         s.scenario,
         s.horizon,
         s.forecast_total,
@@ -277,7 +298,13 @@ pub fn summary_text(s: &Summary) -> String {
         s.under_covered_intervals,
         s.under_agent_hours,
         s.hard_violations,
-        s.soft_violations
+        s.soft_violations,
+        SIM_RUNS,
+        100.0 * s.simulated.service_level.mean,
+        100.0 * s.simulated.service_level.ci95,
+        s.simulated.asa_seconds.mean,
+        100.0 * s.simulated.abandon.mean,
+        100.0 * s.simulated.occupancy.mean,
     );
     let list = |t: &mut String, title: &str, v: &[String]| {
         if !v.is_empty() {
@@ -342,6 +369,7 @@ pub fn write_all(
         crate::roster::to_csv(&o.roster.roster, &inputs.agents),
     ));
     files.push(("check.txt", check_text(&o.check).into_bytes()));
+    files.push(("simulation.csv", o.simulation.to_csv()));
     let s = summary(sc, o);
     files.push((
         "summary.json",

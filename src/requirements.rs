@@ -145,7 +145,10 @@ pub fn queues(sc: &Scenario) -> Vec<QueueSpec> {
                 answer_seconds: q.target_answer.map_or(base.answer_seconds, |a| a.0),
                 max_asa_seconds: q.max_asa.map(|m| m.0).or(base.max_asa_seconds),
                 max_occupancy: base.max_occupancy,
-                max_abandon: q.max_abandon_percent.map(|m| m / 100.0).or(base.max_abandon),
+                max_abandon: q
+                    .max_abandon_percent
+                    .map(|m| m / 100.0)
+                    .or(base.max_abandon),
             },
             patience: q.patience.or(s.patience).map(|p| p.0),
             deflection: q.deflection.unwrap_or(s.deflection),
@@ -181,6 +184,7 @@ pub fn shrinkage_at(sc: &Scenario, t: chrono::NaiveDateTime) -> f64 {
 }
 
 /// Inverse of the standard normal CDF (Acklam's rational approximation, |error| < 1.2e-9).
+#[allow(clippy::excessive_precision)]
 pub fn probit(p: f64) -> f64 {
     const A: [f64; 6] = [
         -3.969683028665376e+01,
@@ -298,7 +302,11 @@ pub fn requirements(f: &Forecast, sc: &Scenario) -> Result<Requirements, Require
                         * sc.demand.aht_factor
                         * q.aht_factor
                         * (1.0 + s.concurrency_slowdown * (k - 1.0));
-                    let chats = if open(i) { agent_vol[i] + backlog[i] } else { 0.0 };
+                    let chats = if open(i) {
+                        agent_vol[i] + backlog[i]
+                    } else {
+                        0.0
+                    };
                     let st = match q.patience {
                         Some(pat) => servers_for_a(chats / secs, aht, pat, &q.target),
                         None => servers_for(chats * aht / secs, aht, &q.target),

@@ -537,7 +537,7 @@ impl Scenario {
             );
         }
         if let Some(p) = s.patience {
-            if !(p.0 > 0.0) {
+            if p.0.is_nan() || p.0 <= 0.0 {
                 return bad(
                     "service.patience must be more than 0".into(),
                     "the customers' mean patience, e.g. \"2m\"",
@@ -554,55 +554,93 @@ impl Scenario {
         }
         if !(0.05..=0.99).contains(&s.forecast_quantile) {
             return bad(
-                format!("service.forecast_quantile = {} must be in [0.05, 0.99]", s.forecast_quantile),
+                format!(
+                    "service.forecast_quantile = {} must be in [0.05, 0.99]",
+                    s.forecast_quantile
+                ),
                 "0.5 staffs the P50 forecast, 0.9 the P90",
             );
         }
         const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-        let check_days = |what: &str, days: &[String], from: Clock, to: Clock| -> Result<(), ScenarioError> {
-            if let Some(d) = days.iter().find(|d| !DAYS.iter().any(|x| x.eq_ignore_ascii_case(d))) {
-                return bad(format!("{what}: weekday `{d}` is unknown"), "use Mon, Tue, Wed, Thu, Fri, Sat, Sun");
-            }
-            if from >= to {
-                return bad(format!("{what}: from {} is not before to {}", from.0, to.0), "write from = \"09:00\", to = \"10:00\" (use \"24:00\" for midnight)");
-            }
-            Ok(())
-        };
+        let check_days =
+            |what: &str, days: &[String], from: Clock, to: Clock| -> Result<(), ScenarioError> {
+                if let Some(d) = days
+                    .iter()
+                    .find(|d| !DAYS.iter().any(|x| x.eq_ignore_ascii_case(d)))
+                {
+                    return bad(
+                        format!("{what}: weekday `{d}` is unknown"),
+                        "use Mon, Tue, Wed, Thu, Fri, Sat, Sun",
+                    );
+                }
+                if from >= to {
+                    return bad(
+                        format!("{what}: from {} is not before to {}", from.0, to.0),
+                        "write from = \"09:00\", to = \"10:00\" (use \"24:00\" for midnight)",
+                    );
+                }
+                Ok(())
+            };
         for p in &s.shrinkage_periods {
             check_days("service.shrinkage_periods", &p.weekdays, p.from, p.to)?;
             if !(0.0..0.9).contains(&p.add) {
-                return bad(format!("service.shrinkage_periods: add = {} must be in [0, 0.9)", p.add), "0.3 takes 30 points more of paid time off the queue");
+                return bad(
+                    format!(
+                        "service.shrinkage_periods: add = {} must be in [0, 0.9)",
+                        p.add
+                    ),
+                    "0.3 takes 30 points more of paid time off the queue",
+                );
             }
         }
         for p in &s.deflection_periods {
             check_days("service.deflection_periods", &p.weekdays, p.from, p.to)?;
             if !(0.0..1.0).contains(&p.deflection) {
-                return bad(format!("service.deflection_periods: deflection = {} must be in [0, 1)", p.deflection), "the share the bot resolves, e.g. 0.8");
+                return bad(
+                    format!(
+                        "service.deflection_periods: deflection = {} must be in [0, 1)",
+                        p.deflection
+                    ),
+                    "the share the bot resolves, e.g. 0.8",
+                );
             }
             if let Some(q) = &p.queue {
                 if !self.queues.iter().any(|x| &x.name == q) {
-                    return bad(format!("service.deflection_periods: queue `{q}` is not a [[queue]]"), "name a queue defined with [[queue]], or leave queue out");
+                    return bad(
+                        format!("service.deflection_periods: queue `{q}` is not a [[queue]]"),
+                        "name a queue defined with [[queue]], or leave queue out",
+                    );
                 }
             }
         }
         if !self.queues.is_empty() {
             let total: f64 = self.queues.iter().map(|q| q.share).sum();
             if (total - 1.0).abs() > 1e-6 {
-                return bad(format!("the queues' shares add up to {total}, not 1"), "give each [[queue]] its share of the volume so they add up to 1");
+                return bad(
+                    format!("the queues' shares add up to {total}, not 1"),
+                    "give each [[queue]] its share of the volume so they add up to 1",
+                );
             }
             for (i, q) in self.queues.iter().enumerate() {
                 let name = &q.name;
                 if self.queues[..i].iter().any(|x| &x.name == name) {
-                    return bad(format!("queue `{name}` is defined twice"), "give each [[queue]] its own name");
+                    return bad(
+                        format!("queue `{name}` is defined twice"),
+                        "give each [[queue]] its own name",
+                    );
                 }
                 let pct_ok = q.target_percent.is_none_or(|p| p > 0.0 && p < 100.0);
                 let ab_ok = q.max_abandon_percent.is_none_or(|m| m > 0.0 && m < 100.0)
                     && (q.max_abandon_percent.is_none() || q.patience.or(s.patience).is_some());
-                if !(q.share > 0.0 && q.share <= 1.0) || !pct_ok || !ab_ok
-                    || q.deflection.is_some_and(|d| !(0.0..1.0).contains(&d))
-                    || !(q.aht_factor > 0.0 && q.aht_factor.is_finite())
-                    || q.patience.is_some_and(|p| !(p.0 > 0.0))
-                {
+                let in_range = q.share > 0.0
+                    && q.share <= 1.0
+                    && pct_ok
+                    && ab_ok
+                    && q.deflection.is_none_or(|d| (0.0..1.0).contains(&d))
+                    && q.aht_factor > 0.0
+                    && q.aht_factor.is_finite()
+                    && q.patience.is_none_or(|p| p.0 > 0.0);
+                if !in_range {
                     return bad(
                         format!("queue `{name}`: a value is out of range"),
                         "share in (0, 1], target_percent in (0, 100), deflection in [0, 1), aht_factor > 0, patience > 0, max_abandon_percent in (0, 100) with a patience",

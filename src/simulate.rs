@@ -38,7 +38,9 @@ use std::collections::{BTreeSet, BinaryHeap, HashMap, VecDeque};
 pub enum SimulateError {
     #[error("the forecast is at {have}-minute intervals but the scenario plans at {want} minutes; forecast again with --interval {want}m")]
     Interval { have: u32, want: u32 },
-    #[error("the roster names agent `{0}`, who is not in the agent list; add them or fix the roster")]
+    #[error(
+        "the roster names agent `{0}`, who is not in the agent list; add them or fix the roster"
+    )]
     UnknownAgent(String),
     #[error("nobody on the roster works inside the forecast's horizon ({0}); simulate the week the roster is for")]
     NoOverlap(String),
@@ -311,7 +313,8 @@ impl<'a> World<'a> {
                     qs.iter()
                         .enumerate()
                         .filter(|(_, q)| {
-                            q.tiers.is_empty() || q.tiers.iter().any(|t| t.eq_ignore_ascii_case(&a.tier))
+                            q.tiers.is_empty()
+                                || q.tiers.iter().any(|t| t.eq_ignore_ascii_case(&a.tier))
                         })
                         .map(|(j, _)| j)
                         .collect(),
@@ -385,7 +388,9 @@ impl<'a> World<'a> {
                     0
                 };
                 for _ in 0..count {
-                    let work = Exp::new(1.0 / self.aht[i][q]).expect("positive AHT").sample(rng);
+                    let work = Exp::new(1.0 / self.aht[i][q])
+                        .expect("positive AHT")
+                        .sample(rng);
                     if self.open[i] {
                         let arrival = (i as f64 + rng.random::<f64>()) * secs;
                         let deadline = self.patience[q].map_or(f64::INFINITY, |p| {
@@ -405,7 +410,11 @@ impl<'a> World<'a> {
             }
             // at an opening, the messages left while closed arrive over the clearing window
             if self.open[i] && (i == 0 || !self.open[i - 1]) {
-                let m = (i..n).take(clear_n).take_while(|&j| self.open[j]).count().max(1);
+                let m = (i..n)
+                    .take(clear_n)
+                    .take_while(|&j| self.open[j])
+                    .count()
+                    .max(1);
                 for (q, p) in pending.iter_mut().enumerate() {
                     for (_, work) in p.drain(..) {
                         let arrival = (i as f64 + m as f64 * rng.random::<f64>()) * secs;
@@ -491,15 +500,23 @@ impl<'a> World<'a> {
             }
             a.last = now;
         };
-        let schedule = |a: &mut AgentState, ai: usize, now: f64, heap: &mut BinaryHeap<Reverse<(u64, Ev)>>| {
-            a.version += 1;
-            if let Some(min) = a.open.iter().map(|c| c.0).min_by(|x, y| x.total_cmp(y)) {
-                let r = 1.0 / (1.0 + slow * (a.open.len() as f64 - 1.0));
-                heap.push(Reverse((key(now + min.max(0.0) / r), Ev::Done(ai, a.version))));
-            }
-        };
+        let schedule =
+            |a: &mut AgentState, ai: usize, now: f64, heap: &mut BinaryHeap<Reverse<(u64, Ev)>>| {
+                a.version += 1;
+                if let Some(min) = a.open.iter().map(|c| c.0).min_by(|x, y| x.total_cmp(y)) {
+                    let r = 1.0 / (1.0 + slow * (a.open.len() as f64 - 1.0));
+                    heap.push(Reverse((
+                        key(now + min.max(0.0) / r),
+                        Ev::Done(ai, a.version),
+                    )));
+                }
+            };
         // the longest-waiting live chat of the queues an agent serves; abandoned ones leave
-        let take = |waiting: &mut Vec<VecDeque<usize>>, serves: &[usize], now: f64, tally: &mut Vec<Vec<Tally>>| -> Option<usize> {
+        let take = |waiting: &mut Vec<VecDeque<usize>>,
+                    serves: &[usize],
+                    now: f64,
+                    tally: &mut Vec<Vec<Tally>>|
+         -> Option<usize> {
             for &q in serves {
                 while let Some(&c) = waiting[q].front() {
                     if chats[c].deadline > now {
@@ -530,7 +547,11 @@ impl<'a> World<'a> {
             a.open.push((ch.work, ch.queue));
         };
         // an agent with a free slot takes waiting chats until full
-        let fill = |a: &mut AgentState, ai: usize, now: f64, waiting: &mut Vec<VecDeque<usize>>, tally: &mut Vec<Vec<Tally>>| {
+        let fill = |a: &mut AgentState,
+                    ai: usize,
+                    now: f64,
+                    waiting: &mut Vec<VecDeque<usize>>,
+                    tally: &mut Vec<Vec<Tally>>| {
             let mut took = false;
             while a.on && a.open.len() < k {
                 let Some(c) = take(waiting, &a.serves, now, tally) else {
@@ -680,7 +701,12 @@ impl<'a> World<'a> {
         let by_queue = if qs.len() > 1 {
             qs.iter()
                 .enumerate()
-                .map(|(q, spec)| (spec.name.clone(), totals(&|r: &Run, i| r.tally[i][q].clone())))
+                .map(|(q, spec)| {
+                    (
+                        spec.name.clone(),
+                        totals(&|r: &Run, i| r.tally[i][q].clone()),
+                    )
+                })
                 .collect()
         } else {
             Vec::new()
@@ -765,7 +791,13 @@ impl SimReport {
         let mut out = String::from(
             "interval_start,offered,agents_on_queue,service_level,service_level_ci95,asa_seconds,abandon,occupancy\n",
         );
-        let f = |x: f64, d: usize| if x.is_finite() { fmt_f(x, d) } else { String::new() };
+        let f = |x: f64, d: usize| {
+            if x.is_finite() {
+                fmt_f(x, d)
+            } else {
+                String::new()
+            }
+        };
         for r in &self.intervals {
             out.push_str(&format!(
                 "{},{},{},{},{},{},{},{}\n",

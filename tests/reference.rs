@@ -184,7 +184,10 @@ fn forecast_to_requirements_conserves_backlog() {
 fn erlang_a_reference_values() {
     let p = Path::new("../shared/data/erlang/erlang_a_exact_vs_ciw.json");
     if !p.exists() {
-        eprintln!("SKIP: {} is absent (../shared not checked out beside the project)", p.display());
+        eprintln!(
+            "SKIP: {} is absent (../shared not checked out beside the project)",
+            p.display()
+        );
         return;
     }
     let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
@@ -195,10 +198,25 @@ fn erlang_a_reference_values() {
         let n = r["n"].as_u64().unwrap() as u32;
         let q = paiban::erlang::erlang_a(n, lambda, aht, patience);
         let f = |k: &str| r[k].as_f64().unwrap();
-        assert!((q.p_wait - f("p_wait")).abs() < 1e-3, "n={n}: P(wait) {}", q.p_wait);
-        assert!((q.p_abandon - f("p_abandon")).abs() < 1e-3, "n={n}: P(abandon) {}", q.p_abandon);
-        assert!((q.mean_queue - f("mean_queue")).abs() < 1e-3, "n={n}: queue {}", q.mean_queue);
-        assert!((q.asa_all_seconds / 60.0 - f("asa_all_min")).abs() < 1e-3, "n={n}: ASA");
+        assert!(
+            (q.p_wait - f("p_wait")).abs() < 1e-3,
+            "n={n}: P(wait) {}",
+            q.p_wait
+        );
+        assert!(
+            (q.p_abandon - f("p_abandon")).abs() < 1e-3,
+            "n={n}: P(abandon) {}",
+            q.p_abandon
+        );
+        assert!(
+            (q.mean_queue - f("mean_queue")).abs() < 1e-3,
+            "n={n}: queue {}",
+            q.mean_queue
+        );
+        assert!(
+            (q.asa_all_seconds / 60.0 - f("asa_all_min")).abs() < 1e-3,
+            "n={n}: ASA"
+        );
         rows += 1;
     }
     assert_eq!(rows, 5);

@@ -96,9 +96,16 @@ fn steady_mm14_agrees_with_erlang_c_within_1_5_points() {
     let want = erlang::service_level(14, 10.0, 180.0, 20.0);
     let got = r.overall.service_level.mean;
     eprintln!("{}", r.text(0.8));
-    assert!((got - want).abs() < 0.015, "simulated {got:.4} vs Erlang C {want:.4}");
+    assert!(
+        (got - want).abs() < 0.015,
+        "simulated {got:.4} vs Erlang C {want:.4}"
+    );
     let asa = erlang::asa(14, 10.0, 180.0);
-    assert!((r.overall.asa_seconds.mean - asa).abs() < 1.5, "ASA {} vs {asa}", r.overall.asa_seconds.mean);
+    assert!(
+        (r.overall.asa_seconds.mean - asa).abs() < 1.5,
+        "ASA {} vs {asa}",
+        r.overall.asa_seconds.mean
+    );
     assert!((r.overall.occupancy.mean - 10.0 / 14.0).abs() < 0.01);
     assert_eq!(r.overall.abandon.mean, 0.0);
 }
@@ -112,8 +119,17 @@ fn patient_customers_abandon_as_erlang_a_says() {
     let r = simulate(&f, &sc, &roster, &agents, &SimSettings { runs: 4, seed: 3 }).unwrap();
     let a = erlang::erlang_a(12, 200.0 / 3600.0, 180.0, 120.0);
     let sl = erlang::erlang_a_service_level(12, 200.0 / 3600.0, 180.0, 120.0, 20.0);
-    assert!((r.overall.abandon.mean - a.p_abandon).abs() < 0.008, "abandon {} vs {}", r.overall.abandon.mean, a.p_abandon);
-    assert!((r.overall.service_level.mean - sl).abs() < 0.015, "SL {} vs {sl}", r.overall.service_level.mean);
+    assert!(
+        (r.overall.abandon.mean - a.p_abandon).abs() < 0.008,
+        "abandon {} vs {}",
+        r.overall.abandon.mean,
+        a.p_abandon
+    );
+    assert!(
+        (r.overall.service_level.mean - sl).abs() < 0.015,
+        "SL {} vs {sl}",
+        r.overall.service_level.mean
+    );
 }
 
 #[test]
