@@ -183,7 +183,8 @@ pub fn shrinkage_at(sc: &Scenario, t: chrono::NaiveDateTime) -> f64 {
     (sc.service.shrinkage + extra).min(0.95)
 }
 
-/// Inverse of the standard normal CDF (Acklam's rational approximation, |error| < 1.2e-9).
+/// Inverse of the standard normal CDF (Acklam's rational approximation; |error| < 1e-4 in the
+/// tails, far below what a staffing quantile needs).
 #[allow(clippy::excessive_precision)]
 pub fn probit(p: f64) -> f64 {
     const A: [f64; 6] = [
@@ -237,10 +238,11 @@ pub fn volume_at_quantile(p: &crate::forecast::Point, q: f64) -> f64 {
         return p.volume;
     }
     let z = probit(q);
+    let z90 = probit(0.9);
     let sigma = if q > 0.5 && p.p90 > p.volume {
-        (p.p90 / p.volume).ln() / 1.2816
+        (p.p90 / p.volume).ln() / z90
     } else if q < 0.5 && p.p10 > 0.0 && p.p10 < p.volume {
-        (p.volume / p.p10).ln() / 1.2816
+        (p.volume / p.p10).ln() / z90
     } else {
         0.0
     };
@@ -579,5 +581,113 @@ mod tests {
         s.service.deflection = 0.8;
         let b = requirements(&flat(300.0, 2), &s).unwrap().rows[0].agents_required;
         assert!(b < a, "{b} < {a}");
+    }
+
+    #[test]
+    fn probit_matches_normal_quantiles() {
+        assert!(probit(0.5).abs() < 1e-9);
+        assert!((probit(0.9) - 1.281552).abs() < 1e-5);
+        assert!((probit(0.1) + 1.281552).abs() < 1e-5);
+        assert!((probit(0.99) - 2.326348).abs() < 1e-4);
+        assert!((probit(0.01) + 2.326348).abs() < 1e-4);
+    }
+
+    #[test]
+    fn staffing_a_higher_quantile_costs_agents() {
+        let mut s = sc();
+        s.service.hours = None;
+        let mut f = flat(300.0, 2);
+        for p in &mut f.points {
+            p.p10 = 240.0;
+            p.p90 = 380.0;
+        }
+        let p50 = requirements(&f, &s).unwrap().rows[0].agents_required;
+        s.service.forecast_quantile = 0.9;
+        let r = requirements(&f, &s).unwrap();
+        assert!((volume_at_quantile(&f.points[0], 0.9) - 380.0).abs() < 1e-6);
+        assert!(
+            r.rows[0].agents_required > p50,
+            "{} vs {p50}",
+            r.rows[0].agents_required
+        );
+    }
+
+    #[test]
+    fn patience_uses_erlang_a_and_an_abandonment_cap_binds() {
+        let mut s = sc();
+        s.service.hours = None;
+        s.service.concurrency = 1;
+        s.service.deflection = 0.0;
+        let f = flat(100.0, 2);
+        let c = requirements(&f, &s).unwrap().rows[0].clone();
+        s.service.patience = Some(crate::scenario::Minutes0(120.0));
+        let a = requirements(&f, &s).unwrap().rows[0].clone();
+        assert!(
+            a.agents_on_queue < c.agents_on_queue,
+            "{} vs {}",
+            a.agents_on_queue,
+            c.agents_on_queue
+        );
+        assert!(a.abandon > 0.0 && c.abandon == 0.0);
+        s.service.max_abandon_percent = Some(1.0);
+        let strict = requirements(&f, &s).unwrap().rows[0].clone();
+        assert!(strict.abandon <= 0.01 && strict.agents_on_queue > a.agents_on_queue);
+    }
+
+    #[test]
+    fn queues_are_staffed_on_their_own_and_summed() {
+        let mut s = sc();
+        s.service.hours = None;
+        s.queues = toml::from_str::<toml::Value>(
+            "[[queue]]\nname = \"presales\"\nshare = 0.6\n\n[[queue]]\nname = \"aftersales\"\nshare = 0.4\ntarget_percent = 90\ntarget_answer = \"60s\"\naht_factor = 1.4\n",
+        )
+        .unwrap()["queue"]
+            .clone()
+            .try_into()
+            .unwrap();
+        let f = flat(300.0, 2);
+        let r = requirements(&f, &s).unwrap();
+        let row = &r.rows[0];
+        assert_eq!(r.queues, vec!["presales", "aftersales"]);
+        assert_eq!(row.by_queue.len(), 2);
+        let sum: u32 = row.by_queue.iter().map(|q| q.agents_on_queue).sum();
+        assert_eq!(row.agents_on_queue, sum);
+        let (pre, after) = (&row.by_queue[0], &row.by_queue[1]);
+        assert!((pre.agent_volume / after.agent_volume - 1.5).abs() < 1e-9);
+        assert!((after.aht_seconds / pre.aht_seconds - 1.4).abs() < 1e-9);
+        assert!(after.service_level >= 0.9 && pre.service_level >= 0.8);
+        let csv = String::from_utf8(by_queue_csv(&r)).unwrap();
+        assert_eq!(csv.lines().count(), 1 + 2 * 2);
+        assert!(csv.lines().nth(2).unwrap().contains(",aftersales,"));
+    }
+
+    #[test]
+    fn shrinkage_and_deflection_periods_apply_at_their_times() {
+        let mut s = sc();
+        s.service.hours = None;
+        s.service.shrinkage_periods = vec![crate::scenario::ShrinkagePeriod {
+            weekdays: vec!["Mon".into()],
+            from: "09:00".parse().unwrap(),
+            to: "10:00".parse().unwrap(),
+            add: 0.3,
+            reason: "team meeting".into(),
+        }];
+        s.service.deflection_periods = vec![crate::scenario::DeflectionPeriod {
+            weekdays: vec![],
+            from: "00:00".parse().unwrap(),
+            to: "08:00".parse().unwrap(),
+            deflection: 0.9,
+            queue: None,
+        }];
+        let f = flat(300.0, 96); // Mon + Tue at 30 min
+        let r = requirements(&f, &s).unwrap();
+        let (mon9, tue9) = (&r.rows[18], &r.rows[48 + 18]);
+        assert!((mon9.shrinkage - (s.service.shrinkage + 0.3)).abs() < 1e-9);
+        assert_eq!(tue9.shrinkage, s.service.shrinkage);
+        assert!(mon9.agents_required > tue9.agents_required);
+        assert_eq!(mon9.agents_on_queue, tue9.agents_on_queue);
+        // 90% of night chats answered by the bot, 60% in the day
+        assert!((r.rows[2].agent_volume - 30.0).abs() < 1e-9);
+        assert!((r.rows[20].agent_volume - 120.0).abs() < 1e-9);
     }
 }

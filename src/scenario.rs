@@ -617,7 +617,10 @@ impl Scenario {
             let total: f64 = self.queues.iter().map(|q| q.share).sum();
             if (total - 1.0).abs() > 1e-6 {
                 return bad(
-                    format!("the queues' shares add up to {total}, not 1"),
+                    format!(
+                        "the queues' shares add up to {}, not 1",
+                        (total * 1e6).round() / 1e6
+                    ),
                     "give each [[queue]] its share of the volume so they add up to 1",
                 );
             }
@@ -825,5 +828,53 @@ cost_per_hour = 40
         let e = Scenario::from_toml(Path::new("t.toml"), &MIN.replace("\"9h\"", "\"10h\""))
             .unwrap_err();
         assert!(e.to_string().contains("9 paid hours"), "{e}");
+    }
+
+    #[test]
+    fn queue_and_period_mistakes_are_named() {
+        let q =
+            "[[queue]]\nname = \"pre\"\nshare = 0.6\n[[queue]]\nname = \"after\"\nshare = 0.3\n";
+        let cases = [
+            (format!("{MIN}{q}"), "add up to 0.9"),
+            (
+                MIN.replace("[horizon]", "[service]\nmax_abandon_percent = 5\n[horizon]"),
+                "needs service.patience",
+            ),
+            (
+                MIN.replace("[horizon]", "[service]\nforecast_quantile = 1.5\n[horizon]"),
+                "forecast_quantile",
+            ),
+            (
+                MIN.replace(
+                    "[horizon]",
+                    "[service]\nshrinkage_periods = [{ weekdays = [\"Mo\"], from = \"09:00\", to = \"10:00\", add = 0.2 }]\n[horizon]",
+                ),
+                "weekday `Mo`",
+            ),
+            (
+                MIN.replace(
+                    "[horizon]",
+                    "[service]\ndeflection_periods = [{ from = \"00:00\", to = \"08:00\", deflection = 0.9, queue = \"vip\" }]\n[horizon]",
+                ),
+                "queue `vip`",
+            ),
+            (
+                MIN.replace(
+                    "[horizon]",
+                    "[service]\nshrinkage_periods = [{ from = \"10:00\", to = \"09:00\", add = 0.2 }]\n[horizon]",
+                ),
+                "not before",
+            ),
+        ];
+        for (text, want) in cases {
+            let e = Scenario::from_toml(Path::new("t.toml"), &text)
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(want), "{want}: {e}");
+            assert!(e.contains("fix:"), "{e}");
+        }
+        let ok = format!("{MIN}{}", q.replace("0.3", "0.4"));
+        let s = Scenario::from_toml(Path::new("t.toml"), &ok).unwrap();
+        assert_eq!(s.queues.len(), 2);
     }
 }

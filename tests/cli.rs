@@ -41,6 +41,18 @@ fn erlang_calculator_worked_example() {
     assert_eq!(v["agents_with_shrinkage"], 20);
     assert!((v["service_level"].as_f64().unwrap() - 0.88835).abs() < 1e-4);
     insta::assert_snapshot!(stdout(paiban().args(EXAMPLE)));
+    // with customers who leave after 2 minutes on average: Erlang A
+    let out = stdout(paiban().args(EXAMPLE).args(["--patience", "2m", "--json"]));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["model"], "erlang_a");
+    assert_eq!(v["agents"], 12);
+    assert!((v["abandon"].as_f64().unwrap() - 0.0616).abs() < 1e-3);
+    paiban()
+        .args(EXAMPLE)
+        .args(["--max-abandon", "3"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("needs --patience"));
 }
 
 #[test]
@@ -79,6 +91,28 @@ fn demo_runs_and_its_roster_passes_check() {
         .assert()
         .success()
         .stdout(predicate::str::contains("0 hard"));
+    // the roster simulated: what run/demo report, and the simulate command on its files
+    let sim = &v["simulated"]["service_level"]["mean"];
+    assert!(sim.as_f64().unwrap() > 0.5, "{sim}");
+    let sim_json = stdout(
+        paiban()
+            .arg("simulate")
+            .arg("--roster")
+            .arg(out.join("roster.csv"))
+            .arg("--forecast")
+            .arg(out.join("forecast.csv"))
+            .arg("--scenario")
+            .arg(out.join("scenario.toml"))
+            .args(["--runs", "4", "--seed", "9", "--json", "-o"])
+            .arg(out.join("sim.csv")),
+    );
+    let t: serde_json::Value = serde_json::from_str(&sim_json).unwrap();
+    let sl = t["service_level"]["mean"].as_f64().unwrap();
+    assert!((0.5..=1.0).contains(&sl), "{t}");
+    assert!(t["service_level"]["ci95"].as_f64().unwrap() >= 0.0);
+    let csv = std::fs::read_to_string(out.join("sim.csv")).unwrap();
+    assert!(csv.starts_with("interval_start,offered,agents_on_queue,service_level,"));
+    assert_eq!(csv.lines().count(), 1 + 7 * 96);
     // days off are visible: 20 agents × 7 days = 140 rows + header
     let roster = std::fs::read_to_string(out.join("roster.csv")).unwrap();
     assert_eq!(roster.lines().count(), 141);

@@ -173,3 +173,48 @@ fn concurrency_model_of_the_requirements_holds_when_chats_share_an_agent() {
     eprintln!("one fewer: {:?}", fewer.overall.service_level);
     assert!(fewer.overall.service_level.mean < sim.overall.service_level.mean);
 }
+
+#[test]
+fn queues_are_served_only_by_their_tiers_and_shrinkage_and_breaks_take_agents_off() {
+    let mut sc = scenario("patience = \"5m\"\nshrinkage = 0.5\n");
+    sc.queues = toml::from_str::<toml::Value>(
+        r#"
+[[queue]]
+name = "presales"
+share = 0.5
+tiers = ["junior", "senior"]
+
+[[queue]]
+name = "aftersales"
+share = 0.5
+tiers = ["senior"]
+"#,
+    )
+    .unwrap()["queue"]
+        .clone()
+        .try_into()
+        .unwrap();
+    let f = steady(20.0, 180.0, 1);
+    let (agents, mut roster) = team(8, 1);
+    // a one-hour break 12:00–13:00 for everyone
+    for e in &mut roster.entries {
+        let s = e.shift.as_mut().unwrap();
+        let noon = e.date.and_hms_opt(12, 0, 0).unwrap();
+        s.breaks = vec![(noon, noon + Duration::hours(1))];
+    }
+    let r = simulate(&f, &sc, &roster, &agents, &SimSettings { runs: 4, seed: 2 }).unwrap();
+    let q = |name: &str| &r.by_queue.iter().find(|(n, _)| n == name).unwrap().1;
+    // only juniors on the roster: after-sales chats are never answered
+    assert!(q("presales").service_level.mean > 0.5);
+    assert_eq!(q("aftersales").service_level.mean, 0.0);
+    assert!(q("aftersales").abandon.mean > 0.9);
+    // half the agents are in shrinkage on average; nobody is on the queue during the break
+    let on: f64 = r.intervals[..48]
+        .iter()
+        .map(|i| i.agents_on_queue)
+        .sum::<f64>()
+        / 48.0;
+    assert!((on - 4.0).abs() < 0.6, "{on}");
+    assert_eq!(r.intervals[48].agents_on_queue, 0.0);
+    assert!(r.intervals[52].agents_on_queue > 0.0);
+}
