@@ -82,6 +82,13 @@ fn bench(c: &mut Criterion) {
     c.bench_function("requirements: one year at 15 min (35,040 intervals)", |b| {
         b.iter(|| paiban::requirements::requirements(black_box(&year), &sc).unwrap())
     });
+    let mut sc_a = sc.clone();
+    sc_a.service.patience = Some(paiban::scenario::Minutes0(120.0));
+    sc_a.service.max_abandon_percent = Some(5.0);
+    c.bench_function(
+        "requirements: one year at 15 min, Erlang A with abandonment cap",
+        |b| b.iter(|| paiban::requirements::requirements(black_box(&year), &sc_a).unwrap()),
+    );
 
     let settings = SolverSettings::default();
     let mut g = c.benchmark_group("plan+roster week at 15 min");
@@ -189,5 +196,38 @@ fn bench_backtest(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench, bench_backtest);
+/// A 200-agent team's week: the roster from plan + roster, then the simulation (30 runs).
+fn bench_simulation(c: &mut Criterion) {
+    use paiban::simulate::{simulate, SimSettings};
+    let settings = SolverSettings::default();
+    let mut g = c.benchmark_group("simulation");
+    g.sample_size(10);
+    for n in [20usize, 200] {
+        let mut sc = scenario(n);
+        sc.service.patience = Some(paiban::scenario::Minutes0(180.0));
+        let inp = inputs(&sc);
+        let (f, _) = forecast_for(&sc, &inp.history, None).unwrap();
+        let req = paiban::requirements::requirements(&f, &sc).unwrap();
+        let plan = paiban::plan::plan(&req, &sc, Some(&inp.agents), &settings).unwrap();
+        let r = paiban::roster::roster(&plan.rows, &inp.agents, &sc, &settings).unwrap();
+        let s = SimSettings { runs: 30, seed: 1 };
+        let rep = simulate(&f, &sc, &r.roster, &inp.agents, &s).unwrap();
+        eprintln!(
+            "[quality] {n} agents, week at 15 min, 30 runs: {:.0} chats a run; service level {:.1}% ± {:.1} (requirements promise ≥ {:.0}% where staffed), ASA {:.1} s, abandon {:.2}%, occupancy {:.1}%",
+            rep.overall.offered,
+            100.0 * rep.overall.service_level.mean,
+            100.0 * rep.overall.service_level.ci95,
+            sc.service.target_percent,
+            rep.overall.asa_seconds.mean,
+            100.0 * rep.overall.abandon.mean,
+            100.0 * rep.overall.occupancy.mean,
+        );
+        g.bench_function(format!("{n} agents, week at 15 min, 30 runs"), |b| {
+            b.iter(|| simulate(black_box(&f), &sc, &r.roster, &inp.agents, &s).unwrap())
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench, bench_backtest, bench_simulation);
 criterion_main!(benches);

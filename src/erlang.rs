@@ -143,32 +143,38 @@ pub fn erlang_a_service_level(n: u32, lambda: f64, aht: f64, patience: f64, t: f
     let low = 1.0 / erlang_b(n, lambda / mu);
     let pn = 1.0 / (low + high - 1.0);
     let p_wait = pn * high;
-    // the tagged arrival finds m ahead with probability p_{n+m}; track it until served
+    // the tagged arrival finds m ahead with probability p_{n+m}; track it until served. States
+    // whose probability is below 1e-12 of the total do not change a service level.
     let nm = n as f64 * mu;
-    let top = r.len() - 1;
-    let big = nm + top as f64 * theta + theta;
     let mut v: Vec<f64> = r.iter().map(|x| pn * x).collect();
+    while v.len() > 1 && v[v.len() - 1] < 1e-12 * p_wait {
+        v.pop();
+    }
+    let top = v.len() - 1;
+    let big = nm + top as f64 * theta + theta;
     let lt = big * t;
-    // Poisson(lt) weights, started in log space so a long interval does not underflow
+    let (served_rate, stay0) = (nm / big, 1.0 - (nm + theta) / big);
+    let down: Vec<f64> = (0..=top).map(|m| (nm + m as f64 * theta) / big).collect();
+    let leave = theta / big;
+    // Poisson(lt) weights, in log space so a long interval does not underflow
     let mut served = 0.0;
     let mut answered = 0.0;
     let mut log_w = -lt;
     let mut w = log_w.exp();
     let mut acc_w = w;
     let steps = (lt + 10.0 * lt.sqrt() + 20.0) as usize;
+    let ln_lt = lt.ln();
     for s in 0..=steps {
         if s > 0 {
-            // one uniformised step
-            let mut next = vec![0.0; v.len()];
-            served += v[0] * nm / big;
-            next[0] += v[0] * (1.0 - (nm + theta) / big);
-            for m in 1..v.len() {
-                let down = (nm + m as f64 * theta) / big;
-                next[m - 1] += v[m] * down;
-                next[m] += v[m] * (1.0 - down - theta / big);
+            // one uniformised step, in place: state m only moves to m − 1 (or stays)
+            served += v[0] * served_rate;
+            v[0] *= stay0;
+            for m in 1..=top {
+                let x = v[m];
+                v[m - 1] += x * down[m];
+                v[m] = x * (1.0 - down[m] - leave);
             }
-            v = next;
-            log_w += lt.ln() - (s as f64).ln();
+            log_w += ln_lt - (s as f64).ln();
             w = log_w.exp();
             acc_w += w;
         }

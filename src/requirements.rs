@@ -18,6 +18,7 @@ use crate::forecast::Forecast;
 use crate::io::{fmt_f, read_text, Col, InputError, Table};
 use crate::scenario::Scenario;
 use crate::time::{fmt_ts, minute_of_day, Grid};
+use rayon::prelude::*;
 use serde::Serialize;
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -297,7 +298,9 @@ pub fn requirements(f: &Forecast, sc: &Scenario) -> Result<Requirements, Require
                     pending += agent_vol[i];
                 }
             }
+            // each interval on its own: in parallel, collected in order
             (0..n)
+                .into_par_iter()
                 .map(|i| {
                     let p = &f.points[i];
                     let aht = p.aht_seconds.unwrap_or(sc.demand.aht_seconds)
