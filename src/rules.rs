@@ -1,0 +1,360 @@
+//! The general rostering rule model: employees × days × shift types, with the rules a real
+//! team has — one shift a day, forbidden successions (no early after late), per-type and total
+//! limits, minimum and maximum consecutive working days, minimum consecutive days off, maximum
+//! weekends, fixed days off — and weighted soft goals: shift on/off requests and cover per day
+//! and shift type with under- and over-cover weights.
+//!
+//! [`solve`] builds one MIP for it; [`evaluate`] scores any assignment and lists every broken
+//! hard rule by employee and day, independently of how the assignment was made. Benchmark
+//! formats (Curtois & Qu, [`crate::nrp`]) are read into this model at the edge.
+
+use crate::solver::{self, Mip, Outcome, SolverError, SolverSettings, Var};
+use serde::Serialize;
+
+/// A shift type: its id, paid minutes, and the types that may not follow it the next day.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ShiftType {
+    pub id: String,
+    pub minutes: u32,
+    /// Indices of the shift types that cannot be worked the day after this one.
+    pub cannot_follow: Vec<usize>,
+}
+
+/// One employee's contract and fixed days off.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Employee {
+    pub id: String,
+    /// Per shift type, the most shifts of that type over the horizon.
+    pub max_shifts: Vec<u32>,
+    pub min_minutes: u32,
+    pub max_minutes: u32,
+    pub max_consecutive: u32,
+    pub min_consecutive: u32,
+    pub min_consecutive_off: u32,
+    pub max_weekends: u32,
+    pub days_off: Vec<usize>,
+}
+
+/// A wish to work (on) or not work (off) a shift type on a day, with its weight.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Request {
+    pub employee: usize,
+    pub day: usize,
+    pub shift: usize,
+    pub weight: f64,
+    pub on: bool,
+}
+
+/// Employees wanted on a shift type on a day; each one short or extra costs its weight.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cover {
+    pub day: usize,
+    pub shift: usize,
+    pub required: u32,
+    pub under_weight: f64,
+    pub over_weight: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Problem {
+    pub days: usize,
+    /// Weekday of day 0, Monday = 0 (weekends are days 5 and 6 of each week from Monday).
+    pub first_weekday: usize,
+    pub shifts: Vec<ShiftType>,
+    pub employees: Vec<Employee>,
+    pub requests: Vec<Request>,
+    pub cover: Vec<Cover>,
+}
+
+/// `assignment[e][d]` is the shift type employee `e` works on day `d`, or `None` (off).
+pub type Assignment = Vec<Vec<Option<usize>>>;
+
+/// A broken hard rule.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Violation {
+    pub employee: String,
+    pub day: Option<usize>,
+    pub rule: &'static str,
+    pub message: String,
+}
+
+/// An assignment's score: penalty by kind and every broken hard rule.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evaluation {
+    pub objective: f64,
+    pub request_penalty: f64,
+    pub cover_penalty: f64,
+    pub violations: Vec<Violation>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Solution {
+    pub assignment: Assignment,
+    pub evaluation: Evaluation,
+    /// The MIP solve: status, objective, best bound, gap.
+    pub solve: Outcome,
+    /// The LP relaxation's optimum: no assignment can score below it.
+    pub lp_bound: f64,
+}
+
+impl Problem {
+    fn weekend_days(&self) -> Vec<(usize, Vec<usize>)> {
+        // weekend k: its Saturday and Sunday inside the horizon
+        let mut out: Vec<(usize, Vec<usize>)> = Vec::new();
+        for d in 0..self.days {
+            let wd = (self.first_weekday + d) % 7;
+            if wd >= 5 {
+                let k = (self.first_weekday + d) / 7;
+                match out.last_mut() {
+                    Some((kk, v)) if *kk == k => v.push(d),
+                    _ => out.push((k, vec![d])),
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Solves `p` as one MIP (HiGHS by default) within the settings' time limit and gap.
+pub fn solve(p: &Problem, settings: &SolverSettings) -> Result<Solution, SolverError> {
+    let (mip, x, constant) = model(p);
+    let lp = solver::solve(&mip.relaxed(), settings, "rostering LP relaxation")?;
+    let lp_bound = lp.objective + constant;
+    let mut out = solver::solve(&mip, settings, "rostering")?;
+    out.objective += constant;
+    if let Some(b) = out.bound.take() {
+        out.tighten_bound(b + constant);
+    }
+    out.tighten_bound(lp_bound);
+    let assignment: Assignment = (0..p.employees.len())
+        .map(|e| {
+            (0..p.days)
+                .map(|d| (0..p.shifts.len()).find(|&s| x[e][d][s].is_some_and(|v| out.x[v.0] > 0.5)))
+                .collect()
+        })
+        .collect();
+    let evaluation = evaluate(p, &assignment);
+    Ok(Solution {
+        assignment,
+        evaluation,
+        solve: out,
+        lp_bound,
+    })
+}
+
+type XVars = Vec<Vec<Vec<Option<Var>>>>;
+
+/// The MIP: variables per (employee, day, shift type) and the objective's constant part.
+fn model(p: &Problem) -> (Mip, XVars, f64) {
+    let mut m = Mip::default();
+    let (ne, nd, ns) = (p.employees.len(), p.days, p.shifts.len());
+    let mut x: XVars = vec![vec![vec![None; ns]; nd]; ne];
+    for (e, emp) in p.employees.iter().enumerate() {
+        for d in 0..nd {
+            if emp.days_off.contains(&d) {
+                continue;
+            }
+            for s in 0..ns {
+                x[e][d][s] = Some(m.var(0.0, 1.0, true, 0.0));
+            }
+        }
+    }
+    let work = |e: usize, d: usize| -> Vec<(Var, f64)> {
+        x[e][d].iter().flatten().map(|v| (*v, 1.0)).collect()
+    };
+    let mut constant = 0.0;
+    for r in &p.requests {
+        match (x[r.employee][r.day][r.shift], r.on) {
+            (Some(v), true) => {
+                m.cost[v.0] -= r.weight;
+                constant += r.weight;
+            }
+            (Some(v), false) => m.cost[v.0] += r.weight,
+            (None, true) => constant += r.weight,
+            (None, false) => {}
+        }
+    }
+    for c in &p.cover {
+        let mut terms: Vec<(Var, f64)> = (0..ne).filter_map(|e| x[e][c.day][c.shift]).map(|v| (v, 1.0)).collect();
+        let under = m.var(0.0, f64::INFINITY, false, c.under_weight);
+        let over = m.var(0.0, f64::INFINITY, false, c.over_weight);
+        terms.push((under, 1.0));
+        terms.push((over, -1.0));
+        let r = c.required as f64;
+        m.row(terms, r, r);
+    }
+    let weekends = p.weekend_days();
+    for (e, emp) in p.employees.iter().enumerate() {
+        for d in 0..nd {
+            m.row(work(e, d), 0.0, 1.0);
+            // forbidden successions
+            if d + 1 < nd {
+                for (s, st) in p.shifts.iter().enumerate() {
+                    for &t in &st.cannot_follow {
+                        if let (Some(a), Some(b)) = (x[e][d][s], x[e][d + 1][t]) {
+                            m.row(vec![(a, 1.0), (b, 1.0)], 0.0, 1.0);
+                        }
+                    }
+                }
+            }
+        }
+        for s in 0..ns {
+            let terms: Vec<(Var, f64)> = (0..nd).filter_map(|d| x[e][d][s]).map(|v| (v, 1.0)).collect();
+            if !terms.is_empty() && (emp.max_shifts[s] as usize) < terms.len() {
+                m.row(terms, 0.0, emp.max_shifts[s] as f64);
+            }
+        }
+        let xr = &x;
+        let minutes: Vec<(Var, f64)> = (0..nd)
+            .flat_map(|d| {
+                (0..ns).filter_map(move |s| xr[e][d][s].map(|v| (v, p.shifts[s].minutes as f64)))
+            })
+            .collect();
+        m.row(minutes, emp.min_minutes as f64, emp.max_minutes as f64);
+        // at most C working days in any C + 1 consecutive days
+        let c = emp.max_consecutive as usize;
+        if c < nd {
+            for d0 in 0..nd - c {
+                let terms: Vec<(Var, f64)> = (d0..=d0 + c).flat_map(|d| work(e, d)).collect();
+                m.row(terms, 0.0, c as f64);
+            }
+        }
+        // a block of work starting on day d ≥ 1 lasts K days (or runs to the horizon's end);
+        // a block of days off likewise
+        let with = |terms: &mut Vec<(Var, f64)>, d: usize, coef: f64| {
+            terms.extend(work(e, d).into_iter().map(|(v, _)| (v, coef)));
+        };
+        for d in 1..nd {
+            for j in 1..emp.min_consecutive as usize {
+                if d + j >= nd {
+                    break;
+                }
+                // w[d] − w[d−1] − w[d+j] ≤ 0
+                let mut t = Vec::new();
+                with(&mut t, d, 1.0);
+                with(&mut t, d - 1, -1.0);
+                with(&mut t, d + j, -1.0);
+                m.row(t, f64::NEG_INFINITY, 0.0);
+            }
+            for j in 1..emp.min_consecutive_off as usize {
+                if d + j >= nd {
+                    break;
+                }
+                // w[d−1] − w[d] + w[d+j] ≤ 1
+                let mut t = Vec::new();
+                with(&mut t, d - 1, 1.0);
+                with(&mut t, d, -1.0);
+                with(&mut t, d + j, 1.0);
+                m.row(t, f64::NEG_INFINITY, 1.0);
+            }
+        }
+        // weekends worked (either day) at most the maximum
+        if (emp.max_weekends as usize) < weekends.len() {
+            let mut total = Vec::new();
+            for (_, wd) in &weekends {
+                let y = m.var(0.0, 1.0, false, 0.0);
+                for &d in wd {
+                    let mut t = work(e, d);
+                    t.push((y, -1.0));
+                    m.row(t, f64::NEG_INFINITY, 0.0);
+                }
+                total.push((y, 1.0));
+            }
+            m.row(total, 0.0, emp.max_weekends as f64);
+        }
+    }
+    (m, x, constant)
+}
+
+/// Scores `a` exactly as the benchmark defines it and lists every broken hard rule.
+pub fn evaluate(p: &Problem, a: &Assignment) -> Evaluation {
+    let mut v = Vec::new();
+    let mut bad = |e: &Employee, day: Option<usize>, rule: &'static str, message: String| {
+        v.push(Violation {
+            employee: e.id.clone(),
+            day,
+            rule,
+            message,
+        })
+    };
+    for (ei, e) in p.employees.iter().enumerate() {
+        let w: Vec<bool> = a[ei].iter().map(Option::is_some).collect();
+        for d in 0..p.days {
+            if w[d] && e.days_off.contains(&d) {
+                bad(e, Some(d), "day off", format!("{} works on fixed day off {d}", e.id));
+            }
+            if d + 1 < p.days {
+                if let (Some(s), Some(t)) = (a[ei][d], a[ei][d + 1]) {
+                    if p.shifts[s].cannot_follow.contains(&t) {
+                        bad(
+                            e,
+                            Some(d + 1),
+                            "succession",
+                            format!("{}: {} on day {} after {} on day {d}", e.id, p.shifts[t].id, d + 1, p.shifts[s].id),
+                        );
+                    }
+                }
+            }
+        }
+        for (s, st) in p.shifts.iter().enumerate() {
+            let n = a[ei].iter().filter(|x| **x == Some(s)).count() as u32;
+            if n > e.max_shifts[s] {
+                bad(e, None, "max shifts", format!("{}: {n} {} shifts, at most {}", e.id, st.id, e.max_shifts[s]));
+            }
+        }
+        let minutes: u32 = a[ei].iter().flatten().map(|&s| p.shifts[s].minutes).sum();
+        if minutes < e.min_minutes || minutes > e.max_minutes {
+            bad(
+                e,
+                None,
+                "total minutes",
+                format!("{}: {minutes} minutes, allowed {}–{}", e.id, e.min_minutes, e.max_minutes),
+            );
+        }
+        // runs of work and of days off
+        let mut d = 0;
+        while d < p.days {
+            let s = d;
+            while d < p.days && w[d] == w[s] {
+                d += 1;
+            }
+            let len = (d - s) as u32;
+            let inner = s > 0 && d < p.days;
+            if w[s] {
+                if len > e.max_consecutive {
+                    bad(e, Some(s), "max consecutive", format!("{}: {len} days in a row from day {s}, at most {}", e.id, e.max_consecutive));
+                }
+                if inner && len < e.min_consecutive {
+                    bad(e, Some(s), "min consecutive", format!("{}: {len} days in a row from day {s}, at least {}", e.id, e.min_consecutive));
+                }
+            } else if inner && len < e.min_consecutive_off {
+                bad(e, Some(s), "min days off", format!("{}: {len} days off from day {s}, at least {}", e.id, e.min_consecutive_off));
+            }
+        }
+        let weekends = p.weekend_days().iter().filter(|(_, ds)| ds.iter().any(|&d| w[d])).count() as u32;
+        if weekends > e.max_weekends {
+            bad(e, None, "max weekends", format!("{}: {weekends} weekends worked, at most {}", e.id, e.max_weekends));
+        }
+    }
+    let request_penalty: f64 = p
+        .requests
+        .iter()
+        .filter(|r| (a[r.employee][r.day] == Some(r.shift)) != r.on)
+        .map(|r| r.weight)
+        .sum();
+    let cover_penalty: f64 = p
+        .cover
+        .iter()
+        .map(|c| {
+            let n = (0..p.employees.len()).filter(|&e| a[e][c.day] == Some(c.shift)).count() as f64;
+            let r = c.required as f64;
+            (r - n).max(0.0) * c.under_weight + (n - r).max(0.0) * c.over_weight
+        })
+        .sum();
+    Evaluation {
+        objective: request_penalty + cover_penalty,
+        request_penalty,
+        cover_penalty,
+        violations: v,
+    }
+}
