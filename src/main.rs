@@ -169,6 +169,9 @@ enum Cmd {
         time_limit: f64,
         #[arg(long, default_value_t = 1)]
         threads: u32,
+        /// HiGHS primal heuristic effort (0–1).
+        #[arg(long, default_value_t = 0.3)]
+        heuristic_effort: f64,
         /// Write the roster (employee,day,shift) here.
         #[arg(short, long)]
         output: Option<PathBuf>,
@@ -525,6 +528,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             file,
             time_limit,
             threads,
+            heuristic_effort,
             output,
             json,
         } => {
@@ -536,6 +540,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 time_limit_seconds: time_limit,
                 mip_rel_gap: 0.0,
                 threads,
+                mip_heuristic_effort: Some(heuristic_effort),
                 ..SolverSettings::default()
             };
             let sol = rules::solve(&p, &settings)?;

@@ -186,7 +186,6 @@ fn model(p: &Problem) -> (Mip, XVars, f64) {
     let weekends = p.weekend_days();
     for (e, emp) in p.employees.iter().enumerate() {
         for d in 0..nd {
-            m.row(work(e, d), 0.0, 1.0);
             // forbidden successions
             if d + 1 < nd {
                 for (s, st) in p.shifts.iter().enumerate() {
@@ -211,42 +210,41 @@ fn model(p: &Problem) -> (Mip, XVars, f64) {
             })
             .collect();
         m.row(minutes, emp.min_minutes as f64, emp.max_minutes as f64);
-        // at most C working days in any C + 1 consecutive days
-        let c = emp.max_consecutive as usize;
-        if c < nd {
-            for d0 in 0..nd - c {
-                let terms: Vec<(Var, f64)> = (d0..=d0 + c).flat_map(|d| work(e, d)).collect();
-                m.row(terms, 0.0, c as f64);
+        // Work comes in blocks: ℓ consecutive working days with min_consecutive ≤ ℓ ≤
+        // max_consecutive (shorter only where the block touches the horizon's start or end, as
+        // the sequence may continue outside it), no fixed day off inside, and at least
+        // max(1, min_consecutive_off) days off before the next block (the days off after the
+        // last block may run into the horizon's end). A day's work is the block covering it.
+        // Each block "occupies" its days and the days off after it, at most one block a day:
+        // an interval structure, so the LP relaxation respects the sequence rules exactly.
+        let (cmax, cmin) = (emp.max_consecutive as usize, emp.min_consecutive as usize);
+        let gap = (emp.min_consecutive_off as usize).max(1);
+        let mut in_block: Vec<Vec<(Var, f64)>> = vec![Vec::new(); nd];
+        let mut occupied: Vec<Vec<(Var, f64)>> = vec![Vec::new(); nd];
+        for a in 0..nd {
+            for l in 1..=cmax.min(nd - a) {
+                let last = a + l - 1;
+                if emp.days_off.contains(&last) {
+                    break; // every longer block holds this day off too
+                }
+                if l < cmin && a > 0 && last < nd - 1 {
+                    continue;
+                }
+                let z = m.var(0.0, 1.0, true, 0.0);
+                for day in &mut in_block[a..=last] {
+                    day.push((z, -1.0));
+                }
+                for day in &mut occupied[a..=(last + gap).min(nd - 1)] {
+                    day.push((z, 1.0));
+                }
             }
         }
-        // a block of work starting on day d ≥ 1 lasts K days (or runs to the horizon's end);
-        // a block of days off likewise
-        let with = |terms: &mut Vec<(Var, f64)>, d: usize, coef: f64| {
-            terms.extend(work(e, d).into_iter().map(|(v, _)| (v, coef)));
-        };
-        for d in 1..nd {
-            for j in 1..emp.min_consecutive as usize {
-                if d + j >= nd {
-                    break;
-                }
-                // w[d] − w[d−1] − w[d+j] ≤ 0
-                let mut t = Vec::new();
-                with(&mut t, d, 1.0);
-                with(&mut t, d - 1, -1.0);
-                with(&mut t, d + j, -1.0);
-                m.row(t, f64::NEG_INFINITY, 0.0);
-            }
-            for j in 1..emp.min_consecutive_off as usize {
-                if d + j >= nd {
-                    break;
-                }
-                // w[d−1] − w[d] + w[d+j] ≤ 1
-                let mut t = Vec::new();
-                with(&mut t, d - 1, 1.0);
-                with(&mut t, d, -1.0);
-                with(&mut t, d + j, 1.0);
-                m.row(t, f64::NEG_INFINITY, 1.0);
-            }
+        for d in 0..nd {
+            // the shifts worked on d = the block covering d
+            let mut t = work(e, d);
+            t.extend(in_block[d].iter().copied());
+            m.row(t, 0.0, 0.0);
+            m.row(std::mem::take(&mut occupied[d]), 0.0, 1.0);
         }
         // weekends worked (either day) at most the maximum
         if (emp.max_weekends as usize) < weekends.len() {
