@@ -5,7 +5,8 @@ use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use paiban::{
     agents, backtest, calendar, check, erlang, forecast, history, io::write_atomic, nrp, pipeline,
-    plan, requirements, roster, rules, scenario::Scenario, simulate, solver::SolverSettings, synth, time,
+    plan, requirements, roster, rules, scenario::Scenario, simulate, solver::SolverSettings, synth,
+    time,
 };
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -169,8 +170,8 @@ enum Cmd {
         time_limit: f64,
         #[arg(long, default_value_t = 1)]
         threads: u32,
-        /// HiGHS primal heuristic effort (0–1).
-        #[arg(long, default_value_t = 0.3)]
+        /// HiGHS primal heuristic effort (0–1; HiGHS's default 0.05).
+        #[arg(long, default_value_t = 0.05)]
         heuristic_effort: f64,
         /// Write the roster (employee,day,shift) here.
         #[arg(short, long)]
@@ -532,7 +533,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             output,
             json,
         } => {
-            if !(time_limit > 0.0) || threads == 0 {
+            if time_limit.is_nan() || time_limit <= 0.0 || threads == 0 {
                 bail!("--time-limit must be positive and --threads at least 1");
             }
             let p = nrp::read(&file)?;

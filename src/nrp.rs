@@ -31,19 +31,25 @@ pub fn read(path: &Path) -> Result<Problem, InputError> {
             continue;
         }
         if line.starts_with("SECTION_") {
-            let name = SECTIONS
-                .iter()
-                .find(|s| **s == line)
-                .ok_or_else(|| {
-                    InputError::new(path, format!("unknown section `{line}`"), format!("sections are {}", SECTIONS[..7].join(", ")))
-                        .at(no)
-                })?;
+            let name = SECTIONS.iter().find(|s| **s == line).ok_or_else(|| {
+                InputError::new(
+                    path,
+                    format!("unknown section `{line}`"),
+                    format!("sections are {}", SECTIONS[..7].join(", ")),
+                )
+                .at(no)
+            })?;
             current = Some(name);
             sections.entry(name).or_default();
             continue;
         }
         let Some(sec) = current else {
-            return Err(InputError::new(path, "data before the first SECTION_ header", "start with SECTION_HORIZON").at(no));
+            return Err(InputError::new(
+                path,
+                "data before the first SECTION_ header",
+                "start with SECTION_HORIZON",
+            )
+            .at(no));
         };
         sections.entry(sec).or_default().push((no, line));
     }
@@ -54,21 +60,45 @@ pub fn read(path: &Path) -> Result<Problem, InputError> {
     };
     let int = |no: u64, field: &str, v: &str| -> Result<u32, InputError> {
         v.trim().parse::<u32>().map_err(|_| {
-            InputError::new(path, format!("`{v}` is not a whole number"), "write a whole number, 0 or more").at(no).field(field)
+            InputError::new(
+                path,
+                format!("`{v}` is not a whole number"),
+                "write a whole number, 0 or more",
+            )
+            .at(no)
+            .field(field)
         })
     };
     let fields = |no: u64, line: &str, n: usize, what: &str| -> Result<Vec<String>, InputError> {
         let f: Vec<String> = line.split(',').map(|x| x.trim().to_string()).collect();
         if f.len() < n {
-            return Err(InputError::new(path, format!("{what}: expected {n} comma-separated fields, found {}", f.len()), "see the section's header comment for the fields").at(no));
+            return Err(InputError::new(
+                path,
+                format!(
+                    "{what}: expected {n} comma-separated fields, found {}",
+                    f.len()
+                ),
+                "see the section's header comment for the fields",
+            )
+            .at(no));
         }
         Ok(f)
     };
     let horizon = need("SECTION_HORIZON")?;
-    let (hno, hline) = *horizon.first().ok_or_else(|| InputError::new(path, "SECTION_HORIZON has no length", "give the horizon length in days"))?;
+    let (hno, hline) = *horizon.first().ok_or_else(|| {
+        InputError::new(
+            path,
+            "SECTION_HORIZON has no length",
+            "give the horizon length in days",
+        )
+    })?;
     let days = int(hno, "horizon", hline)? as usize;
     if days == 0 || days > 366 {
-        return Err(InputError::new(path, format!("horizon of {days} days"), "1 to 366 days").at(hno).field("horizon"));
+        return Err(
+            InputError::new(path, format!("horizon of {days} days"), "1 to 366 days")
+                .at(hno)
+                .field("horizon"),
+        );
     }
     // shifts (the successions refer to ids defined later in the section: two passes)
     let shift_lines = need("SECTION_SHIFTS")?;
@@ -76,7 +106,13 @@ pub fn read(path: &Path) -> Result<Problem, InputError> {
     for &(no, line) in shift_lines {
         let f = fields(no, line, 2, "shift")?;
         if shifts.iter().any(|s| s.id == f[0]) {
-            return Err(InputError::new(path, format!("shift `{}` is defined twice", f[0]), "give each shift its own id").at(no).field("ShiftID"));
+            return Err(InputError::new(
+                path,
+                format!("shift `{}` is defined twice", f[0]),
+                "give each shift its own id",
+            )
+            .at(no)
+            .field("ShiftID"));
         }
         shifts.push(ShiftType {
             id: f[0].clone(),
@@ -87,7 +123,13 @@ pub fn read(path: &Path) -> Result<Problem, InputError> {
     let shift_ids: Vec<String> = shifts.iter().map(|s| s.id.clone()).collect();
     let shift_index = |no: u64, field: &str, id: &str| -> Result<usize, InputError> {
         shift_ids.iter().position(|s| s == id).ok_or_else(|| {
-            InputError::new(path, format!("unknown shift `{id}`"), "use a ShiftID from SECTION_SHIFTS").at(no).field(field)
+            InputError::new(
+                path,
+                format!("unknown shift `{id}`"),
+                "use a ShiftID from SECTION_SHIFTS",
+            )
+            .at(no)
+            .field(field)
         })
     };
     let mut follow: Vec<Vec<usize>> = Vec::new();
@@ -111,12 +153,24 @@ pub fn read(path: &Path) -> Result<Problem, InputError> {
         let mut max_shifts = vec![days as u32; shifts.len()];
         for part in f[1].split('|').map(str::trim).filter(|x| !x.is_empty()) {
             let (id, n) = part.split_once('=').ok_or_else(|| {
-                InputError::new(path, format!("`{part}` is not SHIFT=MAX"), "write e.g. D=14|N=5").at(no).field("MaxShifts")
+                InputError::new(
+                    path,
+                    format!("`{part}` is not SHIFT=MAX"),
+                    "write e.g. D=14|N=5",
+                )
+                .at(no)
+                .field("MaxShifts")
             })?;
             max_shifts[shift_index(no, "MaxShifts", id.trim())?] = int(no, "MaxShifts", n)?;
         }
         if employees.iter().any(|e| e.id == f[0]) {
-            return Err(InputError::new(path, format!("employee `{}` is listed twice", f[0]), "give each employee one line").at(no).field("ID"));
+            return Err(InputError::new(
+                path,
+                format!("employee `{}` is listed twice", f[0]),
+                "give each employee one line",
+            )
+            .at(no)
+            .field("ID"));
         }
         let e = Employee {
             id: f[0].clone(),
@@ -130,28 +184,57 @@ pub fn read(path: &Path) -> Result<Problem, InputError> {
             days_off: Vec::new(),
         };
         if e.min_minutes > e.max_minutes {
-            return Err(InputError::new(path, format!("{}: MinTotalMinutes {} is above MaxTotalMinutes {}", e.id, e.min_minutes, e.max_minutes), "swap them").at(no).field("MinTotalMinutes"));
+            return Err(InputError::new(
+                path,
+                format!(
+                    "{}: MinTotalMinutes {} is above MaxTotalMinutes {}",
+                    e.id, e.min_minutes, e.max_minutes
+                ),
+                "swap them",
+            )
+            .at(no)
+            .field("MinTotalMinutes"));
         }
         employees.push(e);
     }
     if employees.is_empty() {
-        return Err(InputError::new(path, "SECTION_STAFF lists nobody", "add the employees"));
+        return Err(InputError::new(
+            path,
+            "SECTION_STAFF lists nobody",
+            "add the employees",
+        ));
     }
     let emp_ids: Vec<String> = employees.iter().map(|e| e.id.clone()).collect();
     let emp_index = |no: u64, id: &str| -> Result<usize, InputError> {
         emp_ids.iter().position(|e| e == id).ok_or_else(|| {
-            InputError::new(path, format!("unknown employee `{id}`"), "use an ID from SECTION_STAFF").at(no).field("EmployeeID")
+            InputError::new(
+                path,
+                format!("unknown employee `{id}`"),
+                "use an ID from SECTION_STAFF",
+            )
+            .at(no)
+            .field("EmployeeID")
         })
     };
     let day_of = |no: u64, field: &str, v: &str| -> Result<usize, InputError> {
         let d = int(no, field, v)? as usize;
         if d >= days {
-            return Err(InputError::new(path, format!("day {d} is outside the {days}-day horizon"), format!("days run from 0 to {}", days - 1)).at(no).field(field));
+            return Err(InputError::new(
+                path,
+                format!("day {d} is outside the {days}-day horizon"),
+                format!("days run from 0 to {}", days - 1),
+            )
+            .at(no)
+            .field(field));
         }
         Ok(d)
     };
     let mut off: Vec<(usize, usize)> = Vec::new();
-    for &(no, line) in sections.get("SECTION_DAYS_OFF").map(Vec::as_slice).unwrap_or(&[]) {
+    for &(no, line) in sections
+        .get("SECTION_DAYS_OFF")
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+    {
         let f = fields(no, line, 1, "days off")?;
         let e = emp_index(no, &f[0])?;
         for d in f[1..].iter().filter(|x| !x.is_empty()) {
@@ -162,7 +245,10 @@ pub fn read(path: &Path) -> Result<Problem, InputError> {
         employees[e].days_off.push(d);
     }
     let mut requests = Vec::new();
-    for (sec, on) in [("SECTION_SHIFT_ON_REQUESTS", true), ("SECTION_SHIFT_OFF_REQUESTS", false)] {
+    for (sec, on) in [
+        ("SECTION_SHIFT_ON_REQUESTS", true),
+        ("SECTION_SHIFT_OFF_REQUESTS", false),
+    ] {
         for &(no, line) in sections.get(sec).map(Vec::as_slice).unwrap_or(&[]) {
             let f = fields(no, line, 4, "request")?;
             requests.push(Request {

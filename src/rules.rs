@@ -129,7 +129,9 @@ pub fn solve(p: &Problem, settings: &SolverSettings) -> Result<Solution, SolverE
     let assignment: Assignment = (0..p.employees.len())
         .map(|e| {
             (0..p.days)
-                .map(|d| (0..p.shifts.len()).find(|&s| x[e][d][s].is_some_and(|v| out.x[v.0] > 0.5)))
+                .map(|d| {
+                    (0..p.shifts.len()).find(|&s| x[e][d][s].is_some_and(|v| out.x[v.0] > 0.5))
+                })
                 .collect()
         })
         .collect();
@@ -175,7 +177,10 @@ fn model(p: &Problem) -> (Mip, XVars, f64) {
         }
     }
     for c in &p.cover {
-        let mut terms: Vec<(Var, f64)> = (0..ne).filter_map(|e| x[e][c.day][c.shift]).map(|v| (v, 1.0)).collect();
+        let mut terms: Vec<(Var, f64)> = (0..ne)
+            .filter_map(|e| x[e][c.day][c.shift])
+            .map(|v| (v, 1.0))
+            .collect();
         let under = m.var(0.0, f64::INFINITY, false, c.under_weight);
         let over = m.var(0.0, f64::INFINITY, false, c.over_weight);
         terms.push((under, 1.0));
@@ -198,7 +203,10 @@ fn model(p: &Problem) -> (Mip, XVars, f64) {
             }
         }
         for s in 0..ns {
-            let terms: Vec<(Var, f64)> = (0..nd).filter_map(|d| x[e][d][s]).map(|v| (v, 1.0)).collect();
+            let terms: Vec<(Var, f64)> = (0..nd)
+                .filter_map(|d| x[e][d][s])
+                .map(|v| (v, 1.0))
+                .collect();
             if !terms.is_empty() && (emp.max_shifts[s] as usize) < terms.len() {
                 m.row(terms, 0.0, emp.max_shifts[s] as f64);
             }
@@ -279,7 +287,12 @@ pub fn evaluate(p: &Problem, a: &Assignment) -> Evaluation {
         let w: Vec<bool> = a[ei].iter().map(Option::is_some).collect();
         for d in 0..p.days {
             if w[d] && e.days_off.contains(&d) {
-                bad(e, Some(d), "day off", format!("{} works on fixed day off {d}", e.id));
+                bad(
+                    e,
+                    Some(d),
+                    "day off",
+                    format!("{} works on fixed day off {d}", e.id),
+                );
             }
             if d + 1 < p.days {
                 if let (Some(s), Some(t)) = (a[ei][d], a[ei][d + 1]) {
@@ -288,7 +301,13 @@ pub fn evaluate(p: &Problem, a: &Assignment) -> Evaluation {
                             e,
                             Some(d + 1),
                             "succession",
-                            format!("{}: {} on day {} after {} on day {d}", e.id, p.shifts[t].id, d + 1, p.shifts[s].id),
+                            format!(
+                                "{}: {} on day {} after {} on day {d}",
+                                e.id,
+                                p.shifts[t].id,
+                                d + 1,
+                                p.shifts[s].id
+                            ),
                         );
                     }
                 }
@@ -297,7 +316,15 @@ pub fn evaluate(p: &Problem, a: &Assignment) -> Evaluation {
         for (s, st) in p.shifts.iter().enumerate() {
             let n = a[ei].iter().filter(|x| **x == Some(s)).count() as u32;
             if n > e.max_shifts[s] {
-                bad(e, None, "max shifts", format!("{}: {n} {} shifts, at most {}", e.id, st.id, e.max_shifts[s]));
+                bad(
+                    e,
+                    None,
+                    "max shifts",
+                    format!(
+                        "{}: {n} {} shifts, at most {}",
+                        e.id, st.id, e.max_shifts[s]
+                    ),
+                );
             }
         }
         let minutes: u32 = a[ei].iter().flatten().map(|&s| p.shifts[s].minutes).sum();
@@ -306,7 +333,10 @@ pub fn evaluate(p: &Problem, a: &Assignment) -> Evaluation {
                 e,
                 None,
                 "total minutes",
-                format!("{}: {minutes} minutes, allowed {}–{}", e.id, e.min_minutes, e.max_minutes),
+                format!(
+                    "{}: {minutes} minutes, allowed {}–{}",
+                    e.id, e.min_minutes, e.max_minutes
+                ),
             );
         }
         // runs of work and of days off
@@ -320,18 +350,54 @@ pub fn evaluate(p: &Problem, a: &Assignment) -> Evaluation {
             let inner = s > 0 && d < p.days;
             if w[s] {
                 if len > e.max_consecutive {
-                    bad(e, Some(s), "max consecutive", format!("{}: {len} days in a row from day {s}, at most {}", e.id, e.max_consecutive));
+                    bad(
+                        e,
+                        Some(s),
+                        "max consecutive",
+                        format!(
+                            "{}: {len} days in a row from day {s}, at most {}",
+                            e.id, e.max_consecutive
+                        ),
+                    );
                 }
                 if inner && len < e.min_consecutive {
-                    bad(e, Some(s), "min consecutive", format!("{}: {len} days in a row from day {s}, at least {}", e.id, e.min_consecutive));
+                    bad(
+                        e,
+                        Some(s),
+                        "min consecutive",
+                        format!(
+                            "{}: {len} days in a row from day {s}, at least {}",
+                            e.id, e.min_consecutive
+                        ),
+                    );
                 }
             } else if inner && len < e.min_consecutive_off {
-                bad(e, Some(s), "min days off", format!("{}: {len} days off from day {s}, at least {}", e.id, e.min_consecutive_off));
+                bad(
+                    e,
+                    Some(s),
+                    "min days off",
+                    format!(
+                        "{}: {len} days off from day {s}, at least {}",
+                        e.id, e.min_consecutive_off
+                    ),
+                );
             }
         }
-        let weekends = p.weekend_days().iter().filter(|(_, ds)| ds.iter().any(|&d| w[d])).count() as u32;
+        let weekends = p
+            .weekend_days()
+            .iter()
+            .filter(|(_, ds)| ds.iter().any(|&d| w[d]))
+            .count() as u32;
         if weekends > e.max_weekends {
-            bad(e, None, "max weekends", format!("{}: {weekends} weekends worked, at most {}", e.id, e.max_weekends));
+            bad(
+                e,
+                None,
+                "max weekends",
+                format!(
+                    "{}: {weekends} weekends worked, at most {}",
+                    e.id, e.max_weekends
+                ),
+            );
         }
     }
     let request_penalty: f64 = p
@@ -344,7 +410,9 @@ pub fn evaluate(p: &Problem, a: &Assignment) -> Evaluation {
         .cover
         .iter()
         .map(|c| {
-            let n = (0..p.employees.len()).filter(|&e| a[e][c.day] == Some(c.shift)).count() as f64;
+            let n = (0..p.employees.len())
+                .filter(|&e| a[e][c.day] == Some(c.shift))
+                .count() as f64;
             let r = c.required as f64;
             (r - n).max(0.0) * c.under_weight + (n - r).max(0.0) * c.over_weight
         })

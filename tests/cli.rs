@@ -479,3 +479,48 @@ fn scenario_events_file_reaches_the_forecast_and_is_written_beside_the_outputs()
         .success();
     assert_eq!(f, std::fs::read_to_string(p("out2/forecast.csv")).unwrap());
 }
+
+#[test]
+fn nrp_solves_a_benchmark_file_and_names_a_broken_one() {
+    let d = tempfile::tempdir().unwrap();
+    let f = d.path().join("tiny.txt");
+    // one employee who may work 5 days: two days of cover are short, 100 each
+    std::fs::write(
+        &f,
+        "SECTION_HORIZON\n7\nSECTION_SHIFTS\nD,480,\nSECTION_STAFF\nA,D=7,2400,0,5,1,1,1\nSECTION_DAYS_OFF\nSECTION_SHIFT_ON_REQUESTS\nA,0,D,3\nSECTION_SHIFT_OFF_REQUESTS\nSECTION_COVER\n0,D,1,100,1\n1,D,1,100,1\n2,D,1,100,1\n3,D,1,100,1\n4,D,1,100,1\n5,D,1,100,1\n6,D,1,100,1\n",
+    )
+    .unwrap();
+    let out = d.path().join("r.csv");
+    let v: serde_json::Value = serde_json::from_str(&stdout(
+        paiban()
+            .arg("nrp")
+            .arg(&f)
+            .arg("--json")
+            .arg("-o")
+            .arg(&out),
+    ))
+    .unwrap();
+    assert_eq!(v["objective"], 200.0);
+    assert_eq!(v["hard_violations"], 0);
+    assert_eq!(v["status"], "optimal");
+    let roster = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(roster.lines().count(), 1 + 5);
+    assert!(
+        roster.contains("A,0,D\n"),
+        "the on-request is honoured: {roster}"
+    );
+    std::fs::write(
+        d.path().join("cut.txt"),
+        "SECTION_HORIZON\n7\nSECTION_SHIFTS\nD,480,\n",
+    )
+    .unwrap();
+    paiban()
+        .arg("nrp")
+        .arg(d.path().join("cut.txt"))
+        .arg("-o")
+        .arg(d.path().join("no.csv"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("SECTION_STAFF is missing"));
+    assert!(!d.path().join("no.csv").exists());
+}

@@ -1,0 +1,125 @@
+//! The Curtois & Qu shift scheduling benchmark through paiban's general rule engine: every
+//! instance of ../shared solved to its published optimum, and the independent evaluator agrees
+//! with the solver.
+
+use paiban::rules::{evaluate, solve};
+use paiban::solver::SolverSettings;
+use std::path::Path;
+
+const OPTIMA: [(usize, f64); 6] = [
+    (1, 607.0),
+    (2, 828.0),
+    (3, 1001.0),
+    (4, 1716.0),
+    (5, 1143.0),
+    (6, 1950.0),
+];
+
+fn check(i: usize, optimum: f64) {
+    let path = format!("../shared/data/nrp-curtois/Instance{i}.txt");
+    if !Path::new(&path).exists() {
+        eprintln!("SKIP: {path} is absent (../shared not checked out beside the project)");
+        return;
+    }
+    let p = paiban::nrp::read(Path::new(&path)).unwrap();
+    let s = SolverSettings {
+        time_limit_seconds: 120.0,
+        mip_rel_gap: 0.0,
+        ..SolverSettings::default()
+    };
+    let sol = solve(&p, &s).unwrap();
+    assert!(
+        sol.evaluation.violations.is_empty(),
+        "{:?}",
+        sol.evaluation.violations
+    );
+    assert_eq!(
+        sol.evaluation.objective, optimum,
+        "Instance{i}: {:?}",
+        sol.solve
+    );
+    // the solver's own objective and the evaluator's agree
+    assert!((sol.solve.objective - sol.evaluation.objective).abs() < 1e-6);
+    assert_eq!(evaluate(&p, &sol.assignment), sol.evaluation);
+    let bound = sol.solve.bound.unwrap();
+    assert!(bound <= optimum + 1e-6 && sol.lp_bound <= bound + 1e-6);
+}
+
+#[test]
+fn instance1() {
+    check(OPTIMA[0].0, OPTIMA[0].1)
+}
+#[test]
+fn instance2() {
+    check(OPTIMA[1].0, OPTIMA[1].1)
+}
+#[test]
+fn instance3() {
+    check(OPTIMA[2].0, OPTIMA[2].1)
+}
+#[test]
+fn instance4() {
+    check(OPTIMA[3].0, OPTIMA[3].1)
+}
+#[test]
+fn instance5() {
+    check(OPTIMA[4].0, OPTIMA[4].1)
+}
+#[test]
+fn instance6() {
+    check(OPTIMA[5].0, OPTIMA[5].1)
+}
+
+#[test]
+fn the_evaluator_finds_broken_rules() {
+    let path = Path::new("../shared/data/nrp-curtois/Instance1.txt");
+    if !path.exists() {
+        eprintln!("SKIP: {} is absent", path.display());
+        return;
+    }
+    let p = paiban::nrp::read(path).unwrap();
+    // everybody works every day: too many days in a row, fixed days off, weekends, minutes
+    let all: Vec<Vec<Option<usize>>> = vec![vec![Some(0); p.days]; p.employees.len()];
+    let ev = evaluate(&p, &all);
+    for rule in [
+        "day off",
+        "max consecutive",
+        "max weekends",
+        "total minutes",
+    ] {
+        assert!(
+            ev.violations.iter().any(|v| v.rule == rule),
+            "{rule} not found"
+        );
+    }
+    // every cover is over by (8 − requirement) at weight 1
+    let over: f64 = p
+        .cover
+        .iter()
+        .map(|c| (8.0 - c.required as f64).max(0.0) * c.over_weight)
+        .sum();
+    assert_eq!(ev.cover_penalty, over);
+}
+
+#[test]
+fn truncated_and_malformed_files_are_named() {
+    let d = tempfile::tempdir().unwrap();
+    let cases = [
+        ("SECTION_HORIZON\n7\nSECTION_SHIFTS\nD,480,\nSECTION_STAFF\nA,D=7,2400,0,5,1,1,1\n", "SECTION_COVER is missing"),
+        ("SECTION_HORIZON\n7\nSECTION_SHIFTS\nD,480,N\n", "unknown shift `N`"),
+        ("SECTION_HORIZON\n7\nSECTION_SHIFTS\nD,480,\nSECTION_STAFF\nA,D=7,2400,x,5,1,1,1\n", "`x` is not a whole number"),
+        ("SECTION_HORIZON\n7\nSECTION_SHIFTS\nD,480,\nSECTION_STAFF\nA,D=7,2400,0,5,1,1,1\nSECTION_COVER\n9,D,1,100,1\n", "day 9 is outside"),
+        ("SECTION_HORIZON\n7\nSECTION_FOO\n", "unknown section"),
+    ];
+    for (i, (text, want)) in cases.iter().enumerate() {
+        let f = d.path().join(format!("bad{i}.txt"));
+        std::fs::write(&f, text).unwrap();
+        let e = paiban::nrp::read(&f).unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.contains(want), "{want}: {msg}");
+        assert!(
+            msg.contains(&format!("bad{i}.txt")) && msg.contains("fix:"),
+            "{msg}"
+        );
+    }
+}
