@@ -63,12 +63,15 @@ impl Agent {
     /// Day and paid-hour limits over `dates` (weekly figures scaled to the horizon's length).
     pub fn limits(&self, lab: &crate::scenario::Labour, dates: &[NaiveDate]) -> Limits {
         let weeks = dates.len() as f64 / 7.0;
+        // whole weeks at the weekly limits, and a part week at most as much as fits in it
+        let (full, rest) = ((dates.len() / 7) as f64, (dates.len() % 7) as f64);
         let max_days_week = 7 - lab.min_days_off_per_week.min(7);
+        let per_week_days = self.max_days.min(max_days_week) as f64;
         let available = dates.iter().filter(|d| self.available(**d)).count() as f64;
-        let max_days = (self.max_days.min(max_days_week) as f64 * weeks)
-            .floor()
-            .min(available);
-        let max_hours = self.max_hours.min(lab.max_hours_per_week) * weeks;
+        let max_days = (full * per_week_days + per_week_days.min(rest)).min(available);
+        let per_week_hours = self.max_hours.min(lab.max_hours_per_week);
+        let max_hours =
+            full * per_week_hours + per_week_hours.min(rest * lab.max_paid_hours_per_day);
         Limits {
             min_days: (self.min_days as f64 * weeks).floor().min(max_days),
             max_days,

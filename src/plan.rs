@@ -242,6 +242,19 @@ pub fn plan(
             min_slacks.push((c.clone(), "paid hours", sh, *min_h));
         }
     }
+    // one shift a day: the shifts of a contract on a day never outnumber its agents available
+    if let Some(cap) = &cap {
+        let mut by_day: BTreeMap<(usize, &str), Vec<(Var, f64)>> = BTreeMap::new();
+        for (d, _, c, v) in &xs {
+            by_day.entry((*d, c.as_str())).or_default().push((*v, 1.0));
+        }
+        for ((d, c), terms) in by_day {
+            let n = cap.per_day.get(&(d, c.to_string())).copied().unwrap_or(0);
+            if terms.len() > 1 {
+                m.row(terms, f64::NEG_INFINITY, n as f64);
+            }
+        }
+    }
     // rest between days, aggregated: for an end time τ, an agent can work either a shift on
     // day d ending at τ or later, or a shift on day d+1 starting within the rest period after
     // τ — not both. So those two groups together never exceed the contract's agents.

@@ -221,3 +221,38 @@ fn erlang_a_reference_values() {
     }
     assert_eq!(rows, 5);
 }
+
+#[test]
+fn a_days_shifts_never_outnumber_the_agents_available() {
+    // 9 wanted at 04–12 on Monday but only 5 agents (who may work 2 days): at most 5 shifts
+    // that day, whatever their templates — although the two days would allow 10
+    let need: Vec<u32> = [vec![0; 4], vec![9; 8], vec![0; 12], vec![0; 24]].concat();
+    let mut sc = scenario("");
+    sc.horizon.days = 2;
+    let agents: Vec<paiban::agents::Agent> = (0..5)
+        .map(|i| paiban::agents::Agent {
+            id: format!("A{i}"),
+            name: format!("A{i}"),
+            tier: "junior".into(),
+            contract: "staff".into(),
+            min_hours: 0.0,
+            max_hours: 40.0,
+            min_days: 0,
+            max_days: 2,
+            unavailable: vec![],
+            preferred_off: vec![],
+        })
+        .collect();
+    let p =
+        paiban::plan::plan(&reqs(&need), &sc, Some(&agents), &SolverSettings::default()).unwrap();
+    let shifts: u32 = p.rows.iter().map(|r| r.count).sum();
+    assert_eq!(
+        shifts,
+        5,
+        "{:?} {:?} {:?}",
+        p.rows,
+        p.shortfalls.iter().map(|s| &s.message).collect::<Vec<_>>(),
+        p.warnings
+    );
+    assert!(!p.shortfalls.is_empty());
+}
