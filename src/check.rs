@@ -230,6 +230,71 @@ pub fn check(
                 run = 0;
             }
         }
+        // nights and weekend days in every 7 days (the whole horizon when shorter)
+        let windows: Vec<(usize, usize)> = if n_days > 7 {
+            (0..=n_days - 7).map(|w| (w, w + 7)).collect()
+        } else {
+            vec![(0, n_days)]
+        };
+        let shift_on = |k: usize| {
+            mine.get(&(first + Duration::days(k as i64)))
+                .copied()
+                .flatten()
+        };
+        for (rule, limit, what) in [
+            (
+                "nights",
+                lab.max_nights_per_week,
+                "night shifts (work before 06:00)",
+            ),
+            (
+                "weekends",
+                lab.max_weekend_days_per_week,
+                "Saturday/Sunday shifts",
+            ),
+        ] {
+            let Some(limit) = limit else { continue };
+            for &(w0, w1) in &windows {
+                let n = (w0..w1)
+                    .filter(|&k| {
+                        shift_on(k).is_some_and(|s| {
+                            if rule == "nights" {
+                                s.is_night()
+                            } else {
+                                matches!(
+                                    s.start.weekday(),
+                                    chrono::Weekday::Sat | chrono::Weekday::Sun
+                                )
+                            }
+                        })
+                    })
+                    .count() as u32;
+                if n > limit {
+                    let from = first + Duration::days(w0 as i64);
+                    push(Severity::Hard, rule, id, Some(from), format!("{id} works {n} {what} in the days from {from}; at most {limit} in 7 days"));
+                    break;
+                }
+            }
+        }
+        // days off together: a run of days off between two working days is at least K long
+        let k_off = lab.min_consecutive_days_off as usize;
+        if k_off > 1 {
+            let mut k = 0;
+            while k < n_days {
+                if shift_on(k).is_some() {
+                    k += 1;
+                    continue;
+                }
+                let s0 = k;
+                while k < n_days && shift_on(k).is_none() {
+                    k += 1;
+                }
+                if s0 > 0 && k < n_days && k - s0 < k_off {
+                    let d = first + Duration::days(s0 as i64);
+                    push(Severity::Hard, "days off together", id, Some(d), format!("{id} has {} day(s) off from {d} between working days; days off come at least {k_off} together", k - s0));
+                }
+            }
+        }
         // days off in every 7-day window
         if n_days >= 7 {
             for w in 0..=(n_days - 7) {
@@ -299,6 +364,69 @@ pub fn check(
                     a.min_days
                 ),
             );
+        }
+    }
+    // seniors on the queue whenever anyone is
+    if lab.min_seniors_on_duty > 0 {
+        let step = sc.horizon.interval.0 as i64;
+        let t0 = first.and_hms_opt(0, 0, 0).expect("midnight");
+        let n_iv = (n_days as i64 * 1440 / step) as usize;
+        let senior: BTreeMap<&str, bool> = agents
+            .iter()
+            .map(|a| {
+                (
+                    a.id.as_str(),
+                    lab.senior_tiers
+                        .iter()
+                        .any(|t| t.eq_ignore_ascii_case(&a.tier)),
+                )
+            })
+            .collect();
+        let mut run: Option<(usize, usize)> = None;
+        let report = |r: (usize, usize), v: &mut Vec<Violation>| {
+            let at = |i: usize| t0 + Duration::minutes(i as i64 * step);
+            v.push(Violation {
+                severity: Severity::Soft,
+                rule: "seniors on duty",
+                agent_id: String::new(),
+                date: Some(at(r.0).date()),
+                message: format!(
+                    "{}: fewer than {} {} on the queue while agents are",
+                    crate::time::fmt_hm_range(at(r.0), at(r.1 + 1)),
+                    lab.min_seniors_on_duty,
+                    lab.senior_tiers.join("/")
+                ),
+            });
+        };
+        for i in 0..n_iv {
+            let t = t0 + Duration::minutes(i as i64 * step);
+            let (mut all, mut sen) = (0u32, 0u32);
+            for e in &r.entries {
+                if let (Some(s), Some(is_sen)) = (&e.shift, senior.get(e.agent_id.as_str())) {
+                    if s.on_queue(t) {
+                        all += 1;
+                        sen += u32::from(*is_sen);
+                    }
+                }
+            }
+            let short = all > 0 && sen < lab.min_seniors_on_duty.min(all);
+            match (&mut run, short) {
+                (Some(r), true) if r.1 + 1 == i => r.1 = i,
+                (_, true) => {
+                    if let Some(r) = run.take() {
+                        report(r, &mut v);
+                    }
+                    run = Some((i, i));
+                }
+                (_, false) => {
+                    if let Some(r) = run.take() {
+                        report(r, &mut v);
+                    }
+                }
+            }
+        }
+        if let Some(r) = run {
+            report(r, &mut v);
         }
     }
     let coverage = req.map(|req| {

@@ -60,6 +60,11 @@ impl WorkShift {
             .sum();
         ((self.end - self.start).num_minutes() - brk) as f64 / 60.0
     }
+    /// Works some time between 00:00 and 06:00.
+    pub fn is_night(&self) -> bool {
+        let next = self.start.date().and_hms_opt(0, 0, 0).expect("midnight") + Duration::days(1);
+        crate::time::minute_of_day(self.start) < crate::shifts::NIGHT_ENDS || self.end > next
+    }
     pub fn on_queue(&self, t: NaiveDateTime) -> bool {
         t >= self.start && t < self.end && !self.breaks.iter().any(|(a, b)| t >= *a && t < *b)
     }
@@ -255,6 +260,48 @@ pub fn roster(
                 }
             }
         }
+        // nights and weekend days in every 7 days (the whole horizon when shorter)
+        let windows: Vec<(usize, usize)> = if n_days > 7 {
+            (0..=n_days - 7).map(|w| (w, w + 7)).collect()
+        } else {
+            vec![(0, n_days)]
+        };
+        let night = |ki: usize| positions[keys[ki]].0.is_night();
+        for (limit, pick) in [
+            (lab.max_nights_per_week, &night as &dyn Fn(usize) -> bool),
+            (lab.max_weekend_days_per_week, &|ki: usize| {
+                weekend(dates[keys[ki].0])
+            }),
+        ] {
+            let Some(limit) = limit else { continue };
+            for (a0, a1) in &windows {
+                let terms: Vec<(Var, f64)> = all
+                    .iter()
+                    .filter(|x| x.0 >= *a0 && x.0 < *a1 && pick(x.1))
+                    .map(|x| (x.2, 1.0))
+                    .collect();
+                if terms.len() > limit as usize {
+                    m.row(terms, f64::NEG_INFINITY, limit as f64);
+                }
+            }
+        }
+        // days off together: an off day after a working day starts a run of at least K
+        let k_off = lab.min_consecutive_days_off as usize;
+        let work = |d: usize, c: f64| -> Vec<(Var, f64)> {
+            y[ai][d].iter().map(|(_, v)| (*v, c)).collect()
+        };
+        for d in 1..n_days {
+            for j in 1..k_off {
+                if d + j >= n_days {
+                    break;
+                }
+                // w[d−1] − w[d] + w[d+j] ≤ 1
+                let t = [work(d - 1, 1.0), work(d, -1.0), work(d + j, 1.0)].concat();
+                if !t.is_empty() {
+                    m.row(t, f64::NEG_INFINITY, 1.0);
+                }
+            }
+        }
         // fairness: the most weekend shifts any agent works
         let wk: Vec<(Var, f64)> = all
             .iter()
@@ -267,8 +314,85 @@ pub fn roster(
             m.row(terms, f64::NEG_INFINITY, 0.0);
         }
     }
+    // seniors on the queue whenever anyone is: per interval, at least the minimum (elastic)
+    let step = sc.horizon.interval.0;
+    let per_day = (1440 / step) as usize;
+    let mut senior_gaps: Vec<(usize, Var, u32)> = Vec::new();
+    if lab.min_seniors_on_duty > 0 {
+        let senior = |a: &Agent| {
+            lab.senior_tiers
+                .iter()
+                .any(|t| t.eq_ignore_ascii_case(&a.tier))
+        };
+        let n_iv = n_days * per_day + per_day; // shifts may run past the last midnight
+        let mut all_pos: Vec<u32> = vec![0; n_iv];
+        let mut seniors: Vec<Vec<(Var, f64)>> = vec![Vec::new(); n_iv];
+        for k in &keys {
+            let (t, count) = &positions[*k];
+            for off in t.on_queue_intervals(step) {
+                all_pos[k.0 * per_day + off] += count;
+            }
+        }
+        for (ai, a) in agents.iter().enumerate() {
+            if !senior(a) {
+                continue;
+            }
+            for d in 0..n_days {
+                for (ki, v) in &y[ai][d] {
+                    for off in positions[keys[*ki]].0.on_queue_intervals(step) {
+                        seniors[d * per_day + off].push((*v, 1.0));
+                    }
+                }
+            }
+        }
+        let pen = sc.costs.under_coverage_per_agent_hour * step as f64 / 60.0;
+        for i in 0..n_iv {
+            let need = lab.min_seniors_on_duty.min(all_pos[i]);
+            if need == 0 {
+                continue;
+            }
+            let gap = m.var(0.0, need as f64, false, pen);
+            let mut t = std::mem::take(&mut seniors[i]);
+            t.push((gap, 1.0));
+            m.row(t, need as f64, f64::INFINITY);
+            senior_gaps.push((i, gap, need));
+        }
+    }
     let out = solve(&m, settings, "roster")?;
     let mut warnings = Vec::new();
+    // stretches without enough seniors, in words
+    let mut run: Option<(usize, usize, u32, u32)> = None; // (first, last, missing, need)
+    let flush = |w: &mut Vec<String>, r: (usize, usize, u32, u32)| {
+        let t0 = dates[0].and_hms_opt(0, 0, 0).expect("midnight");
+        let at = |i: usize| t0 + Duration::minutes((i as u32 * step) as i64);
+        w.push(format!(
+            "{}: {} of the {} senior(s) wanted on duty are missing (labour.min_seniors_on_duty); not enough {} agents are free for those shifts",
+            crate::time::fmt_hm_range(at(r.0), at(r.1 + 1)),
+            r.2,
+            r.3,
+            lab.senior_tiers.join("/")
+        ));
+    };
+    for &(i, gap, need) in &senior_gaps {
+        let miss = out.value(gap).round() as u32;
+        match (&mut run, miss) {
+            (Some(r), m) if m > 0 && r.1 + 1 == i && r.2 == m => r.1 = i,
+            (_, 0) => {
+                if let Some(r) = run.take() {
+                    flush(&mut warnings, r);
+                }
+            }
+            (_, m) => {
+                if let Some(r) = run.take() {
+                    flush(&mut warnings, r);
+                }
+                run = Some((i, i, m, need));
+            }
+        }
+    }
+    if let Some(r) = run {
+        flush(&mut warnings, r);
+    }
     for (a, (sd, min_days, sh, min_h)) in agents.iter().zip(&min_slack) {
         let (gd, gh) = (out.value(*sd), out.value(*sh));
         if gd > 1e-6 || gh > 1e-6 {

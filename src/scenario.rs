@@ -352,6 +352,20 @@ pub struct Labour {
     pub min_days_off_per_week: u32,
     #[serde(default = "d_consec")]
     pub max_consecutive_days: u32,
+    /// Days off come at least this many together (a single day off between two working days
+    /// is not enough when 2).
+    #[serde(default = "one_u")]
+    pub min_consecutive_days_off: u32,
+    /// Most night shifts (any work between 00:00 and 06:00) an agent works in 7 days.
+    pub max_nights_per_week: Option<u32>,
+    /// Most Saturday and Sunday shifts an agent works in 7 days.
+    pub max_weekend_days_per_week: Option<u32>,
+    /// Tiers that count as senior (e.g. `["senior", "supervisor"]`) …
+    #[serde(default)]
+    pub senior_tiers: Vec<String>,
+    /// … and how many of them must be on the queue whenever anyone is (0: no rule).
+    #[serde(default)]
+    pub min_seniors_on_duty: u32,
 }
 fn d_day_h() -> f64 {
     8.0
@@ -650,6 +664,24 @@ impl Scenario {
                     );
                 }
             }
+        }
+        if self.labour.min_seniors_on_duty > 0 && self.labour.senior_tiers.is_empty() {
+            return bad(
+                format!(
+                    "labour.min_seniors_on_duty = {} but labour.senior_tiers is empty",
+                    self.labour.min_seniors_on_duty
+                ),
+                "name the tiers that count, e.g. senior_tiers = [\"senior\", \"supervisor\"]",
+            );
+        }
+        if self.labour.min_consecutive_days_off == 0 || self.labour.min_consecutive_days_off > 7 {
+            return bad(
+                format!(
+                    "labour.min_consecutive_days_off = {} must be 1..7",
+                    self.labour.min_consecutive_days_off
+                ),
+                "2 keeps days off together in pairs",
+            );
         }
         for (k, v) in [
             ("demand.volume_factor", self.demand.volume_factor),

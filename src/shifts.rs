@@ -19,9 +19,16 @@ pub struct Template {
     pub break_len: u32,
 }
 
+/// Minutes after midnight before which work counts as night work.
+pub const NIGHT_ENDS: u32 = 6 * 60;
+
 impl Template {
     pub fn end(&self) -> u32 {
         self.start + self.length
+    }
+    /// Works some time between 00:00 and 06:00 (on its day or, crossing midnight, the next).
+    pub fn is_night(&self) -> bool {
+        self.start < NIGHT_ENDS || self.end() > 1440
     }
     pub fn paid_minutes(&self) -> u32 {
         self.length - self.break_len

@@ -1,0 +1,129 @@
+//! The labour rules a real team has, end to end: the roster keeps them and the independent
+//! checker finds them broken in a hand-made roster.
+
+use chrono::{Datelike, Duration, NaiveDate};
+use paiban::check::{check, Severity};
+use paiban::pipeline::{load_inputs, run};
+use paiban::roster::{Entry, Roster, WorkShift};
+use paiban::scenario::Scenario;
+use paiban::solver::SolverSettings;
+use std::path::Path;
+
+fn double11(labour_extra: &str) -> Scenario {
+    let text = std::fs::read_to_string("scenarios/double11.toml").unwrap();
+    let text = text.replacen("[labour]\n", &format!("[labour]\n{labour_extra}"), 1);
+    assert!(
+        text.contains(labour_extra),
+        "double11.toml has a [labour] table"
+    );
+    Scenario::from_toml(Path::new("scenarios/double11.toml"), &text).unwrap()
+}
+
+#[test]
+fn roster_keeps_nights_weekends_days_off_together_and_seniors() {
+    let sc = double11(
+        "max_nights_per_week = 2\nmax_weekend_days_per_week = 1\nmin_consecutive_days_off = 2\nsenior_tiers = [\"senior\", \"supervisor\"]\nmin_seniors_on_duty = 1\n",
+    );
+    let inputs = load_inputs(&sc, Path::new("scenarios/double11.toml")).unwrap();
+    let s = SolverSettings {
+        time_limit_seconds: 60.0,
+        ..SolverSettings::default()
+    };
+    let o = run(&sc, &inputs, &s).unwrap();
+    assert_eq!(o.check.hard(), 0, "{:?}", o.check.violations);
+    let r = &o.roster.roster;
+    for a in &inputs.agents {
+        let mine: Vec<&Entry> = r.entries.iter().filter(|e| e.agent_id == a.id).collect();
+        let nights = mine
+            .iter()
+            .filter(|e| e.shift.as_ref().is_some_and(|s| s.is_night()))
+            .count();
+        let weekend = mine
+            .iter()
+            .filter(|e| e.shift.is_some() && e.date.weekday().number_from_monday() >= 6)
+            .count();
+        assert!(
+            nights <= 2 && weekend <= 1,
+            "{}: {nights} nights, {weekend} weekend days",
+            a.id
+        );
+        // off runs between working days are at least 2 long
+        let w: Vec<bool> = mine.iter().map(|e| e.shift.is_some()).collect();
+        for i in 1..w.len().saturating_sub(1) {
+            assert!(
+                !(w[i - 1] && !w[i] && w[i + 1]),
+                "{}: a single day off on day {i}",
+                a.id
+            );
+        }
+    }
+    // missing seniors, if any, are the same stretches in the roster warnings and the check
+    let warned = o
+        .roster
+        .warnings
+        .iter()
+        .filter(|w| w.contains("senior"))
+        .count();
+    let soft = o
+        .check
+        .violations
+        .iter()
+        .filter(|v| v.rule == "seniors on duty")
+        .count();
+    assert_eq!(
+        warned > 0,
+        soft > 0,
+        "{:?} / {:?}",
+        o.roster.warnings,
+        o.check.violations
+    );
+}
+
+#[test]
+fn checker_finds_broken_night_weekend_and_days_off_rules() {
+    let sc = double11(
+        "max_nights_per_week = 1\nmax_weekend_days_per_week = 1\nmin_consecutive_days_off = 2\nsenior_tiers = [\"senior\"]\nmin_seniors_on_duty = 1\n",
+    );
+    let inputs = load_inputs(&sc, Path::new("scenarios/double11.toml")).unwrap();
+    let junior = inputs.agents.iter().find(|a| a.tier == "junior").unwrap();
+    let d0 = sc.horizon.start_date();
+    let dates: Vec<NaiveDate> = (0..7).map(|d| d0 + Duration::days(d)).collect();
+    // Mon night, Tue off, Wed night, Thu–Fri off, Sat and Sun days: 2 nights, 2 weekend days,
+    // one lone day off (Tue); alone on the queue with no senior
+    let shift = |d: NaiveDate, h: u32, len: i64| {
+        let s = d.and_hms_opt(h, 0, 0).unwrap();
+        Some(WorkShift {
+            label: "x".into(),
+            start: s,
+            end: s + Duration::hours(len),
+            breaks: vec![],
+        })
+    };
+    let plan = [
+        shift(dates[0], 0, 8),
+        None,
+        shift(dates[2], 0, 8),
+        None,
+        None,
+        shift(dates[5], 10, 8),
+        shift(dates[6], 10, 8),
+    ];
+    let entries = dates
+        .iter()
+        .zip(plan)
+        .map(|(d, s)| Entry {
+            agent_id: junior.id.clone(),
+            date: *d,
+            shift: s,
+        })
+        .collect();
+    let c = check(&Roster { dates, entries }, &inputs.agents, &sc, None);
+    let rules: Vec<(&str, Severity)> = c.violations.iter().map(|v| (v.rule, v.severity)).collect();
+    for want in ["nights", "weekends", "days off together"] {
+        assert!(rules.contains(&(want, Severity::Hard)), "{want}: {rules:?}");
+    }
+    assert!(
+        rules.contains(&("seniors on duty", Severity::Soft)),
+        "{rules:?}"
+    );
+}
