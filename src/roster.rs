@@ -97,7 +97,8 @@ pub struct RosterResult {
     pub solve: Outcome,
 }
 
-/// Binaries above which the roster is solved LP-first: the LP relaxation is solved, every
+/// Binaries above which the roster is solved LP-first (unless the solver settings say
+/// otherwise): the LP relaxation is solved, every
 /// assignment it makes whole (≥ 0.99) is fixed, and the MIP decides the rest. Large teams
 /// have thousands of agent-days the LP already settles; the reported gap stays against the
 /// full LP bound, so nothing is hidden.
@@ -105,7 +106,7 @@ const LP_FIRST_ABOVE: usize = 20_000;
 
 fn solve_large(m: &Mip, settings: &SolverSettings) -> Result<crate::solver::Outcome, RosterError> {
     let binaries = m.integer.iter().filter(|b| **b).count();
-    if binaries <= LP_FIRST_ABOVE {
+    if binaries <= settings.lp_first_above.unwrap_or(LP_FIRST_ABOVE) {
         return Ok(solve(m, settings, "roster")?);
     }
     let started = std::time::Instant::now();

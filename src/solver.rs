@@ -40,6 +40,10 @@ pub struct SolverSettings {
     /// good solutions sooner on hard rostering models.
     #[serde(default)]
     pub mip_heuristic_effort: Option<f64>,
+    /// Rosters with more binaries than this are solved LP-first (the LP relaxation's whole
+    /// assignments fixed, the MIP deciding the rest); default 20,000.
+    #[serde(default)]
+    pub lp_first_above: Option<usize>,
 }
 fn d_backend() -> String {
     if cfg!(feature = "highs") {

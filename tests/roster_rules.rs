@@ -127,3 +127,28 @@ fn checker_finds_broken_night_weekend_and_days_off_rules() {
         "{rules:?}"
     );
 }
+
+#[test]
+fn lp_first_roster_keeps_every_rule() {
+    // the strategy used for large teams, forced on the 20-agent demo week
+    let sc = Scenario::load(Path::new("scenarios/baseline.toml")).unwrap();
+    let inputs = load_inputs(&sc, Path::new("scenarios/baseline.toml")).unwrap();
+    let s = SolverSettings::default();
+    let o = run(&sc, &inputs, &s).unwrap();
+    let lp_first = SolverSettings {
+        lp_first_above: Some(0),
+        ..SolverSettings::default()
+    };
+    let r = paiban::roster::roster(&o.plan.rows, &inputs.agents, &sc, &lp_first).unwrap();
+    let c = check(&r.roster, &inputs.agents, &sc, Some(&o.requirements));
+    assert_eq!(c.hard(), 0, "{:?}", c.violations);
+    // no worse than 2% above the exact roster's coverage shortfall
+    let exact = o.check.coverage.as_ref().unwrap().under_agent_hours;
+    let first = c.coverage.as_ref().unwrap().under_agent_hours;
+    assert!(
+        first <= exact * 1.02 + 1.0,
+        "LP-first {first} vs exact {exact}"
+    );
+    // its gap is measured against the full LP bound
+    assert!(r.solve.bound.unwrap() <= r.solve.objective + 1e-6);
+}
