@@ -173,6 +173,14 @@ pub fn plan(
     // x[d][t][c]
     let mut xs: Vec<(usize, usize, String, Var)> = Vec::new();
     let mut cover: Vec<Vec<Var>> = vec![Vec::new(); grid.len];
+    // per contract with a seat limit: its shifts covering each interval
+    let mut seats: BTreeMap<&str, Vec<Vec<Var>>> = sc
+        .contracts
+        .iter()
+        .filter(|(_, c)| c.max_on_duty.is_some())
+        .map(|(n, _)| (n.as_str(), vec![Vec::new(); grid.len]))
+        .collect();
+    let mut budget_terms: Vec<(Var, f64)> = Vec::new();
     for d in 0..days {
         for (ti, t) in tpls.iter().enumerate() {
             let ivs = t.on_queue_intervals(step);
@@ -187,9 +195,16 @@ pub fn plan(
                 let cost = sc.contracts[c].cost_per_hour * t.paid_hours();
                 let v = m.var(0.0, ub, true, cost);
                 xs.push((d, ti, c.clone(), v));
+                budget_terms.push((v, cost));
                 for off in &ivs {
                     if let Some(cv) = cover.get_mut(d * per_day + off) {
                         cv.push(v);
+                    }
+                    if let Some(sv) = seats
+                        .get_mut(c.as_str())
+                        .and_then(|s| s.get_mut(d * per_day + off))
+                    {
+                        sv.push(v);
                     }
                 }
             }
@@ -215,6 +230,22 @@ pub fn plan(
         }
         unders.push(u);
         overs.push(o);
+    }
+    // seats per contract, and the labour budget
+    for (c, per_iv) in &seats {
+        let cap = sc.contracts[*c].max_on_duty.expect("only capped contracts") as f64;
+        for vs in per_iv {
+            if vs.len() > 1 {
+                m.row(
+                    vs.iter().map(|v| (*v, 1.0)).collect(),
+                    f64::NEG_INFINITY,
+                    cap,
+                );
+            }
+        }
+    }
+    if let Some(b) = sc.costs.budget {
+        m.row(std::mem::take(&mut budget_terms), f64::NEG_INFINITY, b);
     }
     // contract totals: at most what the agents can work; at least their contracted minimum
     // (elastic, with a penalty above any shift's cost so it is met whenever possible)
@@ -411,6 +442,61 @@ fn explain(
             .filter(|m| (s..i).any(|k| cov[k] >= *m))
         {
             format!("headcount cap {maxd} (headcount.max_on_duty)")
+        } else if let Some(b) = sc.costs.budget.filter(|b| {
+            // the budget is spent: not even the cheapest covering shift fits in what is left
+            let spent: f64 = rows
+                .iter()
+                .map(|r| {
+                    r.count as f64
+                        * r.template.paid_hours()
+                        * sc.contracts[&r.contract].cost_per_hour
+                })
+                .sum();
+            let cheapest = covering
+                .iter()
+                .flat_map(|t| {
+                    t.contracts
+                        .iter()
+                        .map(|c| sc.contracts[c].cost_per_hour * t.paid_hours())
+                })
+                .fold(f64::INFINITY, f64::min);
+            spent + cheapest > *b + 1e-6
+        }) {
+            format!("the labour budget of {b:.0} is spent (costs.budget)")
+        } else if let Some((c, cap)) = {
+            // every contract that could cover it is at its seat limit in the stretch
+            let contracts: std::collections::BTreeSet<&str> = covering
+                .iter()
+                .flat_map(|t| t.contracts.iter().map(String::as_str))
+                .collect();
+            let full = |c: &str| {
+                sc.contracts[c].max_on_duty.is_some_and(|cap| {
+                    (s..i).any(|k| {
+                        let t = grid.at(k);
+                        let on: u32 = rows
+                            .iter()
+                            .filter(|r| r.contract == c)
+                            .filter(|r| {
+                                let ws =
+                                    crate::roster::WorkShift::from_template(r.date, &r.template);
+                                ws.on_queue(t)
+                            })
+                            .map(|r| r.count)
+                            .sum();
+                        on >= cap
+                    })
+                })
+            };
+            (!contracts.is_empty() && contracts.iter().all(|c| full(c)))
+                .then(|| {
+                    contracts
+                        .iter()
+                        .next()
+                        .map(|c| (c.to_string(), sc.contracts[*c].max_on_duty.unwrap_or(0)))
+                })
+                .flatten()
+        } {
+            format!("{c} seats are full at {cap} (contracts.{c}.max_on_duty)")
         } else if covering.is_empty() {
             "no shift template covers this time: widen a [[shift]] start_window or add lengths"
                 .to_string()

@@ -393,6 +393,8 @@ impl Default for Labour {
 pub struct Contract {
     /// Cost of one paid hour.
     pub cost_per_hour: f64,
+    /// Most agents of this contract on duty at once (vendor seats, licences).
+    pub max_on_duty: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -407,6 +409,8 @@ pub struct Costs {
     /// Penalty for an agent working on a preferred day off.
     #[serde(default = "d_pref")]
     pub preference_violation: f64,
+    /// Most labour cost the plan may spend over the horizon (none: no limit).
+    pub budget: Option<f64>,
 }
 fn d_under() -> f64 {
     500.0

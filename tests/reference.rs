@@ -256,3 +256,32 @@ fn a_days_shifts_never_outnumber_the_agents_available() {
     );
     assert!(!p.shortfalls.is_empty());
 }
+
+#[test]
+fn budget_and_contract_seats_limit_the_plan_and_are_named() {
+    let need: Vec<u32> = [vec![0; 12], vec![4; 4], vec![0; 4], vec![9; 4]].concat();
+    // a budget for five 4-hour shifts at 10/h
+    let mut sc = scenario("");
+    sc.costs.budget = Some(200.0);
+    let p = paiban::plan::plan(&reqs(&need), &sc, None, &SolverSettings::default()).unwrap();
+    assert!(p.labour_cost <= 200.0 + 1e-9);
+    assert_eq!(p.rows.iter().map(|r| r.count).sum::<u32>(), 5);
+    assert!(
+        p.shortfalls
+            .iter()
+            .all(|s| s.reason.contains("labour budget of 200 is spent")),
+        "{:?}",
+        p.shortfalls
+    );
+    // three seats for the contract
+    let mut sc = scenario("");
+    sc.contracts.get_mut("staff").unwrap().max_on_duty = Some(3);
+    let p = paiban::plan::plan(&reqs(&need), &sc, None, &SolverSettings::default()).unwrap();
+    assert!(p.coverage.iter().all(|c| *c <= 3));
+    let late = p
+        .shortfalls
+        .iter()
+        .find(|s| s.from.ends_with("20:00"))
+        .unwrap();
+    assert_eq!(late.message, "Mon 20:00–24:00 short by 6 agents: staff seats are full at 3 (contracts.staff.max_on_duty)");
+}
