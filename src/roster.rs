@@ -215,6 +215,7 @@ pub fn roster(
     }
     let max_days_week = 7 - lab.min_days_off_per_week.min(7);
     let weekend_max = m.var(0.0, f64::INFINITY, false, 2.0);
+    let night_max = m.var(0.0, f64::INFINITY, false, 2.0);
     let mut min_slack = Vec::new();
     for (ai, a) in agents.iter().enumerate() {
         let all: Vec<(usize, usize, Var)> = (0..n_days)
@@ -333,6 +334,17 @@ pub fn roster(
                     m.row(t, f64::NEG_INFINITY, 1.0);
                 }
             }
+        }
+        // fairness: the most night shifts any agent works
+        let nt: Vec<(Var, f64)> = all
+            .iter()
+            .filter(|x| positions[keys[x.1]].0.is_night())
+            .map(|x| (x.2, 1.0))
+            .collect();
+        if !nt.is_empty() {
+            let mut terms = nt;
+            terms.push((night_max, -1.0));
+            m.row(terms, f64::NEG_INFINITY, 0.0);
         }
         // fairness: the most weekend shifts any agent works
         let wk: Vec<(Var, f64)> = all

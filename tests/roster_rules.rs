@@ -152,3 +152,61 @@ fn lp_first_roster_keeps_every_rule() {
     // its gap is measured against the full LP bound
     assert!(r.solve.bound.unwrap() <= r.solve.objective + 1e-6);
 }
+
+#[test]
+fn night_shifts_are_shared_out() {
+    // one night (22:00–06:00) and two day shifts a day for a week, five identical agents
+    let sc = Scenario::load(Path::new("scenarios/baseline.toml")).unwrap();
+    let d0 = sc.horizon.start_date();
+    let tpl = |start: u32, length: u32| paiban::shifts::Template {
+        id: format!("{start}+{length}"),
+        family: "any".into(),
+        contracts: vec!["full_time".into()],
+        start,
+        length,
+        break_offset: None,
+        break_len: 0,
+    };
+    let plan: Vec<paiban::plan::PlanRow> = (0..7)
+        .flat_map(|d| {
+            let date = d0 + Duration::days(d);
+            [(tpl(22 * 60, 480), 1), (tpl(9 * 60, 480), 2)].map(|(template, count)| {
+                paiban::plan::PlanRow {
+                    date,
+                    template,
+                    contract: "full_time".into(),
+                    count,
+                }
+            })
+        })
+        .collect();
+    let agents: Vec<paiban::agents::Agent> = (0..5)
+        .map(|i| paiban::agents::Agent {
+            id: format!("F{i}"),
+            name: format!("F{i}"),
+            tier: "junior".into(),
+            contract: "full_time".into(),
+            min_hours: 0.0,
+            max_hours: 40.0,
+            min_days: 0,
+            max_days: 5,
+            unavailable: vec![],
+            preferred_off: vec![],
+        })
+        .collect();
+    let r = paiban::roster::roster(&plan, &agents, &sc, &SolverSettings::default()).unwrap();
+    assert!(r.unfilled.is_empty(), "{:?}", r.unfilled);
+    let nights: Vec<usize> = agents
+        .iter()
+        .map(|a| {
+            r.roster
+                .entries
+                .iter()
+                .filter(|e| e.agent_id == a.id && e.shift.as_ref().is_some_and(|s| s.is_night()))
+                .count()
+        })
+        .collect();
+    // 7 nights over 5 agents: nobody takes more than 2
+    assert_eq!(nights.iter().sum::<usize>(), 7);
+    assert!(nights.iter().all(|n| *n <= 2), "{nights:?}");
+}
