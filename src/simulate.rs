@@ -548,7 +548,6 @@ impl<'a> World<'a> {
         };
         // an agent with a free slot takes waiting chats until full
         let fill = |a: &mut AgentState,
-                    ai: usize,
                     now: f64,
                     waiting: &mut Vec<VecDeque<usize>>,
                     tally: &mut Vec<Vec<Tally>>| {
@@ -560,7 +559,6 @@ impl<'a> World<'a> {
                 start(a, c, now, tally);
                 took = true;
             }
-            let _ = ai;
             took
         };
 
@@ -574,7 +572,7 @@ impl<'a> World<'a> {
                         let on = frac > 0.0 && rng.random::<f64>() < frac * (1.0 - self.shrink[i]);
                         unlist(&mut free, a, ai);
                         a.on = on;
-                        if fill(a, ai, now, &mut waiting, &mut tally) {
+                        if fill(a, now, &mut waiting, &mut tally) {
                             schedule(a, ai, now, &mut heap);
                         }
                         list(&mut free, a, ai);
@@ -608,7 +606,7 @@ impl<'a> World<'a> {
                     advance(a, now, &mut clock, ivl(now));
                     unlist(&mut free, a, ai);
                     a.open.retain(|c| c.0 > 1e-6);
-                    fill(a, ai, now, &mut waiting, &mut tally);
+                    fill(a, now, &mut waiting, &mut tally);
                     list(&mut free, a, ai);
                     schedule(a, ai, now, &mut heap);
                 }
