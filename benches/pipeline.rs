@@ -29,6 +29,7 @@ fn inputs(sc: &Scenario) -> Inputs {
         history_report: None,
         agents: synth::agents(&sp),
         events: None,
+        previous: None,
     }
 }
 

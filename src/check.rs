@@ -64,6 +64,18 @@ pub fn check(
     sc: &Scenario,
     req: Option<&Requirements>,
 ) -> CheckReport {
+    check_after(r, agents, sc, req, None)
+}
+
+/// [`check`] with last week's roster: rest after each agent's last shift before the horizon and
+/// the working days in a row up to it count too.
+pub fn check_after(
+    r: &Roster,
+    agents: &[Agent],
+    sc: &Scenario,
+    req: Option<&Requirements>,
+    previous: Option<&Roster>,
+) -> CheckReport {
     let lab = &sc.labour;
     let mut v = Vec::new();
     let mut push = |severity, rule, agent: &str, date: Option<NaiveDate>, message: String| {
@@ -106,6 +118,9 @@ pub fn check(
     };
     let n_days = (last - first).num_days() as usize + 1;
     let weeks = n_days as f64 / 7.0;
+    let carry = previous
+        .map(|p| crate::roster::carry_in(p, first))
+        .unwrap_or_default();
     let mut shifts = 0;
     let mut paid_total = 0.0;
     for a in agents {
@@ -200,6 +215,14 @@ pub fn check(
                 }
             }
         }
+        // rest after last week's last shift
+        if let (Some(end), Some((d, s))) = (carry.get(id).and_then(|c| c.last_end), worked.first())
+        {
+            let rest = (s.start - end).num_minutes() as f64 / 60.0;
+            if rest < lab.min_rest_hours - 1e-9 {
+                push(Severity::Hard, "rest", id, Some(*d), format!("{id} rests only {rest:.1} h between last week's shift ending {} and {} ({d}); at least {} h", fmt_ts(end), fmt_ts(s.start), lab.min_rest_hours));
+            }
+        }
         // rest between consecutive shifts
         for w in worked.windows(2) {
             let ((d1, s1), (d2, s2)) = (w[0], w[1]);
@@ -208,8 +231,8 @@ pub fn check(
                 push(Severity::Hard, "rest", id, Some(d2), format!("{id} rests only {rest:.1} h between {} ({d1}) and {} ({d2}); at least {} h", fmt_ts(s1.end), fmt_ts(s2.start), lab.min_rest_hours));
             }
         }
-        // consecutive working days
-        let mut run = 0;
+        // consecutive working days (continuing last week's run)
+        let mut run = carry.get(id).map_or(0, |c| c.consecutive);
         for k in 0..n_days {
             let d = first + Duration::days(k as i64);
             if mine.get(&d).copied().flatten().is_some() {

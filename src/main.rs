@@ -111,6 +111,9 @@ enum Cmd {
         scenario: PathBuf,
         #[arg(long)]
         solver: Option<PathBuf>,
+        /// Last week's roster: rest and working days in a row carry over the week boundary.
+        #[arg(long)]
+        previous: Option<PathBuf>,
         #[arg(short, long)]
         output: PathBuf,
         #[arg(long)]
@@ -126,6 +129,9 @@ enum Cmd {
         scenario: PathBuf,
         #[arg(long)]
         requirements: Option<PathBuf>,
+        /// Last week's roster: rest and working days in a row carry over the week boundary.
+        #[arg(long)]
+        previous: Option<PathBuf>,
         #[arg(long)]
         json: bool,
     },
@@ -293,6 +299,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 history_report: None,
                 agents: synth::agents(&sp),
                 events: None,
+                previous: None,
             };
             finish_run(&sc, &inputs, &out, &settings(&solver)?, json, true)
         }
@@ -441,13 +448,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
             agents: ap,
             scenario,
             solver,
+            previous,
             output,
             json,
         } => {
             let sc = Scenario::load(&scenario)?;
             let ag = agents::read_agents(&ap, &sc.contract_names())?;
             let rows = plan::read_csv(&pp, &sc)?;
-            let r = roster::roster(&rows, &ag, &sc, &settings(&solver)?)?;
+            let prev = previous
+                .map(|p| roster::read_csv(&p, sc.horizon.tz()))
+                .transpose()?;
+            let r = roster::roster_after(&rows, &ag, &sc, &settings(&solver)?, prev.as_ref())?;
             write(&output, &roster::to_csv(&r.roster, &ag))?;
             if json {
                 print_json(
@@ -476,6 +487,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             agents: ap,
             scenario,
             requirements: reqp,
+            previous,
             json,
         } => {
             let sc = Scenario::load(&scenario)?;
@@ -484,7 +496,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let req = reqp
                 .map(|p| requirements::read_csv(&p, sc.horizon.tz()))
                 .transpose()?;
-            let rep = check::check(&r, &ag, &sc, req.as_ref());
+            let prev = previous
+                .map(|p| roster::read_csv(&p, sc.horizon.tz()))
+                .transpose()?;
+            let rep = check::check_after(&r, &ag, &sc, req.as_ref(), prev.as_ref());
             if json {
                 print_json(&rep)?;
             } else {

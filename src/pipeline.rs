@@ -3,13 +3,13 @@
 
 use crate::agents::{read_agents, Agent};
 use crate::calendar::{read_events, Calendar};
-use crate::check::{check, CheckReport};
+use crate::check::{check_after, CheckReport};
 use crate::forecast::{forecast, FitNotes, Forecast, ForecastError, SeasonalEvent};
 use crate::history::{read_history, HistoryReport, Series};
 use crate::io::{write_atomic, InputError};
 use crate::plan::{plan, Plan, PlanError};
 use crate::requirements::{requirements, Requirements, RequirementsError};
-use crate::roster::{roster, RosterError, RosterResult};
+use crate::roster::{roster_after, RosterError, RosterResult};
 use crate::scenario::Scenario;
 use crate::solver::{Outcome, SolverSettings};
 use crate::synth::{self, SynthParams};
@@ -46,6 +46,8 @@ pub struct Inputs {
     pub agents: Vec<Agent>,
     /// The scenario's events file, if any.
     pub events: Option<Calendar>,
+    /// Last week's roster, if given.
+    pub previous: Option<crate::roster::Roster>,
 }
 
 pub fn synth_params(sc: &Scenario) -> Option<SynthParams> {
@@ -95,11 +97,19 @@ pub fn load_inputs(sc: &Scenario, scenario_file: &Path) -> Result<Inputs, Pipeli
         Some(p) => Some(read_events(&Scenario::resolve(scenario_file, p))?),
         None => None,
     };
+    let previous = match &sc.inputs.previous_roster {
+        Some(p) => Some(crate::roster::read_csv(
+            &Scenario::resolve(scenario_file, p),
+            sc.horizon.tz(),
+        )?),
+        None => None,
+    };
     Ok(Inputs {
         history,
         history_report,
         agents: scenario_agents(sc, scenario_file)?,
         events,
+        previous,
     })
 }
 
@@ -144,8 +154,9 @@ pub fn run(
     let (f, notes) = forecast_for(sc, &inputs.history, inputs.events.as_ref())?;
     let req = requirements(&f, sc)?;
     let p = plan(&req, sc, Some(&inputs.agents), settings)?;
-    let r = roster(&p.rows, &inputs.agents, sc, settings)?;
-    let c = check(&r.roster, &inputs.agents, sc, Some(&req));
+    let prev = inputs.previous.as_ref();
+    let r = roster_after(&p.rows, &inputs.agents, sc, settings, prev)?;
+    let c = check_after(&r.roster, &inputs.agents, sc, Some(&req), prev);
     let sim = crate::simulate::simulate(
         &f,
         sc,
@@ -336,6 +347,12 @@ pub fn write_all(
         // the inputs and a scenario pointing at them, so every stage can be re-run by hand
         files.push(("history.csv", crate::history::to_csv(&inputs.history)));
         files.push(("agents.csv", crate::agents::to_csv(&inputs.agents)));
+        if let Some(p) = &inputs.previous {
+            files.push((
+                "previous_roster.csv",
+                crate::roster::to_csv(p, &inputs.agents),
+            ));
+        }
         if let Some(e) = inputs.events.as_ref().and_then(|e| e.file.as_ref()) {
             files.push((
                 "events.toml",

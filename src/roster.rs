@@ -133,11 +133,61 @@ fn weekend(d: NaiveDate) -> bool {
     matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
 }
 
+/// What last week's roster leaves an agent with at the start of this one.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct CarryIn {
+    /// When their last shift before the horizon ended.
+    pub last_end: Option<NaiveDateTime>,
+    /// Working days in a row up to the day before the horizon.
+    pub consecutive: u32,
+}
+
+/// Each agent's carry-in from `previous` (a roster of the days before `start`).
+pub fn carry_in(previous: &Roster, start: NaiveDate) -> BTreeMap<String, CarryIn> {
+    let mut out: BTreeMap<String, CarryIn> = BTreeMap::new();
+    let mut days: BTreeMap<&str, Vec<(NaiveDate, bool)>> = BTreeMap::new();
+    for e in previous.entries.iter().filter(|e| e.date < start) {
+        let c = out.entry(e.agent_id.clone()).or_default();
+        if let Some(s) = &e.shift {
+            c.last_end = c.last_end.max(Some(s.end));
+        }
+        days.entry(&e.agent_id)
+            .or_default()
+            .push((e.date, e.shift.is_some()));
+    }
+    for (id, mut v) in days {
+        v.sort();
+        let mut n = 0;
+        let mut want = start - Duration::days(1);
+        for (d, worked) in v.iter().rev() {
+            if *d != want || !worked {
+                break;
+            }
+            n += 1;
+            want -= Duration::days(1);
+        }
+        out.get_mut(id).expect("entry made above").consecutive = n;
+    }
+    out
+}
+
 pub fn roster(
     plan: &[PlanRow],
     agents: &[Agent],
     sc: &Scenario,
     settings: &SolverSettings,
+) -> Result<RosterResult, RosterError> {
+    roster_after(plan, agents, sc, settings, None)
+}
+
+/// [`roster`] continuing from last week's roster: rest after each agent's last shift and
+/// their working days in a row carry over the week boundary.
+pub fn roster_after(
+    plan: &[PlanRow],
+    agents: &[Agent],
+    sc: &Scenario,
+    settings: &SolverSettings,
+    previous: Option<&Roster>,
 ) -> Result<RosterResult, RosterError> {
     if plan.is_empty() {
         return Err(RosterError::EmptyPlan);
@@ -156,6 +206,8 @@ pub fn roster(
         .collect();
     let day_of = |d: NaiveDate| (d - start).num_days() as usize;
     let lab = &sc.labour;
+    let carry = previous.map(|p| carry_in(p, start)).unwrap_or_default();
+    let rest_min = Duration::minutes((lab.min_rest_hours * 60.0).ceil() as i64);
 
     // positions: (day, template id, contract) → (template, count)
     let mut positions: BTreeMap<(usize, String, String), (Template, u32)> = BTreeMap::new();
@@ -171,11 +223,19 @@ pub fn roster(
     let mut y: Vec<Vec<Vec<(usize, Var)>>> = vec![vec![Vec::new(); n_days]; agents.len()];
     let mut by_pos: Vec<Vec<Var>> = vec![Vec::new(); keys.len()];
     for (ai, a) in agents.iter().enumerate() {
+        let rested = carry
+            .get(&a.id)
+            .and_then(|c| c.last_end)
+            .map(|e| e + rest_min);
         for (ki, k) in keys.iter().enumerate() {
             if k.2 != a.contract || !a.available(dates[k.0]) {
                 continue;
             }
             let t = &positions[*k].0;
+            // not before the rest after last week's last shift is over
+            if rested.is_some_and(|r| WorkShift::from_template(dates[k.0], t).start < r) {
+                continue;
+            }
             let pref = if a.prefers_off(dates[k.0]) {
                 sc.costs.preference_violation
             } else {
@@ -260,8 +320,20 @@ pub fn roster(
                 m.row(terms, f64::NEG_INFINITY, max_days_week as f64);
             }
         }
-        // at most max_consecutive_days in any window of max+1 days
+        // at most max_consecutive_days in any window of max+1 days, counting the days in a row
+        // worked up to the horizon's start
         let k = lab.max_consecutive_days as usize;
+        let before = carry.get(&a.id).map_or(0, |c| c.consecutive as usize);
+        for j in 1..=before.min(k) {
+            let terms: Vec<(Var, f64)> = all
+                .iter()
+                .filter(|x| x.0 <= k - j)
+                .map(|x| (x.2, 1.0))
+                .collect();
+            if terms.len() > k - j {
+                m.row(terms, f64::NEG_INFINITY, (k - j) as f64);
+            }
+        }
         if n_days > k {
             for w in 0..n_days - k {
                 let terms: Vec<(Var, f64)> = all

@@ -60,6 +60,8 @@ pub struct Inputs {
     pub agents: Option<PathBuf>,
     /// Events file (TOML, `[[event]]` tables) adding to the built-in festival calendar.
     pub events: Option<PathBuf>,
+    /// Last week's roster (CSV): rest and working days in a row carry over the week boundary.
+    pub previous_roster: Option<PathBuf>,
     /// A built-in synthetic shop used for whatever input is not given as a file.
     pub synth: Option<SynthInput>,
 }
@@ -464,6 +466,11 @@ impl Scenario {
             history: Some("history.csv".into()),
             agents: Some("agents.csv".into()),
             events: self.inputs.events.as_ref().map(|_| "events.toml".into()),
+            previous_roster: self
+                .inputs
+                .previous_roster
+                .as_ref()
+                .map(|_| "previous_roster.csv".into()),
             synth: None,
         };
         self

@@ -210,3 +210,89 @@ fn night_shifts_are_shared_out() {
     assert_eq!(nights.iter().sum::<usize>(), 7);
     assert!(nights.iter().all(|n| *n <= 2), "{nights:?}");
 }
+
+#[test]
+fn last_weeks_roster_carries_rest_and_days_in_a_row_over_the_week_boundary() {
+    let sc = Scenario::load(Path::new("scenarios/baseline.toml")).unwrap();
+    let mut inputs = load_inputs(&sc, Path::new("scenarios/baseline.toml")).unwrap();
+    let start = sc.horizon.start_date();
+    let at = |d: NaiveDate, h: u32| d.and_hms_opt(h, 0, 0).unwrap();
+    // without last week: an agent who starts Monday before 11:00 and works Tuesday too
+    let fresh = run(&sc, &inputs, &SolverSettings::default()).unwrap();
+    let shift_of = |o: &paiban::pipeline::RunOutput, id: &str, d: NaiveDate| {
+        o.roster
+            .roster
+            .entries
+            .iter()
+            .find(|e| e.agent_id == id && e.date == d)
+            .and_then(|e| e.shift.clone())
+    };
+    let f = inputs
+        .agents
+        .iter()
+        .map(|a| a.id.clone())
+        .find(|id| {
+            shift_of(&fresh, id, start).is_some_and(|s| s.start < at(start, 11))
+                && shift_of(&fresh, id, start + Duration::days(1)).is_some()
+        })
+        .expect("someone starts the week early two days running");
+    // last week: five days in a row, the last one Sunday 15:00–24:00
+    let entries: Vec<Entry> = (1..=5)
+        .map(|back| {
+            let d = start - Duration::days(back);
+            Entry {
+                agent_id: f.clone(),
+                date: d,
+                shift: Some(WorkShift {
+                    label: "late".into(),
+                    start: at(d, 15),
+                    end: at(d, 15) + Duration::hours(9),
+                    breaks: vec![],
+                }),
+            }
+        })
+        .collect();
+    let prev = Roster {
+        dates: (1..=5).rev().map(|b| start - Duration::days(b)).collect(),
+        entries,
+    };
+    inputs.previous = Some(prev.clone());
+    let o = run(&sc, &inputs, &SolverSettings::default()).unwrap();
+    assert_eq!(o.check.hard(), 0, "{:?}", o.check.violations);
+    // 11 h of rest after Monday 00:00, and at most 6 days in a row: not both Monday and Tuesday
+    let (mon, tue) = (
+        shift_of(&o, &f, start),
+        shift_of(&o, &f, start + Duration::days(1)),
+    );
+    if let Some(s) = &mon {
+        assert!(s.start >= at(start, 11), "{s:?}");
+    }
+    assert!(
+        !(mon.is_some() && tue.is_some()),
+        "{f} works 7 days in a row"
+    );
+    // the checker sees the same boundary: a Monday 07:00 shift is too early after last week
+    let early = Roster {
+        dates: vec![start],
+        entries: vec![Entry {
+            agent_id: f.clone(),
+            date: start,
+            shift: Some(WorkShift {
+                label: "early".into(),
+                start: at(start, 7),
+                end: at(start, 16),
+                breaks: vec![(at(start, 11), at(start, 12))],
+            }),
+        }],
+    };
+    let c = paiban::check::check_after(&early, &inputs.agents, &sc, None, Some(&prev));
+    assert!(
+        c.violations
+            .iter()
+            .any(|v| v.rule == "rest" && v.message.contains("last week")),
+        "{:?}",
+        c.violations
+    );
+    let without = paiban::check::check(&early, &inputs.agents, &sc, None);
+    assert!(!without.violations.iter().any(|v| v.rule == "rest"));
+}
