@@ -19,6 +19,66 @@ pub struct Agent {
     pub max_days: u32,
     pub unavailable: Vec<DayRule>,
     pub preferred_off: Vec<DayRule>,
+    /// Weighted wishes to work or to be off on a date.
+    pub requests: Vec<DayRequest>,
+}
+
+/// A wish to work (`on`) or to have the day off (`off`) on a date, with its weight (default
+/// `costs.preference_violation`). Written `2026-11-11:off:50` or `2026-11-12:on`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DayRequest {
+    pub date: NaiveDate,
+    pub on: bool,
+    pub weight: Option<f64>,
+}
+
+impl std::fmt::Display for DayRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.date, if self.on { "on" } else { "off" })?;
+        if let Some(w) = self.weight {
+            write!(f, ":{}", crate::io::fmt_f(w, 0))?;
+        }
+        Ok(())
+    }
+}
+
+fn day_requests(t: &Table, line: u64, text: Option<&str>) -> Result<Vec<DayRequest>, InputError> {
+    text.unwrap_or("")
+        .split([';', '|'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|part| {
+            let bad = || {
+                t.err(
+                    line,
+                    "requests",
+                    format!("`{part}` is not DATE:on or DATE:off (with an optional :WEIGHT)"),
+                    "write e.g. 2026-11-11:off:50;2026-11-12:on",
+                )
+            };
+            let mut it = part.split(':');
+            let date = crate::time::parse_date(it.next().unwrap_or("")).map_err(|_| bad())?;
+            let on = match it.next().map(str::trim) {
+                Some("on") | Some("上班") => true,
+                Some("off") | Some("休息") => false,
+                _ => return Err(bad()),
+            };
+            let weight = match it.next() {
+                Some(w) => Some(
+                    w.trim()
+                        .parse::<f64>()
+                        .ok()
+                        .filter(|w| *w >= 0.0 && w.is_finite())
+                        .ok_or_else(bad)?,
+                ),
+                None => None,
+            };
+            if it.next().is_some() {
+                return Err(bad());
+            }
+            Ok(DayRequest { date, on, weight })
+        })
+        .collect()
 }
 
 /// A date or a weekday.
@@ -98,6 +158,7 @@ const COLS: &[Col] = &[
     Col::opt("days_per_week", &["每周天数"]),
     Col::opt("unavailable", &["不可排班"]),
     Col::opt("preferred_days_off", &["偏好休息日"]),
+    Col::opt("requests", &["排班请求"]),
 ];
 
 fn day_rules(
@@ -207,6 +268,7 @@ pub fn read_agents(path: &Path, contracts: &[String]) -> Result<Vec<Agent>, Inpu
         };
         let unavailable = day_rules(&t, line, "unavailable", t.get(rec, idx[7]))?;
         let preferred_off = day_rules(&t, line, "preferred_days_off", t.get(rec, idx[8]))?;
+        let requests = day_requests(&t, line, t.get(rec, idx[9]))?;
         agents.push(Agent {
             id,
             name,
@@ -218,6 +280,7 @@ pub fn read_agents(path: &Path, contracts: &[String]) -> Result<Vec<Agent>, Inpu
             max_days,
             unavailable,
             preferred_off,
+            requests,
         });
     }
     Ok(agents)
@@ -241,6 +304,7 @@ pub fn to_csv(agents: &[Agent]) -> Vec<u8> {
         "days_per_week",
         "unavailable",
         "preferred_days_off",
+        "requests",
     ])
     .expect("in memory");
     for a in agents {
@@ -259,6 +323,11 @@ pub fn to_csv(agents: &[Agent]) -> Vec<u8> {
             days,
             join(&a.unavailable),
             join(&a.preferred_off),
+            a.requests
+                .iter()
+                .map(|r| r.to_string())
+                .collect::<Vec<_>>()
+                .join(";"),
         ])
         .expect("in memory");
     }

@@ -215,6 +215,29 @@ pub fn check_after(
                 }
             }
         }
+        // weighted on/off requests
+        for rq in a
+            .requests
+            .iter()
+            .filter(|r| r.date >= first && r.date <= last)
+        {
+            let works = mine.get(&rq.date).copied().flatten().is_some();
+            if works != rq.on {
+                let w = rq.weight.unwrap_or(sc.costs.preference_violation);
+                push(
+                    Severity::Soft,
+                    "request",
+                    id,
+                    Some(rq.date),
+                    format!(
+                        "{id} asked to {} on {} (weight {w}) but {}",
+                        if rq.on { "work" } else { "be off" },
+                        rq.date,
+                        if works { "works" } else { "is off" }
+                    ),
+                );
+            }
+        }
         // rest after last week's last shift
         if let (Some(end), Some((d, s))) = (carry.get(id).and_then(|c| c.last_end), worked.first())
         {
@@ -549,6 +572,7 @@ mod tests {
             max_days: 5,
             unavailable: vec![],
             preferred_off: vec![],
+            requests: vec![],
         }
     }
 

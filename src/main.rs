@@ -462,16 +462,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
             write(&output, &roster::to_csv(&r.roster, &ag))?;
             if json {
                 print_json(
-                    &serde_json::json!({"solve": &r.solve, "unfilled": r.unfilled, "extra_shifts": r.extra_shifts, "warnings": r.warnings, "preference_violations": r.preference_violations}),
+                    &serde_json::json!({"solve": &r.solve, "unfilled": r.unfilled, "extra_shifts": r.extra_shifts, "warnings": r.warnings, "preference_violations": r.preference_violations, "requests_not_granted": r.requests_not_granted}),
                 )?;
             } else {
                 println!(
-                    "roster: {} agents × {} days; {} unfilled position group(s), {} extra shift(s), {} preferred day(s) off not granted; solver {} in {:.2} s → {}",
+                    "roster: {} agents × {} days; {} unfilled position group(s), {} extra shift(s), {} preferred day(s) off and {} request(s) not granted; solver {} in {:.2} s → {}",
                     ag.len(),
                     r.roster.dates.len(),
                     r.unfilled.len(),
                     r.extra_shifts,
                     r.preference_violations,
+                    r.requests_not_granted,
                     r.solve.status,
                     r.solve.seconds,
                     output.display()

@@ -92,6 +92,8 @@ pub struct RosterResult {
     /// Shifts worked beyond the plan so agents reach their contracted minimum.
     pub extra_shifts: u32,
     pub preference_violations: u32,
+    /// Weighted on/off requests not granted.
+    pub requests_not_granted: u32,
     /// Agents who get less than their contracted minimum days or hours.
     pub warnings: Vec<String>,
     pub solve: Outcome,
@@ -241,9 +243,23 @@ pub fn roster_after(
             } else {
                 0.0
             };
+            // weighted requests: an "off" costs its weight when worked, an "on" earns it
+            let request: f64 = a
+                .requests
+                .iter()
+                .filter(|r| r.date == dates[k.0])
+                .map(|r| {
+                    let w = r.weight.unwrap_or(sc.costs.preference_violation);
+                    if r.on {
+                        -w
+                    } else {
+                        w
+                    }
+                })
+                .sum();
             // a tiny agent- and day-dependent tie-break keeps solutions stable and spread
             let tie = 1e-4 * (((ai * 31 + k.0 * 17 + ki) % 97) as f64);
-            let v = m.var(0.0, 1.0, true, pref + tie + 0.01 * t.paid_hours());
+            let v = m.var(0.0, 1.0, true, pref + request + tie + 0.01 * t.paid_hours());
             y[ai][k.0].push((ki, v));
             by_pos[ki].push(v);
         }
@@ -521,6 +537,7 @@ pub fn roster_after(
 
     let mut entries = Vec::new();
     let mut prefs = 0;
+    let mut not_granted = 0;
     for (ai, a) in agents.iter().enumerate() {
         for (d, date) in dates.iter().enumerate() {
             let chosen = y[ai][d].iter().find(|(_, v)| out.value(*v) > 0.5);
@@ -529,6 +546,11 @@ pub fn roster_after(
             if shift.is_some() && a.prefers_off(*date) {
                 prefs += 1;
             }
+            not_granted += a
+                .requests
+                .iter()
+                .filter(|r| r.date == *date && r.on != shift.is_some())
+                .count() as u32;
             entries.push(Entry {
                 agent_id: a.id.clone(),
                 date: *date,
@@ -573,6 +595,7 @@ pub fn roster_after(
         unfilled,
         extra_shifts,
         preference_violations: prefs,
+        requests_not_granted: not_granted,
         warnings,
         solve: out,
     })

@@ -241,6 +241,7 @@ pub fn agents(p: &SynthParams) -> Vec<Agent> {
                 max_days,
                 unavailable,
                 preferred_off,
+                requests: Vec::new(),
             }
         })
         .collect()

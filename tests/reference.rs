@@ -241,6 +241,7 @@ fn a_days_shifts_never_outnumber_the_agents_available() {
             max_days: 2,
             unavailable: vec![],
             preferred_off: vec![],
+            requests: vec![],
         })
         .collect();
     let p =

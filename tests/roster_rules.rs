@@ -192,6 +192,7 @@ fn night_shifts_are_shared_out() {
             max_days: 5,
             unavailable: vec![],
             preferred_off: vec![],
+            requests: vec![],
         })
         .collect();
     let r = paiban::roster::roster(&plan, &agents, &sc, &SolverSettings::default()).unwrap();
@@ -295,4 +296,58 @@ fn last_weeks_roster_carries_rest_and_days_in_a_row_over_the_week_boundary() {
     );
     let without = paiban::check::check(&early, &inputs.agents, &sc, None);
     assert!(!without.violations.iter().any(|v| v.rule == "rest"));
+}
+
+#[test]
+fn weighted_requests_are_granted_and_checked() {
+    let sc = Scenario::load(Path::new("scenarios/baseline.toml")).unwrap();
+    let mut inputs = load_inputs(&sc, Path::new("scenarios/baseline.toml")).unwrap();
+    let o = run(&sc, &inputs, &SolverSettings::default()).unwrap();
+    let start = sc.horizon.start_date();
+    let works = |r: &Roster, id: &str, d: NaiveDate| {
+        r.entries
+            .iter()
+            .any(|e| e.agent_id == id && e.date == d && e.shift.is_some())
+    };
+    // an agent working Wednesday asks (strongly) for it off
+    let wed = start + Duration::days(2);
+    let ai = inputs
+        .agents
+        .iter()
+        .position(|a| works(&o.roster.roster, &a.id, wed))
+        .unwrap();
+    inputs.agents[ai].requests = vec![paiban::agents::DayRequest {
+        date: wed,
+        on: false,
+        weight: Some(1000.0),
+    }];
+    let r = paiban::roster::roster(
+        &o.plan.rows,
+        &inputs.agents,
+        &sc,
+        &SolverSettings::default(),
+    )
+    .unwrap();
+    let id = inputs.agents[ai].id.clone();
+    assert!(!works(&r.roster, &id, wed), "{id} still works {wed}");
+    assert_eq!(r.requests_not_granted, 0);
+    // the checker reports a request the roster does not keep
+    let c = check(&o.roster.roster, &inputs.agents, &sc, None);
+    assert!(c
+        .violations
+        .iter()
+        .any(|v| v.rule == "request" && v.agent_id == id && v.severity == Severity::Soft));
+    // and the agents file carries requests both ways
+    let d = tempfile::tempdir().unwrap();
+    let f = d.path().join("agents.csv");
+    std::fs::write(&f, paiban::agents::to_csv(&inputs.agents)).unwrap();
+    let back = paiban::agents::read_agents(&f, &sc.contract_names()).unwrap();
+    assert_eq!(back[ai].requests, inputs.agents[ai].requests);
+    let text = std::fs::read_to_string(&f)
+        .unwrap()
+        .replace(&format!("{wed}:off:1000"), "2026-11-04:maybe");
+    std::fs::write(&f, text).unwrap();
+    let e = paiban::agents::read_agents(&f, &sc.contract_names()).unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("requests"));
+    assert!(e.problem.contains("maybe") && e.fix.contains(":off"), "{e}");
 }

@@ -65,6 +65,7 @@ fn team(n: usize, days: u32) -> (Vec<Agent>, Roster) {
             max_days: 7,
             unavailable: vec![],
             preferred_off: vec![],
+            requests: vec![],
         })
         .collect();
     let dates: Vec<NaiveDate> = (0..days).map(|d| d0 + Duration::days(d as i64)).collect();
