@@ -478,7 +478,11 @@ pub fn check_after(
     let coverage = req.map(|req| {
         let g = req.grid;
         let mut sched = vec![0u32; g.len];
-        for e in &r.entries {
+        // last week's overnight shifts cover the first hours too
+        let carried = previous
+            .into_iter()
+            .flat_map(|p| p.entries.iter().filter(|e| e.date < first));
+        for e in r.entries.iter().chain(carried) {
             if let Some(s) = &e.shift {
                 if by_id.contains_key(e.agent_id.as_str()) {
                     for (k, c) in sched.iter_mut().enumerate() {

@@ -96,6 +96,9 @@ enum Cmd {
         agents: Option<PathBuf>,
         #[arg(long)]
         solver: Option<PathBuf>,
+        /// Last week's roster: its overnight shifts already cover the first hours.
+        #[arg(long)]
+        previous: Option<PathBuf>,
         #[arg(short, long)]
         output: PathBuf,
         #[arg(long)]
@@ -405,6 +408,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             scenario,
             agents: ap,
             solver,
+            previous,
             output,
             json,
         } => {
@@ -414,7 +418,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 Some(p) => agents::read_agents(&p, &sc.contract_names())?,
                 None => pipeline::scenario_agents(&sc, &scenario)?,
             };
-            let p = plan::plan(&req, &sc, Some(&ag), &settings(&solver)?)?;
+            let carried = previous
+                .map(|p| roster::read_csv(&p, sc.horizon.tz()))
+                .transpose()?
+                .map(|prev| plan::carried_cover(&prev, &req.grid));
+            let p = plan::plan_after(
+                &req,
+                &sc,
+                Some(&ag),
+                &settings(&solver)?,
+                carried.as_deref(),
+            )?;
             write(&output, &plan::to_csv(&p))?;
             if json {
                 print_json(&serde_json::json!({

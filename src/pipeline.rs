@@ -7,7 +7,7 @@ use crate::check::{check_after, CheckReport};
 use crate::forecast::{forecast, FitNotes, Forecast, ForecastError, SeasonalEvent};
 use crate::history::{read_history, HistoryReport, Series};
 use crate::io::{write_atomic, InputError};
-use crate::plan::{plan, Plan, PlanError};
+use crate::plan::{Plan, PlanError};
 use crate::requirements::{requirements, Requirements, RequirementsError};
 use crate::roster::{roster_after, RosterError, RosterResult};
 use crate::scenario::Scenario;
@@ -153,7 +153,11 @@ pub fn run(
 ) -> Result<RunOutput, PipelineError> {
     let (f, notes) = forecast_for(sc, &inputs.history, inputs.events.as_ref())?;
     let req = requirements(&f, sc)?;
-    let p = plan(&req, sc, Some(&inputs.agents), settings)?;
+    let carried = inputs
+        .previous
+        .as_ref()
+        .map(|prev| crate::plan::carried_cover(prev, &req.grid));
+    let p = crate::plan::plan_after(&req, sc, Some(&inputs.agents), settings, carried.as_deref())?;
     let prev = inputs.previous.as_ref();
     let r = roster_after(&p.rows, &inputs.agents, sc, settings, prev)?;
     let c = check_after(&r.roster, &inputs.agents, sc, Some(&req), prev);

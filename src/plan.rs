@@ -146,6 +146,34 @@ pub fn plan(
     agents: Option<&[Agent]>,
     settings: &SolverSettings,
 ) -> Result<Plan, PlanError> {
+    plan_after(req, sc, agents, settings, None)
+}
+
+/// Agents of `previous` (last week's roster) on the queue in each interval of `grid`: its
+/// overnight shifts cover the first hours of this week.
+pub fn carried_cover(previous: &crate::roster::Roster, grid: &Grid) -> Vec<u32> {
+    (0..grid.len)
+        .map(|k| {
+            let t = grid.at(k);
+            previous
+                .entries
+                .iter()
+                .filter(|e| e.date < grid.start.date())
+                .filter(|e| e.shift.as_ref().is_some_and(|s| s.on_queue(t)))
+                .count() as u32
+        })
+        .collect()
+}
+
+/// [`plan`] after last week: `carried` agents per interval (from [`carried_cover`]) are
+/// already on the queue, so the new week's shifts cover only the rest.
+pub fn plan_after(
+    req: &Requirements,
+    sc: &Scenario,
+    agents: Option<&[Agent]>,
+    settings: &SolverSettings,
+    carried: Option<&[u32]>,
+) -> Result<Plan, PlanError> {
     let step = sc.horizon.interval.0;
     let grid = req.grid;
     if grid.step_minutes != step {
@@ -165,7 +193,12 @@ pub fn plan(
         .map(|d| grid.start.date() + Duration::days(d as i64))
         .collect();
     let tpls = templates(sc);
-    let required = req.required();
+    let mut required = req.required();
+    if let Some(c) = carried {
+        for (r, c) in required.iter_mut().zip(c) {
+            *r = r.saturating_sub(*c);
+        }
+    }
     let cap = agents.map(|a| capacity(a, sc, &dates));
     let step_h = step as f64 / 60.0;
 

@@ -351,3 +351,59 @@ fn weighted_requests_are_granted_and_checked() {
     assert_eq!(e.field.as_deref(), Some("requests"));
     assert!(e.problem.contains("maybe") && e.fix.contains(":off"), "{e}");
 }
+
+#[test]
+fn last_weeks_night_shifts_cover_mondays_first_hours() {
+    // the 11.11 week is served around the clock; three agents worked Sunday 20:00–04:00
+    let sc = double11("");
+    let mut inputs = load_inputs(&sc, Path::new("scenarios/double11.toml")).unwrap();
+    let fresh = run(&sc, &inputs, &SolverSettings::default()).unwrap();
+    let start = sc.horizon.start_date();
+    let sunday = start - Duration::days(1);
+    let prev = Roster {
+        dates: vec![sunday],
+        entries: inputs
+            .agents
+            .iter()
+            .take(3)
+            .map(|a| Entry {
+                agent_id: a.id.clone(),
+                date: sunday,
+                shift: Some(WorkShift {
+                    label: "night".into(),
+                    start: sunday.and_hms_opt(20, 0, 0).unwrap(),
+                    end: start.and_hms_opt(4, 0, 0).unwrap(),
+                    breaks: vec![],
+                }),
+            })
+            .collect(),
+    };
+    let grid = fresh.requirements.grid;
+    let carried = paiban::plan::carried_cover(&prev, &grid);
+    let first_hours = grid.index_of(start.and_hms_opt(4, 0, 0).unwrap()).unwrap();
+    assert!(carried[..first_hours].iter().all(|c| *c == 3));
+    assert!(carried[first_hours..].iter().all(|c| *c == 0));
+    inputs.previous = Some(prev);
+    let o = run(&sc, &inputs, &SolverSettings::default()).unwrap();
+    let need: u32 = fresh.requirements.rows[..first_hours]
+        .iter()
+        .map(|r| r.agents_required)
+        .sum();
+    assert!(need > 0, "the 11.11 week needs agents at night");
+    // no shift of the new week can reach Monday 00:00, so without last week it is short;
+    // with it, the plan and the checker both count the three night agents
+    let short =
+        |o: &paiban::pipeline::RunOutput| o.check.coverage.as_ref().unwrap().under_agent_hours;
+    assert!(
+        o.plan.under_agent_hours < fresh.plan.under_agent_hours,
+        "plan short {} vs {} without last week",
+        o.plan.under_agent_hours,
+        fresh.plan.under_agent_hours
+    );
+    assert!(
+        short(&o) < short(&fresh),
+        "check short {} vs {}",
+        short(&o),
+        short(&fresh)
+    );
+}
