@@ -94,12 +94,131 @@ fn queue_ratios(n: u32, lambda: f64, mu: f64, theta: f64) -> Vec<f64> {
     r
 }
 
+/// An Erlang A chain solved for `n` agents: the queue states' probabilities, from which both
+/// the steady state and the service level are read (so a staffing search solves it once per
+/// `n`).
+struct Chain {
+    n: u32,
+    lambda: f64,
+    mu: f64,
+    theta: f64,
+    /// `p_{n+j} / p_n` for j = 0, 1, …
+    r: Vec<f64>,
+    /// `p_n`, and the share of arrivals that wait (`Σ_{j≥0} p_{n+j}`).
+    pn: f64,
+    p_wait: f64,
+}
+
+impl Chain {
+    /// Needs `lambda > 0`.
+    fn new(n: u32, lambda: f64, aht: f64, patience: f64) -> Chain {
+        let (mu, theta) = (1.0 / aht, 1.0 / patience);
+        let r = queue_ratios(n, lambda, mu, theta);
+        let high: f64 = r.iter().sum(); // Σ_{j≥0} p_{n+j}/p_n
+        let low = if n == 0 {
+            1.0
+        } else {
+            1.0 / erlang_b(n, lambda / mu)
+        }; // Σ_{k≤n} p_k/p_n
+        let pn = 1.0 / (low + high - 1.0);
+        Chain {
+            n,
+            lambda,
+            mu,
+            theta,
+            r,
+            pn,
+            p_wait: pn * high,
+        }
+    }
+
+    fn steady(&self) -> ErlangA {
+        let mean_queue = self.pn
+            * self
+                .r
+                .iter()
+                .enumerate()
+                .map(|(j, x)| j as f64 * x)
+                .sum::<f64>();
+        let p_abandon = self.theta * mean_queue / self.lambda;
+        let a = self.lambda / self.mu;
+        ErlangA {
+            p_wait: self.p_wait,
+            p_abandon,
+            mean_queue,
+            asa_all_seconds: mean_queue / self.lambda,
+            occupancy: if self.n == 0 {
+                0.0
+            } else {
+                (a * (1.0 - p_abandon) / self.n as f64).min(1.0)
+            },
+        }
+    }
+
+    /// Share of all arrivals answered within `t` (abandoned ones count as not answered).
+    fn service_level(&self, t: f64) -> f64 {
+        if self.n == 0 {
+            return 0.0;
+        }
+        let (nm, theta) = (self.n as f64 * self.mu, self.theta);
+        // the tagged arrival finds m ahead with probability p_{n+m}; track it until served.
+        // States whose probability is below 1e-12 of the total do not change a service level.
+        let mut v: Vec<f64> = self.r.iter().map(|x| self.pn * x).collect();
+        while v.len() > 1 && v[v.len() - 1] < 1e-12 * self.p_wait {
+            v.pop();
+        }
+        let top = v.len() - 1;
+        let big = nm + top as f64 * theta + theta;
+        let lt = big * t;
+        let (served_rate, stay0) = (nm / big, 1.0 - (nm + theta) / big);
+        let down: Vec<f64> = (0..=top).map(|m| (nm + m as f64 * theta) / big).collect();
+        let leave = theta / big;
+        // Poisson(lt) weights, in log space so a long interval does not underflow
+        let mut served = 0.0;
+        let mut answered = 0.0;
+        let mut log_w = -lt;
+        let mut w = log_w.exp();
+        let mut acc_w = w;
+        let steps = (lt + 10.0 * lt.sqrt() + 20.0) as usize;
+        let ln_lt = lt.ln();
+        for s in 0..=steps {
+            if s > 0 {
+                // one uniformised step, in place: state m only moves to m − 1 (or stays)
+                served += v[0] * served_rate;
+                v[0] *= stay0;
+                for m in 1..=top {
+                    let x = v[m];
+                    v[m - 1] += x * down[m];
+                    v[m] = x * (1.0 - down[m] - leave);
+                }
+                log_w += ln_lt - (s as f64).ln();
+                w = log_w.exp();
+                acc_w += w;
+            }
+            // P(served by t) = Σ_s Poisson(s) · served after s steps
+            answered += w * served;
+            if acc_w > 1.0 - 1e-13 && s as f64 > lt {
+                break;
+            }
+        }
+        (1.0 - self.p_wait) + answered
+    }
+
+    /// The staffing this chain (with steady state `q`) gives for answers within `t` seconds.
+    fn staffing(&self, q: &ErlangA, t: f64) -> Staffing {
+        Staffing {
+            servers: self.n,
+            service_level: self.service_level(t),
+            asa_seconds: q.asa_all_seconds,
+            occupancy: q.occupancy,
+            abandon: q.p_abandon,
+        }
+    }
+}
+
 /// Erlang A for arrival rate `lambda` and mean handle time `aht` (per the same time unit as
 /// `patience`, e.g. seconds) with `n` agents; `patience` is the callers' mean patience.
 pub fn erlang_a(n: u32, lambda: f64, aht: f64, patience: f64) -> ErlangA {
-    let mu = 1.0 / aht;
-    let theta = 1.0 / patience;
-    let a = lambda / mu;
     if lambda <= 0.0 {
         return ErlangA {
             p_wait: 0.0,
@@ -109,23 +228,7 @@ pub fn erlang_a(n: u32, lambda: f64, aht: f64, patience: f64) -> ErlangA {
             occupancy: 0.0,
         };
     }
-    let r = queue_ratios(n, lambda, mu, theta);
-    let high: f64 = r.iter().sum(); // Σ_{j≥0} p_{n+j}/p_n
-    let low = if n == 0 { 1.0 } else { 1.0 / erlang_b(n, a) }; // Σ_{k≤n} p_k/p_n
-    let pn = 1.0 / (low + high - 1.0);
-    let mean_queue = pn * r.iter().enumerate().map(|(j, x)| j as f64 * x).sum::<f64>();
-    let p_abandon = theta * mean_queue / lambda;
-    ErlangA {
-        p_wait: pn * high,
-        p_abandon,
-        mean_queue,
-        asa_all_seconds: mean_queue / lambda,
-        occupancy: if n == 0 {
-            0.0
-        } else {
-            (a * (1.0 - p_abandon) / n as f64).min(1.0)
-        },
-    }
+    Chain::new(n, lambda, aht, patience).steady()
 }
 
 /// Share of all arrivals answered within `t` in an Erlang A queue (abandoned ones count as
@@ -134,74 +237,22 @@ pub fn erlang_a_service_level(n: u32, lambda: f64, aht: f64, patience: f64, t: f
     if lambda <= 0.0 {
         return 1.0;
     }
-    if n == 0 {
-        return 0.0;
-    }
-    let (mu, theta) = (1.0 / aht, 1.0 / patience);
-    let r = queue_ratios(n, lambda, mu, theta);
-    let high: f64 = r.iter().sum();
-    let low = 1.0 / erlang_b(n, lambda / mu);
-    let pn = 1.0 / (low + high - 1.0);
-    let p_wait = pn * high;
-    // the tagged arrival finds m ahead with probability p_{n+m}; track it until served. States
-    // whose probability is below 1e-12 of the total do not change a service level.
-    let nm = n as f64 * mu;
-    let mut v: Vec<f64> = r.iter().map(|x| pn * x).collect();
-    while v.len() > 1 && v[v.len() - 1] < 1e-12 * p_wait {
-        v.pop();
-    }
-    let top = v.len() - 1;
-    let big = nm + top as f64 * theta + theta;
-    let lt = big * t;
-    let (served_rate, stay0) = (nm / big, 1.0 - (nm + theta) / big);
-    let down: Vec<f64> = (0..=top).map(|m| (nm + m as f64 * theta) / big).collect();
-    let leave = theta / big;
-    // Poisson(lt) weights, in log space so a long interval does not underflow
-    let mut served = 0.0;
-    let mut answered = 0.0;
-    let mut log_w = -lt;
-    let mut w = log_w.exp();
-    let mut acc_w = w;
-    let steps = (lt + 10.0 * lt.sqrt() + 20.0) as usize;
-    let ln_lt = lt.ln();
-    for s in 0..=steps {
-        if s > 0 {
-            // one uniformised step, in place: state m only moves to m − 1 (or stays)
-            served += v[0] * served_rate;
-            v[0] *= stay0;
-            for m in 1..=top {
-                let x = v[m];
-                v[m - 1] += x * down[m];
-                v[m] = x * (1.0 - down[m] - leave);
-            }
-            log_w += ln_lt - (s as f64).ln();
-            w = log_w.exp();
-            acc_w += w;
-        }
-        // P(served by t) = Σ_s Poisson(s) · served after s steps
-        answered += w * served;
-        if acc_w > 1.0 - 1e-13 && s as f64 > lt {
-            break;
-        }
-    }
-    (1.0 - p_wait) + answered
+    Chain::new(n, lambda, aht, patience).service_level(t)
 }
 
 /// Fewest agents meeting every part of the target in an Erlang A queue with arrival rate
 /// `lambda` (per second), mean handle time `aht` and mean patience (seconds). Binary search
-/// below the Erlang C answer: abandonment only ever lowers the need.
+/// between a proven lower bound and the Erlang C answer (abandonment only ever lowers the
+/// need for the service level), doubled while an abandonment cap is unmet.
 pub fn servers_for_a(lambda: f64, aht: f64, patience: f64, target: &Target) -> Staffing {
     if lambda <= 0.0 {
-        return Staffing {
-            servers: 0,
-            service_level: 1.0,
-            asa_seconds: 0.0,
-            occupancy: 0.0,
-            abandon: 0.0,
-        };
+        return Staffing::NONE;
     }
+    // the chain is solved once per n: its steady state decides the cheap limits, and only
+    // then is its service level computed
     let ok = |n: u32| -> Option<Staffing> {
-        let q = erlang_a(n, lambda, aht, patience);
+        let chain = Chain::new(n, lambda, aht, patience);
+        let q = chain.steady();
         if q.occupancy > target.max_occupancy + 1e-12
             || target.max_abandon.is_some_and(|m| q.p_abandon > m)
             || target
@@ -210,17 +261,9 @@ pub fn servers_for_a(lambda: f64, aht: f64, patience: f64, target: &Target) -> S
         {
             return None;
         }
-        let sl = erlang_a_service_level(n, lambda, aht, patience, target.answer_seconds);
-        (sl + 1e-12 >= target.service_level).then_some(Staffing {
-            servers: n,
-            service_level: sl,
-            asa_seconds: q.asa_all_seconds,
-            occupancy: q.occupancy,
-            abandon: q.p_abandon,
-        })
+        let s = chain.staffing(&q, target.answer_seconds);
+        (s.service_level + 1e-12 >= target.service_level).then_some(s)
     };
-    // the Erlang C answer meets the service level, ASA and occupancy; an abandonment cap
-    // may need more: double until met
     let c = servers_for(
         lambda * aht,
         aht,
@@ -229,20 +272,20 @@ pub fn servers_for_a(lambda: f64, aht: f64, patience: f64, target: &Target) -> S
             ..*target
         },
     );
-    let (mut lo, mut hi) = (0u32, c.servers.max(1));
+    // answered ≥ the service level and the answered load fits under the occupancy cap:
+    // n ≥ a × SL / occupancy cap, so no smaller n can meet the target
+    let floor = (lambda * aht * target.service_level / target.max_occupancy).floor() as u32;
+    let (mut lo, mut hi) = (
+        floor.saturating_sub(1).min(c.servers.max(1) - 1),
+        c.servers.max(1),
+    );
     let mut best = loop {
         match ok(hi) {
             Some(s) => break s,
             // a cap of 0 abandonment is never met exactly: stop at 2^20 × the Erlang C need
             None if hi >= c.servers.max(1) << 20 => {
-                let q = erlang_a(hi, lambda, aht, patience);
-                return Staffing {
-                    servers: hi,
-                    service_level: 1.0,
-                    asa_seconds: q.asa_all_seconds,
-                    occupancy: q.occupancy,
-                    abandon: q.p_abandon,
-                };
+                let chain = Chain::new(hi, lambda, aht, patience);
+                return chain.staffing(&chain.steady(), target.answer_seconds);
             }
             None => {
                 lo = hi;
@@ -274,18 +317,23 @@ pub struct Staffing {
     pub abandon: f64,
 }
 
+impl Staffing {
+    /// No traffic: nobody needed, every target met.
+    pub const NONE: Staffing = Staffing {
+        servers: 0,
+        service_level: 1.0,
+        asa_seconds: 0.0,
+        occupancy: 0.0,
+        abandon: 0.0,
+    };
+}
+
 /// Fewest servers meeting every part of the target for `a` Erlangs of traffic with mean
 /// handle time `aht` seconds. Walks `n` upwards carrying Erlang B along, so the whole search
 /// costs one pass of the recursion.
 pub fn servers_for(a: f64, aht: f64, target: &Target) -> Staffing {
     if a <= 0.0 {
-        return Staffing {
-            servers: 0,
-            service_level: 1.0,
-            asa_seconds: 0.0,
-            occupancy: 0.0,
-            abandon: 0.0,
-        };
+        return Staffing::NONE;
     }
     let mut b = 1.0;
     let mut n = 0u32;
