@@ -292,6 +292,14 @@ pub fn roster_after(
     let max_days_week = 7 - lab.min_days_off_per_week.min(7);
     let weekend_max = m.var(0.0, f64::INFINITY, false, 2.0);
     let night_max = m.var(0.0, f64::INFINITY, false, 2.0);
+    // 7-day windows for the weekly night and weekend limits (the horizon when shorter)
+    let windows: Vec<(usize, usize)> = if n_days > 7 {
+        (0..=n_days - 7).map(|w| (w, w + 7)).collect()
+    } else {
+        vec![(0, n_days)]
+    };
+    let night = |ki: usize| positions[keys[ki]].0.is_night();
+    let on_weekend = |ki: usize| weekend(dates[keys[ki].0]);
     let mut min_slack = Vec::new();
     for (ai, a) in agents.iter().enumerate() {
         let all: Vec<(usize, usize, Var)> = (0..n_days)
@@ -382,17 +390,9 @@ pub fn roster_after(
             }
         }
         // nights and weekend days in every 7 days (the whole horizon when shorter)
-        let windows: Vec<(usize, usize)> = if n_days > 7 {
-            (0..=n_days - 7).map(|w| (w, w + 7)).collect()
-        } else {
-            vec![(0, n_days)]
-        };
-        let night = |ki: usize| positions[keys[ki]].0.is_night();
         for (limit, pick) in [
             (lab.max_nights_per_week, &night as &dyn Fn(usize) -> bool),
-            (lab.max_weekend_days_per_week, &|ki: usize| {
-                weekend(dates[keys[ki].0])
-            }),
+            (lab.max_weekend_days_per_week, &on_weekend),
         ] {
             let Some(limit) = limit else { continue };
             for (a0, a1) in &windows {
@@ -423,27 +423,20 @@ pub fn roster_after(
                 }
             }
         }
-        // fairness: the most night shifts any agent works
-        let nt: Vec<(Var, f64)> = all
-            .iter()
-            .filter(|x| positions[keys[x.1]].0.is_night())
-            .map(|x| (x.2, 1.0))
-            .collect();
-        if !nt.is_empty() {
-            let mut terms = nt;
-            terms.push((night_max, -1.0));
-            m.row(terms, f64::NEG_INFINITY, 0.0);
-        }
-        // fairness: the most weekend shifts any agent works
-        let wk: Vec<(Var, f64)> = all
-            .iter()
-            .filter(|x| weekend(dates[x.0]))
-            .map(|x| (x.2, 1.0))
-            .collect();
-        if !wk.is_empty() {
-            let mut terms = wk;
-            terms.push((weekend_max, -1.0));
-            m.row(terms, f64::NEG_INFINITY, 0.0);
+        // fairness: the most night shifts, and weekend shifts, any agent works
+        for (most, pick) in [
+            (night_max, &night as &dyn Fn(usize) -> bool),
+            (weekend_max, &on_weekend),
+        ] {
+            let mut terms: Vec<(Var, f64)> = all
+                .iter()
+                .filter(|x| pick(x.1))
+                .map(|x| (x.2, 1.0))
+                .collect();
+            if !terms.is_empty() {
+                terms.push((most, -1.0));
+                m.row(terms, f64::NEG_INFINITY, 0.0);
+            }
         }
     }
     // seniors on the queue whenever anyone is: per interval, at least the minimum (elastic)
