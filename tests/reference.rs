@@ -1,6 +1,8 @@
 //! Reference values: Erlang C worked examples from ../shared, and covering instances whose
 //! optimum is known by exhaustive search.
 
+mod common;
+
 use paiban::erlang::{asa, erlang_c, service_level};
 use paiban::forecast::{Forecast, Point};
 use paiban::requirements::{Requirement, Requirements};
@@ -230,19 +232,7 @@ fn a_days_shifts_never_outnumber_the_agents_available() {
     let mut sc = scenario("");
     sc.horizon.days = 2;
     let agents: Vec<paiban::agents::Agent> = (0..5)
-        .map(|i| paiban::agents::Agent {
-            id: format!("A{i}"),
-            name: format!("A{i}"),
-            tier: "junior".into(),
-            contract: "staff".into(),
-            min_hours: 0.0,
-            max_hours: 40.0,
-            min_days: 0,
-            max_days: 2,
-            unavailable: vec![],
-            preferred_off: vec![],
-            requests: vec![],
-        })
+        .map(|i| common::agent(&format!("A{i}"), "staff", 40.0, 2))
         .collect();
     let p =
         paiban::plan::plan(&reqs(&need), &sc, Some(&agents), &SolverSettings::default()).unwrap();

@@ -1,6 +1,8 @@
 //! The labour rules a real team has, end to end: the roster keeps them and the independent
 //! checker finds them broken in a hand-made roster.
 
+mod common;
+
 use chrono::{Datelike, Duration, NaiveDate};
 use paiban::check::{check, Severity};
 use paiban::pipeline::{load_inputs, run};
@@ -181,19 +183,7 @@ fn night_shifts_are_shared_out() {
         })
         .collect();
     let agents: Vec<paiban::agents::Agent> = (0..5)
-        .map(|i| paiban::agents::Agent {
-            id: format!("F{i}"),
-            name: format!("F{i}"),
-            tier: "junior".into(),
-            contract: "full_time".into(),
-            min_hours: 0.0,
-            max_hours: 40.0,
-            min_days: 0,
-            max_days: 5,
-            unavailable: vec![],
-            preferred_off: vec![],
-            requests: vec![],
-        })
+        .map(|i| common::agent(&format!("F{i}"), "full_time", 40.0, 5))
         .collect();
     let r = paiban::roster::roster(&plan, &agents, &sc, &SolverSettings::default()).unwrap();
     assert!(r.unfilled.is_empty(), "{:?}", r.unfilled);

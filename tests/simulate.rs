@@ -2,6 +2,8 @@
 //! M/M/n+M queue with Erlang A; and the concurrency model the requirements use must hold up
 //! when chats really share an agent.
 
+mod common;
+
 use chrono::{Duration, NaiveDate};
 use paiban::agents::Agent;
 use paiban::erlang;
@@ -54,19 +56,7 @@ fn steady(per_15min: f64, aht: f64, days: u32) -> Forecast {
 fn team(n: usize, days: u32) -> (Vec<Agent>, Roster) {
     let d0 = NaiveDate::from_ymd_opt(2026, 11, 2).unwrap();
     let agents: Vec<Agent> = (0..n)
-        .map(|i| Agent {
-            id: format!("A{i:03}"),
-            name: format!("Agent {i}"),
-            tier: "junior".into(),
-            contract: "full_time".into(),
-            min_hours: 0.0,
-            max_hours: 168.0,
-            min_days: 0,
-            max_days: 7,
-            unavailable: vec![],
-            preferred_off: vec![],
-            requests: vec![],
-        })
+        .map(|i| common::agent(&format!("A{i:03}"), "full_time", 168.0, 7))
         .collect();
     let dates: Vec<NaiveDate> = (0..days).map(|d| d0 + Duration::days(d as i64)).collect();
     let entries = agents
