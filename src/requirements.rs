@@ -105,6 +105,31 @@ pub fn target(sc: &Scenario) -> Target {
     }
 }
 
+/// Per interval of `grid`: whether the service is open (`service.hours`).
+pub fn open_intervals(sc: &Scenario, grid: Grid) -> Vec<bool> {
+    (0..grid.len)
+        .map(|i| match sc.service.hours {
+            None => true,
+            Some([o, c]) => {
+                let m = minute_of_day(grid.at(i));
+                m >= o.0 && m < c.0
+            }
+        })
+        .collect()
+}
+
+/// Intervals (of `step` minutes) over which the messages left while closed are answered from
+/// the opening at `i`: the `backlog_clear` window, cut short where the service closes again,
+/// at least one.
+pub fn clearing_window(sc: &Scenario, open: &[bool], i: usize, step: u32) -> usize {
+    let clear_n = (sc.service.backlog_clear.0 / step).max(1) as usize;
+    (i..open.len())
+        .take(clear_n)
+        .take_while(|&j| open[j])
+        .count()
+        .max(1)
+}
+
 /// A queue with every value resolved against `[service]`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueueSpec {
@@ -262,14 +287,8 @@ pub fn requirements(f: &Forecast, sc: &Scenario) -> Result<Requirements, Require
     let secs = want as f64 * 60.0;
     let qs = queues(sc);
     let n = f.points.len();
-    let open = |i: usize| match s.hours {
-        None => true,
-        Some([o, c]) => {
-            let m = minute_of_day(f.grid.at(i));
-            m >= o.0 && m < c.0
-        }
-    };
-    let clear_n = (s.backlog_clear.0 / want).max(1) as usize;
+    let is_open = open_intervals(sc, f.grid);
+    let open = |i: usize| is_open[i];
     let volume: Vec<f64> = f
         .points
         .iter()
@@ -288,7 +307,7 @@ pub fn requirements(f: &Forecast, sc: &Scenario) -> Result<Requirements, Require
             for i in 0..n {
                 if open(i) {
                     if pending > 0.0 {
-                        let m = (i..n).take(clear_n).take_while(|&j| open(j)).count().max(1);
+                        let m = clearing_window(sc, &is_open, i, want);
                         for b in &mut backlog[i..i + m] {
                             *b += pending / m as f64;
                         }

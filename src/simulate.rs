@@ -26,7 +26,7 @@ use crate::forecast::Forecast;
 use crate::requirements::{deflection_at, queues, shrinkage_at, QueueSpec};
 use crate::roster::Roster;
 use crate::scenario::Scenario;
-use crate::time::{fmt_ts, minute_of_day, Grid};
+use crate::time::{fmt_ts, Grid};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Exp, Poisson};
@@ -264,15 +264,7 @@ impl<'a> World<'a> {
         let grid = f.grid;
         let n = grid.len;
         let s = &sc.service;
-        let open: Vec<bool> = (0..n)
-            .map(|i| match s.hours {
-                None => true,
-                Some([o, c]) => {
-                    let m = minute_of_day(grid.at(i));
-                    m >= o.0 && m < c.0
-                }
-            })
-            .collect();
+        let open = crate::requirements::open_intervals(sc, grid);
         let rate: Vec<Vec<f64>> = (0..n)
             .map(|i| {
                 qs.iter()
@@ -377,9 +369,9 @@ impl<'a> World<'a> {
     fn arrivals(&self, rng: &mut ChaCha8Rng) -> Vec<Chat> {
         let secs = self.secs();
         let n = self.grid.len;
-        let clear_n = (self.sc.service.backlog_clear.0 / self.grid.step_minutes).max(1) as usize;
         let mut out = Vec::new();
-        let mut pending: Vec<Vec<(usize, f64)>> = vec![Vec::new(); self.rate[0].len()];
+        // work content of the messages left while closed, per queue
+        let mut pending: Vec<Vec<f64>> = vec![Vec::new(); self.rate[0].len()];
         for i in 0..n {
             for (q, &lam) in self.rate[i].iter().enumerate() {
                 let count = if lam > 0.0 {
@@ -404,19 +396,20 @@ impl<'a> World<'a> {
                             message: false,
                         });
                     } else {
-                        pending[q].push((i, work));
+                        pending[q].push(work);
                     }
                 }
             }
             // at an opening, the messages left while closed arrive over the clearing window
             if self.open[i] && (i == 0 || !self.open[i - 1]) {
-                let m = (i..n)
-                    .take(clear_n)
-                    .take_while(|&j| self.open[j])
-                    .count()
-                    .max(1);
+                let m = crate::requirements::clearing_window(
+                    self.sc,
+                    &self.open,
+                    i,
+                    self.grid.step_minutes,
+                );
                 for (q, p) in pending.iter_mut().enumerate() {
-                    for (_, work) in p.drain(..) {
+                    for work in p.drain(..) {
                         let arrival = (i as f64 + m as f64 * rng.random::<f64>()) * secs;
                         out.push(Chat {
                             queue: q,
