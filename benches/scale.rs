@@ -9,8 +9,8 @@ use paiban::synth;
 use std::time::Instant;
 
 fn main() {
-    println!("| agents | plan: objective / LP bound | plan gap | plan s | roster status | roster s | unfilled positions | under-covered agent-h | hard violations | total s |");
-    println!("|---|---|---|---|---|---|---|---|---|---|");
+    println!("| agents | plan: objective / LP bound | plan gap | plan s | roster status | roster objective / bound | roster gap | roster s | unfilled positions | under-covered agent-h | hard violations | total s |");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
     for n in [20usize, 200, 1000] {
         let mut sc = Scenario::from_toml(
             std::path::Path::new("baseline.toml"),
@@ -36,13 +36,16 @@ fn main() {
             .filter_map(|u| u.split(": ").nth(1)?.split(' ').next()?.parse::<u32>().ok())
             .sum();
         println!(
-            "| {n} | {:.0} / {:.0} ({:+.3}%) | {:.3}% | {:.2} | {} | {:.2} | {unfilled} | {:.1} | {} | {:.1} |",
+            "| {n} | {:.0} / {:.0} ({:+.3}%) | {:.3}% | {:.2} | {} | {:.0} / {:.0} | {:.2}% | {:.2} | {unfilled} | {:.1} | {} | {:.1} |",
             plan.solve.objective,
             plan.lp_bound,
             100.0 * (plan.solve.objective / plan.lp_bound - 1.0),
             100.0 * plan.solve.gap.unwrap_or(f64::NAN),
             plan.solve.seconds,
             r.solve.status,
+            r.solve.objective,
+            r.solve.bound.unwrap_or(f64::NAN),
+            100.0 * r.solve.gap.unwrap_or(f64::NAN),
             r.solve.seconds,
             chk.coverage.as_ref().map_or(0.0, |c| c.under_agent_hours),
             chk.hard(),

@@ -194,7 +194,18 @@ pub fn check_after(
                                 && *be <= s.end
                         })
                     };
-                    start_ok && break_ok
+                    // every short break of the family taken inside its window, and the
+                    // preparation and wrap-up time given
+                    let short_ok = f.short_breaks.iter().all(|b| {
+                        s.paid_breaks.iter().any(|(bs, be)| {
+                            let off = (*bs - s.start).num_minutes() as u32;
+                            (*be - *bs).num_minutes() as u32 >= b.length.0
+                                && off >= b.window[0].0
+                                && off <= b.window[1].0
+                        })
+                    });
+                    let prep_ok = s.prep >= f.prep.0 && s.wrap_up >= f.wrap_up.0;
+                    start_ok && break_ok && short_ok && prep_ok
                 });
                 if !ok {
                     let f = fams[0];
@@ -204,12 +215,14 @@ pub fn check_after(
                         id,
                         Some(*d),
                         format!(
-                            "{id}'s shift {} on {d} breaks shift family `{}`: start must be {}–{}{}",
+                            "{id}'s shift {} on {d} breaks shift family `{}`: start must be {}–{}{}{}",
                             s.label,
                             f.name,
                             f.start_window[0],
                             f.start_window[1],
-                            if f.meal_break.0 > 0 { format!(" and a {} break must start {}–{} after the start", f.meal_break, f.break_window[0], f.break_window[1]) } else { String::new() }
+                            if f.meal_break.0 > 0 { format!(" and a {} break must start {}–{} after the start", f.meal_break, f.break_window[0], f.break_window[1]) } else { String::new() },
+                            f.short_breaks.iter().map(|b| format!(", a paid {} break {}–{} after the start", b.length, b.window[0], b.window[1])).collect::<String>()
+                                + &if f.prep.0 + f.wrap_up.0 > 0 { format!(", {} preparation and {} wrap-up", f.prep, f.wrap_up) } else { String::new() }
                         ),
                     );
                 }
@@ -595,6 +608,7 @@ mod tests {
                 })
                 .into_iter()
                 .collect(),
+            ..Default::default()
         }
     }
 

@@ -205,9 +205,18 @@ pub fn plan_after(
     let mut m = Mip::default();
     // x[d][t][c]
     let mut xs: Vec<(usize, usize, String, Var)> = Vec::new();
-    let mut cover: Vec<Vec<Var>> = vec![Vec::new(); grid.len];
+    let mut cover: Vec<Vec<(Var, f64)>> = vec![Vec::new(); grid.len];
+    // short paid breaks, implicitly (Aykin): for each shift count x and each short break of
+    // its family, integer counts per allowed position summing to x; a placed break takes
+    // its agents off the queue. Breaks add variables, they do not multiply templates.
+    let options: Vec<Vec<(u32, Vec<u32>)>> = tpls
+        .iter()
+        .map(|t| crate::shifts::short_break_options(sc, t))
+        .collect();
+    // (index into xs, break j, offset, var)
+    let mut placed: Vec<(usize, usize, u32, Var)> = Vec::new();
     // per contract with a seat limit: its shifts covering each interval
-    let mut seats: BTreeMap<&str, Vec<Vec<Var>>> = sc
+    let mut seats: BTreeMap<&str, Vec<Vec<(Var, f64)>>> = sc
         .contracts
         .iter()
         .filter(|(_, c)| c.max_on_duty.is_some())
@@ -229,16 +238,37 @@ pub fn plan_after(
                 let v = m.var(0.0, ub, true, cost);
                 xs.push((d, ti, c.clone(), v));
                 budget_terms.push((v, cost));
-                for off in &ivs {
-                    if let Some(cv) = cover.get_mut(d * per_day + off) {
-                        cv.push(v);
+                let mut on_queue = |v: Var, ivs: &[usize], sign: f64| {
+                    for off in ivs {
+                        if let Some(cv) = cover.get_mut(d * per_day + off) {
+                            cv.push((v, sign));
+                        }
+                        if let Some(sv) = seats
+                            .get_mut(c.as_str())
+                            .and_then(|s| s.get_mut(d * per_day + off))
+                        {
+                            sv.push((v, sign));
+                        }
                     }
-                    if let Some(sv) = seats
-                        .get_mut(c.as_str())
-                        .and_then(|s| s.get_mut(d * per_day + off))
-                    {
-                        sv.push(v);
+                };
+                on_queue(v, &ivs, 1.0);
+                for (j, (len, offsets)) in options[ti].iter().enumerate() {
+                    let mut sum = vec![(v, -1.0)];
+                    for &o in offsets {
+                        let w = m.var(0.0, ub, true, 0.0);
+                        sum.push((w, 1.0));
+                        placed.push((xs.len() - 1, j, o, w));
+                        let off: Vec<usize> = ivs
+                            .iter()
+                            .copied()
+                            .filter(|&k| {
+                                let at = k as u32 * step;
+                                at >= t.start + o && at < t.start + o + len
+                            })
+                            .collect();
+                        on_queue(w, &off, -1.0);
                     }
+                    m.row(sum, 0.0, 0.0);
                 }
             }
         }
@@ -250,16 +280,12 @@ pub fn plan_after(
     for i in 0..grid.len {
         let u = m.var(0.0, f64::INFINITY, false, under_pen);
         let o = m.var(0.0, f64::INFINITY, false, over_pen);
-        let mut terms: Vec<(Var, f64)> = cover[i].iter().map(|v| (*v, 1.0)).collect();
+        let mut terms: Vec<(Var, f64)> = cover[i].clone();
         terms.push((u, 1.0));
         terms.push((o, -1.0));
         m.row(terms, required[i] as f64, required[i] as f64);
         if let Some(maxd) = sc.headcount.max_on_duty {
-            m.row(
-                cover[i].iter().map(|v| (*v, 1.0)).collect(),
-                f64::NEG_INFINITY,
-                maxd as f64,
-            );
+            m.row(cover[i].clone(), f64::NEG_INFINITY, maxd as f64);
         }
         unders.push(u);
         overs.push(o);
@@ -269,11 +295,7 @@ pub fn plan_after(
         let cap = sc.contracts[*c].max_on_duty.expect("only capped contracts") as f64;
         for vs in per_iv {
             if vs.len() > 1 {
-                m.row(
-                    vs.iter().map(|v| (*v, 1.0)).collect(),
-                    f64::NEG_INFINITY,
-                    cap,
-                );
+                m.row(vs.clone(), f64::NEG_INFINITY, cap);
             }
         }
     }
@@ -354,18 +376,38 @@ pub fn plan_after(
     let lp = solve(&m.relaxed(), settings, "shift plan LP relaxation")?;
     out.tighten_bound(lp.objective);
 
-    let mut rows: Vec<PlanRow> = xs
-        .iter()
-        .filter_map(|(d, ti, c, v)| {
-            let n = out.round(*v);
-            (n > 0).then(|| PlanRow {
+    // each shift count's short breaks, handed out in order: the i-th agent gets the i-th
+    // earliest position of every break, so each agent's breaks stay spread over the shift
+    let mut positions: BTreeMap<(usize, usize), Vec<u32>> = BTreeMap::new();
+    for (xi, j, o, w) in &placed {
+        let list = positions.entry((*xi, *j)).or_default();
+        list.extend(std::iter::repeat_n(*o, out.round(*w).max(0) as usize));
+    }
+    let mut rows: Vec<PlanRow> = Vec::new();
+    for (xi, (d, ti, c, v)) in xs.iter().enumerate() {
+        let n = out.round(*v).max(0) as usize;
+        let mut combos: BTreeMap<Vec<(u32, u32)>, u32> = BTreeMap::new();
+        for i in 0..n {
+            let mine: Vec<(u32, u32)> = options[*ti]
+                .iter()
+                .enumerate()
+                .map(|(j, (len, offs))| {
+                    let list = positions.get(&(xi, j));
+                    // rounding can leave a list short; the first allowed position then
+                    (list.and_then(|l| l.get(i).copied()).or(offs.first().copied()).unwrap_or(0), *len)
+                })
+                .collect();
+            *combos.entry(mine).or_insert(0) += 1;
+        }
+        for (placed, count) in combos {
+            rows.push(PlanRow {
                 date: dates[*d],
-                template: tpls[*ti].clone(),
+                template: tpls[*ti].with_short_breaks(&placed),
                 contract: c.clone(),
-                count: n as u32,
-            })
-        })
-        .collect();
+                count,
+            });
+        }
+    }
     rows.sort_by(|a, b| {
         a.date
             .cmp(&b.date)
@@ -641,8 +683,8 @@ pub fn read_csv(
         let date = crate::time::parse_date(t.get(rec, idx[0]).unwrap_or(""))
             .map_err(|e| t.err(*line, "date", e, "write dates as YYYY-MM-DD"))?;
         let id = t.get(rec, idx[2]).unwrap_or("");
-        let template = tpls.iter().find(|x| x.id == id).cloned().ok_or_else(|| {
-            t.err(*line, "shift", format!("shift `{id}` is not one of the scenario's shift templates"), "use a shift written by `paiban plan` (start-end/bbreak, e.g. 09:00-18:00/b13:00) that the scenario's [[shift]] families allow")
+        let template = crate::shifts::resolve(sc, &tpls, id).ok_or_else(|| {
+            t.err(*line, "shift", format!("shift `{id}` is not one of the scenario's shift templates"), "use a shift written by `paiban plan` (start-end/bbreak/sshort-break, e.g. 09:00-18:00/b13:00/s10:30) that the scenario's [[shift]] families allow")
         })?;
         let contract = t.get(rec, idx[4]).unwrap_or("").to_string();
         if !template.contracts.contains(&contract) {

@@ -27,12 +27,18 @@ pub enum RosterError {
 }
 
 /// A worked shift with concrete times.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct WorkShift {
     pub label: String,
     pub start: NaiveDateTime,
     pub end: NaiveDateTime,
+    /// Unpaid (meal) breaks.
     pub breaks: Vec<(NaiveDateTime, NaiveDateTime)>,
+    /// Short paid breaks: off the queue, paid.
+    pub paid_breaks: Vec<(NaiveDateTime, NaiveDateTime)>,
+    /// Paid minutes off the queue at the start (preparation) and at the end (wrap-up).
+    pub prep: u32,
+    pub wrap_up: u32,
 }
 
 impl WorkShift {
@@ -45,11 +51,18 @@ impl WorkShift {
                 vec![(bs, bs + Duration::minutes(t.break_len as i64))]
             })
             .unwrap_or_default();
+        let at = |off: u32, len: u32| {
+            let a = s + Duration::minutes(off as i64);
+            (a, a + Duration::minutes(len as i64))
+        };
         WorkShift {
             label: t.id.clone(),
             start: s,
             end: s + Duration::minutes(t.length as i64),
             breaks,
+            paid_breaks: t.short_breaks.iter().map(|(o, l)| at(*o, *l)).collect(),
+            prep: t.prep,
+            wrap_up: t.wrap_up,
         }
     }
     pub fn paid_hours(&self) -> f64 {
@@ -66,7 +79,13 @@ impl WorkShift {
         crate::time::minute_of_day(self.start) < crate::shifts::NIGHT_ENDS || self.end > next
     }
     pub fn on_queue(&self, t: NaiveDateTime) -> bool {
-        t >= self.start && t < self.end && !self.breaks.iter().any(|(a, b)| t >= *a && t < *b)
+        t >= self.start + Duration::minutes(self.prep as i64)
+            && t < self.end - Duration::minutes(self.wrap_up as i64)
+            && !self
+                .breaks
+                .iter()
+                .chain(&self.paid_breaks)
+                .any(|(a, b)| t >= *a && t < *b)
     }
 }
 
@@ -259,7 +278,9 @@ pub fn roster_after(
                 .sum();
             // a tiny agent- and day-dependent tie-break keeps solutions stable and spread
             let tie = 1e-4 * (((ai * 31 + k.0 * 17 + ki) % 97) as f64);
-            let v = m.var(0.0, 1.0, true, pref + request + tie + 0.01 * t.paid_hours());
+            // the objective is the roster's labour cost plus its penalties, in the plan's money
+            let labour = sc.contracts[&a.contract].cost_per_hour * t.paid_hours();
+            let v = m.var(0.0, 1.0, true, labour + pref + request + tie);
             y[ai][k.0].push((ki, v));
             by_pos[ki].push(v);
         }
@@ -269,18 +290,17 @@ pub fn roster_after(
     let mut extras = Vec::new();
     for (ki, k) in keys.iter().enumerate() {
         let (t, count) = &positions[*k];
-        let cost = sc.contracts[&k.2].cost_per_hour * t.paid_hours();
         let short = m.var(
             0.0,
             *count as f64,
             false,
-            sc.costs.under_coverage_per_agent_hour * t.paid_hours() + cost,
+            sc.costs.under_coverage_per_agent_hour * t.paid_hours(),
         );
         let extra = m.var(
             0.0,
             f64::INFINITY,
             false,
-            cost * 0.5 + sc.costs.over_coverage_per_agent_hour * t.paid_hours(),
+            sc.costs.over_coverage_per_agent_hour * t.paid_hours(),
         );
         let mut terms: Vec<(Var, f64)> = by_pos[ki].iter().map(|v| (*v, 1.0)).collect();
         terms.push((short, 1.0));
@@ -610,6 +630,9 @@ pub fn to_csv(r: &Roster, agents: &[Agent]) -> Vec<u8> {
         "end",
         "break_start",
         "break_end",
+        "short_breaks",
+        "prep_minutes",
+        "wrap_up_minutes",
         "paid_hours",
     ])
     .expect("in memory");
@@ -633,23 +656,30 @@ pub fn to_csv(r: &Roster, agents: &[Agent]) -> Vec<u8> {
                     .first()
                     .map(|(a, b)| (fmt_ts(*a), fmt_ts(*b)))
                     .unwrap_or_default();
+                let hm = |t: NaiveDateTime| t.format("%H:%M").to_string();
+                let short: Vec<String> = s
+                    .paid_breaks
+                    .iter()
+                    .map(|(a, b)| format!("{}-{}", hm(*a), hm(*b)))
+                    .collect();
+                let minutes = |m: u32| if m > 0 { m.to_string() } else { String::new() };
                 rec.extend([
                     s.label.clone(),
                     fmt_ts(s.start),
                     fmt_ts(s.end),
                     bs,
                     be,
+                    short.join(" "),
+                    minutes(s.prep),
+                    minutes(s.wrap_up),
                     crate::io::fmt_f(s.paid_hours(), 2),
                 ]);
             }
-            None => rec.extend([
-                "OFF".to_string(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                "0".into(),
-            ]),
+            None => {
+                rec.push("OFF".to_string());
+                rec.extend(std::iter::repeat_n(String::new(), 7));
+                rec.push("0".into());
+            }
         }
         w.write_record(rec).expect("in memory");
     }
@@ -675,6 +705,9 @@ pub fn read_csv(
         Col::opt("break_start", &["休息开始"]),
         Col::opt("break_end", &["休息结束"]),
         Col::opt("paid_hours", &["工时"]),
+        Col::opt("short_breaks", &["小休"]),
+        Col::opt("prep_minutes", &["准备分钟"]),
+        Col::opt("wrap_up_minutes", &["收尾分钟"]),
     ];
     let (text, _) = read_text(path)?;
     let (t, idx) = Table::parse(path, &text, COLS)?;
@@ -736,11 +769,50 @@ pub fn read_csv(
                         ))
                     }
                 };
+                let mut paid_breaks = Vec::new();
+                for span in t.get(rec, idx[12]).unwrap_or("").split_whitespace() {
+                    let fix = "write short breaks as 09:00-09:15, several separated by spaces";
+                    let (a, b) = span.split_once('-').ok_or_else(|| {
+                        t.err(line, "short_breaks", format!("`{span}` is not a time range"), fix)
+                    })?;
+                    let at = |c: &str| -> Result<NaiveDateTime, crate::io::InputError> {
+                        let m = c
+                            .parse::<crate::time::Clock>()
+                            .map_err(|e| t.err(line, "short_breaks", e, fix))?
+                            .0;
+                        let mut x = s.date().and_hms_opt(0, 0, 0).expect("midnight")
+                            + Duration::minutes(m as i64);
+                        if x < s {
+                            x += Duration::days(1);
+                        }
+                        Ok(x)
+                    };
+                    let (a, b) = (at(a)?, at(b)?);
+                    if b <= a || b > e {
+                        return Err(t.err(
+                            line,
+                            "short_breaks",
+                            format!("the short break {span} is not inside the shift"),
+                            fix,
+                        ));
+                    }
+                    paid_breaks.push((a, b));
+                }
+                let minutes = |i: usize, f: &str| -> Result<u32, crate::io::InputError> {
+                    t.get(rec, idx[i]).map_or(Ok(0), |v| {
+                        v.parse::<u32>().map_err(|_| {
+                            t.err(line, f, format!("`{v}` is not a number of minutes"), "write whole minutes, e.g. 15, or leave it empty")
+                        })
+                    })
+                };
                 Some(WorkShift {
                     label: label.clone(),
                     start: s,
                     end: e,
                     breaks,
+                    paid_breaks,
+                    prep: minutes(13, "prep_minutes")?,
+                    wrap_up: minutes(14, "wrap_up_minutes")?,
                 })
             }
             _ => {

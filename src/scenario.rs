@@ -333,6 +333,25 @@ pub struct ShiftFamily {
     pub break_window: [Minutes; 2],
     #[serde(default = "d_step")]
     pub break_step: Minutes,
+    /// Paid time off the queue at the start of every shift (log-in, briefing), e.g. `15m`.
+    #[serde(default)]
+    pub prep: Minutes,
+    /// Paid time off the queue at the end of every shift (handover, wrap-up).
+    #[serde(default)]
+    pub wrap_up: Minutes,
+    /// Short paid breaks, each placed by the plan inside its window.
+    #[serde(default, rename = "short_break")]
+    pub short_breaks: Vec<ShortBreak>,
+}
+
+/// A short paid break (`[[shift.short_break]]`): `length`, placed `window = [earliest,
+/// latest]` after the shift start, at `step` (the interval when not given).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ShortBreak {
+    pub length: Minutes,
+    pub window: [Minutes; 2],
+    pub step: Option<Minutes>,
 }
 fn d_step() -> Minutes {
     Minutes(30)
@@ -791,6 +810,51 @@ impl Scenario {
                             f.name
                         ),
                         "move break_window earlier",
+                    );
+                }
+            }
+            let shortest = f.lengths.iter().map(|l| l.0).min().unwrap_or(0);
+            for (what, m) in [("prep", f.prep), ("wrap_up", f.wrap_up)] {
+                if m.0 % iv != 0 {
+                    return bad(
+                        format!("shift `{}`: {what} {m} is not a multiple of the {iv}-minute interval", f.name),
+                        "use multiples of horizon.interval, e.g. 15m",
+                    );
+                }
+            }
+            if f.prep.0 + f.wrap_up.0 >= shortest {
+                return bad(
+                    format!("shift `{}`: prep and wrap_up take the whole {}-minute shift", f.name, shortest),
+                    "shorten prep or wrap_up",
+                );
+            }
+            // spans a break can occupy: the meal break's, then each short break's
+            let mut spans: Vec<(String, u32, u32)> = Vec::new();
+            if f.meal_break.0 > 0 {
+                spans.push(("the meal break".into(), f.break_window[0].0, f.break_window[1].0 + f.meal_break.0));
+            }
+            for (j, b) in f.short_breaks.iter().enumerate() {
+                let step = b.step.unwrap_or(Minutes(iv));
+                let name = format!("short_break {}", j + 1);
+                if b.length.0 == 0 || b.length.0 % iv != 0 || step.0 == 0 || step.0 % iv != 0 {
+                    return bad(
+                        format!("shift `{}`: {name}: length {} and step {step} must be positive multiples of the {iv}-minute interval", f.name, b.length),
+                        "e.g. length = \"15m\" with a 15-minute horizon.interval",
+                    );
+                }
+                if b.window[0] > b.window[1] || b.window[0].0 < f.prep.0 || b.window[1].0 + b.length.0 + f.wrap_up.0 > shortest {
+                    return bad(
+                        format!("shift `{}`: {name}: window {}–{} does not fit a {shortest}-minute shift after prep {} and before wrap_up {}", f.name, b.window[0], b.window[1], f.prep, f.wrap_up),
+                        "give window = [earliest, latest] inside the shortest shift",
+                    );
+                }
+                spans.push((name, b.window[0].0, b.window[1].0 + b.length.0));
+            }
+            for (i, a) in spans.iter().enumerate() {
+                if let Some(b) = spans[i + 1..].iter().find(|b| a.1 < b.2 && b.1 < a.2) {
+                    return bad(
+                        format!("shift `{}`: the windows of {} and {} overlap, so the breaks could collide", f.name, a.0, b.0),
+                        "give each break its own part of the shift, e.g. a short break 1h30m–2h30m, the meal 3h–5h, a short break 6h–7h",
                     );
                 }
             }

@@ -5,7 +5,7 @@ use crate::scenario::Scenario;
 use crate::time::Clock;
 use serde::Serialize;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 pub struct Template {
     /// e.g. `07:00-16:00/b11:00`; unique within a scenario.
     pub id: String,
@@ -17,6 +17,12 @@ pub struct Template {
     /// Break start as minutes after the shift start, and its length.
     pub break_offset: Option<u32>,
     pub break_len: u32,
+    /// Paid minutes off the queue at the start (log-in, briefing) and at the end (handover).
+    pub prep: u32,
+    pub wrap_up: u32,
+    /// Short paid breaks placed by the plan: (minutes after the shift start, length). Empty
+    /// in the templates [`templates`] generates; the plan places them.
+    pub short_breaks: Vec<(u32, u32)>,
 }
 
 /// Minutes after midnight before which work counts as night work.
@@ -38,13 +44,28 @@ impl Template {
     }
     /// Is the agent on the queue at `m` minutes after the day's midnight (may exceed 1440)?
     pub fn on_queue(&self, m: u32) -> bool {
-        if m < self.start || m >= self.end() {
+        if m < self.start + self.prep || m + self.wrap_up >= self.end() {
             return false;
         }
-        match self.break_offset {
-            Some(b) => !(m >= self.start + b && m < self.start + b + self.break_len),
-            None => true,
+        let inside = |(off, len): (u32, u32)| m >= self.start + off && m < self.start + off + len;
+        !self.break_offset.is_some_and(|b| inside((b, self.break_len)))
+            && !self.short_breaks.iter().any(|b| inside(*b))
+    }
+    /// This template with its short breaks placed (offsets from the start and lengths).
+    pub fn with_short_breaks(&self, placed: &[(u32, u32)]) -> Template {
+        let mut id = self.id.clone();
+        for (off, _) in placed {
+            id.push_str(&format!("/s{}", clock(self.start + off)));
         }
+        Template {
+            id,
+            short_breaks: placed.to_vec(),
+            ..self.clone()
+        }
+    }
+    /// The template without its short breaks placed (the one [`templates`] generated).
+    pub fn base_id(&self) -> &str {
+        self.id.split("/s").next().expect("split yields one piece")
     }
     /// Interval offsets (from the day's first interval) during which the agent is on the queue.
     pub fn on_queue_intervals(&self, step: u32) -> Vec<usize> {
@@ -103,6 +124,9 @@ pub fn templates(sc: &Scenario) -> Vec<Template> {
                         length: l.0,
                         break_offset: b,
                         break_len: brk,
+                        prep: f.prep.0,
+                        wrap_up: f.wrap_up.0,
+                        short_breaks: Vec::new(),
                     });
                 }
             }
@@ -110,6 +134,56 @@ pub fn templates(sc: &Scenario) -> Vec<Template> {
         }
     }
     out
+}
+
+/// Where each of the template's short breaks may go: per break of its family, its length and
+/// the allowed offsets from the shift start (inside the window, on the queue, clear of the
+/// meal break, before the wrap-up).
+pub fn short_break_options(sc: &Scenario, t: &Template) -> Vec<(u32, Vec<u32>)> {
+    let Some(f) = sc.shifts.iter().find(|f| f.name == t.family) else {
+        return Vec::new();
+    };
+    f.short_breaks
+        .iter()
+        .map(|b| {
+            let len = b.length.0;
+            let step = b.step.map_or(sc.horizon.interval.0, |s| s.0).max(1);
+            let offsets = (b.window[0].0..=b.window[1].0)
+                .step_by(step as usize)
+                .filter(|&o| {
+                    o >= t.prep
+                        && o + len + t.wrap_up <= t.length
+                        && t
+                            .break_offset
+                            .is_none_or(|m| o + len <= m || o >= m + t.break_len)
+                })
+                .collect();
+            (len, offsets)
+        })
+        .collect()
+}
+
+/// The template a plan or roster names: one [`templates`] generates, or one of them with its
+/// short breaks placed (`07:00-16:00/b11:00/s09:00/s14:30`) where the family allows.
+pub fn resolve(sc: &Scenario, tpls: &[Template], id: &str) -> Option<Template> {
+    let mut parts = id.split("/s");
+    let base_id = parts.next().unwrap_or("");
+    let base = tpls.iter().find(|t| t.id == base_id)?;
+    let options = short_break_options(sc, base);
+    let placed: Vec<&str> = parts.collect();
+    if placed.len() != options.len() {
+        return None;
+    }
+    let mut out = Vec::new();
+    for (p, (len, offsets)) in placed.iter().zip(&options) {
+        let at = p.parse::<Clock>().ok()?.0;
+        let off = (at + 1440 - base.start % 1440) % 1440;
+        if !offsets.contains(&off) {
+            return None;
+        }
+        out.push((off, *len));
+    }
+    Some(base.with_short_breaks(&out))
 }
 
 #[cfg(test)]
@@ -126,6 +200,9 @@ mod tests {
             length: 9 * 60,
             break_offset: Some(4 * 60),
             break_len: 60,
+            prep: 0,
+            wrap_up: 0,
+            short_breaks: vec![],
         };
         assert_eq!(t.paid_hours(), 8.0);
         let iv = t.on_queue_intervals(60);

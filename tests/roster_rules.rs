@@ -99,6 +99,7 @@ fn checker_finds_broken_night_weekend_and_days_off_rules() {
             start: s,
             end: s + Duration::hours(len),
             breaks: vec![],
+            ..Default::default()
         })
     };
     let plan = [
@@ -168,6 +169,7 @@ fn night_shifts_are_shared_out() {
         length,
         break_offset: None,
         break_len: 0,
+        ..Default::default()
     };
     let plan: Vec<paiban::plan::PlanRow> = (0..7)
         .flat_map(|d| {
@@ -239,6 +241,7 @@ fn last_weeks_roster_carries_rest_and_days_in_a_row_over_the_week_boundary() {
                     start: at(d, 15),
                     end: at(d, 15) + Duration::hours(9),
                     breaks: vec![],
+                    ..Default::default()
                 }),
             }
         })
@@ -273,6 +276,7 @@ fn last_weeks_roster_carries_rest_and_days_in_a_row_over_the_week_boundary() {
                 start: at(start, 7),
                 end: at(start, 16),
                 breaks: vec![(at(start, 11), at(start, 12))],
+                ..Default::default()
             }),
         }],
     };
@@ -364,6 +368,7 @@ fn last_weeks_night_shifts_cover_mondays_first_hours() {
                     start: sunday.and_hms_opt(20, 0, 0).unwrap(),
                     end: start.and_hms_opt(4, 0, 0).unwrap(),
                     breaks: vec![],
+                    ..Default::default()
                 }),
             })
             .collect(),

@@ -70,6 +70,7 @@ fn team(n: usize, days: u32) -> (Vec<Agent>, Roster) {
                     start: d.and_hms_opt(0, 0, 0).unwrap(),
                     end: d.and_hms_opt(0, 0, 0).unwrap() + Duration::days(1),
                     breaks: vec![],
+                    ..Default::default()
                 }),
             })
         })
