@@ -11,12 +11,16 @@ use std::time::Instant;
 fn main() {
     println!("| agents | plan: objective / LP bound | plan gap | plan s | roster status | roster objective / bound | roster gap | roster s | unfilled positions | under-covered agent-h | hard violations | total s |");
     println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
-    for n in [20usize, 200, 1000] {
-        let mut sc = Scenario::from_toml(
-            std::path::Path::new("baseline.toml"),
-            include_str!("../scenarios/baseline.toml"),
-        )
-        .unwrap();
+    // the last row: full-day shifts with 15 minutes' preparation and two short paid breaks
+    const BREAKS: &str = "break_step = \"30m\"\nprep = \"15m\"\nshort_break = [{ length = \"15m\", window = [\"1h30m\", \"2h30m\"] }, { length = \"15m\", window = [\"6h\", \"7h30m\"] }]\n";
+    for (n, breaks) in [(20usize, false), (200, false), (1000, false), (1000, true)] {
+        let text = include_str!("../scenarios/baseline.toml");
+        let text = if breaks {
+            text.replacen("break_step = \"30m\"\n", BREAKS, 1)
+        } else {
+            text.to_string()
+        };
+        let mut sc = Scenario::from_toml(std::path::Path::new("baseline.toml"), &text).unwrap();
         sc.inputs.synth.as_mut().unwrap().agents = n;
         sc.inputs.synth.as_mut().unwrap().years = 1;
         sc.headcount.max_on_duty = None;
@@ -36,7 +40,8 @@ fn main() {
             .filter_map(|u| u.split(": ").nth(1)?.split(' ').next()?.parse::<u32>().ok())
             .sum();
         println!(
-            "| {n} | {:.0} / {:.0} ({:+.3}%) | {:.3}% | {:.2} | {} | {:.0} / {:.0} | {:.2}% | {:.2} | {unfilled} | {:.1} | {} | {:.1} |",
+            "| {n}{} | {:.0} / {:.0} ({:+.3}%) | {:.3}% | {:.2} | {} | {:.0} / {:.0} | {:.2}% | {:.2} | {unfilled} | {:.1} | {} | {:.1} |",
+            if breaks { " + prep, 2 short breaks" } else { "" },
             plan.solve.objective,
             plan.lp_bound,
             100.0 * (plan.solve.objective / plan.lp_bound - 1.0),
