@@ -23,18 +23,60 @@ pub struct Agent {
     pub requests: Vec<DayRequest>,
 }
 
-/// A wish to work (`on`) or to have the day off (`off`) on a date, with its weight (default
-/// `costs.preference_violation`). Written `2026-11-11:off:50` or `2026-11-12:on`.
+/// A weighted wish about one date (default weight `costs.preference_violation`): to work
+/// (`2026-11-12:on`), to be off (`2026-11-11:off:50`), or — when working — to start no
+/// earlier than (`2026-11-13:start_from=10:00`) or end by (`2026-11-14:end_by=17:00:40`) a
+/// time of day.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DayRequest {
     pub date: NaiveDate,
-    pub on: bool,
+    pub wish: Wish,
     pub weight: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Wish {
+    On,
+    Off,
+    /// Minutes after midnight before which the shift should not start.
+    StartFrom(u32),
+    /// Minutes after midnight by which the shift should end.
+    EndBy(u32),
+}
+
+impl DayRequest {
+    /// Is the wish met by a shift from `start` to `end` (minutes after the date's midnight,
+    /// `end` past 1440 for overnight shifts), or by a day off (`None`)?
+    pub fn granted_by(&self, shift: Option<(u32, u32)>) -> bool {
+        match (self.wish, shift) {
+            (Wish::On, s) => s.is_some(),
+            (Wish::Off, s) => s.is_none(),
+            (_, None) => true,
+            (Wish::StartFrom(m), Some((s, _))) => s >= m,
+            (Wish::EndBy(m), Some((_, e))) => e <= m,
+        }
+    }
+    /// In words, for messages: `work`, `be off`, `start from 10:00`, `end by 17:00`.
+    pub fn describe(&self) -> String {
+        match self.wish {
+            Wish::On => "work".into(),
+            Wish::Off => "be off".into(),
+            Wish::StartFrom(m) => format!("start from {}", crate::time::Clock(m)),
+            Wish::EndBy(m) => format!("end by {}", crate::time::Clock(m)),
+        }
+    }
 }
 
 impl std::fmt::Display for DayRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}", self.date, if self.on { "on" } else { "off" })?;
+        write!(f, "{}:", self.date)?;
+        match self.wish {
+            Wish::On => write!(f, "on")?,
+            Wish::Off => write!(f, "off")?,
+            Wish::StartFrom(m) => write!(f, "start_from={}", crate::time::Clock(m))?,
+            Wish::EndBy(m) => write!(f, "end_by={}", crate::time::Clock(m))?,
+        }
         if let Some(w) = self.weight {
             write!(f, ":{}", crate::io::fmt_f(w, 0))?;
         }
@@ -52,18 +94,42 @@ fn day_requests(t: &Table, line: u64, text: Option<&str>) -> Result<Vec<DayReque
                 t.err(
                     line,
                     "requests",
-                    format!("`{part}` is not DATE:on or DATE:off (with an optional :WEIGHT)"),
-                    "write e.g. 2026-11-11:off:50;2026-11-12:on",
+                    format!("`{part}` is not DATE:on, DATE:off, DATE:start_from=HH:MM or DATE:end_by=HH:MM (each with an optional :WEIGHT)"),
+                    "write e.g. 2026-11-11:off:50;2026-11-12:on;2026-11-13:end_by=17:00",
                 )
             };
-            let mut it = part.split(':');
-            let date = crate::time::parse_date(it.next().unwrap_or("")).map_err(|_| bad())?;
-            let on = match it.next().map(str::trim) {
-                Some("on") | Some("上班") => true,
-                Some("off") | Some("休息") => false,
-                _ => return Err(bad()),
+            let (date, rest) = part.split_once(':').ok_or_else(bad)?;
+            let date = crate::time::parse_date(date.trim()).map_err(|_| bad())?;
+            // the wish, then an optional weight; a time of day has a colon of its own
+            let (wish, weight) = if let Some((kind, tail)) = rest.split_once('=') {
+                let (hh, tail) = tail.split_once(':').ok_or_else(bad)?;
+                let (mm, weight) = match tail.split_once(':') {
+                    Some((mm, w)) => (mm, Some(w)),
+                    None => (tail, None),
+                };
+                let at = format!("{}:{}", hh.trim(), mm.trim())
+                    .parse::<crate::time::Clock>()
+                    .map_err(|_| bad())?
+                    .0;
+                let wish = match kind.trim() {
+                    "start_from" | "最早" => Wish::StartFrom(at),
+                    "end_by" | "最晚" => Wish::EndBy(at),
+                    _ => return Err(bad()),
+                };
+                (wish, weight)
+            } else {
+                let (kind, weight) = match rest.split_once(':') {
+                    Some((k, w)) => (k, Some(w)),
+                    None => (rest, None),
+                };
+                let wish = match kind.trim() {
+                    "on" | "上班" => Wish::On,
+                    "off" | "休息" => Wish::Off,
+                    _ => return Err(bad()),
+                };
+                (wish, weight)
             };
-            let weight = match it.next() {
+            let weight = match weight {
                 Some(w) => Some(
                     w.trim()
                         .parse::<f64>()
@@ -73,10 +139,7 @@ fn day_requests(t: &Table, line: u64, text: Option<&str>) -> Result<Vec<DayReque
                 ),
                 None => None,
             };
-            if it.next().is_some() {
-                return Err(bad());
-            }
-            Ok(DayRequest { date, on, weight })
+            Ok(DayRequest { date, wish, weight })
         })
         .collect()
 }
@@ -350,5 +413,44 @@ mod tests {
         assert!(!a[0].available(NaiveDate::from_ymd_opt(2026, 11, 15).unwrap()));
         let e = read_agents(f.path(), &c[..1]).unwrap_err().to_string();
         assert!(e.contains("line 3") && e.contains("part_time"), "{e}");
+    }
+
+    #[test]
+    fn requests_of_every_kind() {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        write!(f, "agent_id,name,tier,contract,requests\nA1,Li,senior,full_time,2026-11-11:off:50;2026-11-12:上班;2026-11-13:start_from=10:00;2026-11-14:最晚=17:30:40\n").unwrap();
+        let a = read_agents(f.path(), &["full_time".to_string()]).unwrap();
+        let r = &a[0].requests;
+        let w: Vec<(Wish, Option<f64>)> = r.iter().map(|r| (r.wish, r.weight)).collect();
+        assert_eq!(
+            w,
+            [
+                (Wish::Off, Some(50.0)),
+                (Wish::On, None),
+                (Wish::StartFrom(600), None),
+                (Wish::EndBy(1050), Some(40.0))
+            ]
+        );
+        let text: Vec<String> = r.iter().map(|r| r.to_string()).collect();
+        assert_eq!(text[3], "2026-11-14:end_by=17:30:40");
+        // granted by a shift (minutes after midnight) or a day off
+        assert!(r[2].granted_by(None) && r[2].granted_by(Some((600, 1140))));
+        assert!(!r[2].granted_by(Some((570, 1110))));
+        assert!(!r[3].granted_by(Some((1200, 1500))) && r[3].granted_by(Some((510, 1050))));
+        assert!(!r[1].granted_by(None) && !r[0].granted_by(Some((540, 1080))));
+        for bad in [
+            "2026-11-13:start_from=25:00",
+            "2026-11-13:later=10:00",
+            "2026-11-13:on:x",
+            "2026-11-13",
+        ] {
+            std::fs::write(
+                f.path(),
+                format!("agent_id,name,tier,contract,requests\nA1,Li,senior,full_time,{bad}\n"),
+            )
+            .unwrap();
+            let e = read_agents(f.path(), &["full_time".to_string()]).unwrap_err();
+            assert_eq!(e.field.as_deref(), Some("requests"), "{bad}");
+        }
     }
 }

@@ -228,25 +228,32 @@ pub fn check_after(
                 }
             }
         }
-        // weighted on/off requests
+        // weighted requests
         for rq in a
             .requests
             .iter()
             .filter(|r| r.date >= first && r.date <= last)
         {
-            let works = mine.get(&rq.date).copied().flatten().is_some();
-            if works != rq.on {
+            let shift = mine.get(&rq.date).copied().flatten();
+            if !rq.granted_by(shift.map(|s| s.minutes())) {
                 let w = rq.weight.unwrap_or(sc.costs.preference_violation);
+                let got = match shift {
+                    Some(s) => format!(
+                        "works {}–{}",
+                        s.start.format("%H:%M"),
+                        s.end.format("%H:%M")
+                    ),
+                    None => "is off".into(),
+                };
                 push(
                     Severity::Soft,
                     "request",
                     id,
                     Some(rq.date),
                     format!(
-                        "{id} asked to {} on {} (weight {w}) but {}",
-                        if rq.on { "work" } else { "be off" },
+                        "{id} asked to {} on {} (weight {w}) but {got}",
+                        rq.describe(),
                         rq.date,
-                        if works { "works" } else { "is off" }
                     ),
                 );
             }

@@ -394,7 +394,12 @@ pub fn plan_after(
                 .map(|(j, (len, offs))| {
                     let list = positions.get(&(xi, j));
                     // rounding can leave a list short; the first allowed position then
-                    (list.and_then(|l| l.get(i).copied()).or(offs.first().copied()).unwrap_or(0), *len)
+                    (
+                        list.and_then(|l| l.get(i).copied())
+                            .or(offs.first().copied())
+                            .unwrap_or(0),
+                        *len,
+                    )
                 })
                 .collect();
             *combos.entry(mine).or_insert(0) += 1;

@@ -65,6 +65,12 @@ impl WorkShift {
             wrap_up: t.wrap_up,
         }
     }
+    /// Start and end as minutes after the midnight of the start's date (the end past 1440
+    /// for overnight shifts).
+    pub fn minutes(&self) -> (u32, u32) {
+        let s = crate::time::minute_of_day(self.start);
+        (s, s + (self.end - self.start).num_minutes() as u32)
+    }
     pub fn paid_hours(&self) -> f64 {
         let brk: i64 = self
             .breaks
@@ -262,20 +268,16 @@ pub fn roster_after(
             } else {
                 0.0
             };
-            // weighted requests: an "off" costs its weight when worked, an "on" earns it
-            let request: f64 = a
-                .requests
-                .iter()
-                .filter(|r| r.date == dates[k.0])
-                .map(|r| {
-                    let w = r.weight.unwrap_or(sc.costs.preference_violation);
-                    if r.on {
-                        -w
-                    } else {
-                        w
-                    }
-                })
-                .sum();
+            // weighted requests: working this shift costs the weight of the wishes it breaks
+            // and earns the weight of those a day off would break ("on")
+            let day = |s: Option<(u32, u32)>| -> f64 {
+                a.requests
+                    .iter()
+                    .filter(|r| r.date == dates[k.0] && !r.granted_by(s))
+                    .map(|r| r.weight.unwrap_or(sc.costs.preference_violation))
+                    .sum()
+            };
+            let request = day(Some((t.start, t.end()))) - day(None);
             // a tiny agent- and day-dependent tie-break keeps solutions stable and spread
             let tie = 1e-4 * (((ai * 31 + k.0 * 17 + ki) % 97) as f64);
             // the objective is the roster's labour cost plus its penalties, in the plan's money
@@ -562,7 +564,7 @@ pub fn roster_after(
             not_granted += a
                 .requests
                 .iter()
-                .filter(|r| r.date == *date && r.on != shift.is_some())
+                .filter(|r| r.date == *date && !r.granted_by(shift.as_ref().map(|s| s.minutes())))
                 .count() as u32;
             entries.push(Entry {
                 agent_id: a.id.clone(),
@@ -773,7 +775,12 @@ pub fn read_csv(
                 for span in t.get(rec, idx[12]).unwrap_or("").split_whitespace() {
                     let fix = "write short breaks as 09:00-09:15, several separated by spaces";
                     let (a, b) = span.split_once('-').ok_or_else(|| {
-                        t.err(line, "short_breaks", format!("`{span}` is not a time range"), fix)
+                        t.err(
+                            line,
+                            "short_breaks",
+                            format!("`{span}` is not a time range"),
+                            fix,
+                        )
                     })?;
                     let at = |c: &str| -> Result<NaiveDateTime, crate::io::InputError> {
                         let m = c
@@ -801,7 +808,12 @@ pub fn read_csv(
                 let minutes = |i: usize, f: &str| -> Result<u32, crate::io::InputError> {
                     t.get(rec, idx[i]).map_or(Ok(0), |v| {
                         v.parse::<u32>().map_err(|_| {
-                            t.err(line, f, format!("`{v}` is not a number of minutes"), "write whole minutes, e.g. 15, or leave it empty")
+                            t.err(
+                                line,
+                                f,
+                                format!("`{v}` is not a number of minutes"),
+                                "write whole minutes, e.g. 15, or leave it empty",
+                            )
                         })
                     })
                 };

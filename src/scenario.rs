@@ -817,21 +817,31 @@ impl Scenario {
             for (what, m) in [("prep", f.prep), ("wrap_up", f.wrap_up)] {
                 if m.0 % iv != 0 {
                     return bad(
-                        format!("shift `{}`: {what} {m} is not a multiple of the {iv}-minute interval", f.name),
+                        format!(
+                            "shift `{}`: {what} {m} is not a multiple of the {iv}-minute interval",
+                            f.name
+                        ),
                         "use multiples of horizon.interval, e.g. 15m",
                     );
                 }
             }
             if f.prep.0 + f.wrap_up.0 >= shortest {
                 return bad(
-                    format!("shift `{}`: prep and wrap_up take the whole {}-minute shift", f.name, shortest),
+                    format!(
+                        "shift `{}`: prep and wrap_up take the whole {}-minute shift",
+                        f.name, shortest
+                    ),
                     "shorten prep or wrap_up",
                 );
             }
             // spans a break can occupy: the meal break's, then each short break's
             let mut spans: Vec<(String, u32, u32)> = Vec::new();
             if f.meal_break.0 > 0 {
-                spans.push(("the meal break".into(), f.break_window[0].0, f.break_window[1].0 + f.meal_break.0));
+                spans.push((
+                    "the meal break".into(),
+                    f.break_window[0].0,
+                    f.break_window[1].0 + f.meal_break.0,
+                ));
             }
             for (j, b) in f.short_breaks.iter().enumerate() {
                 let step = b.step.unwrap_or(Minutes(iv));
@@ -842,7 +852,10 @@ impl Scenario {
                         "e.g. length = \"15m\" with a 15-minute horizon.interval",
                     );
                 }
-                if b.window[0] > b.window[1] || b.window[0].0 < f.prep.0 || b.window[1].0 + b.length.0 + f.wrap_up.0 > shortest {
+                if b.window[0] > b.window[1]
+                    || b.window[0].0 < f.prep.0
+                    || b.window[1].0 + b.length.0 + f.wrap_up.0 > shortest
+                {
                     return bad(
                         format!("shift `{}`: {name}: window {}–{} does not fit a {shortest}-minute shift after prep {} and before wrap_up {}", f.name, b.window[0], b.window[1], f.prep, f.wrap_up),
                         "give window = [earliest, latest] inside the shortest shift",

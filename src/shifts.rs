@@ -48,7 +48,9 @@ impl Template {
             return false;
         }
         let inside = |(off, len): (u32, u32)| m >= self.start + off && m < self.start + off + len;
-        !self.break_offset.is_some_and(|b| inside((b, self.break_len)))
+        !self
+            .break_offset
+            .is_some_and(|b| inside((b, self.break_len)))
             && !self.short_breaks.iter().any(|b| inside(*b))
     }
     /// This template with its short breaks placed (offsets from the start and lengths).
@@ -153,8 +155,7 @@ pub fn short_break_options(sc: &Scenario, t: &Template) -> Vec<(u32, Vec<u32>)> 
                 .filter(|&o| {
                     o >= t.prep
                         && o + len + t.wrap_up <= t.length
-                        && t
-                            .break_offset
+                        && t.break_offset
                             .is_none_or(|m| o + len <= m || o >= m + t.break_len)
                 })
                 .collect();

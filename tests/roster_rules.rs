@@ -4,6 +4,7 @@
 mod common;
 
 use chrono::{Datelike, Duration, NaiveDate};
+use paiban::agents::Wish;
 use paiban::check::{check, Severity};
 use paiban::pipeline::{load_inputs, run};
 use paiban::roster::{Entry, Roster, WorkShift};
@@ -312,9 +313,40 @@ fn weighted_requests_are_granted_and_checked() {
         .unwrap();
     inputs.agents[ai].requests = vec![paiban::agents::DayRequest {
         date: wed,
-        on: false,
+        wish: Wish::Off,
         weight: Some(1000.0),
     }];
+    // another, working Thursday, wants to leave an hour earlier than rostered, and a third
+    // to start an hour later
+    let thu = start + Duration::days(3);
+    let shift_of = |r: &Roster, id: &str, d: NaiveDate| {
+        r.entries
+            .iter()
+            .find(|e| e.agent_id == id && e.date == d)
+            .and_then(|e| e.shift.clone())
+    };
+    let mut asked = Vec::new();
+    for (k, a) in inputs.agents.iter_mut().enumerate() {
+        let Some(s) = shift_of(&o.roster.roster, &a.id, thu).filter(|_| k != ai) else {
+            continue;
+        };
+        let (from, to) = s.minutes();
+        let wish = if asked.is_empty() {
+            Wish::EndBy(to - 60)
+        } else {
+            Wish::StartFrom(from + 60)
+        };
+        a.requests = vec![paiban::agents::DayRequest {
+            date: thu,
+            wish,
+            weight: Some(1000.0),
+        }];
+        asked.push((k, a.id.clone(), wish));
+        if asked.len() == 2 {
+            break;
+        }
+    }
+    assert_eq!(asked.len(), 2);
     let r = paiban::roster::roster(
         &o.plan.rows,
         &inputs.agents,
@@ -325,6 +357,34 @@ fn weighted_requests_are_granted_and_checked() {
     let id = inputs.agents[ai].id.clone();
     assert!(!works(&r.roster, &id, wed), "{id} still works {wed}");
     assert_eq!(r.requests_not_granted, 0);
+    for (_, bid, wish) in &asked {
+        if let Some(s) = shift_of(&r.roster, bid, thu) {
+            let (from, to) = s.minutes();
+            match wish {
+                Wish::EndBy(m) => assert!(to <= *m, "{bid} ends {to} after {m}"),
+                Wish::StartFrom(m) => assert!(from >= *m, "{bid} starts {from} before {m}"),
+                _ => unreachable!(),
+            }
+        }
+    }
+    let old = check(&o.roster.roster, &inputs.agents, &sc, None);
+    for (_, bid, wish) in &asked {
+        let v = old
+            .violations
+            .iter()
+            .find(|v| v.rule == "request" && &v.agent_id == bid)
+            .unwrap_or_else(|| panic!("{bid}: {:?}", old.violations));
+        let said = if matches!(wish, Wish::EndBy(_)) {
+            "end by"
+        } else {
+            "start from"
+        };
+        assert!(
+            v.message.contains(said) && v.message.contains("works"),
+            "{}",
+            v.message
+        );
+    }
     // the checker reports a request the roster does not keep
     let c = check(&o.roster.roster, &inputs.agents, &sc, None);
     assert!(c
@@ -337,6 +397,10 @@ fn weighted_requests_are_granted_and_checked() {
     std::fs::write(&f, paiban::agents::to_csv(&inputs.agents)).unwrap();
     let back = paiban::agents::read_agents(&f, &sc.contract_names()).unwrap();
     assert_eq!(back[ai].requests, inputs.agents[ai].requests);
+    for (k, _, _) in &asked {
+        assert_eq!(back[*k].requests, inputs.agents[*k].requests);
+    }
+    assert!(std::fs::read_to_string(&f).unwrap().contains(":end_by="));
     let text = std::fs::read_to_string(&f)
         .unwrap()
         .replace(&format!("{wed}:off:1000"), "2026-11-04:maybe");

@@ -18,7 +18,11 @@ fn double11() -> Scenario {
 fn plan_places_short_breaks_and_its_objective_matches_the_shifts_it_hands_out() {
     let sc = double11();
     let fam = sc.shifts.iter().find(|f| f.name == "full day").unwrap();
-    assert_eq!(fam.short_breaks.len(), 2, "double11.toml has two short breaks");
+    assert_eq!(
+        fam.short_breaks.len(),
+        2,
+        "double11.toml has two short breaks"
+    );
     let inputs = load_inputs(&sc, Path::new("scenarios/double11.toml")).unwrap();
     let o = run(&sc, &inputs, &SolverSettings::default()).unwrap();
     let p = &o.plan;
@@ -46,9 +50,15 @@ fn plan_places_short_breaks_and_its_objective_matches_the_shifts_it_hands_out() 
     // concrete shifts (breaks placed) it returns: the implicit break counts add up
     let step_h = 0.25;
     let cov = &p.coverage;
-    let (under, over): (f64, f64) = cov.iter().zip(&p.required).fold((0.0, 0.0), |(u, o), (c, r)| {
-        (u + r.saturating_sub(*c) as f64 * step_h, o + c.saturating_sub(*r) as f64 * step_h)
-    });
+    let (under, over): (f64, f64) =
+        cov.iter()
+            .zip(&p.required)
+            .fold((0.0, 0.0), |(u, o), (c, r)| {
+                (
+                    u + r.saturating_sub(*c) as f64 * step_h,
+                    o + c.saturating_sub(*r) as f64 * step_h,
+                )
+            });
     let expect = p.labour_cost
         + under * sc.costs.under_coverage_per_agent_hour
         + over * sc.costs.over_coverage_per_agent_hour;
@@ -64,7 +74,12 @@ fn plan_places_short_breaks_and_its_objective_matches_the_shifts_it_hands_out() 
         let mut at = s.start;
         while at < s.end {
             let m = crate_minute(s.start, at) + t.template.start;
-            assert_eq!(s.on_queue(at), t.template.on_queue(m), "{} at {at}", s.label);
+            assert_eq!(
+                s.on_queue(at),
+                t.template.on_queue(m),
+                "{} at {at}",
+                s.label
+            );
             at += Duration::minutes(15);
         }
     }
@@ -109,20 +124,33 @@ fn short_breaks_and_preparation_survive_csv_and_are_checked() {
             .find(|v| v.rule == "shift rules" && &v.agent_id == id && v.date == Some(*d))
             .unwrap_or_else(|| panic!("{id} {d}: {:?}", c.violations));
         assert_eq!(v.severity, Severity::Hard);
-        assert!(v.message.contains("paid 15m break") && v.message.contains("15m preparation"), "{}", v.message);
+        assert!(
+            v.message.contains("paid 15m break") && v.message.contains("15m preparation"),
+            "{}",
+            v.message
+        );
     }
 }
 
 #[test]
 fn overlapping_break_windows_are_rejected() {
     let text = std::fs::read_to_string("scenarios/double11.toml").unwrap();
-    let bad = text.replace("window = [\"6h\", \"7h30m\"]", "window = [\"3h30m\", \"4h\"]");
-    let e = Scenario::from_toml(Path::new("d.toml"), &bad).unwrap_err().to_string();
+    let bad = text.replace(
+        "window = [\"6h\", \"7h30m\"]",
+        "window = [\"3h30m\", \"4h\"]",
+    );
+    let e = Scenario::from_toml(Path::new("d.toml"), &bad)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("overlap") && e.contains("meal break"), "{e}");
     let bad = text.replace("window = [\"6h\", \"7h30m\"]", "window = [\"6h\", \"9h\"]");
-    let e = Scenario::from_toml(Path::new("d.toml"), &bad).unwrap_err().to_string();
+    let e = Scenario::from_toml(Path::new("d.toml"), &bad)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("does not fit"), "{e}");
     let bad = text.replace("prep = \"15m\"", "prep = \"10m\"");
-    let e = Scenario::from_toml(Path::new("d.toml"), &bad).unwrap_err().to_string();
+    let e = Scenario::from_toml(Path::new("d.toml"), &bad)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("prep 10m is not a multiple"), "{e}");
 }
