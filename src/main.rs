@@ -4,9 +4,9 @@
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use paiban::{
-    agents, backtest, calendar, check, erlang, forecast, history, io::write_atomic, nrp, pipeline,
-    plan, requirements, roster, rules, scenario::Scenario, simulate, solver::SolverSettings, synth,
-    time,
+    agents, backtest, calendar, check, erlang, export, forecast, history, io::write_atomic, nrp,
+    pipeline, plan, requirements, report, roster, rules, scenario::Scenario, simulate,
+    solver::SolverSettings, synth, time, whatif,
 };
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -22,6 +22,16 @@ const BASELINE: &str = include_str!("../scenarios/baseline.toml");
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
+    /// Override one scenario value, e.g. `--set service.deflection=0.7` or
+    /// `--set 'contract.temp.max_agents=0'` (repeatable; TOML values, else text).
+    #[arg(long = "set", value_name = "KEY=VALUE", global = true)]
+    sets: Vec<String>,
+    /// Write CSV files for people as UTF-8 with a byte-order mark (Chinese Excel).
+    #[arg(long, global = true)]
+    excel: bool,
+    /// Language of headers and labels in files for people: en or zh.
+    #[arg(long, global = true, default_value = "en")]
+    lang: export::Lang,
 }
 
 #[derive(Subcommand)]
@@ -135,6 +145,24 @@ enum Cmd {
         /// Last week's roster: rest and working days in a row carry over the week boundary.
         #[arg(long)]
         previous: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a scenario with `extends` and `--set` resolved and every default filled in.
+    ShowScenario { file: PathBuf },
+    /// Run scenarios side by side (in parallel): comparison table, report, workbook and every
+    /// scenario's files under --out.
+    Whatif {
+        #[arg(required = true)]
+        scenarios: Vec<PathBuf>,
+        #[arg(long)]
+        out: PathBuf,
+        /// Vary one numeric value over a range, KEY=FROM..TO:STEP, e.g.
+        /// `service.deflection=0.5..0.8:0.05` (one scenario file).
+        #[arg(long)]
+        sweep: Option<String>,
+        #[arg(long)]
+        solver: Option<PathBuf>,
         #[arg(long)]
         json: bool,
     },
@@ -291,10 +319,17 @@ fn print_json<T: serde::Serialize>(v: &T) -> Result<()> {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
+    let opts = export::Options {
+        excel: cli.excel,
+        lang: cli.lang,
+    };
     match cli.cmd {
         Cmd::Demo { out, solver, json } => {
-            let sc =
-                Scenario::from_toml(Path::new("scenarios/baseline.toml (built in)"), BASELINE)?;
+            let sc = Scenario::from_toml_with(
+                Path::new("scenarios/baseline.toml (built in)"),
+                BASELINE,
+                &cli.sets,
+            )?;
             let sp =
                 pipeline::synth_params(&sc).expect("the built-in scenario uses synthetic inputs");
             let inputs = pipeline::Inputs {
@@ -304,18 +339,29 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 events: None,
                 previous: None,
             };
-            finish_run(&sc, &inputs, &out, &settings(&solver)?, json, true)
+            finish_run(&sc, &inputs, &out, &settings(&solver)?, json, true, &opts)
         }
+        Cmd::ShowScenario { file } => {
+            print!("{}", Scenario::load_with(&file, &cli.sets)?.to_toml());
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Whatif {
+            scenarios,
+            out,
+            sweep,
+            solver,
+            json,
+        } => whatif_cmd(&scenarios, &out, sweep.as_deref(), &settings(&solver)?, json, &cli.sets, &opts),
         Cmd::Run {
             scenario,
             out,
             solver,
             json,
         } => {
-            let sc = Scenario::load(&scenario)?;
+            let sc = Scenario::load_with(&scenario, &cli.sets)?;
             let inputs = pipeline::load_inputs(&sc, &scenario)?;
             let synthetic = sc.inputs.history.is_none() || sc.inputs.agents.is_none();
-            finish_run(&sc, &inputs, &out, &settings(&solver)?, json, synthetic)
+            finish_run(&sc, &inputs, &out, &settings(&solver)?, json, synthetic, &opts)
         }
         Cmd::Synth {
             out,
@@ -388,7 +434,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             output,
             by_queue,
         } => {
-            let sc = Scenario::load(&scenario)?;
+            let sc = Scenario::load_with(&scenario, &cli.sets)?;
             let f = forecast::read_csv(&fp, sc.horizon.tz())?;
             let r = requirements::requirements(&f, &sc)?;
             write(&output, &requirements::to_csv(&r))?;
@@ -412,7 +458,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             output,
             json,
         } => {
-            let sc = Scenario::load(&scenario)?;
+            let sc = Scenario::load_with(&scenario, &cli.sets)?;
             let req = requirements::read_csv(&rp, sc.horizon.tz())?;
             let ag = match ap {
                 Some(p) => agents::read_agents(&p, &sc.contract_names())?,
@@ -466,7 +512,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             output,
             json,
         } => {
-            let sc = Scenario::load(&scenario)?;
+            let sc = Scenario::load_with(&scenario, &cli.sets)?;
             let ag = agents::read_agents(&ap, &sc.contract_names())?;
             let rows = plan::read_csv(&pp, &sc)?;
             let prev = previous
@@ -505,7 +551,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             previous,
             json,
         } => {
-            let sc = Scenario::load(&scenario)?;
+            let sc = Scenario::load_with(&scenario, &cli.sets)?;
             let ag = agents::read_agents(&ap, &sc.contract_names())?;
             let r = roster::read_csv(&rp, sc.horizon.tz())?;
             let req = reqp
@@ -536,7 +582,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             output,
             json,
         } => {
-            let sc = Scenario::load(&scenario)?;
+            let sc = Scenario::load_with(&scenario, &cli.sets)?;
             let tz = sc.horizon.tz();
             let ag = match ap {
                 Some(p) => agents::read_agents(&p, &sc.contract_names())?,
@@ -762,13 +808,14 @@ fn finish_run(
     s: &SolverSettings,
     json: bool,
     write_inputs: bool,
+    opts: &export::Options,
 ) -> Result<ExitCode> {
     if let Some(rep) = &inputs.history_report {
         eprint!("{}", rep.text());
     }
     let o = pipeline::run(sc, inputs, s)?;
     eprint!("{}", o.forecast_notes.text());
-    pipeline::write_all(out, sc, inputs, &o, write_inputs)?;
+    pipeline::write_all(out, sc, inputs, &o, write_inputs, opts)?;
     let sum = pipeline::summary(sc, &o);
     if json {
         print_json(&sum)?;
@@ -777,6 +824,71 @@ fn finish_run(
         println!("  files: {}", out.display());
     }
     Ok(if o.check.hard() == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn whatif_cmd(
+    files: &[PathBuf],
+    out: &Path,
+    sweep: Option<&str>,
+    s: &SolverSettings,
+    json: bool,
+    sets: &[String],
+    opts: &export::Options,
+) -> Result<ExitCode> {
+    let cases = match sweep {
+        Some(sw) => {
+            let [file] = files else {
+                bail!("--sweep varies one scenario: give exactly one scenario file (got {})", files.len());
+            };
+            whatif::sweep_cases(file, sets, sw)?
+        }
+        None => whatif::cases(files, sets)?,
+    };
+    eprintln!(
+        "whatif: {} scenario(s) on {} thread(s)…",
+        cases.len(),
+        rayon::current_num_threads()
+    );
+    let outcomes = whatif::run_all(cases, s)?;
+    let rows: Vec<whatif::Row> = outcomes.iter().map(whatif::row).collect();
+    let views: Vec<export::View> = outcomes
+        .iter()
+        .map(|o| export::View {
+            label: &o.case.label,
+            scenario: &o.case.scenario,
+            inputs: &o.inputs,
+            output: &o.output,
+        })
+        .collect();
+    // build everything first, so an error leaves no half-written output
+    let comparison = opts.csv(whatif::to_csv(&rows));
+    let html = report::html(&views, &rows, opts.lang);
+    let book = export::workbook(&views, &rows, opts.lang)?;
+    for o in &outcomes {
+        let synthetic = o.case.scenario.inputs.history.is_none() || o.case.scenario.inputs.agents.is_none();
+        pipeline::write_all(
+            &out.join(whatif::folder_name(&o.case.label)),
+            &o.case.scenario,
+            &o.inputs,
+            &o.output,
+            synthetic,
+            opts,
+        )?;
+    }
+    write(&out.join("comparison.csv"), &comparison)?;
+    write(&out.join("report.html"), html.as_bytes())?;
+    write(&out.join("workbook.xlsx"), &book)?;
+    if json {
+        print_json(&rows)?;
+    } else {
+        print!("{}", whatif::to_text(&rows, opts.lang));
+        println!("  files: {}", out.display());
+    }
+    Ok(if rows.iter().all(|r| r.hard_violations == 0) {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

@@ -33,6 +33,8 @@ pub enum PipelineError {
     Simulate(#[from] crate::simulate::SimulateError),
     #[error("{0}")]
     Missing(String),
+    #[error(transparent)]
+    Export(#[from] crate::export::ExportError),
     #[error("cannot write {path}: {source}")]
     Write {
         path: PathBuf,
@@ -345,21 +347,23 @@ pub fn write_all(
     inputs: &Inputs,
     o: &RunOutput,
     write_inputs: bool,
+    opts: &crate::export::Options,
 ) -> Result<Vec<PathBuf>, PipelineError> {
-    let mut files: Vec<(&str, Vec<u8>)> = Vec::new();
+    use crate::export;
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     if write_inputs {
         // the inputs and a scenario pointing at them, so every stage can be re-run by hand
-        files.push(("history.csv", crate::history::to_csv(&inputs.history)));
-        files.push(("agents.csv", crate::agents::to_csv(&inputs.agents)));
+        files.push(("history.csv".into(), crate::history::to_csv(&inputs.history)));
+        files.push(("agents.csv".into(), crate::agents::to_csv(&inputs.agents)));
         if let Some(p) = &inputs.previous {
             files.push((
-                "previous_roster.csv",
+                "previous_roster.csv".into(),
                 crate::roster::to_csv(p, &inputs.agents),
             ));
         }
         if let Some(e) = inputs.events.as_ref().and_then(|e| e.file.as_ref()) {
             files.push((
-                "events.toml",
+                "events.toml".into(),
                 toml::to_string(e)
                     .expect("an events file serialises")
                     .into_bytes(),
@@ -367,38 +371,66 @@ pub fn write_all(
         }
         let sc = sc.clone().with_file_inputs();
         files.push((
-            "scenario.toml",
+            "scenario.toml".into(),
             toml::to_string(&sc)
                 .expect("a scenario serialises")
                 .into_bytes(),
         ));
     }
-    files.push(("forecast.csv", crate::forecast::to_csv(&o.forecast)));
+    // files people open: in their language, with a BOM for Excel if asked
+    let csv = |b: Vec<u8>| opts.csv(b);
+    files.push(("forecast.csv".into(), csv(crate::forecast::to_csv(&o.forecast))));
     files.push((
-        "requirements.csv",
-        crate::requirements::to_csv(&o.requirements),
+        "requirements.csv".into(),
+        csv(crate::requirements::to_csv(&o.requirements)),
     ));
     if o.requirements.queues.len() > 1 {
         files.push((
-            "requirements_by_queue.csv",
-            crate::requirements::by_queue_csv(&o.requirements),
+            "requirements_by_queue.csv".into(),
+            csv(crate::requirements::by_queue_csv(&o.requirements)),
         ));
     }
-    files.push(("plan.csv", crate::plan::to_csv(&o.plan)));
+    files.push(("plan.csv".into(), csv(crate::plan::to_csv(&o.plan))));
+    let (roster, agents) = (&o.roster.roster, &inputs.agents);
     files.push((
-        "roster.csv",
-        crate::roster::to_csv(&o.roster.roster, &inputs.agents),
+        "roster.csv".into(),
+        csv(export::roster_csv(roster, agents, opts.lang)),
     ));
-    files.push(("check.txt", check_text(&o.check).into_bytes()));
-    files.push(("simulation.csv", o.simulation.to_csv()));
+    files.push((
+        "roster_grid.csv".into(),
+        csv(export::roster_grid_csv(roster, agents, opts.lang)),
+    ));
+    files.push(("check.txt".into(), check_text(&o.check).into_bytes()));
+    files.push(("simulation.csv".into(), csv(o.simulation.to_csv())));
     let s = summary(sc, o);
     files.push((
-        "summary.json",
+        "summary.json".into(),
         serde_json::to_vec_pretty(&s).expect("serialisable"),
     ));
+    let view = [export::View {
+        label: &sc.name,
+        scenario: sc,
+        inputs,
+        output: o,
+    }];
+    let rows = [crate::whatif::row_of(sc, &sc.name, inputs, o)];
+    files.push((
+        "report.html".into(),
+        crate::report::html(&view, &rows, opts.lang).into_bytes(),
+    ));
+    files.push((
+        "workbook.xlsx".into(),
+        export::workbook(&view, &rows, opts.lang)?,
+    ));
+    for a in agents {
+        files.push((
+            format!("ics/{}.ics", crate::whatif::folder_name(&a.id)),
+            export::ics(roster, a, sc).into_bytes(),
+        ));
+    }
     let mut out = Vec::new();
     for (name, bytes) in files {
-        let p = dir.join(name);
+        let p = dir.join(&name);
         write_atomic(&p, &bytes).map_err(|e| PipelineError::Write {
             path: p.clone(),
             source: e,

@@ -367,6 +367,9 @@ pub struct Labour {
     pub max_paid_hours_per_day: f64,
     #[serde(default = "d_week_h")]
     pub max_hours_per_week: f64,
+    /// Paid hours a week beyond which hours count as overtime (reported in comparisons).
+    #[serde(default = "d_standard_h")]
+    pub standard_hours_per_week: f64,
     #[serde(default = "d_rest")]
     pub min_rest_hours: f64,
     #[serde(default = "one_u")]
@@ -393,6 +396,9 @@ fn d_day_h() -> f64 {
 }
 fn d_week_h() -> f64 {
     44.0
+}
+fn d_standard_h() -> f64 {
+    40.0
 }
 fn d_rest() -> f64 {
     11.0
@@ -455,9 +461,162 @@ pub struct Headcount {
     pub max_on_duty: Option<u32>,
 }
 
+/// Input paths a scenario names relative to its own file.
+const INPUT_PATHS: [&str; 4] = ["history", "agents", "events", "previous_roster"];
+
+fn read_scenario_text(file: &Path) -> Result<String, ScenarioError> {
+    std::fs::read_to_string(file).map_err(|e| ScenarioError::Read {
+        file: file.to_path_buf(),
+        source: e,
+    })
+}
+
+/// `text` (the contents of `file`) as a TOML table with its `extends` chain merged in: the
+/// base's tables are merged key by key, anything else (values, arrays such as `[[shift]]`)
+/// the extending file sets replaces the base's. The base's input paths stay relative to the
+/// base file. `chain` holds the files being read, to refuse a cycle.
+fn merged_table(
+    file: &Path,
+    text: &str,
+    chain: &mut Vec<PathBuf>,
+) -> Result<toml::Table, ScenarioError> {
+    let parse = |m: String| ScenarioError::Parse {
+        file: file.to_path_buf(),
+        message: m,
+    };
+    let mut table: toml::Table = text.parse().map_err(|e: toml::de::Error| parse(e.to_string()))?;
+    let Some(ext) = table.remove("extends") else {
+        return Ok(table);
+    };
+    let invalid = |m: String, fix: &str| ScenarioError::Invalid {
+        file: file.to_path_buf(),
+        message: m,
+        fix: fix.into(),
+    };
+    let ext = ext
+        .as_str()
+        .ok_or_else(|| invalid("`extends` must be a file name".into(), "write extends = \"baseline.toml\""))?
+        .to_string();
+    let base_file = Scenario::resolve(file, Path::new(&ext));
+    let key = base_file.canonicalize().unwrap_or(base_file.clone());
+    if chain.contains(&key) {
+        return Err(invalid(
+            format!("`extends = \"{ext}\"` leads back to a file already being read"),
+            "remove the cycle: a base scenario must not extend the files that extend it",
+        ));
+    }
+    chain.push(key);
+    let base_text = read_scenario_text(&base_file)?;
+    let mut base = merged_table(&base_file, &base_text, chain)?;
+    chain.pop();
+    // the base's inputs, relative to the base file, as seen from this file
+    let rel = Path::new(&ext).parent().unwrap_or(Path::new(""));
+    if let Some(toml::Value::Table(inputs)) = base.get_mut("inputs") {
+        for k in INPUT_PATHS {
+            if let Some(toml::Value::String(p)) = inputs.get_mut(k) {
+                if Path::new(p.as_str()).is_relative() {
+                    *p = rel.join(&*p).to_string_lossy().into_owned();
+                }
+            }
+        }
+    }
+    merge(&mut base, table);
+    Ok(base)
+}
+
+fn merge(base: &mut toml::Table, over: toml::Table) {
+    for (k, v) in over {
+        match (base.get_mut(&k), v) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
+            (_, v) => {
+                base.insert(k, v);
+            }
+        }
+    }
+}
+
+/// Applies `key=value` (`service.deflection=0.7`, `demand.event_uplift_factor=1.5`,
+/// `shift.0.prep="15m"`) to a scenario table. The value is read as TOML (a number, a
+/// boolean, a quoted string, an array) and otherwise taken as a string (`horizon.start=2026-11-09`).
+pub fn apply_set(table: &mut toml::Table, set: &str) -> Result<(), String> {
+    let (key, raw) = set
+        .split_once('=')
+        .ok_or_else(|| format!("`{set}` is not KEY=VALUE (e.g. service.deflection=0.7)"))?;
+    let (key, raw) = (key.trim(), raw.trim());
+    let value = match format!("v = {raw}").parse::<toml::Table>() {
+        Ok(mut t) => t.remove("v").expect("parsed v"),
+        Err(_) => toml::Value::String(raw.to_string()),
+    };
+    let parts: Vec<&str> = key.split('.').collect();
+    if parts.iter().any(|p| p.is_empty()) {
+        return Err(format!("`{key}` is not a dotted key such as service.deflection"));
+    }
+    let mut here = toml::Value::Table(std::mem::take(table));
+    let result = set_path(&mut here, &parts, value, key);
+    *table = match here {
+        toml::Value::Table(t) => t,
+        _ => unreachable!("the root stays a table"),
+    };
+    result
+}
+
+fn set_path(at: &mut toml::Value, parts: &[&str], value: toml::Value, key: &str) -> Result<(), String> {
+    let (first, rest) = parts.split_first().expect("non-empty key");
+    let slot: &mut toml::Value = match at {
+        toml::Value::Table(t) => {
+            if rest.is_empty() {
+                t.insert(first.to_string(), value);
+                return Ok(());
+            }
+            t.entry(first.to_string())
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()))
+        }
+        toml::Value::Array(a) => {
+            let i: usize = first
+                .parse()
+                .map_err(|_| format!("`{key}`: `{first}` must be an index into the list (0, 1, …)"))?;
+            let n = a.len();
+            let slot = a
+                .get_mut(i)
+                .ok_or_else(|| format!("`{key}`: index {i} is past the {n} entries of the list"))?;
+            if rest.is_empty() {
+                *slot = value;
+                return Ok(());
+            }
+            slot
+        }
+        _ => return Err(format!("`{key}`: `{first}` is inside a value, not a table")),
+    };
+    set_path(slot, rest, value, key)
+}
+
 impl Scenario {
     pub fn from_toml(file: &Path, text: &str) -> Result<Scenario, ScenarioError> {
-        let sc: Scenario = toml::from_str(text).map_err(|e| ScenarioError::Parse {
+        Self::from_toml_with(file, text, &[])
+    }
+
+    /// A scenario from `text` (the contents of `file`), following `extends` and applying
+    /// `--set KEY=VALUE` overrides.
+    pub fn from_toml_with(
+        file: &Path,
+        text: &str,
+        sets: &[String],
+    ) -> Result<Scenario, ScenarioError> {
+        let mut table = merged_table(file, text, &mut Vec::new())?;
+        for set in sets {
+            apply_set(&mut table, set).map_err(|m| ScenarioError::Invalid {
+                file: file.to_path_buf(),
+                message: format!("--set {m}"),
+                fix: "write --set section.key=value with a key the scenario file has".into(),
+            })?;
+        }
+        // a plain file is read from its text, so errors keep their line numbers
+        let sc: Scenario = if sets.is_empty() && !text.contains("extends") {
+            toml::from_str(text)
+        } else {
+            toml::Value::Table(table).try_into()
+        }
+        .map_err(|e| ScenarioError::Parse {
             file: file.to_path_buf(),
             message: e.to_string(),
         })?;
@@ -466,11 +625,17 @@ impl Scenario {
     }
 
     pub fn load(file: &Path) -> Result<Scenario, ScenarioError> {
-        let text = std::fs::read_to_string(file).map_err(|e| ScenarioError::Read {
-            file: file.to_path_buf(),
-            source: e,
-        })?;
-        Self::from_toml(file, &text)
+        Self::load_with(file, &[])
+    }
+
+    /// [`Scenario::load`] with `--set KEY=VALUE` overrides.
+    pub fn load_with(file: &Path, sets: &[String]) -> Result<Scenario, ScenarioError> {
+        Self::from_toml_with(file, &read_scenario_text(file)?, sets)
+    }
+
+    /// The resolved scenario as TOML (every default filled in), as `show-scenario` prints it.
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).expect("a scenario is plain data")
     }
 
     /// Names of the contracts the scenario defines, sorted.
