@@ -34,7 +34,11 @@ pub struct CoverageReport {
     pub under_agent_hours: f64,
     pub over_agent_hours: f64,
     pub worst: Option<String>,
+    /// Agents on the queue per interval.
     pub scheduled: Vec<u32>,
+    /// The same in trained-agent equivalents (each agent counts as its contract's
+    /// productivity, rounded down): what under- and over-coverage are measured with.
+    pub effective: Vec<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -498,35 +502,40 @@ pub fn check_after(
     let coverage = req.map(|req| {
         let g = req.grid;
         let mut sched = vec![0u32; g.len];
+        let mut eff = vec![0.0f64; g.len];
         // last week's overnight shifts cover the first hours too
         let carried = previous
             .into_iter()
             .flat_map(|p| p.entries.iter().filter(|e| e.date < first));
         for e in r.entries.iter().chain(carried) {
             if let Some(s) = &e.shift {
-                if by_id.contains_key(e.agent_id.as_str()) {
+                if let Some(a) = by_id.get(e.agent_id.as_str()) {
+                    let p = sc.productivity(&a.contract);
                     for (k, c) in sched.iter_mut().enumerate() {
                         if s.on_queue(g.at(k)) {
                             *c += 1;
+                            eff[k] += p;
                         }
                     }
                 }
             }
         }
+        let effective: Vec<u32> = eff.iter().map(|x| (x + 1e-6).floor() as u32).collect();
         let mut under = 0.0;
         let mut over = 0.0;
         let mut n_under = 0;
         let mut worst: Option<(u32, usize)> = None;
         for k in 0..g.len {
             let need = req.rows[k].agents_required;
-            if sched[k] < need {
+            let have = effective[k];
+            if have < need {
                 n_under += 1;
-                under += (need - sched[k]) as f64 * g.step_hours();
-                if worst.is_none_or(|(w, _)| need - sched[k] > w) {
-                    worst = Some((need - sched[k], k));
+                under += (need - have) as f64 * g.step_hours();
+                if worst.is_none_or(|(w, _)| need - have > w) {
+                    worst = Some((need - have, k));
                 }
             } else {
-                over += (sched[k] - need) as f64 * g.step_hours();
+                over += (have - need) as f64 * g.step_hours();
             }
             if let Some(maxd) = sc.headcount.max_on_duty {
                 if sched[k] > maxd {
@@ -554,10 +563,11 @@ pub fn check_after(
                     "{} short by {s} (need {}, scheduled {})",
                     fmt_ts(g.at(k)),
                     req.rows[k].agents_required,
-                    sched[k]
+                    effective[k]
                 )
             }),
             scheduled: sched,
+            effective,
         }
     });
     v.sort_by(|a, b| {

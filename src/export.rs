@@ -160,7 +160,12 @@ pub fn roster_grid_csv(r: &Roster, agents: &[Agent], lang: Lang) -> Vec<u8> {
     let cells = by_agent(r);
     for a in agents {
         let mine = cells.get(a.id.as_str());
-        let mut rec = vec![a.id.clone(), a.name.clone(), a.tier.clone(), a.contract.clone()];
+        let mut rec = vec![
+            a.id.clone(),
+            a.name.clone(),
+            a.tier.clone(),
+            a.contract.clone(),
+        ];
         let mut paid = 0.0;
         for d in &r.dates {
             let s = mine.and_then(|m| m.get(d)).copied().flatten();
@@ -234,7 +239,12 @@ pub fn ics(r: &Roster, agent: &Agent, sc: &Scenario) -> String {
     // a fixed stamp: the start of the horizon (RFC 5545 wants one; "now" would break
     // byte-for-byte reproducibility)
     let stamp = tz
-        .from_local_datetime(&sc.horizon.start_date().and_hms_opt(0, 0, 0).expect("midnight"))
+        .from_local_datetime(
+            &sc.horizon
+                .start_date()
+                .and_hms_opt(0, 0, 0)
+                .expect("midnight"),
+        )
         .earliest()
         .map(|t| t.with_timezone(&chrono::Utc))
         .unwrap_or_default();
@@ -246,10 +256,18 @@ pub fn ics(r: &Roster, agent: &Agent, sc: &Scenario) -> String {
         };
         let mut desc = format!("{}: {:.2} paid hours", s.label, s.paid_hours());
         for (a, b) in &s.breaks {
-            desc.push_str(&format!("\nbreak {}–{}", a.format("%H:%M"), b.format("%H:%M")));
+            desc.push_str(&format!(
+                "\nbreak {}–{}",
+                a.format("%H:%M"),
+                b.format("%H:%M")
+            ));
         }
         for (a, b) in &s.paid_breaks {
-            desc.push_str(&format!("\nshort break {}–{}", a.format("%H:%M"), b.format("%H:%M")));
+            desc.push_str(&format!(
+                "\nshort break {}–{}",
+                a.format("%H:%M"),
+                b.format("%H:%M")
+            ));
         }
         let ev = icalendar::Event::new()
             .summary(&format!("{} {}", sc.name, s.label))
@@ -298,7 +316,9 @@ pub fn workbook(views: &[View], comparison: &[Row], lang: Lang) -> Result<Vec<u8
             .set_title("paiban roster")
             .set_creation_datetime(&created),
     );
-    let bold = Format::new().set_bold().set_border_bottom(FormatBorder::Thin);
+    let bold = Format::new()
+        .set_bold()
+        .set_border_bottom(FormatBorder::Thin);
     let kinds = kind_names(lang);
     let fills: Vec<Format> = KIND_COLOURS
         .iter()
@@ -319,7 +339,9 @@ pub fn workbook(views: &[View], comparison: &[Row], lang: Lang) -> Result<Vec<u8
         for (i, r) in rows.iter().enumerate() {
             for (j, c) in r.iter().enumerate() {
                 match (i, j, c.parse::<f64>()) {
-                    (0, _, _) | (_, 0, _) => ws.write_string_with_format(i as u32, j as u16, c, &bold)?,
+                    (0, _, _) | (_, 0, _) => {
+                        ws.write_string_with_format(i as u32, j as u16, c, &bold)?
+                    }
                     (_, _, Ok(x)) => ws.write_number(i as u32, j as u16, x)?,
                     _ => ws.write_string(i as u32, j as u16, c)?,
                 };
@@ -332,7 +354,12 @@ pub fn workbook(views: &[View], comparison: &[Row], lang: Lang) -> Result<Vec<u8
         let r = &v.output.roster.roster;
         let ws = wb.add_worksheet();
         ws.set_name(sheet_name(t("Roster", "排班表"), vi, v.label, many))?;
-        let head = [t("agent", "工号"), t("name", "姓名"), t("tier", "级别"), t("contract", "合同类型")];
+        let head = [
+            t("agent", "工号"),
+            t("name", "姓名"),
+            t("tier", "级别"),
+            t("contract", "合同类型"),
+        ];
         for (j, h) in head.iter().enumerate() {
             ws.write_string_with_format(0, j as u16, *h, &bold)?;
         }
@@ -351,12 +378,21 @@ pub fn workbook(views: &[View], comparison: &[Row], lang: Lang) -> Result<Vec<u8
             }
             let mut paid = 0.0;
             for (k, d) in r.dates.iter().enumerate() {
-                let s = cells.get(a.id.as_str()).and_then(|m| m.get(d)).copied().flatten();
+                let s = cells
+                    .get(a.id.as_str())
+                    .and_then(|m| m.get(d))
+                    .copied()
+                    .flatten();
                 let col = (4 + k) as u16;
                 match s {
                     Some(s) => {
                         paid += s.paid_hours();
-                        ws.write_string_with_format(row, col, grid_cell(Some(s), lang), &fills[shift_kind(s)])?;
+                        ws.write_string_with_format(
+                            row,
+                            col,
+                            grid_cell(Some(s), lang),
+                            &fills[shift_kind(s)],
+                        )?;
                     }
                     None => {
                         ws.write_string_with_format(row, col, off(lang), &off_fmt)?;
@@ -381,13 +417,23 @@ pub fn workbook(views: &[View], comparison: &[Row], lang: Lang) -> Result<Vec<u8
             t("forecast", "预测咨询量"),
             t("required", "需求人数"),
             t("on duty", "在岗人数"),
+            t(
+                "effective (trained-agent equivalents)",
+                "折算人数(按熟练度)",
+            ),
             t("short", "缺口"),
         ];
         for (j, h) in head.iter().enumerate() {
             ws.write_string_with_format(0, j as u16, *h, &bold)?;
         }
         let req = &v.output.requirements;
-        let sched = v.output.check.coverage.as_ref().map(|c| c.scheduled.clone()).unwrap_or_default();
+        let (sched, eff) = v
+            .output
+            .check
+            .coverage
+            .as_ref()
+            .map(|c| (c.scheduled.clone(), c.effective.clone()))
+            .unwrap_or_default();
         for (i, row) in req.rows.iter().enumerate() {
             let r = (i + 1) as u32;
             ws.write_string(r, 0, crate::time::fmt_ts(req.grid.at(i)))?;
@@ -395,11 +441,13 @@ pub fn workbook(views: &[View], comparison: &[Row], lang: Lang) -> Result<Vec<u8
             ws.write_number(r, 2, row.agents_required as f64)?;
             let on = sched.get(i).copied().unwrap_or(0);
             ws.write_number(r, 3, on as f64)?;
-            let short = row.agents_required.saturating_sub(on);
+            let e = eff.get(i).copied().unwrap_or(0);
+            ws.write_number(r, 4, e as f64)?;
+            let short = row.agents_required.saturating_sub(e);
             if short > 0 {
-                ws.write_number_with_format(r, 4, short as f64, &short_fmt)?;
+                ws.write_number_with_format(r, 5, short as f64, &short_fmt)?;
             } else {
-                ws.write_number(r, 4, 0.0)?;
+                ws.write_number(r, 5, 0.0)?;
             }
         }
         ws.set_column_width(0, 18)?;
@@ -420,23 +468,86 @@ enum Kind {
 type Measure = (&'static str, &'static str, Kind, fn(&Row) -> f64);
 
 const MEASURES: [Measure; 17] = [
-    ("forecast inquiries", "预测咨询量", Kind::Count, |r| r.forecast_inquiries),
-    ("peak agents required", "峰值需求人数", Kind::Count, |r| r.peak_agents_required as f64),
-    ("peak agents on duty", "峰值在岗人数", Kind::Count, |r| r.peak_agents_on_duty as f64),
+    ("forecast inquiries", "预测咨询量", Kind::Count, |r| {
+        r.forecast_inquiries
+    }),
+    (
+        "peak agents required",
+        "峰值需求人数",
+        Kind::Count,
+        |r| r.peak_agents_required as f64,
+    ),
+    (
+        "peak agents on duty",
+        "峰值在岗人数",
+        Kind::Count,
+        |r| r.peak_agents_on_duty as f64,
+    ),
     ("agents", "客服人数", Kind::Count, |r| r.agents as f64),
     ("paid hours", "计薪工时", Kind::Hours, |r| r.paid_hours),
-    ("labour cost", "人力成本", Kind::Money, |r| r.labour_cost),
-    ("overtime hours", "加班工时", Kind::Hours, |r| r.overtime_hours),
-    ("under-covered intervals", "缺员时段数", Kind::Count, |r| r.under_covered_intervals as f64),
-    ("under-covered agent-hours", "缺员人时", Kind::Hours, |r| r.under_agent_hours),
-    ("agents to hire (approx.)", "需增聘人数(估)", Kind::Count, |r| r.agents_to_hire as f64),
-    ("service level (simulated)", "服务水平(仿真)", Kind::Share, |r| r.service_level),
-    ("service level ± (95% CI)", "服务水平 ±(95%置信)", Kind::Share, |r| r.service_level_ci95),
-    ("abandoned (simulated)", "放弃率(仿真)", Kind::Share, |r| r.abandon),
-    ("ASA seconds (simulated)", "平均应答秒(仿真)", Kind::Seconds, |r| r.asa_seconds),
-    ("occupancy (simulated)", "占用率(仿真)", Kind::Share, |r| r.occupancy),
-    ("hard rule violations", "硬性违规", Kind::Count, |r| r.hard_violations as f64),
-    ("plan gap to LP bound", "排班方案最优性差距", Kind::Share, |r| r.plan_gap),
+    ("labour cost", "人力成本", Kind::Money, |r| {
+        r.labour_cost
+    }),
+    ("overtime hours", "加班工时", Kind::Hours, |r| {
+        r.overtime_hours
+    }),
+    (
+        "under-covered intervals",
+        "缺员时段数",
+        Kind::Count,
+        |r| r.under_covered_intervals as f64,
+    ),
+    (
+        "under-covered agent-hours",
+        "缺员人时",
+        Kind::Hours,
+        |r| r.under_agent_hours,
+    ),
+    (
+        "agents to hire (approx.)",
+        "需增聘人数(估)",
+        Kind::Count,
+        |r| r.agents_to_hire as f64,
+    ),
+    (
+        "service level (simulated)",
+        "服务水平(仿真)",
+        Kind::Share,
+        |r| r.service_level,
+    ),
+    (
+        "service level ± (95% CI)",
+        "服务水平 ±(95%置信)",
+        Kind::Share,
+        |r| r.service_level_ci95,
+    ),
+    (
+        "abandoned (simulated)",
+        "放弃率(仿真)",
+        Kind::Share,
+        |r| r.abandon,
+    ),
+    (
+        "ASA seconds (simulated)",
+        "平均应答秒(仿真)",
+        Kind::Seconds,
+        |r| r.asa_seconds,
+    ),
+    (
+        "occupancy (simulated)",
+        "占用率(仿真)",
+        Kind::Share,
+        |r| r.occupancy,
+    ),
+    ("hard rule violations", "硬性违规", Kind::Count, |r| {
+        r.hard_violations as f64
+    }),
+    (
+        "plan gap to LP bound",
+        "排班方案最优性差距",
+        Kind::Share,
+        |r| r.plan_gap,
+    ),
 ];
 
 /// The comparison as a table of strings: a header row of scenario labels, one row per
@@ -446,7 +557,8 @@ pub fn comparison_cells(rows: &[Row], lang: Lang, pretty: bool) -> Vec<Vec<Strin
     let zh = lang == Lang::Zh;
     let fmt = |k: Kind, x: f64| -> String {
         if !x.is_finite() {
-            return String::new();
+            // not measured (e.g. abandonment without service.patience)
+            return if pretty { "–".into() } else { String::new() };
         }
         match (pretty, k) {
             (true, Kind::Share) => format!("{:.1}%", 100.0 * x),
@@ -456,9 +568,11 @@ pub fn comparison_cells(rows: &[Row], lang: Lang, pretty: bool) -> Vec<Vec<Strin
             (false, _) => format!("{x:.2}"),
         }
     };
-    let mut out = vec![std::iter::once(if zh { "方案" } else { "scenario" }.to_string())
-        .chain(rows.iter().map(|r| r.scenario.clone()))
-        .collect::<Vec<_>>()];
+    let mut out = vec![
+        std::iter::once(if zh { "方案" } else { "scenario" }.to_string())
+            .chain(rows.iter().map(|r| r.scenario.clone()))
+            .collect::<Vec<_>>(),
+    ];
     for (en, z, kind, f) in MEASURES {
         out.push(
             std::iter::once(if zh { z } else { en }.to_string())
@@ -477,10 +591,28 @@ mod tests {
     fn languages_and_bom() {
         assert_eq!("zh".parse::<Lang>().unwrap(), Lang::Zh);
         assert!("fr".parse::<Lang>().is_err());
-        let o = Options { excel: true, lang: Lang::Zh };
+        let o = Options {
+            excel: true,
+            lang: Lang::Zh,
+        };
         assert_eq!(&o.csv(b"a\n".to_vec())[..3], &[0xEF, 0xBB, 0xBF]);
         let d = NaiveDate::from_ymd_opt(2026, 11, 11).unwrap();
         assert_eq!(weekday(d, Lang::Zh), "周三");
-        assert_eq!(sheet_name("Roster", "double11 [peak]: a/b", true), "Roster double11 peak ab");
+        assert_eq!(
+            sheet_name("Roster", 1, "double11 [peak]: a/b", true),
+            "Roster 2 double11 peak ab"
+        );
+        assert_eq!(sheet_name("Roster", 0, "x", false), "Roster");
+        // long sweep labels differ at the end; the number keeps sheet names apart
+        let long = |v| {
+            sheet_name(
+                "Coverage",
+                v,
+                &format!("baseline service.deflection=0.{v}"),
+                true,
+            )
+        };
+        assert_ne!(long(5), long(6));
+        assert!(long(5).chars().count() <= 31);
     }
 }

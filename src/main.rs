@@ -5,7 +5,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use paiban::{
     agents, backtest, calendar, check, erlang, export, forecast, history, io::write_atomic, nrp,
-    pipeline, plan, requirements, report, roster, rules, scenario::Scenario, simulate,
+    pipeline, plan, report, requirements, roster, rules, scenario::Scenario, simulate,
     solver::SolverSettings, synth, time, whatif,
 };
 use std::path::{Path, PathBuf};
@@ -335,7 +335,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let inputs = pipeline::Inputs {
                 history: synth::history(&sp),
                 history_report: None,
-                agents: synth::agents(&sp),
+                agents: pipeline::with_temps(&sc, synth::agents(&sp), Path::new("demo"))?,
                 events: None,
                 previous: None,
             };
@@ -351,7 +351,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
             sweep,
             solver,
             json,
-        } => whatif_cmd(&scenarios, &out, sweep.as_deref(), &settings(&solver)?, json, &cli.sets, &opts),
+        } => whatif_cmd(
+            &scenarios,
+            &out,
+            sweep.as_deref(),
+            &settings(&solver)?,
+            json,
+            &cli.sets,
+            &opts,
+        ),
         Cmd::Run {
             scenario,
             out,
@@ -361,7 +369,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let sc = Scenario::load_with(&scenario, &cli.sets)?;
             let inputs = pipeline::load_inputs(&sc, &scenario)?;
             let synthetic = sc.inputs.history.is_none() || sc.inputs.agents.is_none();
-            finish_run(&sc, &inputs, &out, &settings(&solver)?, json, synthetic, &opts)
+            finish_run(
+                &sc,
+                &inputs,
+                &out,
+                &settings(&solver)?,
+                json,
+                synthetic,
+                &opts,
+            )
         }
         Cmd::Synth {
             out,
@@ -842,7 +858,10 @@ fn whatif_cmd(
     let cases = match sweep {
         Some(sw) => {
             let [file] = files else {
-                bail!("--sweep varies one scenario: give exactly one scenario file (got {})", files.len());
+                bail!(
+                    "--sweep varies one scenario: give exactly one scenario file (got {})",
+                    files.len()
+                );
             };
             whatif::sweep_cases(file, sets, sw)?
         }
@@ -869,7 +888,8 @@ fn whatif_cmd(
     let html = report::html(&views, &rows, opts.lang);
     let book = export::workbook(&views, &rows, opts.lang)?;
     for o in &outcomes {
-        let synthetic = o.case.scenario.inputs.history.is_none() || o.case.scenario.inputs.agents.is_none();
+        let synthetic =
+            o.case.scenario.inputs.history.is_none() || o.case.scenario.inputs.agents.is_none();
         pipeline::write_all(
             &out.join(whatif::folder_name(&o.case.label)),
             &o.case.scenario,

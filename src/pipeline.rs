@@ -61,20 +61,40 @@ pub fn synth_params(sc: &Scenario) -> Option<SynthParams> {
     })
 }
 
-/// The scenario's agent list: its file, else its synthetic shop.
+/// The scenario's agent list: its file, else its synthetic shop; then its `[[temps]]`.
 pub fn scenario_agents(sc: &Scenario, scenario_file: &Path) -> Result<Vec<Agent>, PipelineError> {
     let contracts = sc.contract_names();
-    match (&sc.inputs.agents, synth_params(sc)) {
-        (Some(p), _) => Ok(read_agents(
-            &Scenario::resolve(scenario_file, p),
-            &contracts,
-        )?),
-        (None, Some(sp)) => Ok(synth::agents(&sp)),
-        (None, None) => Err(PipelineError::Missing(format!(
-            "{}: no agent list: set inputs.agents (or inputs.synth), or pass --agents",
-            scenario_file.display()
-        ))),
+    let team = match (&sc.inputs.agents, synth_params(sc)) {
+        (Some(p), _) => read_agents(&Scenario::resolve(scenario_file, p), &contracts)?,
+        (None, Some(sp)) => synth::agents(&sp),
+        (None, None) => {
+            return Err(PipelineError::Missing(format!(
+                "{}: no agent list: set inputs.agents (or inputs.synth), or pass --agents",
+                scenario_file.display()
+            )))
+        }
+    };
+    with_temps(sc, team, scenario_file)
+}
+
+/// `team` and the scenario's temporary agents after it; an id both use is an error.
+pub fn with_temps(
+    sc: &Scenario,
+    mut team: Vec<Agent>,
+    scenario_file: &Path,
+) -> Result<Vec<Agent>, PipelineError> {
+    let ids: std::collections::BTreeSet<String> = team.iter().map(|a| a.id.clone()).collect();
+    for t in sc.temp_agents() {
+        if ids.contains(&t.id) {
+            return Err(PipelineError::Missing(format!(
+                "{}: temporary agent id {} is already in the agent list; give the [[temps]] block another id_prefix",
+                scenario_file.display(),
+                t.id
+            )));
+        }
+        team.push(t);
     }
+    Ok(team)
 }
 
 pub fn load_inputs(sc: &Scenario, scenario_file: &Path) -> Result<Inputs, PipelineError> {
@@ -353,7 +373,10 @@ pub fn write_all(
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     if write_inputs {
         // the inputs and a scenario pointing at them, so every stage can be re-run by hand
-        files.push(("history.csv".into(), crate::history::to_csv(&inputs.history)));
+        files.push((
+            "history.csv".into(),
+            crate::history::to_csv(&inputs.history),
+        ));
         files.push(("agents.csv".into(), crate::agents::to_csv(&inputs.agents)));
         if let Some(p) = &inputs.previous {
             files.push((
@@ -379,7 +402,10 @@ pub fn write_all(
     }
     // files people open: in their language, with a BOM for Excel if asked
     let csv = |b: Vec<u8>| opts.csv(b);
-    files.push(("forecast.csv".into(), csv(crate::forecast::to_csv(&o.forecast))));
+    files.push((
+        "forecast.csv".into(),
+        csv(crate::forecast::to_csv(&o.forecast)),
+    ));
     files.push((
         "requirements.csv".into(),
         csv(crate::requirements::to_csv(&o.requirements)),

@@ -103,6 +103,24 @@ pub fn coverage(grid: &Grid, rows: &[PlanRow]) -> Vec<u32> {
     cov
 }
 
+/// Coverage in trained-agent equivalents: each agent counts as its contract's productivity
+/// (whole agents, rounded down, so a shortfall is never hidden).
+pub fn effective_coverage(grid: &Grid, rows: &[PlanRow], sc: &Scenario) -> Vec<u32> {
+    let mut eff = vec![0.0f64; grid.len];
+    for r in rows {
+        let Some(d0) = grid.index_of(r.date.and_hms_opt(0, 0, 0).expect("midnight")) else {
+            continue;
+        };
+        let p = sc.productivity(&r.contract);
+        for off in r.template.on_queue_intervals(grid.step_minutes) {
+            if let Some(c) = eff.get_mut(d0 + off) {
+                *c += r.count as f64 * p;
+            }
+        }
+    }
+    eff.iter().map(|x| (x + 1e-6).floor() as u32).collect()
+}
+
 struct Capacity {
     /// (day, contract) → agents available
     per_day: BTreeMap<(usize, String), u32>,
@@ -205,7 +223,9 @@ pub fn plan_after(
     let mut m = Mip::default();
     // x[d][t][c]
     let mut xs: Vec<(usize, usize, String, Var)> = Vec::new();
+    // coverage in trained-agent equivalents (productivity), and heads on duty
     let mut cover: Vec<Vec<(Var, f64)>> = vec![Vec::new(); grid.len];
+    let mut heads: Vec<Vec<(Var, f64)>> = vec![Vec::new(); grid.len];
     // short paid breaks, implicitly (Aykin): for each shift count x and each short break of
     // its family, integer counts per allowed position summing to x; a placed break takes
     // its agents off the queue. Breaks add variables, they do not multiply templates.
@@ -238,10 +258,14 @@ pub fn plan_after(
                 let v = m.var(0.0, ub, true, cost);
                 xs.push((d, ti, c.clone(), v));
                 budget_terms.push((v, cost));
+                let prod = sc.productivity(c);
                 let mut on_queue = |v: Var, ivs: &[usize], sign: f64| {
                     for off in ivs {
                         if let Some(cv) = cover.get_mut(d * per_day + off) {
-                            cv.push((v, sign));
+                            cv.push((v, sign * prod));
+                        }
+                        if let Some(hv) = heads.get_mut(d * per_day + off) {
+                            hv.push((v, sign));
                         }
                         if let Some(sv) = seats
                             .get_mut(c.as_str())
@@ -285,7 +309,7 @@ pub fn plan_after(
         terms.push((o, -1.0));
         m.row(terms, required[i] as f64, required[i] as f64);
         if let Some(maxd) = sc.headcount.max_on_duty {
-            m.row(cover[i].clone(), f64::NEG_INFINITY, maxd as f64);
+            m.row(heads[i].clone(), f64::NEG_INFINITY, maxd as f64);
         }
         unders.push(u);
         overs.push(o);
@@ -420,7 +444,8 @@ pub fn plan_after(
             .then(a.template.id.cmp(&b.template.id))
             .then(a.contract.cmp(&b.contract))
     });
-    let cov = coverage(&grid, &rows);
+    let heads = coverage(&grid, &rows);
+    let cov = effective_coverage(&grid, &rows, sc);
     let paid_hours: f64 = rows
         .iter()
         .map(|r| r.count as f64 * r.template.paid_hours())
@@ -448,6 +473,7 @@ pub fn plan_after(
         &grid,
         &required,
         &cov,
+        &heads,
         &rows,
         sc,
         cap.as_ref(),
@@ -457,7 +483,7 @@ pub fn plan_after(
     Ok(Plan {
         rows,
         grid,
-        coverage: cov,
+        coverage: heads,
         required,
         paid_hours,
         labour_cost,
@@ -475,6 +501,7 @@ fn explain(
     grid: &Grid,
     req: &[u32],
     cov: &[u32],
+    heads: &[u32],
     rows: &[PlanRow],
     sc: &Scenario,
     cap: Option<&Capacity>,
@@ -519,7 +546,7 @@ fn explain(
         let reason = if let Some(maxd) = sc
             .headcount
             .max_on_duty
-            .filter(|m| (s..i).any(|k| cov[k] >= *m))
+            .filter(|m| (s..i).any(|k| heads[k] >= *m))
         {
             format!("headcount cap {maxd} (headcount.max_on_duty)")
         } else if let Some(b) = sc.costs.budget.filter(|b| {

@@ -47,8 +47,17 @@ pub fn html(views: &[View], comparison: &[Row], lang: Lang) -> String {
         if lang == Lang::Zh { "zh" } else { "en" }
     );
     if views.len() > 1 {
-        let _ = write!(h, "<h2>{}</h2>\n{}", tr(lang, "Scenarios side by side", "方案对比"), table(&comparison_cells(comparison, lang, true)));
-        let _ = writeln!(h, "<div class=\"comparison\">{}</div>", cost_service_chart(comparison, lang));
+        let _ = write!(
+            h,
+            "<h2>{}</h2>\n{}",
+            tr(lang, "Scenarios side by side", "方案对比"),
+            table(&comparison_cells(comparison, lang, true))
+        );
+        let _ = writeln!(
+            h,
+            "<div class=\"comparison\">{}</div>",
+            cost_service_chart(comparison, lang)
+        );
     }
     for (v, row) in views.iter().zip(comparison) {
         section(&mut h, v, row, lang);
@@ -74,20 +83,61 @@ fn table(cells: &[Vec<String>]) -> String {
 fn section(h: &mut String, v: &View, row: &Row, lang: Lang) {
     let _ = writeln!(h, "<h2>{}</h2>", esc(v.label));
     let kpis = [
-        (tr(lang, "forecast inquiries", "预测咨询量"), format!("{:.0}", row.forecast_inquiries)),
-        (tr(lang, "peak agents required", "峰值需求"), row.peak_agents_required.to_string()),
-        (tr(lang, "paid hours", "计薪工时"), format!("{:.0}", row.paid_hours)),
-        (tr(lang, "labour cost", "人力成本"), format!("{:.0}", row.labour_cost)),
-        (tr(lang, "under-covered agent-hours", "缺员人时"), format!("{:.1}", row.under_agent_hours)),
-        (tr(lang, "service level (simulated)", "服务水平(仿真)"), format!("{:.1}%", 100.0 * row.service_level)),
-        (tr(lang, "abandoned (simulated)", "放弃率(仿真)"), format!("{:.1}%", 100.0 * row.abandon)),
+        (
+            tr(lang, "forecast inquiries", "预测咨询量"),
+            format!("{:.0}", row.forecast_inquiries),
+        ),
+        (
+            tr(lang, "peak agents required", "峰值需求"),
+            row.peak_agents_required.to_string(),
+        ),
+        (
+            tr(lang, "paid hours", "计薪工时"),
+            format!("{:.0}", row.paid_hours),
+        ),
+        (
+            tr(lang, "labour cost", "人力成本"),
+            format!("{:.0}", row.labour_cost),
+        ),
+        (
+            tr(lang, "under-covered agent-hours", "缺员人时"),
+            format!("{:.1}", row.under_agent_hours),
+        ),
+        (
+            tr(lang, "service level (simulated)", "服务水平(仿真)"),
+            format!("{:.1}%", 100.0 * row.service_level),
+        ),
+        (
+            tr(lang, "abandoned (simulated)", "放弃率(仿真)"),
+            if row.abandon.is_finite() {
+                format!("{:.1}%", 100.0 * row.abandon)
+            } else {
+                "–".into()
+            },
+        ),
     ];
     for (k, val) in kpis {
         let _ = write!(h, "<span class=\"kpi\"><b>{val}</b>{k}</span>");
     }
-    let _ = writeln!(h, "\n<h3>{}</h3>", tr(lang, "History and forecast (hourly, P10–P90 band)", "历史与预测(每小时,P10–P90区间)"));
+    let _ = writeln!(
+        h,
+        "\n<h3>{}</h3>",
+        tr(
+            lang,
+            "History and forecast (hourly, P10–P90 band)",
+            "历史与预测(每小时,P10–P90区间)"
+        )
+    );
     let _ = writeln!(h, "<div class=\"history\">{}</div>", forecast_chart(v));
-    let _ = writeln!(h, "<h3>{}</h3>", tr(lang, "Agents on duty minus required, by day and hour", "在岗人数减需求人数(按日和小时)"));
+    let _ = writeln!(
+        h,
+        "<h3>{}</h3>",
+        tr(
+            lang,
+            "Agents on duty minus required, by day and hour",
+            "在岗人数减需求人数(按日和小时)"
+        )
+    );
     let _ = writeln!(h, "<div class=\"heatmap\">{}</div>", heatmap(v, lang));
     let _ = writeln!(h, "<h3>{}</h3>", tr(lang, "Roster", "排班甘特图"));
     let _ = writeln!(h, "<div class=\"gantt\">{}</div>", gantt(v, lang));
@@ -105,7 +155,11 @@ fn section(h: &mut String, v: &View, row: &Row, lang: Lang) {
 }
 
 /// Hourly sums of a series on any grid: (hour start, value) for the hours it covers.
-fn hourly(start: NaiveDateTime, step: u32, values: impl Iterator<Item = Option<f64>>) -> Vec<(NaiveDateTime, Option<f64>)> {
+fn hourly(
+    start: NaiveDateTime,
+    step: u32,
+    values: impl Iterator<Item = Option<f64>>,
+) -> Vec<(NaiveDateTime, Option<f64>)> {
     let per = (60 / step.min(60)).max(1) as usize;
     let vals: Vec<Option<f64>> = values.collect();
     vals.chunks(per)
@@ -121,14 +175,27 @@ fn forecast_chart(v: &View) -> String {
     let f = &v.output.forecast;
     let hist = &v.inputs.history;
     let step = f.grid.step_minutes;
-    let fc: Vec<(NaiveDateTime, Option<f64>)> = hourly(f.grid.start, step, f.points.iter().map(|p| Some(p.volume)));
-    let lo: Vec<f64> = hourly(f.grid.start, step, f.points.iter().map(|p| Some(p.p10))).iter().map(|x| x.1.unwrap_or(0.0)).collect();
-    let hi: Vec<f64> = hourly(f.grid.start, step, f.points.iter().map(|p| Some(p.p90))).iter().map(|x| x.1.unwrap_or(0.0)).collect();
+    let fc: Vec<(NaiveDateTime, Option<f64>)> =
+        hourly(f.grid.start, step, f.points.iter().map(|p| Some(p.volume)));
+    let lo: Vec<f64> = hourly(f.grid.start, step, f.points.iter().map(|p| Some(p.p10)))
+        .iter()
+        .map(|x| x.1.unwrap_or(0.0))
+        .collect();
+    let hi: Vec<f64> = hourly(f.grid.start, step, f.points.iter().map(|p| Some(p.p90)))
+        .iter()
+        .map(|x| x.1.unwrap_or(0.0))
+        .collect();
     // the last 14 days of history before the forecast
     let from = f.grid.start - Duration::days(14);
     let hs = hist.grid.step_minutes;
-    let first = (0..hist.grid.len).find(|&k| hist.grid.at(k) >= from).unwrap_or(hist.grid.len);
-    let past = hourly(hist.grid.at(first.min(hist.grid.len.saturating_sub(1))), hs, hist.volume[first..].iter().copied());
+    let first = (0..hist.grid.len)
+        .find(|&k| hist.grid.at(k) >= from)
+        .unwrap_or(hist.grid.len);
+    let past = hourly(
+        hist.grid.at(first.min(hist.grid.len.saturating_sub(1))),
+        hs,
+        hist.volume[first..].iter().copied(),
+    );
     let t0 = past.first().map_or(f.grid.start, |p| p.0);
     let t1 = f.grid.end();
     let span = (t1 - t0).num_minutes().max(1) as f64;
@@ -145,12 +212,21 @@ fn forecast_chart(v: &View) -> String {
     // P10–P90 band
     let mut band = String::new();
     for (i, (t, _)) in fc.iter().enumerate() {
-        let _ = write!(band, "{}{:.1},{:.1} ", if i == 0 { "M" } else { "L" }, x(*t), y(hi[i]));
+        let _ = write!(
+            band,
+            "{}{:.1},{:.1} ",
+            if i == 0 { "M" } else { "L" },
+            x(*t),
+            y(hi[i])
+        );
     }
     for (i, (t, _)) in fc.iter().enumerate().rev() {
         let _ = write!(band, "L{:.1},{:.1} ", x(*t), y(lo[i]));
     }
-    let _ = write!(s, "<path d=\"{band}Z\" fill=\"#9ecae1\" fill-opacity=\"0.5\" stroke=\"none\"/>");
+    let _ = write!(
+        s,
+        "<path d=\"{band}Z\" fill=\"#9ecae1\" fill-opacity=\"0.5\" stroke=\"none\"/>"
+    );
     s.push_str(&line(&past, &x, &y, "#555"));
     s.push_str(&line(&fc, &x, &y, "#08519c"));
     // day ticks
@@ -167,20 +243,37 @@ fn forecast_chart(v: &View) -> String {
 }
 
 fn axes(s: &mut String, w: f64, ht: f64, l: f64, b: f64, ymax: f64, y: impl Fn(f64) -> f64) {
-    let _ = write!(s, "<line x1=\"{l}\" x2=\"{}\" y1=\"{}\" y2=\"{}\" stroke=\"#999\"/>", w - 10.0, ht - b, ht - b);
+    let _ = write!(
+        s,
+        "<line x1=\"{l}\" x2=\"{}\" y1=\"{}\" y2=\"{}\" stroke=\"#999\"/>",
+        w - 10.0,
+        ht - b,
+        ht - b
+    );
     for k in 0..=4 {
         let v = ymax * k as f64 / 4.0;
         let _ = write!(s, "<text x=\"{}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"end\" fill=\"#666\">{:.0}</text>", l - 4.0, y(v) + 3.0, v);
     }
 }
 
-fn line(pts: &[(NaiveDateTime, Option<f64>)], x: &dyn Fn(NaiveDateTime) -> f64, y: &dyn Fn(f64) -> f64, colour: &str) -> String {
+fn line(
+    pts: &[(NaiveDateTime, Option<f64>)],
+    x: &dyn Fn(NaiveDateTime) -> f64,
+    y: &dyn Fn(f64) -> f64,
+    colour: &str,
+) -> String {
     let mut d = String::new();
     let mut pen = false;
     for (t, v) in pts {
         match v {
             Some(v) => {
-                let _ = write!(d, "{}{:.1},{:.1} ", if pen { "L" } else { "M" }, x(*t), y(*v));
+                let _ = write!(
+                    d,
+                    "{}{:.1},{:.1} ",
+                    if pen { "L" } else { "M" },
+                    x(*t),
+                    y(*v)
+                );
                 pen = true;
             }
             None => pen = false,
@@ -191,7 +284,13 @@ fn line(pts: &[(NaiveDateTime, Option<f64>)], x: &dyn Fn(NaiveDateTime) -> f64, 
 
 fn heatmap(v: &View, lang: Lang) -> String {
     let req = &v.output.requirements;
-    let sched = v.output.check.coverage.as_ref().map(|c| c.scheduled.clone()).unwrap_or_default();
+    let sched = v
+        .output
+        .check
+        .coverage
+        .as_ref()
+        .map(|c| c.effective.clone())
+        .unwrap_or_default();
     let per_day = req.grid.per_day();
     let days = req.grid.len.div_ceil(per_day);
     let per_hour = (per_day / 24).max(1);
@@ -203,9 +302,17 @@ fn heatmap(v: &View, lang: Lang) -> String {
     }
     for d in 0..days {
         let date = req.grid.at(d * per_day).date();
-        let _ = write!(s, "<text x=\"4\" y=\"{:.1}\" font-size=\"11\">{} {}</text>", top + d as f64 * ch + 14.0, date.format("%m-%d"), crate::time::weekday_short(chrono::Datelike::weekday(&date)));
+        let _ = write!(
+            s,
+            "<text x=\"4\" y=\"{:.1}\" font-size=\"11\">{} {}</text>",
+            top + d as f64 * ch + 14.0,
+            date.format("%m-%d"),
+            crate::time::weekday_short(chrono::Datelike::weekday(&date))
+        );
         for hr in 0..24 {
-            let ks = (0..per_hour).map(|q| d * per_day + hr * per_hour + q).filter(|k| *k < req.grid.len);
+            let ks = (0..per_hour)
+                .map(|q| d * per_day + hr * per_hour + q)
+                .filter(|k| *k < req.grid.len);
             let (mut diff, mut n, mut need) = (0.0, 0.0, 0u32);
             for k in ks {
                 let r = req.rows[k].agents_required;
@@ -234,7 +341,16 @@ fn heatmap(v: &View, lang: Lang) -> String {
             }
         }
     }
-    let _ = write!(s, "<text x=\"{l}\" y=\"{:.1}\" font-size=\"10\" fill=\"#666\">{}</text>", ht - 8.0, tr(lang, "red: short of the requirement · green: met · blue: more than needed (mean per hour)", "红:低于需求 · 绿:满足 · 蓝:高于需求(每小时平均)"));
+    let _ = write!(
+        s,
+        "<text x=\"{l}\" y=\"{:.1}\" font-size=\"10\" fill=\"#666\">{}</text>",
+        ht - 8.0,
+        tr(
+            lang,
+            "red: short of the requirement · green: met · blue: more than needed (mean per hour)",
+            "红:低于需求 · 绿:满足 · 蓝:高于需求(每小时平均)"
+        )
+    );
     s.push_str("</svg>\n");
     s
 }
@@ -255,7 +371,8 @@ fn gantt(v: &View, lang: Lang) -> String {
         let at = t0 + Duration::days(k as i64);
         let _ = write!(s, "<line x1=\"{0:.1}\" x2=\"{0:.1}\" y1=\"{1}\" y2=\"{2:.1}\" stroke=\"#ddd\"/><text x=\"{3:.1}\" y=\"14\" font-size=\"10\" fill=\"#666\">{4} {5}</text>", x(at), top, ht - 30.0, x(at) + 3.0, d.format("%m-%d"), crate::time::weekday_short(chrono::Datelike::weekday(d)));
     }
-    let mut by_agent: std::collections::BTreeMap<&str, Vec<&crate::roster::WorkShift>> = Default::default();
+    let mut by_agent: std::collections::BTreeMap<&str, Vec<&crate::roster::WorkShift>> =
+        Default::default();
     for e in &r.entries {
         if let Some(sh) = &e.shift {
             by_agent.entry(e.agent_id.as_str()).or_default().push(sh);
@@ -263,7 +380,13 @@ fn gantt(v: &View, lang: Lang) -> String {
     }
     for (i, a) in agents.iter().enumerate() {
         let yy = top + i as f64 * rh;
-        let _ = write!(s, "<text x=\"4\" y=\"{:.1}\" font-size=\"10\">{} {}</text>", yy + 10.0, esc(&a.id), esc(&a.name));
+        let _ = write!(
+            s,
+            "<text x=\"4\" y=\"{:.1}\" font-size=\"10\">{} {}</text>",
+            yy + 10.0,
+            esc(&a.id),
+            esc(&a.name)
+        );
         for sh in by_agent.get(a.id.as_str()).into_iter().flatten() {
             let (bg, _) = KIND_COLOURS[shift_kind(sh)];
             let _ = write!(s, "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{}\" fill=\"#{bg:06X}\"><title>{} {}</title></rect>", x(sh.start), yy + 1.0, (x(sh.end) - x(sh.start)).max(1.0), rh - 3.0, esc(&a.id), esc(&sh.label));
@@ -278,7 +401,17 @@ fn gantt(v: &View, lang: Lang) -> String {
     }
     s.push_str("</svg>\n");
     if v.inputs.agents.len() > GANTT_AGENTS {
-        let _ = writeln!(s, "<p class=\"note\">{} {GANTT_AGENTS} / {}; {}</p>", tr(lang, "showing the first", "显示前"), v.inputs.agents.len(), tr(lang, "the workbook and roster.csv have everyone", "完整名单见 workbook.xlsx 与 roster.csv"));
+        let _ = writeln!(
+            s,
+            "<p class=\"note\">{} {GANTT_AGENTS} / {}; {}</p>",
+            tr(lang, "showing the first", "显示前"),
+            v.inputs.agents.len(),
+            tr(
+                lang,
+                "the workbook and roster.csv have everyone",
+                "完整名单见 workbook.xlsx 与 roster.csv"
+            )
+        );
     }
     s
 }
@@ -286,7 +419,9 @@ fn gantt(v: &View, lang: Lang) -> String {
 /// Labour cost against simulated service level, one point per scenario (a sweep's curve).
 fn cost_service_chart(rows: &[Row], lang: Lang) -> String {
     let (w, ht, l, b) = (700.0, 300.0, 60.0, 40.0);
-    let (cmin, cmax) = rows.iter().fold((f64::MAX, f64::MIN), |(a, z), r| (a.min(r.labour_cost), z.max(r.labour_cost)));
+    let (cmin, cmax) = rows.iter().fold((f64::MAX, f64::MIN), |(a, z), r| {
+        (a.min(r.labour_cost), z.max(r.labour_cost))
+    });
     let pad = ((cmax - cmin) * 0.1).max(1.0);
     let (cmin, cmax) = (cmin - pad, cmax + pad);
     let x = |c: f64| l + (w - l - 20.0) * (c - cmin) / (cmax - cmin);
@@ -301,10 +436,26 @@ fn cost_service_chart(rows: &[Row], lang: Lang) -> String {
         let c = cmin + (cmax - cmin) * k as f64 / 4.0;
         let _ = write!(s, "<text x=\"{:.1}\" y=\"{}\" font-size=\"10\" text-anchor=\"middle\" fill=\"#666\">{c:.0}</text>", x(c), ht - b + 13.0);
     }
-    let _ = write!(s, "<text x=\"{:.1}\" y=\"{}\" font-size=\"11\" text-anchor=\"middle\">{}</text>", (l + w) / 2.0, ht - 8.0, tr(lang, "labour cost → simulated service level", "人力成本 → 仿真服务水平"));
+    let _ = write!(
+        s,
+        "<text x=\"{:.1}\" y=\"{}\" font-size=\"11\" text-anchor=\"middle\">{}</text>",
+        (l + w) / 2.0,
+        ht - 8.0,
+        tr(
+            lang,
+            "labour cost → simulated service level",
+            "人力成本 → 仿真服务水平"
+        )
+    );
     let mut d = String::new();
     for (i, r) in rows.iter().enumerate() {
-        let _ = write!(d, "{}{:.1},{:.1} ", if i == 0 { "M" } else { "L" }, x(r.labour_cost), y(r.service_level));
+        let _ = write!(
+            d,
+            "{}{:.1},{:.1} ",
+            if i == 0 { "M" } else { "L" },
+            x(r.labour_cost),
+            y(r.service_level)
+        );
     }
     let _ = write!(s, "<path d=\"{d}\" fill=\"none\" stroke=\"#bbb\"/>");
     for r in rows {

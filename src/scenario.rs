@@ -49,6 +49,9 @@ pub struct Scenario {
     /// Queues with their own targets; none: one queue with the `[service]` target.
     #[serde(rename = "queue", default)]
     pub queues: Vec<Queue>,
+    /// Temporary agents added to the agent list for this scenario.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub temps: Vec<Temps>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -422,6 +425,39 @@ pub struct Contract {
     pub cost_per_hour: f64,
     /// Most agents of this contract on duty at once (vendor seats, licences).
     pub max_on_duty: Option<u32>,
+    /// Share of a trained agent's work one agent of this contract does (ramp-up of temps
+    /// hired for an event, e.g. 0.7): the plan, the coverage check and the simulation count
+    /// each such agent as this fraction of an agent.
+    #[serde(default = "one")]
+    pub productivity: f64,
+}
+
+/// Temporary agents hired for the scenario, on top of the agent list: `count` agents of
+/// `contract`, ids `{id_prefix}01`, `{id_prefix}02`, ….
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Temps {
+    pub count: u32,
+    /// A `[contracts.*]` entry (cost, seats, productivity); the `[[shift]]` families that
+    /// list it are the shifts temps may work.
+    pub contract: String,
+    #[serde(default = "d_temp_prefix")]
+    pub id_prefix: String,
+    #[serde(default = "d_temp_tier")]
+    pub tier: String,
+    /// Most paid hours per week (default `labour.max_hours_per_week`).
+    pub max_hours: Option<f64>,
+    /// Guaranteed paid hours per week (default 0).
+    #[serde(default)]
+    pub min_hours: f64,
+    /// Most working days per week (default 7 − `labour.min_days_off_per_week`).
+    pub max_days: Option<u32>,
+}
+fn d_temp_prefix() -> String {
+    "TEMP".into()
+}
+fn d_temp_tier() -> String {
+    "junior".into()
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -484,7 +520,9 @@ fn merged_table(
         file: file.to_path_buf(),
         message: m,
     };
-    let mut table: toml::Table = text.parse().map_err(|e: toml::de::Error| parse(e.to_string()))?;
+    let mut table: toml::Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| parse(e.to_string()))?;
     let Some(ext) = table.remove("extends") else {
         return Ok(table);
     };
@@ -495,7 +533,12 @@ fn merged_table(
     };
     let ext = ext
         .as_str()
-        .ok_or_else(|| invalid("`extends` must be a file name".into(), "write extends = \"baseline.toml\""))?
+        .ok_or_else(|| {
+            invalid(
+                "`extends` must be a file name".into(),
+                "write extends = \"baseline.toml\"",
+            )
+        })?
         .to_string();
     let base_file = Scenario::resolve(file, Path::new(&ext));
     let key = base_file.canonicalize().unwrap_or(base_file.clone());
@@ -549,7 +592,9 @@ pub fn apply_set(table: &mut toml::Table, set: &str) -> Result<(), String> {
     };
     let parts: Vec<&str> = key.split('.').collect();
     if parts.iter().any(|p| p.is_empty()) {
-        return Err(format!("`{key}` is not a dotted key such as service.deflection"));
+        return Err(format!(
+            "`{key}` is not a dotted key such as service.deflection"
+        ));
     }
     let mut here = toml::Value::Table(std::mem::take(table));
     let result = set_path(&mut here, &parts, value, key);
@@ -560,7 +605,12 @@ pub fn apply_set(table: &mut toml::Table, set: &str) -> Result<(), String> {
     result
 }
 
-fn set_path(at: &mut toml::Value, parts: &[&str], value: toml::Value, key: &str) -> Result<(), String> {
+fn set_path(
+    at: &mut toml::Value,
+    parts: &[&str],
+    value: toml::Value,
+    key: &str,
+) -> Result<(), String> {
     let (first, rest) = parts.split_first().expect("non-empty key");
     let slot: &mut toml::Value = match at {
         toml::Value::Table(t) => {
@@ -572,9 +622,9 @@ fn set_path(at: &mut toml::Value, parts: &[&str], value: toml::Value, key: &str)
                 .or_insert_with(|| toml::Value::Table(toml::Table::new()))
         }
         toml::Value::Array(a) => {
-            let i: usize = first
-                .parse()
-                .map_err(|_| format!("`{key}`: `{first}` must be an index into the list (0, 1, …)"))?;
+            let i: usize = first.parse().map_err(|_| {
+                format!("`{key}`: `{first}` must be an index into the list (0, 1, …)")
+            })?;
             let n = a.len();
             let slot = a
                 .get_mut(i)
@@ -639,6 +689,35 @@ impl Scenario {
     }
 
     /// Names of the contracts the scenario defines, sorted.
+    /// The agents of the `[[temps]]` blocks, with ids `{id_prefix}01`, ….
+    pub fn temp_agents(&self) -> Vec<crate::agents::Agent> {
+        let lab = &self.labour;
+        self.temps
+            .iter()
+            .flat_map(|t| {
+                let width = t.count.to_string().len().max(2);
+                (1..=t.count).map(move |k| crate::agents::Agent {
+                    id: format!("{}{k:0width$}", t.id_prefix),
+                    name: format!("{} {k}", t.contract),
+                    tier: t.tier.clone(),
+                    contract: t.contract.clone(),
+                    min_hours: t.min_hours,
+                    max_hours: t.max_hours.unwrap_or(lab.max_hours_per_week),
+                    min_days: 0,
+                    max_days: t.max_days.unwrap_or(7 - lab.min_days_off_per_week.min(7)),
+                    unavailable: vec![],
+                    preferred_off: vec![],
+                    requests: vec![],
+                })
+            })
+            .collect()
+    }
+
+    /// Productivity of a contract (1 when unknown).
+    pub fn productivity(&self, contract: &str) -> f64 {
+        self.contracts.get(contract).map_or(1.0, |c| c.productivity)
+    }
+
     pub fn contract_names(&self) -> Vec<String> {
         self.contracts.keys().cloned().collect()
     }
@@ -906,6 +985,52 @@ impl Scenario {
             return bad(
                 "no [contracts.*] defined".into(),
                 "add e.g. [contracts.full_time] cost_per_hour = 40",
+            );
+        }
+        for (c, k) in &self.contracts {
+            if !(k.productivity > 0.0 && k.productivity <= 2.0) || !(k.cost_per_hour >= 0.0) {
+                return bad(
+                    format!(
+                        "contracts.{c}: productivity = {} and cost_per_hour = {} are out of range",
+                        k.productivity, k.cost_per_hour
+                    ),
+                    "productivity is the share of a trained agent's work, e.g. 0.7 for new temps (0 < p ≤ 2); cost_per_hour ≥ 0",
+                );
+            }
+        }
+        for (i, t) in self.temps.iter().enumerate() {
+            if !self.contracts.contains_key(&t.contract) {
+                return bad(
+                    format!("temps[{i}].contract `{}` has no [contracts.{}]", t.contract, t.contract),
+                    &format!("add [contracts.{}] with cost_per_hour (and productivity), or use one of: {}", t.contract, self.contract_names().join(", ")),
+                );
+            }
+            if !self
+                .shifts
+                .iter()
+                .any(|f| f.contracts.contains(&t.contract))
+            {
+                return bad(
+                    format!("temps[{i}]: no [[shift]] lists contract `{}`, so the temps could work no shift", t.contract),
+                    &format!("add \"{}\" to the contracts of the shifts temps may work", t.contract),
+                );
+            }
+            if t.id_prefix.is_empty()
+                || t.max_hours.is_some_and(|h| !(h > 0.0 && h <= 168.0))
+                || t.min_hours < 0.0
+                || t.max_days.is_some_and(|d| d > 7)
+            {
+                return bad(
+                    format!("temps[{i}]: id_prefix must not be empty, max_hours in (0, 168], min_hours ≥ 0, max_days ≤ 7"),
+                    "e.g. count = 8, contract = \"temp\", id_prefix = \"T\", max_hours = 40",
+                );
+            }
+        }
+        let prefixes: Vec<&str> = self.temps.iter().map(|t| t.id_prefix.as_str()).collect();
+        if (1..prefixes.len()).any(|i| prefixes[..i].contains(&prefixes[i])) {
+            return bad(
+                "two [[temps]] blocks share an id_prefix".into(),
+                "give each [[temps]] block its own id_prefix",
             );
         }
         for f in &self.shifts {

@@ -313,12 +313,14 @@ impl<'a> World<'a> {
                 );
                 shifts.len() - 1
             });
-            // minute by minute is plenty precise and simple: shifts are whole minutes
+            // minute by minute is plenty precise and simple: shifts are whole minutes; an agent
+            // still ramping up (contract productivity < 1) is that fraction of an agent
+            let share = sc.productivity(&a.contract) / step as f64;
             let mut t = ws.start;
             while t < ws.end {
                 if ws.on_queue(t) {
                     if let Some(i) = grid.index_of(t) {
-                        shifts[ai][i] += 1.0 / step as f64;
+                        shifts[ai][i] += share;
                     }
                 }
                 t += chrono::Duration::minutes(1);

@@ -82,7 +82,8 @@ pub fn parse_sweep(given: &str) -> Result<(String, Vec<f64>), WhatIfError> {
     }
     // values rounded to the step's decimals, so 0.1 + 0.05·3 prints as 0.25
     let decimals = step.to_string().split('.').nth(1).map_or(0, str::len) as i32;
-    let scale = 10f64.powi(decimals.max(from.to_string().split('.').nth(1).map_or(0, str::len) as i32));
+    let scale =
+        10f64.powi(decimals.max(from.to_string().split('.').nth(1).map_or(0, str::len) as i32));
     let values = (0..n)
         .map(|i| ((from + step * i as f64) * scale).round() / scale)
         .collect();
@@ -157,12 +158,23 @@ pub struct Row {
     pub overtime_hours: f64,
     pub service_level: f64,
     pub service_level_ci95: f64,
+    /// Share abandoning in the simulation; NaN (empty, "–") without `service.patience`.
+    #[serde(serialize_with = "nan_as_none")]
     pub abandon: f64,
     pub asa_seconds: f64,
     pub occupancy: f64,
     pub hard_violations: usize,
     pub plan_status: String,
     pub plan_gap: f64,
+}
+
+/// Not measured: empty in CSV, null in JSON.
+fn nan_as_none<S: serde::Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+    if x.is_finite() {
+        s.serialize_some(x)
+    } else {
+        s.serialize_none()
+    }
 }
 
 pub fn row(o: &Outcome) -> Row {
@@ -176,7 +188,10 @@ pub fn row_of(sc: &Scenario, label: &str, inputs: &Inputs, out: &RunOutput) -> R
         .agents
         .iter()
         .map(|a| {
-            let c = sc.contracts.get(&a.contract).map_or(0.0, |c| c.cost_per_hour);
+            let c = sc
+                .contracts
+                .get(&a.contract)
+                .map_or(0.0, |c| c.cost_per_hour);
             (a.id.as_str(), c)
         })
         .collect();
@@ -202,7 +217,9 @@ pub fn row_of(sc: &Scenario, label: &str, inputs: &Inputs, out: &RunOutput) -> R
         scenario: label.to_string(),
         forecast_inquiries: out.forecast.total().round(),
         peak_agents_required: out.requirements.peak(),
-        peak_agents_on_duty: cov.and_then(|c| c.scheduled.iter().max().copied()).unwrap_or(0),
+        peak_agents_on_duty: cov
+            .and_then(|c| c.scheduled.iter().max().copied())
+            .unwrap_or(0),
         paid_hours: out.check.paid_hours,
         labour_cost: cost,
         agents: inputs.agents.len(),
@@ -216,7 +233,12 @@ pub fn row_of(sc: &Scenario, label: &str, inputs: &Inputs, out: &RunOutput) -> R
         overtime_hours: overtime,
         service_level: t.service_level.mean,
         service_level_ci95: t.service_level.ci95,
-        abandon: t.abandon.mean,
+        // customers only leave the queue in the simulation when they have a patience
+        abandon: if sc.service.patience.is_some() {
+            t.abandon.mean
+        } else {
+            f64::NAN
+        },
         asa_seconds: t.asa_seconds.mean,
         occupancy: t.occupancy.mean,
         hard_violations: out.check.hard(),
@@ -285,9 +307,19 @@ mod tests {
         assert_eq!(v, [0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8]);
         let (_, v) = parse_sweep("headcount.max_on_duty=10..16:3").unwrap();
         assert_eq!(v, [10.0, 13.0, 16.0]);
-        for bad in ["x=1..2", "x=2..1:1", "x=1..2:0", "x", "x=a..b:1", "x=0..1000:1"] {
+        for bad in [
+            "x=1..2",
+            "x=2..1:1",
+            "x=1..2:0",
+            "x",
+            "x=a..b:1",
+            "x=0..1000:1",
+        ] {
             assert!(parse_sweep(bad).is_err(), "{bad}");
         }
-        assert_eq!(folder_name("double11 service.deflection=0.7"), "double11_service.deflection=0.7");
+        assert_eq!(
+            folder_name("double11 service.deflection=0.7"),
+            "double11_service.deflection=0.7"
+        );
     }
 }

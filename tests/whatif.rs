@@ -51,9 +51,12 @@ fn num(row: &[String], i: usize) -> f64 {
 /// Renders `file` in headless Chromium and returns the DOM after scripts ran; None when
 /// Chromium is not installed (the test says so).
 fn chromium_dom(file: &Path) -> Option<String> {
-    let bin = ["chromium", "chromium-browser"]
-        .into_iter()
-        .find(|b| std::process::Command::new(b).arg("--version").output().is_ok());
+    let bin = ["chromium", "chromium-browser"].into_iter().find(|b| {
+        std::process::Command::new(b)
+            .arg("--version")
+            .output()
+            .is_ok()
+    });
     let Some(bin) = bin else {
         eprintln!("SKIPPED rendering check: no chromium (apt-get install -y chromium)");
         return None;
@@ -78,17 +81,28 @@ fn whatif_compares_baseline_and_double11_and_writes_report_and_workbook() {
     let out = d.path().join("wi");
     let text = stdout(
         paiban()
-            .args(["whatif", "scenarios/baseline.toml", "scenarios/double11.toml", "--out"])
+            .args([
+                "whatif",
+                "scenarios/baseline.toml",
+                "scenarios/double11.toml",
+                "--out",
+            ])
             .arg(&out),
     );
-    assert!(text.contains("baseline") && text.contains("double11"), "{text}");
+    assert!(
+        text.contains("baseline") && text.contains("double11"),
+        "{text}"
+    );
     assert!(text.contains("abandoned (simulated)"), "{text}");
 
     // the comparison: one row per scenario, in the order given
     let (head, rows) = comparison(&out);
     assert_eq!(rows.len(), 2);
     let sc = col(&head, "scenario");
-    assert_eq!((rows[0][sc].as_str(), rows[1][sc].as_str()), ("baseline", "double11"));
+    assert_eq!(
+        (rows[0][sc].as_str(), rows[1][sc].as_str()),
+        ("baseline", "double11")
+    );
     let fc = col(&head, "forecast_inquiries");
     let peak = col(&head, "peak_agents_required");
     let hire = col(&head, "agents_to_hire");
@@ -101,7 +115,12 @@ fn whatif_compares_baseline_and_double11_and_writes_report_and_workbook() {
     assert!(num(&rows[1], under) > num(&rows[0], under));
     assert!(num(&rows[1], hire) > num(&rows[0], hire));
     assert!(num(&rows[1], sl) < num(&rows[0], sl));
-    assert!(num(&rows[1], ab) > num(&rows[0], ab));
+    // Double 11's customers have a patience (5 min): they abandon; baseline has none set
+    assert!(num(&rows[1], ab) > 0.05, "{:?}", rows[1]);
+    assert_eq!(
+        rows[0][ab], "",
+        "no abandonment measured without service.patience"
+    );
     for r in &rows {
         assert!((0.0..=1.0).contains(&num(r, sl)));
         assert_eq!(r[col(&head, "hard_violations")], "0");
@@ -110,7 +129,13 @@ fn whatif_compares_baseline_and_double11_and_writes_report_and_workbook() {
     // every scenario's files, and its roster passes the independent checker
     for name in ["baseline", "double11"] {
         let s = out.join(name);
-        for f in ["roster.csv", "roster_grid.csv", "report.html", "workbook.xlsx", "plan.csv"] {
+        for f in [
+            "roster.csv",
+            "roster_grid.csv",
+            "report.html",
+            "workbook.xlsx",
+            "plan.csv",
+        ] {
             assert!(s.join(f).exists(), "{name}/{f} missing");
         }
         paiban()
@@ -129,7 +154,14 @@ fn whatif_compares_baseline_and_double11_and_writes_report_and_workbook() {
     for bad in ["src=\"http", "href=\"http", "<link", "@import", "url(http"] {
         assert!(!html.contains(bad), "report refers outside: {bad}");
     }
-    for must in ["<svg", "double11", "class=\"heatmap\"", "class=\"gantt\"", "class=\"history\"", "class=\"comparison\""] {
+    for must in [
+        "<svg",
+        "double11",
+        "class=\"heatmap\"",
+        "class=\"gantt\"",
+        "class=\"history\"",
+        "class=\"comparison\"",
+    ] {
         assert!(html.contains(must), "report lacks {must}");
     }
     if let Some(dom) = chromium_dom(&out.join("report.html")) {
@@ -138,7 +170,12 @@ fn whatif_compares_baseline_and_double11_and_writes_report_and_workbook() {
             .nth(1)
             .and_then(|t| t.split('"').next())
             .and_then(|t| t.parse().ok())
-            .unwrap_or_else(|| panic!("charts did not render in chromium:\n{}", &dom[..dom.len().min(2000)]));
+            .unwrap_or_else(|| {
+                panic!(
+                    "charts did not render in chromium:\n{}",
+                    &dom[..dom.len().min(2000)]
+                )
+            });
         // comparison chart + per scenario: history, heatmap, gantt
         assert!(n >= 7, "only {n} charts rendered");
     }
@@ -191,10 +228,20 @@ fn whatif_compares_baseline_and_double11_and_writes_report_and_workbook() {
     let again = d.path().join("again");
     stdout(
         paiban()
-            .args(["whatif", "scenarios/baseline.toml", "scenarios/double11.toml", "--out"])
+            .args([
+                "whatif",
+                "scenarios/baseline.toml",
+                "scenarios/double11.toml",
+                "--out",
+            ])
             .arg(&again),
     );
-    for f in ["comparison.csv", "report.html", "workbook.xlsx", "double11/roster.csv"] {
+    for f in [
+        "comparison.csv",
+        "report.html",
+        "workbook.xlsx",
+        "double11/roster.csv",
+    ] {
         assert_eq!(
             std::fs::read(out.join(f)).unwrap(),
             std::fs::read(again.join(f)).unwrap(),
@@ -221,7 +268,10 @@ fn sweep_gives_one_row_per_point_and_fewer_agents_as_deflection_rises() {
     );
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     let rows = v.as_array().unwrap();
-    let labels: Vec<&str> = rows.iter().map(|r| r["scenario"].as_str().unwrap()).collect();
+    let labels: Vec<&str> = rows
+        .iter()
+        .map(|r| r["scenario"].as_str().unwrap())
+        .collect();
     assert_eq!(
         labels,
         [
@@ -234,24 +284,38 @@ fn sweep_gives_one_row_per_point_and_fewer_agents_as_deflection_rises() {
         .iter()
         .map(|r| r["peak_agents_required"].as_f64().unwrap())
         .collect();
-    assert!(req[0] >= req[1] && req[1] >= req[2] && req[0] > req[2], "{req:?}");
+    assert!(
+        req[0] >= req[1] && req[1] >= req[2] && req[0] > req[2],
+        "{req:?}"
+    );
     // the same forecast at every point: only the deflection moved
     assert_eq!(rows[0]["forecast_inquiries"], rows[2]["forecast_inquiries"]);
-    assert!(out.join("baseline_service.deflection=0.7/roster.csv").exists());
+    assert!(out
+        .join("baseline_service.deflection=0.7/roster.csv")
+        .exists());
     let mut wb: Xlsx<_> = open_workbook(out.join("workbook.xlsx")).unwrap();
     assert_eq!(wb.sheet_names().len(), 1 + 2 * 3);
     assert!(wb.worksheet_range("Comparison").is_ok());
 
     // a sweep varies one file; a bad range is refused before any solving
     paiban()
-        .args(["whatif", "scenarios/baseline.toml", "scenarios/double11.toml"])
+        .args([
+            "whatif",
+            "scenarios/baseline.toml",
+            "scenarios/double11.toml",
+        ])
         .args(["--sweep", "service.deflection=0.5..0.7:0.1", "--out"])
         .arg(d.path().join("x"))
         .assert()
         .code(2)
         .stderr(predicate::str::contains("exactly one scenario"));
     paiban()
-        .args(["whatif", "scenarios/baseline.toml", "--sweep", "service.deflection=0.7..0.5:0.1"])
+        .args([
+            "whatif",
+            "scenarios/baseline.toml",
+            "--sweep",
+            "service.deflection=0.7..0.5:0.1",
+        ])
         .arg("--out")
         .arg(d.path().join("y"))
         .assert()
@@ -280,12 +344,12 @@ fn extends_set_and_show_scenario() {
         "extends = \"base/baseline.toml\"\nname = \"promo\"\n\n[demand]\nevent_uplift_factor = 1.4\n\n[service]\ntarget_percent = 90\n",
     )
     .unwrap();
-    let shown = stdout(
-        paiban()
-            .arg("show-scenario")
-            .arg(&promo)
-            .args(["--set", "service.deflection=0.7", "--set", "headcount.max_on_duty=25"]),
-    );
+    let shown = stdout(paiban().arg("show-scenario").arg(&promo).args([
+        "--set",
+        "service.deflection=0.7",
+        "--set",
+        "headcount.max_on_duty=25",
+    ]));
     let sc = Scenario::from_toml(Path::new("shown.toml"), &shown).unwrap();
     let b = Scenario::load(&base_dir.join("baseline.toml")).unwrap();
     assert_eq!(sc.name, "promo");
@@ -306,14 +370,25 @@ fn extends_set_and_show_scenario() {
     // what show-scenario prints is the scenario: loading it back gives the same values
     let direct = Scenario::load_with(
         &promo,
-        &["service.deflection=0.7".into(), "headcount.max_on_duty=25".into()],
+        &[
+            "service.deflection=0.7".into(),
+            "headcount.max_on_duty=25".into(),
+        ],
     )
     .unwrap();
     assert_eq!(sc, direct);
 
     // mistakes: a cycle, a key the scenario does not have, not KEY=VALUE, a wrong type
-    std::fs::write(d.path().join("a.toml"), "extends = \"b.toml\"\nname = \"a\"\n").unwrap();
-    std::fs::write(d.path().join("b.toml"), "extends = \"a.toml\"\nname = \"b\"\n").unwrap();
+    std::fs::write(
+        d.path().join("a.toml"),
+        "extends = \"b.toml\"\nname = \"a\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("b.toml"),
+        "extends = \"a.toml\"\nname = \"b\"\n",
+    )
+    .unwrap();
     paiban()
         .arg("show-scenario")
         .arg(d.path().join("a.toml"))
@@ -339,26 +414,46 @@ fn extends_set_and_show_scenario() {
         let out = d.path().join(format!("r{}", extra.len()));
         let v: serde_json::Value = serde_json::from_str(&stdout(
             paiban()
-                .args(["run", "--json", "--scenario", "scenarios/baseline.toml", "--out"])
+                .args([
+                    "run",
+                    "--json",
+                    "--scenario",
+                    "scenarios/baseline.toml",
+                    "--out",
+                ])
                 .arg(&out)
                 .args(extra),
         ))
         .unwrap();
         v["peak_agents_required"].as_u64().unwrap()
     };
-    assert!(req(&["--set", "service.target_percent=95", "--set", "service.target_answer=\"10s\""]) > req(&[]));
+    assert!(
+        req(&[
+            "--set",
+            "service.target_percent=95",
+            "--set",
+            "service.target_answer=\"10s\""
+        ]) > req(&[])
+    );
 }
 
 #[test]
 fn chinese_excel_exports_and_calendars() {
     let d = tempfile::tempdir().unwrap();
     let out = d.path().join("zh");
-    stdout(paiban().args(["demo", "--lang", "zh", "--excel", "--out"]).arg(&out));
+    stdout(
+        paiban()
+            .args(["demo", "--lang", "zh", "--excel", "--out"])
+            .arg(&out),
+    );
     let bytes = std::fs::read(out.join("roster.csv")).unwrap();
     assert!(bytes.starts_with("\u{feff}".as_bytes()), "no BOM");
     let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
     let head = text.lines().next().unwrap();
-    assert!(head.starts_with("工号,姓名,级别,合同类型,日期,星期,班次"), "{head}");
+    assert!(
+        head.starts_with("工号,姓名,级别,合同类型,日期,星期,班次"),
+        "{head}"
+    );
     assert!(text.contains(",休,") && text.contains("周一"));
     // the Chinese roster with its BOM reads back: the checker takes it as it is
     paiban()
@@ -375,7 +470,9 @@ fn chinese_excel_exports_and_calendars() {
     assert_eq!(grid.lines().count(), 1 + 20);
     assert!(grid.lines().next().unwrap().contains("周日"));
     // inputs written beside the outputs stay plain (they are read back by paiban)
-    assert!(!std::fs::read(out.join("agents.csv")).unwrap().starts_with(&[0xEF]));
+    assert!(!std::fs::read(out.join("agents.csv"))
+        .unwrap()
+        .starts_with(&[0xEF]));
 
     // one calendar per agent, one event per shift worked, stamped from the roster
     let en = d.path().join("en");
@@ -393,4 +490,101 @@ fn chinese_excel_exports_and_calendars() {
     assert_eq!(std::fs::read_dir(en.join("ics")).unwrap().count(), 20);
     // the same roster gives the same calendar bytes
     assert_eq!(ics, read(&out.join("ics/A0003.ics")));
+}
+
+#[test]
+fn temporary_agents_with_ramp_up() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("temps");
+    // quick solver settings: this is about the temps, not the last 0.1% of the plan
+    stdout(
+        paiban()
+            .args([
+                "whatif",
+                "scenarios/double11.toml",
+                "scenarios/double11-temps.toml",
+            ])
+            .args(["--solver", "solver-configs/fast.toml", "--out"])
+            .arg(&out),
+    );
+    let (head, rows) = comparison(&out);
+    let n = col(&head, "agents");
+    assert_eq!((rows[0][n].as_str(), rows[1][n].as_str()), ("20", "32"));
+    // twelve more (part-)agents: dearer, less short, better service
+    for (name, more) in [
+        ("labour_cost", true),
+        ("under_agent_hours", false),
+        ("service_level", true),
+    ] {
+        let i = col(&head, name);
+        assert_eq!(
+            num(&rows[1], i) > num(&rows[0], i),
+            more,
+            "{name}: {:?}",
+            (&rows[0][i], &rows[1][i])
+        );
+    }
+    // the temps are in the roster, on the shifts their contract may work, and pass the checker
+    let t = out.join("double11-temps");
+    let roster = read(&t.join("roster.csv"));
+    let temp_shifts: Vec<&str> = roster
+        .lines()
+        .filter(|l| l.starts_with('T') && !l.contains(",OFF,"))
+        .collect();
+    assert!(temp_shifts.len() >= 12, "{}", temp_shifts.len());
+    // part-day shifts (4 or 5 hours) are the only ones listing the temp contract
+    assert!(temp_shifts
+        .iter()
+        .all(|l| l.contains(",temp,") && (l.ends_with(",4.00") || l.ends_with(",5.00"))));
+    paiban()
+        .args(["check", "--roster"])
+        .arg(t.join("roster.csv"))
+        .arg("--agents")
+        .arg(t.join("agents.csv"))
+        .arg("--scenario")
+        .arg(t.join("scenario.toml"))
+        .assert()
+        .success();
+    // ramp-up: 70% productive temps count less than one agent each in the coverage
+    let mut wb: Xlsx<_> = open_workbook(t.join("workbook.xlsx")).unwrap();
+    let cov = wb.worksheet_range("Coverage").unwrap();
+    let (mut fewer, mut heads, mut eff) = (0, 0.0, 0.0);
+    for r in 1..cov.height() {
+        let on = cov.get((r, 3)).unwrap().to_string().parse::<f64>().unwrap();
+        let e = cov.get((r, 4)).unwrap().to_string().parse::<f64>().unwrap();
+        assert!(e <= on);
+        fewer += usize::from(e < on);
+        heads += on;
+        eff += e;
+    }
+    assert!(fewer > 50 && eff < 0.97 * heads, "{fewer} {eff} {heads}");
+
+    // temps on a contract no shift lists cannot work: said before anything runs
+    let bad = d.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        format!(
+            "extends = \"{}\"\nname = \"bad\"\n[[temps]]\ncount = 3\ncontract = \"full_time\"\nid_prefix = \"A00\"\n",
+            std::fs::canonicalize("scenarios/double11.toml").unwrap().display()
+        ),
+    )
+    .unwrap();
+    paiban()
+        .args(["run", "--scenario"])
+        .arg(&bad)
+        .arg("--out")
+        .arg(d.path().join("bad-out"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "A0001 is already in the agent list",
+        ));
+    assert!(!d.path().join("bad-out").exists());
+    paiban()
+        .arg("show-scenario")
+        .arg("scenarios/double11-temps.toml")
+        .args(["--set", "temps.0.contract=night_owl"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("temps[0].contract `night_owl`"));
 }
