@@ -161,7 +161,7 @@ pub fn forecast(
 ) -> Result<(Forecast, FitNotes), ForecastError> {
     let coarse = history.grid.step_minutes;
     if coarse > 60 && coarse > grid.step_minutes {
-        if coarse % grid.step_minutes != 0 || 1440 % coarse != 0 {
+        if !coarse.is_multiple_of(grid.step_minutes) || 1440 % coarse != 0 {
             return Err(ForecastError::Interval(format!(
                 "cannot spread {coarse}-minute history over {}-minute intervals",
                 grid.step_minutes

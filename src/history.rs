@@ -31,14 +31,14 @@ impl Series {
         if step == s {
             return Ok(self.clone());
         }
-        if step > s && step % s == 0 {
+        if step > s && step.is_multiple_of(s) {
             let f = (step / s) as usize;
             // closed hours have no rows in any week: they count as 0, not as unknown
             let closed = closed_slots(self.grid, &self.volume);
             let slot = week_slot_fn(self.grid);
             // align the new grid to a multiple of `step` since midnight
             let skip = (0..f)
-                .find(|&k| crate::time::minute_of_day(self.grid.at(k)) % step == 0)
+                .find(|&k| crate::time::minute_of_day(self.grid.at(k)).is_multiple_of(step))
                 .unwrap_or(0);
             let n = (self.grid.len - skip) / f;
             let mut vol = Vec::with_capacity(n);
@@ -68,7 +68,7 @@ impl Series {
                 volume: vol,
                 aht,
             })
-        } else if step < s && s % step == 0 {
+        } else if step < s && s.is_multiple_of(step) {
             let f = (s / step) as usize;
             let volume = self
                 .volume

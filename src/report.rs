@@ -208,7 +208,7 @@ fn forecast_chart(v: &View) -> String {
     let x = |t: NaiveDateTime| l + (w - l - 10.0) * (t - t0).num_minutes() as f64 / span;
     let y = |v: f64| (ht - b) - (ht - b - 10.0) * v / ymax;
     let mut s = format!("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{ht}\" viewBox=\"0 0 {w} {ht}\" role=\"img\">");
-    axes(&mut s, w, ht, l, b, ymax, |v| y(v));
+    axes(&mut s, w, ht, l, b, ymax, y);
     // P10–P90 band
     let mut band = String::new();
     for (i, (t, _)) in fc.iter().enumerate() {

@@ -988,7 +988,8 @@ impl Scenario {
             );
         }
         for (c, k) in &self.contracts {
-            if !(k.productivity > 0.0 && k.productivity <= 2.0) || !(k.cost_per_hour >= 0.0) {
+            let ok = k.productivity > 0.0 && k.productivity <= 2.0 && k.cost_per_hour >= 0.0;
+            if !ok {
                 return bad(
                     format!(
                         "contracts.{c}: productivity = {} and cost_per_hour = {} are out of range",

@@ -17,7 +17,7 @@ pub enum WhatIfError {
     #[error("scenario `{label}`: {source}")]
     Run {
         label: String,
-        source: PipelineError,
+        source: Box<PipelineError>,
     },
     #[error("--sweep `{given}`: {message}\n  fix: write --sweep KEY=FROM..TO:STEP, e.g. service.deflection=0.5..0.8:0.05")]
     Sweep { given: String, message: String },
@@ -126,7 +126,7 @@ pub fn run_all(cases: Vec<Case>, settings: &SolverSettings) -> Result<Vec<Outcom
         .map(|case| {
             let err = |source| WhatIfError::Run {
                 label: case.label.clone(),
-                source,
+                source: Box::new(source),
             };
             let inputs = load_inputs(&case.scenario, &case.file).map_err(err)?;
             let output = run(&case.scenario, &inputs, settings).map_err(err)?;
