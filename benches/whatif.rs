@@ -15,15 +15,7 @@ fn run(title: &str, cases: Vec<whatif::Case>, settings: &SolverSettings) {
     let outcomes = whatif::run_all(cases, settings).expect("scenarios run");
     let solved = t0.elapsed().as_secs_f64();
     let rows: Vec<whatif::Row> = outcomes.iter().map(whatif::row).collect();
-    let views: Vec<export::View> = outcomes
-        .iter()
-        .map(|o| export::View {
-            label: &o.case.label,
-            scenario: &o.case.scenario,
-            inputs: &o.inputs,
-            output: &o.output,
-        })
-        .collect();
+    let views: Vec<export::View> = outcomes.iter().map(whatif::Outcome::view).collect();
     let html = report::html(&views, &rows, Lang::En);
     let book = export::workbook(&views, &rows, Lang::En).expect("workbook");
     let total = t0.elapsed().as_secs_f64();

@@ -874,15 +874,7 @@ fn whatif_cmd(
     );
     let outcomes = whatif::run_all(cases, s)?;
     let rows: Vec<whatif::Row> = outcomes.iter().map(whatif::row).collect();
-    let views: Vec<export::View> = outcomes
-        .iter()
-        .map(|o| export::View {
-            label: &o.case.label,
-            scenario: &o.case.scenario,
-            inputs: &o.inputs,
-            output: &o.output,
-        })
-        .collect();
+    let views: Vec<export::View> = outcomes.iter().map(whatif::Outcome::view).collect();
     // build everything first, so an error leaves no half-written output
     let comparison = opts.csv(whatif::to_csv(&rows));
     let html = report::html(&views, &rows, opts.lang);

@@ -115,6 +115,18 @@ pub struct Outcome {
     pub output: RunOutput,
 }
 
+impl Outcome {
+    /// What the workbook and the report need of this outcome.
+    pub fn view(&self) -> crate::export::View<'_> {
+        crate::export::View {
+            label: &self.case.label,
+            scenario: &self.case.scenario,
+            inputs: &self.inputs,
+            output: &self.output,
+        }
+    }
+}
+
 /// Runs every case in parallel (rayon; each solve single-threaded unless the settings say
 /// otherwise). Results come back in the order of `cases`, so output is deterministic.
 pub fn run_all(cases: Vec<Case>, settings: &SolverSettings) -> Result<Vec<Outcome>, WhatIfError> {

@@ -1,23 +1,10 @@
 //! End-to-end tests of the real binary: every stage through the CLI, bad inputs, exit codes.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use std::path::Path;
 
-fn paiban() -> Command {
-    Command::cargo_bin("paiban").unwrap()
-}
-
-fn stdout(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "failed: {}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
+mod common;
+use common::{check_run, paiban, stdout};
 
 #[test]
 fn erlang_calculator_worked_example() {
@@ -79,13 +66,7 @@ fn demo_runs_and_its_roster_passes_check() {
         assert!(out.join(f).exists(), "{f} missing");
     }
     // the independent checker agrees, also through the CLI
-    paiban()
-        .args(["check", "--roster"])
-        .arg(out.join("roster.csv"))
-        .arg("--agents")
-        .arg(out.join("agents.csv"))
-        .arg("--scenario")
-        .arg(out.join("scenario.toml"))
+    check_run(&out)
         .arg("--requirements")
         .arg(out.join("requirements.csv"))
         .assert()

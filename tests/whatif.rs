@@ -2,26 +2,13 @@
 //! `whatif` (side by side and sweeps), the workbook, the HTML report (rendered in headless
 //! Chromium when it is installed), iCalendar files, Chinese headers and Excel's BOM.
 
-use assert_cmd::Command;
 use calamine::{open_workbook, Reader, Xlsx};
 use paiban::scenario::Scenario;
 use predicates::prelude::*;
 use std::path::Path;
 
-fn paiban() -> Command {
-    Command::cargo_bin("paiban").unwrap()
-}
-
-fn stdout(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "failed: {}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
+mod common;
+use common::{check_run, paiban, stdout};
 
 fn read(p: &Path) -> String {
     std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
@@ -138,15 +125,7 @@ fn whatif_compares_baseline_and_double11_and_writes_report_and_workbook() {
         ] {
             assert!(s.join(f).exists(), "{name}/{f} missing");
         }
-        paiban()
-            .args(["check", "--roster"])
-            .arg(s.join("roster.csv"))
-            .arg("--agents")
-            .arg(s.join("agents.csv"))
-            .arg("--scenario")
-            .arg(s.join("scenario.toml"))
-            .assert()
-            .success();
+        check_run(&s).assert().success();
     }
 
     // the report is self-contained: no scripts, styles or images from elsewhere
@@ -456,15 +435,7 @@ fn chinese_excel_exports_and_calendars() {
     );
     assert!(text.contains(",休,") && text.contains("周一"));
     // the Chinese roster with its BOM reads back: the checker takes it as it is
-    paiban()
-        .args(["check", "--roster"])
-        .arg(out.join("roster.csv"))
-        .arg("--agents")
-        .arg(out.join("agents.csv"))
-        .arg("--scenario")
-        .arg(out.join("scenario.toml"))
-        .assert()
-        .success();
+    check_run(&out).assert().success();
     let grid = read(&out.join("roster_grid.csv"));
     let grid = grid.trim_start_matches('\u{feff}');
     assert_eq!(grid.lines().count(), 1 + 20);
@@ -536,15 +507,7 @@ fn temporary_agents_with_ramp_up() {
     assert!(temp_shifts
         .iter()
         .all(|l| l.contains(",temp,") && (l.ends_with(",4.00") || l.ends_with(",5.00"))));
-    paiban()
-        .args(["check", "--roster"])
-        .arg(t.join("roster.csv"))
-        .arg("--agents")
-        .arg(t.join("agents.csv"))
-        .arg("--scenario")
-        .arg(t.join("scenario.toml"))
-        .assert()
-        .success();
+    check_run(&t).assert().success();
     // ramp-up: 70% productive temps count less than one agent each in the coverage
     let mut wb: Xlsx<_> = open_workbook(t.join("workbook.xlsx")).unwrap();
     let cov = wb.worksheet_range("Coverage").unwrap();

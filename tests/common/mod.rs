@@ -2,6 +2,7 @@
 
 use paiban::agents::Agent;
 
+#[allow(dead_code)]
 /// A junior agent of `contract` with no minimums, no unavailability and no wishes.
 pub fn agent(id: &str, contract: &str, max_hours: f64, max_days: u32) -> Agent {
     Agent {
@@ -17,4 +18,36 @@ pub fn agent(id: &str, contract: &str, max_hours: f64, max_days: u32) -> Agent {
         preferred_off: vec![],
         requests: vec![],
     }
+}
+
+/// The real binary.
+#[allow(dead_code)]
+pub fn paiban() -> assert_cmd::Command {
+    assert_cmd::Command::cargo_bin("paiban").unwrap()
+}
+
+/// Runs `cmd`, fails the test with its output unless it succeeds, returns its stdout.
+#[allow(dead_code)]
+pub fn stdout(cmd: &mut assert_cmd::Command) -> String {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "failed: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// `paiban check` of the roster a run wrote into `dir` (with its agents and scenario).
+#[allow(dead_code)]
+pub fn check_run(dir: &std::path::Path) -> assert_cmd::Command {
+    let mut c = paiban();
+    c.args(["check", "--roster"])
+        .arg(dir.join("roster.csv"))
+        .arg("--agents")
+        .arg(dir.join("agents.csv"))
+        .arg("--scenario")
+        .arg(dir.join("scenario.toml"));
+    c
 }
