@@ -257,6 +257,66 @@ fn day_rules(
 }
 
 /// Reads the agent list; `contracts` are the contract names the scenario defines.
+/// [`read_agents`] for a scenario: its contracts, and every agent's contract hours and days
+/// must fit the week its labour rules allow (line numbers are the file's).
+pub fn read_agents_for(
+    path: &Path,
+    sc: &crate::scenario::Scenario,
+) -> Result<Vec<Agent>, InputError> {
+    let agents = read_agents(path, &sc.contract_names())?;
+    for (i, a) in agents.iter().enumerate() {
+        if let Some((field, problem, fix)) = unfit(a, sc) {
+            return Err(InputError::new(path, problem, fix)
+                .at(i as u64 + 2)
+                .field(field));
+        }
+    }
+    Ok(agents)
+}
+
+/// Why `a`'s contract cannot be met within the scenario's week, if it cannot:
+/// (field, problem, fix).
+pub fn unfit(a: &Agent, sc: &crate::scenario::Scenario) -> Option<(&'static str, String, String)> {
+    let lab = &sc.labour;
+    let week_days = 7 - lab.min_days_off_per_week.min(7);
+    let days = a.max_days.min(week_days);
+    let most = (days as f64 * lab.max_paid_hours_per_day).min(lab.max_hours_per_week);
+    if a.min_days > week_days {
+        return Some((
+            "days_per_week",
+            format!(
+                "{} must work at least {} days a week, but labour.min_days_off_per_week = {} leaves {week_days}",
+                a.id, a.min_days, lab.min_days_off_per_week
+            ),
+            "lower days_per_week, or the scenario's min_days_off_per_week".into(),
+        ));
+    }
+    if a.min_hours > most + 1e-9 {
+        return Some((
+            "min_hours_week",
+            format!(
+                "{} must be paid at least {} h a week, but can work at most {most} h ({days} days × {} paid hours a day, labour.max_hours_per_week = {})",
+                a.id, a.min_hours, lab.max_paid_hours_per_day, lab.max_hours_per_week
+            ),
+            "lower min_hours_week, or allow more days (days_per_week) or longer days (labour.max_paid_hours_per_day)".into(),
+        ));
+    }
+    if a.min_hours > 0.0 && !sc.shifts.iter().any(|f| f.contracts.contains(&a.contract)) {
+        return Some((
+            "contract",
+            format!(
+                "{} has contract `{}`, which no [[shift]] lists, but must be paid {} h a week",
+                a.id, a.contract, a.min_hours
+            ),
+            format!(
+                "add \"{}\" to the contracts of the shifts these agents work",
+                a.contract
+            ),
+        ));
+    }
+    None
+}
+
 pub fn read_agents(path: &Path, contracts: &[String]) -> Result<Vec<Agent>, InputError> {
     let (text, _) = read_text(path)?;
     let (t, idx) = Table::parse(path, &text, COLS)?;

@@ -16,8 +16,8 @@ use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum ForecastError {
-    #[error("history has {have} days but the model needs at least {need} full days before the forecast start")]
-    TooShort { have: i64, need: i64 },
+    #[error("the history covers {span} ({have} full days) but the model needs at least {need} full days\n  fix: export at least {need} days of history (8 weeks or more is better), ending just before the forecast start")]
+    TooShort { have: i64, need: i64, span: String },
     #[error("the forecast starts at {start}, before the history ends ({end}); forecast from {end} or later")]
     Overlap { start: String, end: String },
     #[error("{0}")]
@@ -90,6 +90,7 @@ impl Forecaster for SeasonalNaive {
             return Err(ForecastError::TooShort {
                 have: (h.grid.len / (per_week / 7)) as i64,
                 need: 7,
+                span: h.span(),
             });
         }
         Ok(SeasonalNaiveModel {

@@ -19,6 +19,15 @@ pub struct Series {
 }
 
 impl Series {
+    /// "first interval – end" in words, for messages.
+    pub fn span(&self) -> String {
+        format!(
+            "{} – {}",
+            crate::time::fmt_ts(self.grid.start),
+            crate::time::fmt_ts(self.end())
+        )
+    }
+
     pub fn end(&self) -> NaiveDateTime {
         self.grid.end()
     }
@@ -210,6 +219,13 @@ fn read_aggregated(
                     "use one timestamp format for the whole column",
                 )
             })?
+        } else if i_ts.is_some() {
+            return Err(t.err(
+                *line,
+                "timestamp",
+                "empty timestamp",
+                "fill in the interval's start time, e.g. 2026-11-11 00:00, or delete the row",
+            ));
         } else {
             let ds = t
                 .get(rec, i_date)

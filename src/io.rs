@@ -21,7 +21,7 @@ impl InputError {
             file: file.to_path_buf(),
             line: None,
             field: None,
-            problem: problem.into(),
+            problem: clip_quoted(&problem.into()),
             fix: fix.into(),
         }
     }
@@ -33,6 +33,28 @@ impl InputError {
         self.field = Some(field.into());
         self
     }
+}
+
+/// Values quoted in backticks longer than 60 characters are cut (a 2 MB field must not flood
+/// the terminal); the rest of the message is kept.
+fn clip_quoted(s: &str) -> String {
+    const MAX: usize = 60;
+    let mut out = String::with_capacity(s.len().min(1024));
+    let mut parts = s.split('`');
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    for (i, part) in parts.enumerate() {
+        out.push('`');
+        // odd pieces (0-based after the first) are inside backticks
+        if i % 2 == 0 && part.chars().count() > MAX {
+            let head: String = part.chars().take(MAX).collect();
+            out.push_str(&format!("{head}… ({} characters)", part.chars().count()));
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
 }
 
 impl fmt::Display for InputError {
@@ -287,6 +309,12 @@ impl Table {
     /// Parses a non-negative number in `field`.
     pub fn nonneg(&self, line: u64, field: &str, text: &str) -> Result<f64, InputError> {
         match text.parse::<f64>() {
+            Ok(v) if v > 1e9 && v.is_finite() => Err(self.err(
+                line,
+                field,
+                format!("`{text}` is implausibly large"),
+                "counts, hours and seconds above 1,000,000,000 are a mistake (a timestamp or an ID in the wrong column?)",
+            )),
             Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
             Ok(v) if v < 0.0 => Err(self.err(
                 line,

@@ -281,7 +281,16 @@ fn main() -> ExitCode {
     match run(Cli::parse()) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            // the error and its causes, each once (thiserror messages often quote their source)
+            let mut msg = e.to_string();
+            for cause in e.chain().skip(1) {
+                let c = cause.to_string();
+                if !msg.contains(&c) {
+                    msg.push_str(": ");
+                    msg.push_str(&c);
+                }
+            }
+            eprintln!("error: {msg}");
             ExitCode::from(2)
         }
     }
@@ -434,7 +443,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 ..Default::default()
             };
             let cal = calendar_of(events.as_deref(), no_builtin_events)?;
-            let (f, notes) = forecast::forecast(&h, grid, &model, &cal)?;
+            let (f, notes) = forecast::forecast(&h, grid, &model, &cal)
+                .with_context(|| format!("forecast from {}", hp.display()))?;
             write(&output, &forecast::to_csv(&f))?;
             eprint!("{}{}", rep.text(), notes.text());
             println!(
@@ -477,7 +487,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let sc = Scenario::load_with(&scenario, &cli.sets)?;
             let req = requirements::read_csv(&rp, sc.horizon.tz())?;
             let ag = match ap {
-                Some(p) => agents::read_agents(&p, &sc.contract_names())?,
+                Some(p) => agents::read_agents_for(&p, &sc)?,
                 None => pipeline::scenario_agents(&sc, &scenario)?,
             };
             let carried = previous
@@ -529,7 +539,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             json,
         } => {
             let sc = Scenario::load_with(&scenario, &cli.sets)?;
-            let ag = agents::read_agents(&ap, &sc.contract_names())?;
+            let ag = agents::read_agents_for(&ap, &sc)?;
             let rows = plan::read_csv(&pp, &sc)?;
             let prev = previous
                 .map(|p| roster::read_csv(&p, sc.horizon.tz()))
@@ -568,7 +578,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             json,
         } => {
             let sc = Scenario::load_with(&scenario, &cli.sets)?;
-            let ag = agents::read_agents(&ap, &sc.contract_names())?;
+            let ag = agents::read_agents_for(&ap, &sc)?;
             let r = roster::read_csv(&rp, sc.horizon.tz())?;
             let req = reqp
                 .map(|p| requirements::read_csv(&p, sc.horizon.tz()))
@@ -601,7 +611,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let sc = Scenario::load_with(&scenario, &cli.sets)?;
             let tz = sc.horizon.tz();
             let ag = match ap {
-                Some(p) => agents::read_agents(&p, &sc.contract_names())?,
+                Some(p) => agents::read_agents_for(&p, &sc)?,
                 None => pipeline::scenario_agents(&sc, &scenario)?,
             };
             let f = forecast::read_csv(&fp, tz)?;

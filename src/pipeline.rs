@@ -1,7 +1,7 @@
 //! The whole pipeline from a scenario: inputs → forecast → requirements → plan → roster →
 //! check, with every intermediate result kept for writing and summarising.
 
-use crate::agents::{read_agents, Agent};
+use crate::agents::{read_agents_for, Agent};
 use crate::calendar::{read_events, Calendar};
 use crate::check::{check_after, CheckReport};
 use crate::forecast::{forecast, FitNotes, Forecast, ForecastError, SeasonalEvent};
@@ -63,9 +63,8 @@ pub fn synth_params(sc: &Scenario) -> Option<SynthParams> {
 
 /// The scenario's agent list: its file, else its synthetic shop; then its `[[temps]]`.
 pub fn scenario_agents(sc: &Scenario, scenario_file: &Path) -> Result<Vec<Agent>, PipelineError> {
-    let contracts = sc.contract_names();
     let team = match (&sc.inputs.agents, synth_params(sc)) {
-        (Some(p), _) => read_agents(&Scenario::resolve(scenario_file, p), &contracts)?,
+        (Some(p), _) => read_agents_for(&Scenario::resolve(scenario_file, p), sc)?,
         (None, Some(sp)) => synth::agents(&sp),
         (None, None) => {
             return Err(PipelineError::Missing(format!(

@@ -724,6 +724,8 @@ pub fn read_csv(
         })
         .transpose()
     };
+    let mut seen: std::collections::HashMap<(String, NaiveDate), u64> =
+        std::collections::HashMap::new();
     for (line, rec) in &t.rows {
         let line = *line;
         let agent_id = t
@@ -732,6 +734,14 @@ pub fn read_csv(
             .to_string();
         let date = crate::time::parse_date(t.get(rec, idx[4]).unwrap_or(""))
             .map_err(|e| t.err(line, "date", e, "write dates as YYYY-MM-DD"))?;
+        if let Some(first) = seen.insert((agent_id.clone(), date), line) {
+            return Err(t.err(
+                line,
+                "date",
+                format!("a second row for {agent_id} on {date} (first on line {first})"),
+                "one row per agent and day: a day has one shift or OFF",
+            ));
+        }
         let label = t.get(rec, idx[6]).unwrap_or("").to_string();
         let start = ts(line, "start", t.get(rec, idx[7]))?;
         let end = ts(line, "end", t.get(rec, idx[8]))?;
@@ -744,6 +754,17 @@ pub fn read_csv(
                         "end",
                         "the shift ends before it starts",
                         "an overnight shift ends on the next date, e.g. 2026-11-10 01:00",
+                    ));
+                }
+                if e - s > Duration::hours(24) {
+                    return Err(t.err(
+                        line,
+                        "end",
+                        format!(
+                            "the shift lasts {:.1} hours",
+                            (e - s).num_minutes() as f64 / 60.0
+                        ),
+                        "a shift is at most 24 hours; check the end date",
                     ));
                 }
                 if s.date() != date {

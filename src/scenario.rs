@@ -14,11 +14,13 @@ pub enum ScenarioError {
         file: PathBuf,
         source: std::io::Error,
     },
-    #[error("{file}: {message}")]
+    #[error("{file}: {message}\n  fix: correct the key or value at that line (every key, its type and default: README.md, \"Scenario file\")")]
     Parse { file: PathBuf, message: String },
-    #[error("{file}: {message}\n  fix: {fix}")]
+    #[error("{file}{at}: {message}\n  fix: {fix}")]
     Invalid {
         file: PathBuf,
+        /// ", line N, field `key`" where the key was found in the file, else empty.
+        at: String,
         message: String,
         fix: String,
     },
@@ -528,6 +530,7 @@ fn merged_table(
     };
     let invalid = |m: String, fix: &str| ScenarioError::Invalid {
         file: file.to_path_buf(),
+        at: String::new(),
         message: m,
         fix: fix.into(),
     };
@@ -549,7 +552,15 @@ fn merged_table(
         ));
     }
     chain.push(key);
-    let base_text = read_scenario_text(&base_file)?;
+    let base_text = std::fs::read_to_string(&base_file).map_err(|e| {
+        invalid(
+            format!(
+                "`extends = \"{ext}\"`: cannot read {}: {e}",
+                base_file.display()
+            ),
+            "check the file name; it is relative to this scenario file",
+        )
+    })?;
     let mut base = merged_table(&base_file, &base_text, chain)?;
     chain.pop();
     // the base's inputs, relative to the base file, as seen from this file
@@ -565,6 +576,92 @@ fn merged_table(
     }
     merge(&mut base, table);
     Ok(base)
+}
+
+/// Where in a scenario's text the key a validation message is about is set: the first
+/// `section.key` the message names (`labour.max_paid_hours_per_day`), or a key of the
+/// `[[shift]]` / `[[temps]]` entry it names (`shift \`full day\`: … start_window`,
+/// `temps[0].contract`). One-based line and the key, or None when the file does not set it.
+fn locate(text: &str, message: &str) -> Option<(usize, String)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let bare = |l: &str| l.split('#').next().unwrap_or("").trim().to_string();
+    let key_of = |l: &str| -> Option<String> {
+        let (k, _) = l.split_once('=')?;
+        let k = k.trim();
+        (!k.is_empty() && !k.starts_with('#') && !k.starts_with('[')).then(|| k.to_string())
+    };
+    // the line range of a table: after its header up to the next header
+    let body = |from: usize| -> std::ops::Range<usize> {
+        let end = (from + 1..lines.len())
+            .find(|&i| lines[i].trim_start().starts_with('['))
+            .unwrap_or(lines.len());
+        from + 1..end
+    };
+    let find_key = |range: std::ops::Range<usize>, key: &str| {
+        range
+            .into_iter()
+            .find(|&i| key_of(lines[i]).as_deref() == Some(key))
+    };
+    let is_word = |c: char| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit();
+    let words: Vec<&str> = message
+        .split(|c: char| !(is_word(c) || c == '.' || c == '[' || c == ']'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    // an array-of-tables entry: `shift \`NAME\`` or `temps[i]`, and the keys it may name
+    let entry = |array: &str, index: Option<usize>, name: Option<&str>| -> Option<usize> {
+        let header = format!("[[{array}]]");
+        let starts: Vec<usize> = (0..lines.len())
+            .filter(|&i| bare(lines[i]) == header)
+            .collect();
+        match (index, name) {
+            (Some(k), _) => starts.get(k).copied(),
+            (None, Some(n)) => starts.into_iter().find(|&s| {
+                body(s).any(|i| {
+                    key_of(lines[i]).as_deref() == Some("name")
+                        && lines[i]
+                            .split_once('=')
+                            .map(|x| x.1.trim().trim_matches('"'))
+                            == Some(n)
+                })
+            }),
+            _ => None,
+        }
+    };
+    let in_entry = |array: &str, start: usize| -> Option<(usize, String)> {
+        let keys: Vec<String> = body(start).filter_map(|i| key_of(lines[i])).collect();
+        // the first key of the entry the message names ("…: start_window must …")
+        let named = words
+            .iter()
+            .filter_map(|w| w.rsplit('.').next())
+            .find(|w| keys.iter().any(|k| k == w))
+            .map(|w| w.to_string());
+        match named {
+            Some(k) => find_key(body(start), &k).map(|i| (i + 1, format!("{array}.{k}"))),
+            None => Some((start + 1, array.to_string())),
+        }
+    };
+    if let Some(rest) = message.strip_prefix("shift `") {
+        let name = rest.split('`').next()?;
+        return entry("shift", None, Some(name)).and_then(|s| in_entry("shift", s));
+    }
+    if let Some(rest) = message.strip_prefix("temps[") {
+        let k: usize = rest.split(']').next()?.parse().ok()?;
+        return entry("temps", Some(k), None).and_then(|s| in_entry("temps", s));
+    }
+    for w in &words {
+        let parts: Vec<&str> = w.split('.').collect();
+        if parts.len() < 2 || parts.iter().any(|p| p.is_empty() || p.contains('[')) {
+            continue;
+        }
+        let (table, key) = (parts[..parts.len() - 1].join("."), parts[parts.len() - 1]);
+        let header = format!("[{table}]");
+        if let Some(h) = (0..lines.len()).find(|&i| bare(lines[i]) == header) {
+            if let Some(i) = find_key(body(h), key) {
+                return Some((i + 1, w.to_string()));
+            }
+        }
+    }
+    None
 }
 
 fn merge(base: &mut toml::Table, over: toml::Table) {
@@ -656,6 +753,7 @@ impl Scenario {
         for set in sets {
             apply_set(&mut table, set).map_err(|m| ScenarioError::Invalid {
                 file: file.to_path_buf(),
+                at: String::new(),
                 message: format!("--set {m}"),
                 fix: "write --set section.key=value with a key the scenario file has".into(),
             })?;
@@ -670,7 +768,19 @@ impl Scenario {
             file: file.to_path_buf(),
             message: e.to_string(),
         })?;
-        sc.validate(file)?;
+        sc.validate(file).map_err(|e| match e {
+            ScenarioError::Invalid {
+                file, message, fix, ..
+            } => ScenarioError::Invalid {
+                at: locate(text, &message)
+                    .map(|(line, key)| format!(", line {line}, field `{key}`"))
+                    .unwrap_or_default(),
+                file,
+                message,
+                fix,
+            },
+            e => e,
+        })?;
         Ok(sc)
     }
 
@@ -752,6 +862,7 @@ impl Scenario {
         let bad = |m: String, fix: &str| {
             Err(ScenarioError::Invalid {
                 file: file.to_path_buf(),
+                at: String::new(),
                 message: m,
                 fix: fix.into(),
             })
@@ -1090,7 +1201,7 @@ impl Scenario {
                 let paid = l.0.saturating_sub(f.meal_break.0) as f64 / 60.0;
                 if paid > self.labour.max_paid_hours_per_day + 1e-9 {
                     return bad(
-                        format!("shift `{}`: a {l} shift with a {} break is {paid} paid hours, over labour.max_paid_hours_per_day = {}", f.name, f.meal_break, self.labour.max_paid_hours_per_day),
+                        format!("shift `{}`: lengths: a {l} shift with a {} meal break is {paid} paid hours, over labour.max_paid_hours_per_day = {}", f.name, f.meal_break, self.labour.max_paid_hours_per_day),
                         "shorten the shift, lengthen the break, or raise the daily limit",
                     );
                 }
@@ -1182,7 +1293,8 @@ impl Scenario {
         }
         if self.labour.max_consecutive_days == 0 || self.labour.min_days_off_per_week > 6 {
             return bad(
-                "labour rules leave no working day".into(),
+                "labour.min_days_off_per_week and labour.max_consecutive_days leave no working day"
+                    .into(),
                 "max_consecutive_days ≥ 1 and min_days_off_per_week ≤ 6",
             );
         }

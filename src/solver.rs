@@ -76,7 +76,9 @@ impl SolverSettings {
             message: m,
         };
         let text = std::fs::read_to_string(file).map_err(|e| cfg(format!("cannot read: {e}")))?;
-        let s: SolverSettings = toml::from_str(&text).map_err(|e| cfg(e.to_string()))?;
+        let s: SolverSettings = toml::from_str(&text).map_err(|e| {
+            cfg(format!("{e}\n  fix: the keys are backend, time_limit_seconds, mip_rel_gap, threads, seed, verbose, mip_heuristic_effort, lp_first_above (see solver-configs/default.toml)"))
+        })?;
         if s.time_limit_seconds.is_nan() || s.time_limit_seconds <= 0.0 {
             return Err(cfg(
                 "time_limit_seconds must be positive\n  fix: e.g. time_limit_seconds = 60".into(),

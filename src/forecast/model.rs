@@ -617,13 +617,21 @@ impl Forecaster for SeasonalEvent {
         let step = h.grid.step_minutes;
         let have = (h.end() - h.grid.start).num_days();
         if have < 14 {
-            return Err(ForecastError::TooShort { have, need: 14 });
+            return Err(ForecastError::TooShort {
+                have,
+                need: 14,
+                span: h.span(),
+            });
         }
         let mut notes = FitNotes::default();
         let p = Prep::new(h, events, &mut notes);
-        let base = self
-            .baseline(&p, h.grid.len, self.yearly)
-            .ok_or(ForecastError::TooShort { have, need: 14 })?;
+        let base =
+            self.baseline(&p, h.grid.len, self.yearly)
+                .ok_or_else(|| ForecastError::TooShort {
+                    have,
+                    need: 14,
+                    span: h.span(),
+                })?;
         notes.alpha = base.alpha;
         notes.trend = base.trend != 0.0;
         notes.yearly = base.yearly.is_some();
