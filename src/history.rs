@@ -168,13 +168,14 @@ pub fn read_history(
     tz: chrono_tz::Tz,
     log_interval: u32,
 ) -> Result<(Series, HistoryReport), InputError> {
-    let (text, encoding) = read_text(path)?;
-    let first = text.lines().next().unwrap_or("").to_ascii_lowercase();
+    let first = crate::io::first_line(path)?.to_ascii_lowercase();
     let is_log = LOG_COLS[0].aliases.iter().any(|a| first.contains(a))
         || first.split(',').any(|h| h.trim() == "start_time");
     if is_log {
-        read_session_log(path, &text, encoding, tz, log_interval)
+        // session logs run to millions of rows: streamed, never held in memory
+        read_session_log(path, tz, log_interval)
     } else {
+        let (text, encoding) = read_text(path)?;
         read_aggregated(path, &text, encoding, tz)
     }
 }
@@ -454,19 +455,76 @@ fn closed_and_gaps(grid: Grid, volume: &[Option<f64>]) -> (Vec<String>, Vec<(Str
 
 fn read_session_log(
     path: &Path,
-    text: &str,
-    encoding: &'static str,
     tz: chrono_tz::Tz,
     step: u32,
 ) -> Result<(Series, HistoryReport), InputError> {
-    let (t, idx) = Table::parse(path, text, LOG_COLS)?;
+    let first = crate::io::first_line(path)?;
+    if first.trim().is_empty() {
+        return Err(InputError::new(
+            path,
+            "the file is empty",
+            "export the data with a header row and at least one data row",
+        ));
+    }
+    if !first.contains(',') && (first.contains(';') || first.contains('\t')) {
+        return Err(InputError::new(
+            path,
+            "the header is not comma-separated (found `;` or tab)",
+            "save the file as comma-separated CSV",
+        )
+        .at(1));
+    }
+    let (reader, encoding) = crate::io::open_text(path)?;
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .buffer_capacity(1 << 16)
+        .from_reader(reader);
+    let csv_err = |e: csv::Error| {
+        let line = e.position().map(|p| p.line()).unwrap_or(0);
+        let msg = match e.kind() {
+            csv::ErrorKind::UnequalLengths {
+                expected_len, len, ..
+            } => format!("the row has {len} fields but the header has {expected_len}"),
+            csv::ErrorKind::Utf8 { .. } => "the text is not valid UTF-8 here".to_string(),
+            _ => e.to_string(),
+        };
+        InputError::new(
+            path,
+            msg,
+            "make every row have the same columns as the header (quote values that contain commas), and save the whole file in one encoding",
+        )
+        .at(line)
+    };
+    let header: Vec<String> = rdr
+        .headers()
+        .map_err(csv_err)?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    let idx = crate::io::map_columns(path, &header, LOG_COLS)?;
+    // the table's helpers (located errors, numbers) without holding its rows
+    let t = crate::io::Table {
+        path: path.to_path_buf(),
+        header,
+        rows: Vec::new(),
+    };
     let (i_start, i_end, i_handle) = (idx[0], idx[1], idx[3]);
     // bucket -> (first line, count, handle-time sum, handle-time count)
     let mut buckets: BTreeMap<NaiveDateTime, (u64, f64, f64, f64)> = BTreeMap::new();
-    for (line, rec) in &t.rows {
-        let s = t.get(rec, i_start).ok_or_else(|| {
+    let mut rec = csv::StringRecord::new();
+    let mut n_rows = 0usize;
+    // sessions come in time order: the last bucket is usually the one wanted again
+    let mut last: Option<(NaiveDateTime, NaiveDateTime)> = None;
+    while rdr.read_record(&mut rec).map_err(csv_err)? {
+        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        if rec.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        n_rows += 1;
+        let s = t.get(&rec, i_start).ok_or_else(|| {
             t.err(
-                *line,
+                line,
                 "start_time",
                 "empty start time",
                 "every session needs a start time",
@@ -474,20 +532,20 @@ fn read_session_log(
         })?;
         let start = parse_timestamp(s, tz).map_err(|e| {
             t.err(
-                *line,
+                line,
                 "start_time",
                 e,
                 "use one timestamp format for the whole column",
             )
         })?;
-        let handle = if let Some(h) = t.get(rec, i_handle) {
-            Some(t.nonneg(*line, "handle_seconds", h)?)
-        } else if let Some(e) = t.get(rec, i_end) {
+        let handle = if let Some(h) = t.get(&rec, i_handle) {
+            Some(t.nonneg(line, "handle_seconds", h)?)
+        } else if let Some(e) = t.get(&rec, i_end) {
             let end = parse_timestamp(e, tz)
-                .map_err(|e| t.err(*line, "end_time", e, "use the same format as start_time"))?;
+                .map_err(|e| t.err(line, "end_time", e, "use the same format as start_time"))?;
             if end < start {
                 return Err(t.err(
-                    *line,
+                    line,
                     "end_time",
                     "the session ends before it starts",
                     "check the end time",
@@ -497,15 +555,29 @@ fn read_session_log(
         } else {
             None
         };
-        let mins = start.hour() * 60 + start.minute();
-        let bucket =
-            start.date().and_time(NaiveTime::MIN) + Duration::minutes((mins - mins % step) as i64);
-        let e = buckets.entry(bucket).or_insert((*line, 0.0, 0.0, 0.0));
+        let bucket = match last {
+            Some((from, b)) if start >= from && start < from + Duration::minutes(step as i64) => b,
+            _ => {
+                let mins = start.hour() * 60 + start.minute();
+                let b = start.date().and_time(NaiveTime::MIN)
+                    + Duration::minutes((mins - mins % step) as i64);
+                last = Some((b, b));
+                b
+            }
+        };
+        let e = buckets.entry(bucket).or_insert((line, 0.0, 0.0, 0.0));
         e.1 += 1.0;
         if let Some(h) = handle {
             e.2 += h;
             e.3 += 1.0;
         }
+    }
+    if n_rows == 0 {
+        return Err(InputError::new(
+            path,
+            "the file has a header but no data rows",
+            "add data rows",
+        ));
     }
     let has_aht = buckets.values().any(|b| b.3 > 0.0);
     // a session log has no row for an interval without sessions: those are zeros, not gaps,
@@ -533,7 +605,7 @@ fn read_session_log(
         points.push(p);
         ts += Duration::minutes(step as i64);
     }
-    build_series(path, points, has_aht, "session log", encoding, t.rows.len())
+    build_series(path, points, has_aht, "session log", encoding, n_rows)
 }
 
 /// Writes a series as `timestamp,count[,aht_seconds]`.

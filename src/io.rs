@@ -189,53 +189,7 @@ impl Table {
             .iter()
             .map(|h| h.trim().to_string())
             .collect();
-        let mut idx = vec![None; cols.len()];
-        for (i, h) in header.iter().enumerate() {
-            let lower = h.to_ascii_lowercase();
-            match cols
-                .iter()
-                .position(|c| c.name == lower || c.aliases.contains(&h.as_str()))
-            {
-                Some(p) if idx[p].is_some() => {
-                    return Err(InputError::new(
-                        path,
-                        format!("column `{h}` appears twice"),
-                        "keep one of the two columns",
-                    )
-                    .at(1)
-                    .field(h.clone()))
-                }
-                Some(p) => idx[p] = Some(i),
-                None => {
-                    let known: Vec<&str> = cols.iter().map(|c| c.name).collect();
-                    return Err(InputError::new(
-                        path,
-                        format!("unknown column `{h}`"),
-                        format!(
-                            "rename or remove it; the columns this file may have are: {}",
-                            known.join(", ")
-                        ),
-                    )
-                    .at(1)
-                    .field(h.clone()));
-                }
-            }
-        }
-        for (c, i) in cols.iter().zip(&idx) {
-            if c.required && i.is_none() {
-                return Err(InputError::new(
-                    path,
-                    format!(
-                        "required column `{}` is missing (header: {})",
-                        c.name,
-                        header.join(",")
-                    ),
-                    format!("add a `{}` column", c.name),
-                )
-                .at(1)
-                .field(c.name));
-            }
-        }
+        let idx = map_columns(path, &header, cols)?;
         let mut rows = Vec::new();
         for rec in rdr.records() {
             let rec = rec.map_err(|e| {
@@ -386,6 +340,144 @@ impl Regular {
     pub fn grid(&self) -> crate::time::Grid {
         let step = if self.n > 1 { self.step as u32 } else { 60 };
         crate::time::Grid::new(self.start.expect("rows were pushed"), step, self.n)
+    }
+}
+
+/// Maps a header onto `cols` (canonical names or aliases, case-insensitive): the index of each
+/// column in the file. Unknown and repeated columns are errors, as are missing required ones.
+pub fn map_columns(
+    path: &Path,
+    header: &[String],
+    cols: &[Col],
+) -> Result<Vec<Option<usize>>, InputError> {
+    let mut idx = vec![None; cols.len()];
+    for (i, h) in header.iter().enumerate() {
+        let lower = h.to_ascii_lowercase();
+        match cols
+            .iter()
+            .position(|c| c.name == lower || c.aliases.contains(&h.as_str()))
+        {
+            Some(p) if idx[p].is_some() => {
+                return Err(InputError::new(
+                    path,
+                    format!("column `{h}` appears twice"),
+                    "keep one of the two columns",
+                )
+                .at(1)
+                .field(h.clone()))
+            }
+            Some(p) => idx[p] = Some(i),
+            None => {
+                let known: Vec<&str> = cols.iter().map(|c| c.name).collect();
+                return Err(InputError::new(
+                    path,
+                    format!("unknown column `{h}`"),
+                    format!(
+                        "rename or remove it; the columns this file may have are: {}",
+                        known.join(", ")
+                    ),
+                )
+                .at(1)
+                .field(h.clone()));
+            }
+        }
+    }
+    for (c, i) in cols.iter().zip(&idx) {
+        if c.required && i.is_none() {
+            return Err(InputError::new(
+                path,
+                format!(
+                    "required column `{}` is missing (header: {})",
+                    c.name,
+                    header.join(",")
+                ),
+                format!("add a `{}` column", c.name),
+            )
+            .at(1)
+            .field(c.name));
+        }
+    }
+    Ok(idx)
+}
+
+/// The first line of a file as text (for sniffing its format), with its byte-order mark
+/// removed; GBK is decoded.
+pub fn first_line(path: &Path) -> Result<String, InputError> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(path).map_err(|e| {
+        InputError::new(
+            path,
+            format!("cannot read the file: {e}"),
+            "check the path and the file permissions",
+        )
+    })?;
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut n = 0;
+    while n < buf.len() {
+        match f.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) => {
+                return Err(InputError::new(
+                    path,
+                    format!("cannot read the file: {e}"),
+                    "check the file",
+                ))
+            }
+        }
+    }
+    let head = &buf[..n];
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let line = head.split(|b| *b == b'\n').next().unwrap_or(&[]);
+    Ok(match std::str::from_utf8(line) {
+        Ok(s) => s.trim_end_matches('\r').to_string(),
+        Err(_) => encoding_rs::GB18030
+            .decode(line)
+            .0
+            .trim_end_matches('\r')
+            .to_string(),
+    })
+}
+
+/// A file opened for streaming as UTF-8 text: UTF-8 (with or without BOM) passes through,
+/// anything else is decoded as GBK/GB18030 on the fly. Which one is decided from the first
+/// megabyte; the name of the encoding is returned with the reader.
+pub fn open_text(path: &Path) -> Result<(Box<dyn std::io::Read>, &'static str), InputError> {
+    use std::io::{Read, Seek};
+    let cannot = |e: std::io::Error| {
+        InputError::new(
+            path,
+            format!("cannot read the file: {e}"),
+            "check the path and the file permissions",
+        )
+    };
+    let mut f = std::fs::File::open(path).map_err(cannot)?;
+    let mut head = Vec::with_capacity(1 << 20);
+    (&mut f)
+        .take(1 << 20)
+        .read_to_end(&mut head)
+        .map_err(cannot)?;
+    f.rewind().map_err(cannot)?;
+    let bom = head.starts_with(b"\xEF\xBB\xBF");
+    let body = if bom { &head[3..] } else { &head[..] };
+    // valid UTF-8, or cut in the middle of a character at the end of the sample
+    let utf8 = match std::str::from_utf8(body) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none(),
+    };
+    let file = std::io::BufReader::with_capacity(1 << 16, f);
+    if utf8 {
+        let r = encoding_rs_io::DecodeReaderBytesBuilder::new()
+            .bom_sniffing(true)
+            .utf8_passthru(true)
+            .strip_bom(true)
+            .build(file);
+        Ok((Box::new(r), if bom { "UTF-8 with BOM" } else { "UTF-8" }))
+    } else {
+        let r = encoding_rs_io::DecodeReaderBytesBuilder::new()
+            .encoding(Some(encoding_rs::GB18030))
+            .build(file);
+        Ok((Box::new(r), "GBK/GB18030"))
     }
 }
 

@@ -83,6 +83,18 @@ enum Cmd {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// Aggregate a history file — above all a session log with one row per chat, streamed,
+    /// any size — into counts (and handle time) per interval.
+    Aggregate {
+        #[arg(long)]
+        history: PathBuf,
+        #[arg(long, default_value = "15m")]
+        interval: time::Minutes,
+        #[arg(long, default_value = "Asia/Shanghai")]
+        timezone: String,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// Agents required per interval from a forecast.
     Requirements {
         #[arg(long)]
@@ -450,6 +462,24 @@ fn run(cli: Cli) -> Result<ExitCode> {
             println!(
                 "forecast: {:.0} inquiries over {days} days → {}",
                 f.total(),
+                output.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Aggregate {
+            history: hp,
+            interval,
+            timezone,
+            output,
+        } => {
+            let tz = parse_tz(&timezone)?;
+            let (h, rep) = history::read_history(&hp, tz, interval.0)?;
+            write(&output, &history::to_csv(&h))?;
+            eprint!("{}", rep.text());
+            println!(
+                "aggregated: {} intervals of {} min → {}",
+                h.grid.len,
+                h.grid.step_minutes,
                 output.display()
             );
             Ok(ExitCode::SUCCESS)

@@ -137,6 +137,11 @@ fn catalogue() -> Vec<Case> {
         c("binary garbage", vec![("h.csv", (0..=255u8).cycle().take(4096).collect())], forecast("h.csv"), vec!["h.csv", "neither UTF-8 nor GBK", "fix:"]),
         c("too short", vec![("h.csv", history("2026-01-01 00:00,4\n2026-01-01 01:00,5\n2026-01-01 02:00,6\n"))], forecast("h.csv"), vec!["h.csv", "covers 2026-01-01 00:00", "at least 14 full days", "fix:"]),
         c("session ends before it starts", vec![("h.csv", b"start_time,end_time\n2026-01-01 00:10,2026-01-01 00:05\n".to_vec())], forecast("h.csv"), vec!["h.csv", "line 2", "`end_time`", "fix:"]),
+        c("session log: garbled bytes", vec![("h.csv", [&b"start_time,end_time\n2026-01-01 00:10,2026-01-01 00:15\n"[..], &b"2026-01-01 00:\xff\xfe,2026-01-01 00:20\n"[..]].concat())], forecast("h.csv"), vec!["h.csv", "line 3", "`start_time`", "fix:"]),
+        c("session log: empty start", vec![("h.csv", b"start_time,handle_seconds\n2026-01-01 00:10,60\n,60\n".to_vec())], forecast("h.csv"), vec!["h.csv", "line 3", "`start_time`", "fix:"]),
+        c("session log: negative handle time", vec![("h.csv", b"start_time,handle_seconds\n2026-01-01 00:10,-60\n".to_vec())], forecast("h.csv"), vec!["h.csv", "line 2", "`handle_seconds`", "negative", "fix:"]),
+        c("session log: semicolons", vec![("h.csv", b"start_time;end_time\n2026-01-01 00:10;2026-01-01 00:15\n".to_vec())], forecast("h.csv"), vec!["h.csv", "line 1", "comma-separated", "fix:"]),
+        c("session log: header only", vec![("h.csv", b"start_time,end_time\n".to_vec())], forecast("h.csv"), vec!["h.csv", "no data rows", "fix:"]),
         c("bad hourly slot", vec![("h.csv", b"date,slot,count\n2026-01-01,25:00-26:00,4\n".to_vec())], forecast("h.csv"), vec!["h.csv", "line 2", "`slot`", "fix:"]),
         // ---- agents CSV ----
         c("duplicate agent id", vec![("a.csv", agents("A1,X,junior,full_time,,,,,,\nA1,Y,junior,full_time,,,,,,\n"))], plan_with_agents("a.csv"), vec!["a.csv", "line 3", "`agent_id`", "duplicate", "fix:"]),
@@ -273,4 +278,44 @@ fn bom_and_gbk_with_chinese_headers_are_read_like_utf8() {
     }
     assert_eq!(outs[0], outs[1], "GBK history forecast differs from UTF-8");
     assert_eq!(outs[0], outs[2], "BOM history forecast differs from UTF-8");
+
+    // a session log (streamed) in GBK with Chinese headers aggregates like its UTF-8 twin
+    let mut log = String::from("start_time,end_time\n");
+    for k in 0..500 {
+        let t = chrono::NaiveDate::from_ymd_opt(2026, 1, 1)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap()
+            + chrono::Duration::seconds(k * 97);
+        let e = t + chrono::Duration::seconds(60 + k % 300);
+        log.push_str(&format!(
+            "{},{}\n",
+            t.format("%Y-%m-%d %H:%M:%S"),
+            e.format("%Y-%m-%d %H:%M:%S")
+        ));
+    }
+    let zh = log.replacen("start_time,end_time", "开始时间,结束时间", 1);
+    let (gbk, _, _) = encoding_rs::GBK.encode(&zh);
+    let mut aggs = Vec::new();
+    for (name, bytes) in [("log.csv", log.into_bytes()), ("log-gbk.csv", gbk.to_vec())] {
+        std::fs::write(d.path().join(name), bytes).unwrap();
+        let out = d.path().join(format!("agg-{name}"));
+        stdout(
+            paiban()
+                .args(["aggregate", "--history"])
+                .arg(d.path().join(name))
+                .args(["--interval", "15m", "-o"])
+                .arg(&out),
+        );
+        aggs.push(std::fs::read_to_string(out).unwrap());
+    }
+    assert_eq!(aggs[0], aggs[1]);
+    // 500 chats, 97 s apart: 15-minute counts of 9 or 10, handle time carried along
+    let rows: Vec<&str> = aggs[0].lines().collect();
+    assert_eq!(rows[0], "timestamp,count,aht_seconds");
+    let total: f64 = rows[1..]
+        .iter()
+        .map(|r| r.split(',').nth(1).unwrap().parse::<f64>().unwrap())
+        .sum();
+    assert_eq!(total, 500.0);
 }
