@@ -481,9 +481,34 @@ pub fn open_text(path: &Path) -> Result<(Box<dyn std::io::Read>, &'static str), 
     }
 }
 
-/// Writes a file atomically: the content goes to a temporary file in the same folder that is
-/// renamed over the target only when complete, so a failure never leaves half a file.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Held while output files are being written. An interrupt (Ctrl-C) takes it before the
+/// process exits, so it waits for a set of files being written to be complete: outputs are
+/// all there or none are, and no temporary file is left behind.
+static COMMIT: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Waits until no output is being written and keeps it so (see [`commit`]); for the
+/// interrupt handler, which exits while holding it.
+pub fn hold_outputs() -> std::sync::MutexGuard<'static, ()> {
+    COMMIT.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Writes a set of files, each atomically (see [`write_atomic`]), as one step an interrupt
+/// does not split. Every file is complete before the first is renamed into place, so an
+/// error while preparing them leaves the old outputs as they were.
+pub fn commit(files: &[(PathBuf, Vec<u8>)]) -> Result<(), (PathBuf, std::io::Error)> {
+    let _g = hold_outputs();
+    let mut staged = Vec::with_capacity(files.len());
+    for (path, bytes) in files {
+        staged.push((path, stage(path, bytes).map_err(|e| (path.clone(), e))?));
+    }
+    for (path, tmp) in staged {
+        tmp.persist(path).map_err(|e| (path.clone(), e.error))?;
+    }
+    Ok(())
+}
+
+/// The content of `path` in a complete temporary file beside it, not yet renamed.
+fn stage(path: &Path, bytes: &[u8]) -> std::io::Result<tempfile::NamedTempFile> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -491,6 +516,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     // readable by others like any file the user writes (tempfile's default is 0600)
     let mut b = tempfile::Builder::new();
+    b.prefix(".paiban-");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -499,8 +525,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut tmp = b.tempfile_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    Ok(tmp)
+}
+
+/// Writes a file atomically: the content goes to a temporary file in the same folder that is
+/// renamed over the target only when complete, so a failure never leaves half a file.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    commit(&[(path.to_path_buf(), bytes.to_vec())]).map_err(|(_, e)| e)
 }
 
 /// Serialises rows of a `serde` type as CSV into memory.

@@ -290,6 +290,13 @@ enum Cmd {
 }
 
 fn main() -> ExitCode {
+    // Ctrl-C: wait for output files being written (all or none), then stop; a solve in
+    // progress is abandoned and writes nothing
+    let _ = ctrlc::set_handler(|| {
+        let _outputs = paiban::io::hold_outputs();
+        eprintln!("interrupted: stopped; no partial output was written");
+        std::process::exit(130);
+    });
     match run(Cli::parse()) {
         Ok(code) => code,
         Err(e) => {
@@ -919,21 +926,21 @@ fn whatif_cmd(
     let comparison = opts.csv(whatif::to_csv(&rows));
     let html = report::html(&views, &rows, opts.lang);
     let book = export::workbook(&views, &rows, opts.lang)?;
+    let mut files = vec![
+        (out.join("comparison.csv"), comparison),
+        (out.join("report.html"), html.into_bytes()),
+        (out.join("workbook.xlsx"), book),
+    ];
     for o in &outcomes {
-        let synthetic =
-            o.case.scenario.inputs.history.is_none() || o.case.scenario.inputs.agents.is_none();
-        pipeline::write_all(
-            &out.join(whatif::folder_name(&o.case.label)),
-            &o.case.scenario,
-            &o.inputs,
-            &o.output,
-            synthetic,
-            opts,
-        )?;
+        let sc = &o.case.scenario;
+        let synthetic = sc.inputs.history.is_none() || sc.inputs.agents.is_none();
+        let dir = out.join(whatif::folder_name(&o.case.label));
+        files.extend(pipeline::output_files(
+            &dir, sc, &o.inputs, &o.output, synthetic, opts,
+        )?);
     }
-    write(&out.join("comparison.csv"), &comparison)?;
-    write(&out.join("report.html"), html.as_bytes())?;
-    write(&out.join("workbook.xlsx"), &book)?;
+    // every scenario's files and the comparison, all or none
+    pipeline::commit(&files)?;
     if json {
         print_json(&rows)?;
     } else {

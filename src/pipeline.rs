@@ -6,7 +6,7 @@ use crate::calendar::{read_events, Calendar};
 use crate::check::{check_after, CheckReport};
 use crate::forecast::{forecast, FitNotes, Forecast, ForecastError, SeasonalEvent};
 use crate::history::{read_history, HistoryReport, Series};
-use crate::io::{write_atomic, InputError};
+use crate::io::InputError;
 use crate::plan::{Plan, PlanError};
 use crate::requirements::{requirements, Requirements, RequirementsError};
 use crate::roster::{roster_after, RosterError, RosterResult};
@@ -359,15 +359,16 @@ pub fn summary_text(s: &Summary) -> String {
     t
 }
 
-/// Writes every stage's file into `dir` (each atomically).
-pub fn write_all(
+/// Every stage's file for `dir`: path and bytes (written by [`write_all`], or gathered with
+/// other scenarios' and committed at once).
+pub fn output_files(
     dir: &Path,
     sc: &Scenario,
     inputs: &Inputs,
     o: &RunOutput,
     write_inputs: bool,
     opts: &crate::export::Options,
-) -> Result<Vec<PathBuf>, PipelineError> {
+) -> Result<Vec<(PathBuf, Vec<u8>)>, PipelineError> {
     use crate::export;
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     if write_inputs {
@@ -453,14 +454,27 @@ pub fn write_all(
             export::ics(roster, a, sc).into_bytes(),
         ));
     }
-    let mut out = Vec::new();
-    for (name, bytes) in files {
-        let p = dir.join(&name);
-        write_atomic(&p, &bytes).map_err(|e| PipelineError::Write {
-            path: p.clone(),
-            source: e,
-        })?;
-        out.push(p);
-    }
-    Ok(out)
+    Ok(files
+        .into_iter()
+        .map(|(name, bytes)| (dir.join(name), bytes))
+        .collect())
+}
+
+/// Writes every stage's file into `dir`, all or none (see [`crate::io::commit`]).
+pub fn write_all(
+    dir: &Path,
+    sc: &Scenario,
+    inputs: &Inputs,
+    o: &RunOutput,
+    write_inputs: bool,
+    opts: &crate::export::Options,
+) -> Result<Vec<PathBuf>, PipelineError> {
+    let files = output_files(dir, sc, inputs, o, write_inputs, opts)?;
+    commit(&files)?;
+    Ok(files.into_iter().map(|(p, _)| p).collect())
+}
+
+/// [`crate::io::commit`] with its error as a pipeline error.
+pub fn commit(files: &[(PathBuf, Vec<u8>)]) -> Result<(), PipelineError> {
+    crate::io::commit(files).map_err(|(path, source)| PipelineError::Write { path, source })
 }

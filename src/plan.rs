@@ -396,9 +396,12 @@ pub fn plan_after(
         }
     }
 
-    let mut out = solve(&m, settings, "shift plan")?;
+    // the LP relaxation first (a bound, and quick); the MIP gets what is left of the limit,
+    // so the whole solve keeps to time_limit_seconds
     let lp = solve(&m.relaxed(), settings, "shift plan LP relaxation")?;
+    let mut out = solve(&m, &settings.remaining(lp.seconds), "shift plan")?;
     out.tighten_bound(lp.objective);
+    out.seconds += lp.seconds;
 
     // each shift count's short breaks, handed out in order: the i-th agent gets the i-th
     // earliest position of every break, so each agent's breaks stay spread over the shift

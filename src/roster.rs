@@ -144,12 +144,11 @@ fn solve_large(m: &Mip, settings: &SolverSettings) -> Result<crate::solver::Outc
             fixed.lo[i] = 1.0;
         }
     }
-    let left = SolverSettings {
-        time_limit_seconds: (settings.time_limit_seconds - started.elapsed().as_secs_f64())
-            .max(1.0),
-        ..settings.clone()
-    };
-    let mut out = solve(&fixed, &left, "roster")?;
+    let mut out = solve(
+        &fixed,
+        &settings.remaining(started.elapsed().as_secs_f64()),
+        "roster",
+    )?;
     out.bound = None;
     out.tighten_bound(lp.objective);
     out.seconds += lp.seconds;

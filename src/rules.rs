@@ -120,7 +120,8 @@ pub fn solve(p: &Problem, settings: &SolverSettings) -> Result<Solution, SolverE
     let (mip, x, constant) = model(p);
     let lp = solver::solve(&mip.relaxed(), settings, "rostering LP relaxation")?;
     let lp_bound = lp.objective + constant;
-    let mut out = solver::solve(&mip, settings, "rostering")?;
+    let mut out = solver::solve(&mip, &settings.remaining(lp.seconds), "rostering")?;
+    out.seconds += lp.seconds;
     out.objective += constant;
     if let Some(b) = out.bound.take() {
         out.tighten_bound(b + constant);

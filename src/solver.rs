@@ -70,6 +70,16 @@ impl Default for SolverSettings {
 }
 
 impl SolverSettings {
+    /// These settings for what is left of the time limit after `spent` seconds (at least a
+    /// tenth of the limit, so a solve always gets a moment to find a first answer).
+    pub fn remaining(&self, spent: f64) -> SolverSettings {
+        SolverSettings {
+            time_limit_seconds: (self.time_limit_seconds - spent)
+                .max(0.1 * self.time_limit_seconds),
+            ..self.clone()
+        }
+    }
+
     pub fn load(file: &Path) -> Result<Self, SolverError> {
         let cfg = |m: String| SolverError::Config {
             file: file.display().to_string(),
@@ -303,7 +313,7 @@ fn solve_highs(m: &Mip, s: &SolverSettings, what: &str) -> Result<Found, SolverE
     };
     if solved.primal_solution_status() != highs::HighsSolutionStatus::Feasible {
         return Err(fail(format!(
-            "no feasible solution found within {} s",
+            "no feasible solution found within {:.1} s; raise time_limit_seconds (solver settings, --solver FILE)",
             s.time_limit_seconds
         )));
     }
