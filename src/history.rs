@@ -287,6 +287,34 @@ fn read_aggregated(
     )
 }
 
+/// Longest history read: 20 years (a stray year 9999 must not make paiban fill centuries
+/// of intervals).
+const MAX_SPAN_DAYS: i64 = 20 * 366;
+
+fn check_span(
+    path: &Path,
+    first: NaiveDateTime,
+    last: NaiveDateTime,
+    last_line: u64,
+) -> Result<(), InputError> {
+    let days = (last - first).num_days();
+    if days > MAX_SPAN_DAYS {
+        return Err(InputError::new(
+            path,
+            format!(
+                "the rows span {} to {} ({} years); paiban reads at most 20 years of history",
+                fmt_ts(first),
+                fmt_ts(last),
+                days / 365
+            ),
+            "check for a mistyped year, or export the last few years only",
+        )
+        .at(last_line)
+        .field("timestamp"));
+    }
+    Ok(())
+}
+
 fn build_series(
     path: &Path,
     points: Vec<(NaiveDateTime, u64, f64, Option<f64>)>,
@@ -332,6 +360,7 @@ fn build_series(
         }
     }
     let last = points.last().expect("non-empty").0;
+    check_span(path, start, last, points.last().expect("non-empty").1)?;
     let len = ((last - start).num_minutes() / step) as usize + 1;
     let grid = Grid::new(start, step as u32, len);
     let mut volume = vec![None; len];
@@ -595,6 +624,8 @@ fn read_session_log(
         .date()
         .and_time(NaiveTime::MIN)
         + Duration::days(1);
+    let last_line = buckets.values().last().map_or(0, |b| b.0);
+    check_span(path, first_day, last_day, last_line)?;
     let mut points = Vec::new();
     let mut ts = first_day;
     while ts < last_day {

@@ -429,9 +429,13 @@ pub fn output_files(
     files.push(("check.txt".into(), check_text(&o.check).into_bytes()));
     files.push(("simulation.csv".into(), csv(o.simulation.to_csv())));
     let s = summary(sc, o);
+    // solve times vary from run to run: the console shows them, the file leaves them out, so
+    // the same input gives the same bytes
+    let mut summary_json = serde_json::to_value(&s).expect("serialisable");
+    drop_key(&mut summary_json, "seconds");
     files.push((
         "summary.json".into(),
-        serde_json::to_vec_pretty(&s).expect("serialisable"),
+        serde_json::to_vec_pretty(&summary_json).expect("serialisable"),
     ));
     let view = [export::View {
         label: &sc.name,
@@ -458,6 +462,18 @@ pub fn output_files(
         .into_iter()
         .map(|(name, bytes)| (dir.join(name), bytes))
         .collect())
+}
+
+/// `v` without `key` anywhere inside it.
+fn drop_key(v: &mut serde_json::Value, key: &str) {
+    match v {
+        serde_json::Value::Object(m) => {
+            m.remove(key);
+            m.values_mut().for_each(|x| drop_key(x, key));
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(|x| drop_key(x, key)),
+        _ => {}
+    }
 }
 
 /// Writes every stage's file into `dir`, all or none (see [`crate::io::commit`]).

@@ -552,6 +552,19 @@ fn merged_table(
         ));
     }
     chain.push(key);
+    // a scenario is a small text file: refuse devices, folders and anything huge
+    match std::fs::metadata(&base_file) {
+        Ok(m) if !m.is_file() || m.len() > 1 << 20 => {
+            return Err(invalid(
+                format!(
+                    "`extends = \"{ext}\"`: {} is not a scenario file (not a regular file of at most 1 MB)",
+                    base_file.display()
+                ),
+                "extend a scenario .toml file",
+            ))
+        }
+        _ => {}
+    }
     let base_text = std::fs::read_to_string(&base_file).map_err(|e| {
         invalid(
             format!(

@@ -141,6 +141,8 @@ fn catalogue() -> Vec<Case> {
         c("session log: empty start", vec![("h.csv", b"start_time,handle_seconds\n2026-01-01 00:10,60\n,60\n".to_vec())], forecast("h.csv"), vec!["h.csv", "line 3", "`start_time`", "fix:"]),
         c("session log: negative handle time", vec![("h.csv", b"start_time,handle_seconds\n2026-01-01 00:10,-60\n".to_vec())], forecast("h.csv"), vec!["h.csv", "line 2", "`handle_seconds`", "negative", "fix:"]),
         c("session log: semicolons", vec![("h.csv", b"start_time;end_time\n2026-01-01 00:10;2026-01-01 00:15\n".to_vec())], forecast("h.csv"), vec!["h.csv", "line 1", "comma-separated", "fix:"]),
+        c("a year 9999 among the rows", vec![("h.csv", history("2026-01-01 00:00,4\n2026-01-01 01:00,5\n9999-01-01 00:00,6\n"))], forecast("h.csv"), vec!["h.csv", "line 4", "`timestamp`", "at most 20 years", "fix:"]),
+        c("session log: a year 9999", vec![("h.csv", b"start_time,handle_seconds\n2026-01-01 00:10,60\n9999-01-01 00:10,60\n".to_vec())], forecast("h.csv"), vec!["h.csv", "line 3", "`timestamp`", "at most 20 years", "fix:"]),
         c("session log: header only", vec![("h.csv", b"start_time,end_time\n".to_vec())], forecast("h.csv"), vec!["h.csv", "no data rows", "fix:"]),
         c("bad hourly slot", vec![("h.csv", b"date,slot,count\n2026-01-01,25:00-26:00,4\n".to_vec())], forecast("h.csv"), vec!["h.csv", "line 2", "`slot`", "fix:"]),
         // ---- agents CSV ----
