@@ -12,8 +12,11 @@ use std::path::Path;
 
 const BASELINE: &str = include_str!("../scenarios/baseline.toml");
 
+/// Contract index, min hours, max hours, min days, max days, a weekday never available.
+type AgentSpec = (usize, f64, f64, u32, u32, Option<u32>);
+
 /// A random agent of one of the baseline's contracts, with consistent hours and days.
-fn agent() -> impl Strategy<Value = (usize, f64, f64, u32, u32, Option<u32>)> {
+fn agent() -> impl Strategy<Value = AgentSpec> {
     // contract, min hours, max hours, min days, max days, a weekday never available
     (
         0usize..3,
@@ -29,7 +32,7 @@ fn agent() -> impl Strategy<Value = (usize, f64, f64, u32, u32, Option<u32>)> {
         })
 }
 
-fn team(spec: &[(usize, f64, f64, u32, u32, Option<u32>)]) -> Vec<Agent> {
+fn team(spec: &[AgentSpec]) -> Vec<Agent> {
     const CONTRACTS: [&str; 3] = ["full_time", "part_time", "outsourced"];
     const TIERS: [&str; 3] = ["junior", "senior", "supervisor"];
     spec.iter()
