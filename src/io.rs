@@ -79,6 +79,7 @@ impl std::error::Error for InputError {}
 /// Reads a text file, accepting UTF-8 (with or without BOM) and GBK/GB18030, the encoding
 /// Chinese Excel saves CSV in. Returns the text and the name of the encoding found.
 pub fn read_text(path: &Path) -> Result<(String, &'static str), InputError> {
+    note_input(path);
     let bytes = std::fs::read(path).map_err(|e| {
         InputError::new(
             path,
@@ -443,6 +444,7 @@ pub fn first_line(path: &Path) -> Result<String, InputError> {
 /// anything else is decoded as GBK/GB18030 on the fly. Which one is decided from the first
 /// megabyte; the name of the encoding is returned with the reader.
 pub fn open_text(path: &Path) -> Result<(Box<dyn std::io::Read>, &'static str), InputError> {
+    note_input(path);
     use std::io::{Read, Seek};
     let cannot = |e: std::io::Error| {
         InputError::new(
@@ -481,6 +483,26 @@ pub fn open_text(path: &Path) -> Result<(Box<dyn std::io::Read>, &'static str), 
     }
 }
 
+/// Every file read as input in this process (canonical paths): outputs never replace them.
+static INPUTS: std::sync::Mutex<std::collections::BTreeSet<PathBuf>> =
+    std::sync::Mutex::new(std::collections::BTreeSet::new());
+
+/// Records `path` as an input of this run, so no output may overwrite it.
+pub fn note_input(path: &Path) {
+    if let Ok(p) = path.canonicalize() {
+        INPUTS.lock().unwrap_or_else(|e| e.into_inner()).insert(p);
+    }
+}
+
+fn is_input(path: &Path) -> bool {
+    path.canonicalize().is_ok_and(|p| {
+        INPUTS
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(&p)
+    })
+}
+
 /// Held while output files are being written. An interrupt (Ctrl-C) takes it before the
 /// process exits, so it waits for a set of files being written to be complete: outputs are
 /// all there or none are, and no temporary file is left behind.
@@ -497,6 +519,15 @@ pub fn hold_outputs() -> std::sync::MutexGuard<'static, ()> {
 /// error while preparing them leaves the old outputs as they were.
 pub fn commit(files: &[(PathBuf, Vec<u8>)]) -> Result<(), (PathBuf, std::io::Error)> {
     let _g = hold_outputs();
+    if let Some((p, _)) = files.iter().find(|(p, _)| is_input(p)) {
+        return Err((
+            p.clone(),
+            std::io::Error::new(
+                std::io::ErrorKind::AlreadyExists,
+                "it is one of this command's input files, and paiban never overwrites its inputs; write the output elsewhere",
+            ),
+        ));
+    }
     let mut staged = Vec::with_capacity(files.len());
     for (path, bytes) in files {
         staged.push((path, stage(path, bytes).map_err(|e| (path.clone(), e))?));

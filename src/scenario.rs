@@ -503,6 +503,7 @@ pub struct Headcount {
 const INPUT_PATHS: [&str; 4] = ["history", "agents", "events", "previous_roster"];
 
 fn read_scenario_text(file: &Path) -> Result<String, ScenarioError> {
+    crate::io::note_input(file);
     std::fs::read_to_string(file).map_err(|e| ScenarioError::Read {
         file: file.to_path_buf(),
         source: e,
@@ -565,6 +566,7 @@ fn merged_table(
         }
         _ => {}
     }
+    crate::io::note_input(&base_file);
     let base_text = std::fs::read_to_string(&base_file).map_err(|e| {
         invalid(
             format!(

@@ -85,6 +85,7 @@ impl SolverSettings {
             file: file.display().to_string(),
             message: m,
         };
+        crate::io::note_input(file);
         let text = std::fs::read_to_string(file).map_err(|e| cfg(format!("cannot read: {e}")))?;
         let s: SolverSettings = toml::from_str(&text).map_err(|e| {
             cfg(format!("{e}\n  fix: the keys are backend, time_limit_seconds, mip_rel_gap, threads, seed, verbose, mip_heuristic_effort, lp_first_above (see solver-configs/default.toml)"))

@@ -181,6 +181,8 @@ fn catalogue() -> Vec<Case> {
         c("event on 30 February", vec![("e.toml", b"[[event]]\nname = \"x\"\ndate = \"2026-02-30\"\n".to_vec())], ["forecast", "--history", "{DIR}/history.csv", "--start", "2026-11-02", "--events", "e.toml", "-o", "OUT"].map(String::from).to_vec(), vec!["e.toml", "`date`", "fix:"]),
         c("unknown solver backend", vec![("v.toml", b"backend = \"cplex\"\n".to_vec())], ["plan", "--requirements", "{DIR}/requirements.csv", "--scenario", "{DIR}/scenario.toml", "--solver", "v.toml", "-o", "OUT"].map(String::from).to_vec(), vec!["v.toml", "cplex", "fix:"]),
         c("unknown solver key", vec![("v.toml", b"time_limit = 5\n".to_vec())], ["plan", "--requirements", "{DIR}/requirements.csv", "--scenario", "{DIR}/scenario.toml", "--solver", "v.toml", "-o", "OUT"].map(String::from).to_vec(), vec!["v.toml", "time_limit", "fix:"]),
+        // ---- outputs never replace inputs ----
+        c("output over the input", vec![("h.csv", long_history(""))], ["aggregate", "--history", "h.csv", "-o", "h.csv"].map(String::from).to_vec(), vec!["h.csv", "never overwrites its inputs"]),
         // ---- Curtois & Qu files ----
         c("Curtois truncated", vec![("i.txt", b"SECTION_HORIZON\n14\n\nSECTION_SHIFTS\nD,480,\n\nSECTION_STAFF\nA,D=14,4320,3360,5,2,2,1\n".to_vec())], ["nrp", "i.txt", "-o", "OUT"].map(String::from).to_vec(), vec!["i.txt", "SECTION_", "fix:"]),
         c("Curtois bad number", vec![("i.txt", b"SECTION_HORIZON\nfourteen\n".to_vec())], ["nrp", "i.txt", "-o", "OUT"].map(String::from).to_vec(), vec!["i.txt", "line 2", "fix:"]),
