@@ -323,3 +323,40 @@ fn bom_and_gbk_with_chinese_headers_are_read_like_utf8() {
         .sum();
     assert_eq!(total, 500.0);
 }
+
+#[test]
+fn gaps_are_reported_where_they_are_and_skipped_not_filled() {
+    // 40 days of hourly history with three days missing: usable, so not an error, but said
+    let d = tempfile::tempdir().unwrap();
+    let mut s = String::from("timestamp,count\n");
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 1, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap();
+    for h in (0..24 * 40).filter(|h| !(24 * 10..24 * 13).contains(h)) {
+        let t = start + chrono::Duration::hours(h);
+        s.push_str(&format!("{},{}\n", t.format("%Y-%m-%d %H:%M"), 10 + h % 5));
+    }
+    std::fs::write(d.path().join("h.csv"), s).unwrap();
+    let o = paiban()
+        .args([
+            "forecast",
+            "--history",
+            "h.csv",
+            "--start",
+            "2026-02-10",
+            "-o",
+            "f.csv",
+        ])
+        .current_dir(d.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("1 gap(s)"), "{err}");
+    assert!(
+        err.contains("72 interval(s) missing from 2026-01-11 00:00"),
+        "{err}"
+    );
+    assert!(err.contains("not filled"), "{err}");
+}
