@@ -44,6 +44,10 @@ pub struct SolverSettings {
     /// assignments fixed, the MIP deciding the rest); default 20,000.
     #[serde(default)]
     pub lp_first_above: Option<usize>,
+    /// Any further HiGHS option by its own name (`[highs] mip_pool_soft_limit = 1000`),
+    /// applied after the ones above; an unknown name or a wrong type is an error.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub highs: std::collections::BTreeMap<String, toml::Value>,
 }
 fn d_backend() -> String {
     if cfg!(feature = "highs") {
@@ -292,6 +296,20 @@ fn solve_highs(m: &Mip, s: &SolverSettings, what: &str) -> Result<Found, SolverE
     if let Some(e) = s.mip_heuristic_effort {
         model.set_option("mip_heuristic_effort", e);
     }
+    for (k, v) in &s.highs {
+        let ok = match v {
+            toml::Value::Boolean(b) => model.try_set_option(k.as_str(), *b).is_ok(),
+            toml::Value::Integer(i) => model.try_set_option(k.as_str(), *i as i32).is_ok(),
+            toml::Value::Float(f) => model.try_set_option(k.as_str(), *f).is_ok(),
+            toml::Value::String(t) => model.try_set_option(k.as_str(), t.as_str()).is_ok(),
+            _ => false,
+        };
+        if !ok {
+            return Err(fail(format!(
+                "HiGHS refused option {k} = {v}; check its name and type in the HiGHS options list"
+            )));
+        }
+    }
     // No MIP start is passed: HiGHS 1.16 mis-solved small models after presolve when given
     // one (it returned the start as "optimal", gap 0, while the LP relaxation proved it 97x
     // too costly; tests/reference.rs caught it). Elastic models find a feasible point at once.
@@ -411,6 +429,26 @@ fn solve_microlp(_: &Mip, _: &SolverSettings, _: &str) -> Result<Found, SolverEr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(feature = "highs")]
+    #[test]
+    fn highs_options_pass_through_and_bad_ones_are_named() {
+        let mut m = Mip::default();
+        let x = m.var(0.0, 10.0, true, 1.0);
+        m.row(vec![(x, 2.0)], 3.0, f64::INFINITY);
+        let s: SolverSettings =
+            toml::from_str("[highs]\nmip_pool_soft_limit = 100\nmip_heuristic_run_rins = false\n")
+                .unwrap();
+        assert_eq!(solve(&m, &s, "test").unwrap().objective, 2.0);
+        for bad in [
+            "[highs]\nno_such_option = 1\n",
+            "[highs]\nmip_pool_soft_limit = \"lots\"\n",
+        ] {
+            let s: SolverSettings = toml::from_str(bad).unwrap();
+            let e = solve(&m, &s, "test").unwrap_err().to_string();
+            assert!(e.contains("HiGHS refused option"), "{e}");
+        }
+    }
 
     /// Classic cyclic covering: 7 days, need per day, each worker works 5 consecutive days.
     /// Optimal is known: need [8,6,7,6,9,5,4] → 10 workers... checked by brute force below.
