@@ -1,7 +1,7 @@
 //! Curtois & Qu benchmark instances through the rule engine: time to the published optimum.
 //! `cargo bench --bench nrp` (each instance once; solves take seconds, so no repetitions).
 
-use paiban::rules::solve;
+use paiban::nrp::solve;
 use paiban::solver::SolverSettings;
 use std::path::Path;
 

@@ -35,7 +35,7 @@ fn main() {
                 ..s
             };
             measure("Curtois Instance5 (gap 0)", limit, || {
-                paiban::rules::solve(&inst, &s)
+                paiban::nrp::solve(&inst, &s)
                     .map(|x| x.solve)
                     .map_err(|e| e.to_string())
             });

@@ -21,6 +21,9 @@ pub struct Agent {
     pub preferred_off: Vec<DayRule>,
     /// Weighted wishes to work or to be off on a date.
     pub requests: Vec<DayRequest>,
+    /// Skills (lower case), e.g. `pre_sales`, `after_sales`: a queue lists the skills that
+    /// may serve it. The tier always counts as a skill too (tiers are shorthand).
+    pub skills: Vec<String>,
 }
 
 /// A weighted wish about one date (default weight `costs.preference_violation`): to work
@@ -173,36 +176,11 @@ impl std::fmt::Display for DayRule {
     }
 }
 
-/// What an agent may work over a horizon: contract, labour rules and availability combined.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Limits {
-    pub min_days: f64,
-    pub max_days: f64,
-    pub min_hours: f64,
-    pub max_hours: f64,
-}
-
 impl Agent {
-    /// Day and paid-hour limits over `dates` (weekly figures scaled to the horizon's length).
-    pub fn limits(&self, lab: &crate::scenario::Labour, dates: &[NaiveDate]) -> Limits {
-        let weeks = dates.len() as f64 / 7.0;
-        // whole weeks at the weekly limits, and a part week at most as much as fits in it
-        let (full, rest) = ((dates.len() / 7) as f64, (dates.len() % 7) as f64);
-        let max_days_week = 7 - lab.min_days_off_per_week.min(7);
-        let per_week_days = self.max_days.min(max_days_week) as f64;
-        let available = dates.iter().filter(|d| self.available(**d)).count() as f64;
-        let max_days = (full * per_week_days + per_week_days.min(rest)).min(available);
-        let per_week_hours = self.max_hours.min(lab.max_hours_per_week);
-        let max_hours =
-            full * per_week_hours + per_week_hours.min(rest * lab.max_paid_hours_per_day);
-        Limits {
-            min_days: (self.min_days as f64 * weeks).floor().min(max_days),
-            max_days,
-            min_hours: (self.min_hours * weeks).min(max_hours),
-            max_hours,
-        }
+    /// Has the skill `s` (its tier counts as one).
+    pub fn has_skill(&self, s: &str) -> bool {
+        self.tier.eq_ignore_ascii_case(s) || self.skills.iter().any(|k| k.eq_ignore_ascii_case(s))
     }
-
     pub fn available(&self, d: NaiveDate) -> bool {
         !self.unavailable.iter().any(|r| r.matches(d))
     }
@@ -222,6 +200,7 @@ const COLS: &[Col] = &[
     Col::opt("unavailable", &["不可排班"]),
     Col::opt("preferred_days_off", &["偏好休息日"]),
     Col::opt("requests", &["排班请求"]),
+    Col::opt("skills", &["技能", "技能组", "组别"]),
 ];
 
 fn day_rules(
@@ -392,6 +371,7 @@ pub fn read_agents(path: &Path, contracts: &[String]) -> Result<Vec<Agent>, Inpu
         let unavailable = day_rules(&t, line, "unavailable", t.get(rec, idx[7]))?;
         let preferred_off = day_rules(&t, line, "preferred_days_off", t.get(rec, idx[8]))?;
         let requests = day_requests(&t, line, t.get(rec, idx[9]))?;
+        let skills = skill_list(t.get(rec, idx[10]));
         agents.push(Agent {
             id,
             name,
@@ -404,9 +384,22 @@ pub fn read_agents(path: &Path, contracts: &[String]) -> Result<Vec<Agent>, Inpu
             unavailable,
             preferred_off,
             requests,
+            skills,
         });
     }
     Ok(agents)
+}
+
+/// `pre_sales;after_sales` (also separated by `|`, `/` or `、`) as lower-case skills.
+fn skill_list(text: Option<&str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for s in text.unwrap_or("").split([';', '|', '/', '、']) {
+        let s = s.trim().to_lowercase();
+        if !s.is_empty() && !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    out
 }
 
 pub fn to_csv(agents: &[Agent]) -> Vec<u8> {
@@ -428,6 +421,7 @@ pub fn to_csv(agents: &[Agent]) -> Vec<u8> {
         "unavailable",
         "preferred_days_off",
         "requests",
+        "skills",
     ])
     .expect("in memory");
     for a in agents {
@@ -451,6 +445,7 @@ pub fn to_csv(agents: &[Agent]) -> Vec<u8> {
                 .map(|r| r.to_string())
                 .collect::<Vec<_>>()
                 .join(";"),
+            a.skills.join(";"),
         ])
         .expect("in memory");
     }

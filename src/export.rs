@@ -60,7 +60,7 @@ impl Options {
 }
 
 /// Column names of the roster CSV in Chinese; `roster::read_csv` reads them back.
-const ROSTER_ZH: [(&str, &str); 15] = [
+const ROSTER_ZH: [(&str, &str); 16] = [
     ("agent_id", "工号"),
     ("name", "姓名"),
     ("tier", "级别"),
@@ -76,6 +76,7 @@ const ROSTER_ZH: [(&str, &str); 15] = [
     ("prep_minutes", "准备分钟"),
     ("wrap_up_minutes", "收尾分钟"),
     ("paid_hours", "工时"),
+    ("queues", "队列"),
 ];
 
 const WEEKDAY_ZH: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];

@@ -168,12 +168,13 @@ pub fn read_history(
     tz: chrono_tz::Tz,
     log_interval: u32,
 ) -> Result<(Series, HistoryReport), InputError> {
-    let first = crate::io::first_line(path)?.to_ascii_lowercase();
-    let is_log = LOG_COLS[0].aliases.iter().any(|a| first.contains(a))
-        || first.split(',').any(|h| h.trim() == "start_time");
+    let first = crate::io::first_line(path)?;
+    let lower = first.to_ascii_lowercase();
+    let is_log = LOG_COLS[0].aliases.iter().any(|a| lower.contains(a))
+        || lower.split(',').any(|h| h.trim() == "start_time");
     if is_log {
         // session logs run to millions of rows: streamed, never held in memory
-        read_session_log(path, tz, log_interval)
+        read_session_log(path, &first, tz, log_interval)
     } else {
         let (text, encoding) = read_text(path)?;
         read_aggregated(path, &text, encoding, tz)
@@ -484,24 +485,16 @@ fn closed_and_gaps(grid: Grid, volume: &[Option<f64>]) -> (Vec<String>, Vec<(Str
 
 fn read_session_log(
     path: &Path,
+    first_line: &str,
     tz: chrono_tz::Tz,
     step: u32,
 ) -> Result<(Series, HistoryReport), InputError> {
-    let first = crate::io::first_line(path)?;
-    if first.trim().is_empty() {
+    if first_line.trim().is_empty() {
         return Err(InputError::new(
             path,
             "the file is empty",
             "export the data with a header row and at least one data row",
         ));
-    }
-    if !first.contains(',') && (first.contains(';') || first.contains('\t')) {
-        return Err(InputError::new(
-            path,
-            "the header is not comma-separated (found `;` or tab)",
-            "save the file as comma-separated CSV",
-        )
-        .at(1));
     }
     let (reader, encoding) = crate::io::open_text(path)?;
     let mut rdr = csv::ReaderBuilder::new()
@@ -509,47 +502,16 @@ fn read_session_log(
         .flexible(false)
         .buffer_capacity(1 << 16)
         .from_reader(reader);
-    let csv_err = |e: csv::Error| {
-        let line = e.position().map(|p| p.line()).unwrap_or(0);
-        let msg = match e.kind() {
-            csv::ErrorKind::UnequalLengths {
-                expected_len, len, ..
-            } => format!("the row has {len} fields but the header has {expected_len}"),
-            csv::ErrorKind::Utf8 { .. } => "the text is not valid UTF-8 here".to_string(),
-            _ => e.to_string(),
-        };
-        InputError::new(
-            path,
-            msg,
-            "make every row have the same columns as the header (quote values that contain commas), and save the whole file in one encoding",
-        )
-        .at(line)
-    };
-    let header: Vec<String> = rdr
-        .headers()
-        .map_err(csv_err)?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
-    let idx = crate::io::map_columns(path, &header, LOG_COLS)?;
-    // the table's helpers (located errors, numbers) without holding its rows
-    let t = crate::io::Table {
-        path: path.to_path_buf(),
-        header,
-        rows: Vec::new(),
-    };
+    // the table's checks and helpers, without holding its rows
+    let (t, idx) = Table::header(path, first_line, &mut rdr, LOG_COLS)?;
     let (i_start, i_end, i_handle) = (idx[0], idx[1], idx[3]);
     // bucket -> (first line, count, handle-time sum, handle-time count)
     let mut buckets: BTreeMap<NaiveDateTime, (u64, f64, f64, f64)> = BTreeMap::new();
     let mut rec = csv::StringRecord::new();
     let mut n_rows = 0usize;
     // sessions come in time order: the last bucket is usually the one wanted again
-    let mut last: Option<(NaiveDateTime, NaiveDateTime)> = None;
-    while rdr.read_record(&mut rec).map_err(csv_err)? {
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
-        if rec.iter().all(|f| f.trim().is_empty()) {
-            continue;
-        }
+    let mut last: Option<NaiveDateTime> = None;
+    while let Some(line) = t.next_row(&mut rdr, &mut rec)? {
         n_rows += 1;
         let s = t.get(&rec, i_start).ok_or_else(|| {
             t.err(
@@ -585,12 +547,12 @@ fn read_session_log(
             None
         };
         let bucket = match last {
-            Some((from, b)) if start >= from && start < from + Duration::minutes(step as i64) => b,
+            Some(b) if start >= b && start < b + Duration::minutes(step as i64) => b,
             _ => {
                 let mins = start.hour() * 60 + start.minute();
                 let b = start.date().and_time(NaiveTime::MIN)
                     + Duration::minutes((mins - mins % step) as i64);
-                last = Some((b, b));
+                last = Some(b);
                 b
             }
         };
@@ -602,11 +564,7 @@ fn read_session_log(
         }
     }
     if n_rows == 0 {
-        return Err(InputError::new(
-            path,
-            "the file has a header but no data rows",
-            "add data rows",
-        ));
+        return Err(t.no_rows());
     }
     let has_aht = buckets.values().any(|b| b.3 > 0.0);
     // a session log has no row for an interval without sessions: those are zeros, not gaps,

@@ -164,7 +164,29 @@ impl Table {
                 "export the data with a header row and at least one data row",
             ));
         }
-        let first_line = text.lines().next().unwrap_or("");
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(false)
+            .from_reader(text.as_bytes());
+        let (mut t, idx) = Table::header(path, text.lines().next().unwrap_or(""), &mut rdr, cols)?;
+        let mut rec = csv::StringRecord::new();
+        while let Some(line) = t.next_row(&mut rdr, &mut rec)? {
+            t.rows.push((line, rec.clone()));
+        }
+        if t.rows.is_empty() {
+            return Err(t.no_rows());
+        }
+        Ok((t, idx))
+    }
+
+    /// The start of any table, in memory or streamed: the first line must be comma-separated,
+    /// and the header row `rdr` reads is mapped onto `cols`. The table has no rows yet.
+    pub fn header<R: std::io::Read>(
+        path: &Path,
+        first_line: &str,
+        rdr: &mut csv::Reader<R>,
+        cols: &[Col],
+    ) -> Result<(Table, Vec<Option<usize>>), InputError> {
         if !first_line.contains(',') && (first_line.contains(';') || first_line.contains('\t')) {
             return Err(InputError::new(
                 path,
@@ -173,10 +195,6 @@ impl Table {
             )
             .at(1));
         }
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(false)
-            .from_reader(text.as_bytes());
         let header: Vec<String> = rdr
             .headers()
             .map_err(|e| {
@@ -191,40 +209,56 @@ impl Table {
             .map(|h| h.trim().to_string())
             .collect();
         let idx = map_columns(path, &header, cols)?;
-        let mut rows = Vec::new();
-        for rec in rdr.records() {
-            let rec = rec.map_err(|e| {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
-                let msg = match e.kind() {
-                    csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-                        format!("the row has {len} fields but the header has {expected_len}")
-                    }
-                    _ => e.to_string(),
-                };
-                InputError::new(path, msg, "make every row have the same columns as the header (quote values that contain commas)")
-                    .at(line)
-            })?;
-            let line = rec.position().map(|p| p.line()).unwrap_or(0);
-            if rec.iter().all(|f| f.trim().is_empty()) {
-                continue;
-            }
-            rows.push((line, rec));
-        }
-        if rows.is_empty() {
-            return Err(InputError::new(
-                path,
-                "the file has a header but no data rows",
-                "add data rows",
-            ));
-        }
         Ok((
             Table {
                 path: path.to_path_buf(),
                 header,
-                rows,
+                rows: Vec::new(),
             },
             idx,
         ))
+    }
+
+    /// Reads the next row that is not blank into `rec` and returns its line number; None at
+    /// the end. Malformed rows are located errors.
+    pub fn next_row<R: std::io::Read>(
+        &self,
+        rdr: &mut csv::Reader<R>,
+        rec: &mut csv::StringRecord,
+    ) -> Result<Option<u64>, InputError> {
+        loop {
+            let more = rdr.read_record(rec).map_err(|e| {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                let msg = match e.kind() {
+                    csv::ErrorKind::UnequalLengths {
+                        expected_len, len, ..
+                    } => format!("the row has {len} fields but the header has {expected_len}"),
+                    csv::ErrorKind::Utf8 { .. } => "the text is not valid UTF-8 here".to_string(),
+                    _ => e.to_string(),
+                };
+                InputError::new(
+                    &self.path,
+                    msg,
+                    "make every row have the same columns as the header (quote values that contain commas)",
+                )
+                .at(line)
+            })?;
+            if !more {
+                return Ok(None);
+            }
+            if !rec.iter().all(|f| f.trim().is_empty()) {
+                return Ok(Some(rec.position().map(|p| p.line()).unwrap_or(0)));
+            }
+        }
+    }
+
+    /// The error for a file with a header and nothing under it.
+    pub fn no_rows(&self) -> InputError {
+        InputError::new(
+            &self.path,
+            "the file has a header but no data rows",
+            "add data rows",
+        )
     }
 
     pub fn get<'a>(&self, rec: &'a csv::StringRecord, idx: Option<usize>) -> Option<&'a str> {

@@ -17,6 +17,7 @@ pub mod export;
 pub mod forecast;
 pub mod history;
 pub mod io;
+pub mod model;
 pub mod nrp;
 pub mod pipeline;
 pub mod plan;

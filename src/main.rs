@@ -5,7 +5,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use paiban::{
     agents, backtest, calendar, check, erlang, export, forecast, history, io::write_atomic, nrp,
-    pipeline, plan, report, requirements, roster, rules, scenario::Scenario, simulate,
+    pipeline, plan, report, requirements, roster, scenario::Scenario, simulate,
     solver::SolverSettings, synth, time, whatif,
 };
 use std::path::{Path, PathBuf};
@@ -23,7 +23,7 @@ struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
     /// Override one scenario value, e.g. `--set service.deflection=0.7` or
-    /// `--set 'contract.temp.max_agents=0'` (repeatable; TOML values, else text).
+    /// `--set temps.0.count=8` (repeatable; TOML values, else text).
     #[arg(long = "set", value_name = "KEY=VALUE", global = true)]
     sets: Vec<String>,
     /// Write CSV files for people as UTF-8 with a byte-order mark (Chinese Excel).
@@ -256,6 +256,11 @@ enum Cmd {
         #[arg(long, default_value = "Asia/Shanghai")]
         timezone: String,
         /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every rule paiban knows: code, hard or soft, meaning, where its parameters come from.
+    Rules {
         #[arg(long)]
         json: bool,
     },
@@ -683,7 +688,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 mip_heuristic_effort: Some(heuristic_effort),
                 ..SolverSettings::default()
             };
-            let sol = rules::solve(&p, &settings)?;
+            let sol = nrp::solve(&p, &settings)?;
             if let Some(o) = &output {
                 write(o, &nrp::to_csv(&p, &sol.assignment))?;
             }
@@ -774,6 +779,14 @@ objective {} (requests {}, cover {}); lower bound {}; LP bound {:.2}; {} in {:.2
             } else {
                 eprint!("{}", rep.text());
                 print!("{}", r.text());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Rules { json } => {
+            if json {
+                print_json(&paiban::rules::CATALOGUE)?;
+            } else {
+                print!("{}", paiban::rules::catalogue_markdown());
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -282,6 +282,12 @@ pub fn check_text(c: &CheckReport) -> String {
                 .map(|w| format!("; worst: {w}"))
                 .unwrap_or_default()
         ));
+        for q in &cov.by_queue {
+            s.push_str(&format!(
+                "  {}: {} intervals under-covered by agents who serve it, {:.1} agent-hours short\n",
+                q.queue, q.under_covered_intervals, q.under_agent_hours
+            ));
+        }
     }
     if c.violations.is_empty() {
         s.push_str("no rule broken\n");
@@ -292,19 +298,28 @@ pub fn check_text(c: &CheckReport) -> String {
             c.soft()
         ));
         for v in &c.violations {
-            s.push_str(&format!(
-                "  [{}] {}: {}\n",
-                if v.severity == crate::check::Severity::Hard {
-                    "HARD"
-                } else {
-                    "soft"
-                },
-                v.rule,
-                v.message
-            ));
+            s.push_str(&violation_line(v));
         }
     }
     s
+}
+
+/// `  hard  WEEK_HOURS  A07 2026-11-09–2026-11-15: Li Na (A07) works …`
+fn violation_line(v: &crate::check::Violation) -> String {
+    let severity = match v.severity {
+        crate::check::Severity::Hard => "hard",
+        crate::check::Severity::Soft => "soft",
+    };
+    let whom: Vec<String> = [v.agent_id.clone(), v.when()]
+        .into_iter()
+        .filter(|w| !w.is_empty())
+        .collect();
+    format!(
+        "  {severity}  {}  {}: {}\n",
+        v.code,
+        whom.join(" "),
+        v.message
+    )
 }
 
 pub fn summary_text(s: &Summary) -> String {

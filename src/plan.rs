@@ -5,8 +5,9 @@
 //! elastic (never infeasible); agent availability and contract days/hours from the agent
 //! list, and the on-duty headcount cap, bound the counts. Every shortfall is explained.
 
-use crate::agents::{Agent, Limits};
+use crate::agents::Agent;
 use crate::requirements::Requirements;
+use crate::rules::params::{AgentRules, Limits};
 use crate::scenario::Scenario;
 use crate::shifts::{templates, Template};
 use crate::solver::{solve, Mip, Outcome, SolverError, SolverSettings, Var};
@@ -39,6 +40,9 @@ pub struct PlanRow {
     pub template: Template,
     pub contract: String,
     pub count: u32,
+    /// The queues its agents serve (their skills), when some queue is limited to some
+    /// skills; empty otherwise.
+    pub queues: Vec<String>,
 }
 
 impl PlanRow {
@@ -89,72 +93,126 @@ pub struct Plan {
 
 /// Coverage on the queue per grid interval given plan rows.
 pub fn coverage(grid: &Grid, rows: &[PlanRow]) -> Vec<u32> {
-    let mut cov = vec![0u32; grid.len];
+    on_queue(grid, rows, |_| 1.0)
+        .into_iter()
+        .map(|x| x as u32)
+        .collect()
+}
+
+/// Coverage in trained-agent equivalents: each agent counts as its contract's productivity
+/// (whole agents, rounded down, so a shortfall is never hidden).
+pub fn effective_coverage(grid: &Grid, rows: &[PlanRow], sc: &Scenario) -> Vec<u32> {
+    on_queue(grid, rows, |r| sc.productivity(&r.contract))
+        .into_iter()
+        .map(crate::scenario::whole_agents)
+        .collect()
+}
+
+/// Agents on the queue per interval, each row's agents counting `weight(row)`.
+fn on_queue(grid: &Grid, rows: &[PlanRow], weight: impl Fn(&PlanRow) -> f64) -> Vec<f64> {
+    let mut cov = vec![0.0f64; grid.len];
     for r in rows {
         let Some(d0) = grid.index_of(r.date.and_hms_opt(0, 0, 0).expect("midnight")) else {
             continue;
         };
+        let w = r.count as f64 * weight(r);
         for off in r.template.on_queue_intervals(grid.step_minutes) {
             if let Some(c) = cov.get_mut(d0 + off) {
-                *c += r.count;
+                *c += w;
             }
         }
     }
     cov
 }
 
-/// Coverage in trained-agent equivalents: each agent counts as its contract's productivity
-/// (whole agents, rounded down, so a shortfall is never hidden).
-pub fn effective_coverage(grid: &Grid, rows: &[PlanRow], sc: &Scenario) -> Vec<u32> {
-    let mut eff = vec![0.0f64; grid.len];
-    for r in rows {
-        let Some(d0) = grid.index_of(r.date.and_hms_opt(0, 0, 0).expect("midnight")) else {
-            continue;
-        };
-        let p = sc.productivity(&r.contract);
-        for off in r.template.on_queue_intervals(grid.step_minutes) {
-            if let Some(c) = eff.get_mut(d0 + off) {
-                *c += r.count as f64 * p;
-            }
+/// Agents of one contract who serve the same queues: the plan counts shifts per pool, so a
+/// queue limited to some skills is covered by agents who have them, and an agent with
+/// several skills is counted once.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Pool {
+    pub contract: String,
+    /// The queues they serve; empty when no queue is limited to some skills.
+    pub queues: Vec<String>,
+}
+
+impl Pool {
+    /// `full_time` or `full_time (pre_sales, after_sales)`, for messages.
+    pub fn label(&self) -> String {
+        if self.queues.is_empty() {
+            self.contract.clone()
+        } else {
+            format!("{} ({})", self.contract, self.queues.join(", "))
         }
     }
-    eff.iter().map(|x| (x + 1e-6).floor() as u32).collect()
+}
+
+/// The pools of the team: one per contract, split by the queues the agents' skills serve.
+pub fn pools(sc: &Scenario, agents: Option<&[Agent]>) -> Vec<Pool> {
+    let mut out: Vec<Pool> = match agents {
+        Some(agents) => agents
+            .iter()
+            .map(|a| Pool {
+                contract: a.contract.clone(),
+                queues: crate::rules::queues_served(sc, a),
+            })
+            .collect(),
+        None => sc
+            .contracts
+            .keys()
+            .map(|c| Pool {
+                contract: c.clone(),
+                queues: Vec::new(),
+            })
+            .collect(),
+    };
+    out.sort();
+    out.dedup();
+    out
 }
 
 struct Capacity {
-    /// (day, contract) → agents available
-    per_day: BTreeMap<(usize, String), u32>,
-    /// contract → agents, and their limits summed
-    per_contract: BTreeMap<String, (usize, Limits)>,
+    /// (day, pool) → agents available
+    per_day: BTreeMap<(usize, usize), u32>,
+    /// pool → agents, and their limits summed
+    per_pool: BTreeMap<usize, (usize, Limits)>,
 }
 
-fn capacity(agents: &[Agent], sc: &Scenario, dates: &[NaiveDate]) -> Capacity {
+impl Capacity {
+    /// Agents of `contract` (every pool of it) available on day `d`.
+    fn available(&self, pools: &[Pool], d: usize, contract: &str) -> u32 {
+        (0..pools.len())
+            .filter(|p| pools[*p].contract == contract)
+            .map(|p| self.per_day.get(&(d, p)).copied().unwrap_or(0))
+            .sum()
+    }
+}
+
+fn capacity(agents: &[Agent], sc: &Scenario, dates: &[NaiveDate], pools: &[Pool]) -> Capacity {
     let mut per_day = BTreeMap::new();
-    let mut per_contract: BTreeMap<String, (usize, Limits)> = BTreeMap::new();
+    let mut per_pool: BTreeMap<usize, (usize, Limits)> = BTreeMap::new();
     for a in agents {
+        let me = Pool {
+            contract: a.contract.clone(),
+            queues: crate::rules::queues_served(sc, a),
+        };
+        let p = pools
+            .iter()
+            .position(|x| *x == me)
+            .expect("pools come from the agents");
         for (i, d) in dates.iter().enumerate() {
             if a.available(*d) {
-                *per_day.entry((i, a.contract.clone())).or_insert(0) += 1;
+                *per_day.entry((i, p)).or_insert(0) += 1;
             }
         }
-        let l = a.limits(&sc.labour, dates);
-        let zero = Limits {
-            min_days: 0.0,
-            max_days: 0.0,
-            min_hours: 0.0,
-            max_hours: 0.0,
-        };
-        let (n, e) = per_contract.entry(a.contract.clone()).or_insert((0, zero));
+        let l = AgentRules::new(&sc.labour, a).limits(a, dates, &sc.labour);
+        let (n, e) = per_pool.entry(p).or_default();
         *n += 1;
         e.min_days += l.min_days;
         e.max_days += l.max_days;
         e.min_hours += l.min_hours;
         e.max_hours += l.max_hours;
     }
-    Capacity {
-        per_day,
-        per_contract,
-    }
+    Capacity { per_day, per_pool }
 }
 
 /// Plans shift counts. `agents`, when given, bounds counts by who is available.
@@ -217,12 +275,15 @@ pub fn plan_after(
             *r = r.saturating_sub(*c);
         }
     }
-    let cap = agents.map(|a| capacity(a, sc, &dates));
+    let pools = pools(sc, agents);
+    let cap = agents.map(|a| capacity(a, sc, &dates, &pools));
     let step_h = step as f64 / 60.0;
 
     let mut m = Mip::default();
-    // x[d][t][c]
-    let mut xs: Vec<(usize, usize, String, Var)> = Vec::new();
+    // x[d][t][pool]
+    let mut xs: Vec<(usize, usize, usize, Var)> = Vec::new();
+    // coverage per pool (trained-agent equivalents), for the queues limited to some skills
+    let mut pool_cover: Vec<Vec<Vec<(Var, f64)>>> = vec![Vec::new(); pools.len()];
     // coverage in trained-agent equivalents (productivity), and heads on duty
     let mut cover: Vec<Vec<(Var, f64)>> = vec![Vec::new(); grid.len];
     let mut heads: Vec<Vec<(Var, f64)>> = vec![Vec::new(); grid.len];
@@ -246,9 +307,13 @@ pub fn plan_after(
     for d in 0..days {
         for (ti, t) in tpls.iter().enumerate() {
             let ivs = t.on_queue_intervals(step);
-            for c in &t.contracts {
+            for (p, pool) in pools.iter().enumerate() {
+                let c = &pool.contract;
+                if !t.contracts.contains(c) {
+                    continue;
+                }
                 let ub = match &cap {
-                    Some(cap) => *cap.per_day.get(&(d, c.clone())).unwrap_or(&0) as f64,
+                    Some(cap) => *cap.per_day.get(&(d, p)).unwrap_or(&0) as f64,
                     None => 1e4,
                 };
                 if ub == 0.0 {
@@ -256,13 +321,20 @@ pub fn plan_after(
                 }
                 let cost = sc.contracts[c].cost_per_hour * t.paid_hours();
                 let v = m.var(0.0, ub, true, cost);
-                xs.push((d, ti, c.clone(), v));
+                xs.push((d, ti, p, v));
                 budget_terms.push((v, cost));
                 let prod = sc.productivity(c);
+                let skilled = !pool.queues.is_empty();
+                if skilled && pool_cover[p].is_empty() {
+                    pool_cover[p] = vec![Vec::new(); grid.len];
+                }
                 let mut on_queue = |v: Var, ivs: &[usize], sign: f64| {
                     for off in ivs {
                         if let Some(cv) = cover.get_mut(d * per_day + off) {
                             cv.push((v, sign * prod));
+                        }
+                        if let Some(pv) = pool_cover[p].get_mut(d * per_day + off) {
+                            pv.push((v, sign * prod));
                         }
                         if let Some(hv) = heads.get_mut(d * per_day + off) {
                             hv.push((v, sign));
@@ -314,6 +386,7 @@ pub fn plan_after(
         unders.push(u);
         overs.push(o);
     }
+    let skill_gaps = skill_rows(&mut m, req, &pools, &pool_cover, under_pen);
     // seats per contract, and the labour budget
     for (c, per_iv) in &seats {
         let cap = sc.contracts[*c].max_on_duty.expect("only capped contracts") as f64;
@@ -330,10 +403,11 @@ pub fn plan_after(
     // (elastic, with a penalty above any shift's cost so it is met whenever possible)
     let mut min_slacks: Vec<(String, &'static str, Var, f64)> = Vec::new();
     if let Some(cap) = &cap {
-        for (c, (_, l)) in &cap.per_contract {
+        for (p, (_, l)) in &cap.per_pool {
+            let c = &pools[*p].contract;
             let (min_d, max_d, min_h, max_h) =
                 (&l.min_days, &l.max_days, &l.min_hours, &l.max_hours);
-            let mine: Vec<&(usize, usize, String, Var)> = xs.iter().filter(|x| &x.2 == c).collect();
+            let mine: Vec<&(usize, usize, usize, Var)> = xs.iter().filter(|x| x.2 == *p).collect();
             let days_terms: Vec<(Var, f64)> = mine.iter().map(|x| (x.3, 1.0)).collect();
             let hour_terms: Vec<(Var, f64)> =
                 mine.iter().map(|x| (x.3, tpls[x.1].paid_hours())).collect();
@@ -348,18 +422,18 @@ pub fn plan_after(
             let mut t = hour_terms;
             t.push((sh, 1.0));
             m.row(t, *min_h, f64::INFINITY);
-            min_slacks.push((c.clone(), "days", sd, *min_d));
-            min_slacks.push((c.clone(), "paid hours", sh, *min_h));
+            min_slacks.push((pools[*p].label(), "days", sd, *min_d));
+            min_slacks.push((pools[*p].label(), "paid hours", sh, *min_h));
         }
     }
     // one shift a day: the shifts of a contract on a day never outnumber its agents available
     if let Some(cap) = &cap {
-        let mut by_day: BTreeMap<(usize, &str), Vec<(Var, f64)>> = BTreeMap::new();
-        for (d, _, c, v) in &xs {
-            by_day.entry((*d, c.as_str())).or_default().push((*v, 1.0));
+        let mut by_day: BTreeMap<(usize, usize), Vec<(Var, f64)>> = BTreeMap::new();
+        for (d, _, p, v) in &xs {
+            by_day.entry((*d, *p)).or_default().push((*v, 1.0));
         }
-        for ((d, c), terms) in by_day {
-            let n = cap.per_day.get(&(d, c.to_string())).copied().unwrap_or(0);
+        for ((d, p), terms) in by_day {
+            let n = cap.per_day.get(&(d, p)).copied().unwrap_or(0);
             if terms.len() > 1 {
                 m.row(terms, f64::NEG_INFINITY, n as f64);
             }
@@ -373,12 +447,12 @@ pub fn plan_after(
         let mut ends: Vec<u32> = tpls.iter().map(|t| t.end()).collect();
         ends.sort_unstable();
         ends.dedup();
-        for (c, (n_agents, _)) in &cap.per_contract {
+        for (p, (n_agents, _)) in &cap.per_pool {
             for d in 0..days.saturating_sub(1) {
-                let today: Vec<&(usize, usize, String, Var)> =
-                    xs.iter().filter(|x| &x.2 == c && x.0 == d).collect();
-                let tomorrow: Vec<&(usize, usize, String, Var)> =
-                    xs.iter().filter(|x| &x.2 == c && x.0 == d + 1).collect();
+                let today: Vec<&(usize, usize, usize, Var)> =
+                    xs.iter().filter(|x| x.2 == *p && x.0 == d).collect();
+                let tomorrow: Vec<&(usize, usize, usize, Var)> =
+                    xs.iter().filter(|x| x.2 == *p && x.0 == d + 1).collect();
                 for &tau in &ends {
                     let late = today.iter().filter(|x| tpls[x.1].end() >= tau);
                     let early = tomorrow
@@ -411,7 +485,7 @@ pub fn plan_after(
         list.extend(std::iter::repeat_n(*o, out.round(*w).max(0) as usize));
     }
     let mut rows: Vec<PlanRow> = Vec::new();
-    for (xi, (d, ti, c, v)) in xs.iter().enumerate() {
+    for (xi, (d, ti, p, v)) in xs.iter().enumerate() {
         let n = out.round(*v).max(0) as usize;
         let mut combos: BTreeMap<Vec<(u32, u32)>, u32> = BTreeMap::new();
         for i in 0..n {
@@ -435,8 +509,9 @@ pub fn plan_after(
             rows.push(PlanRow {
                 date: dates[*d],
                 template: tpls[*ti].with_short_breaks(&placed),
-                contract: c.clone(),
+                contract: pools[*p].contract.clone(),
                 count,
+                queues: pools[*p].queues.clone(),
             });
         }
     }
@@ -446,6 +521,7 @@ pub fn plan_after(
             .then(a.template.start.cmp(&b.template.start))
             .then(a.template.id.cmp(&b.template.id))
             .then(a.contract.cmp(&b.contract))
+            .then(a.queues.cmp(&b.queues))
     });
     let heads = coverage(&grid, &rows);
     let cov = effective_coverage(&grid, &rows, sc);
@@ -472,7 +548,7 @@ pub fn plan_after(
             warnings.push(format!("{c} agents are contracted for at least {need:.0} {what} in total, but the plan gives them only {:.0}: there is not enough work they can do in their shifts", need - s));
         }
     }
-    let shortfalls = explain(
+    let mut shortfalls = explain(
         &grid,
         &required,
         &cov,
@@ -480,9 +556,11 @@ pub fn plan_after(
         &rows,
         sc,
         cap.as_ref(),
+        &pools,
         &tpls,
         &dates,
     );
+    shortfalls.extend(skill_shortfalls(&grid, &out, &skill_gaps, &req.queues));
     Ok(Plan {
         rows,
         grid,
@@ -499,6 +577,109 @@ pub fn plan_after(
     })
 }
 
+/// A set of queues (a bit per queue of the requirements), an interval and its shortfall.
+type SkillGap = (usize, usize, Var);
+
+/// Queues limited to some skills are covered by agents who have them (Hall's condition: for
+/// every set of queues, the pools that can serve any of them cover what the set needs),
+/// elastic at the under-coverage penalty. A set every pool can serve needs no row: the total
+/// coverage row holds it. Returns each row's shortfall variable.
+fn skill_rows(
+    m: &mut Mip,
+    req: &Requirements,
+    pools: &[Pool],
+    pool_cover: &[Vec<Vec<(Var, f64)>>],
+    under_pen: f64,
+) -> Vec<SkillGap> {
+    let mut gaps = Vec::new();
+    let nq = req.queues.len();
+    if pools.iter().all(|p| p.queues.is_empty()) || !(2..=8).contains(&nq) {
+        return gaps;
+    }
+    for set in 1..(1usize << nq) - 1 {
+        let serves =
+            |p: &Pool| (0..nq).any(|q| set >> q & 1 == 1 && p.queues.contains(&req.queues[q]));
+        let able: Vec<usize> = (0..pools.len()).filter(|p| serves(&pools[*p])).collect();
+        if able.len() == pools.len() {
+            continue;
+        }
+        for (i, row) in req.rows.iter().enumerate() {
+            let on_queue: u32 = (0..nq)
+                .filter(|q| set >> q & 1 == 1)
+                .filter_map(|q| row.by_queue.get(q))
+                .map(|b| b.agents_on_queue)
+                .sum();
+            let need = (on_queue as f64 / (1.0 - row.shrinkage) - 1e-9).ceil();
+            if need <= 0.0 {
+                continue;
+            }
+            let mut terms: Vec<(Var, f64)> = able
+                .iter()
+                .flat_map(|p| pool_cover[*p].get(i).into_iter().flatten().copied())
+                .collect();
+            let gap = m.var(0.0, need, false, under_pen);
+            terms.push((gap, 1.0));
+            m.row(terms, need, f64::INFINITY);
+            gaps.push((set, i, gap));
+        }
+    }
+    gaps
+}
+
+/// Stretches where a set of skill-limited queues is short of agents who can serve it.
+fn skill_shortfalls(
+    grid: &Grid,
+    out: &Outcome,
+    gaps: &[SkillGap],
+    queues: &[String],
+) -> Vec<Shortfall> {
+    let mut found: Vec<Shortfall> = Vec::new();
+    let mut run: Option<(usize, usize, usize, u32)> = None; // (set, first, last, short)
+    let flush = |r: (usize, usize, usize, u32), found: &mut Vec<Shortfall>| {
+        let names: Vec<&str> = (0..queues.len())
+            .filter(|q| r.0 >> q & 1 == 1)
+            .map(|q| queues[q].as_str())
+            .collect();
+        let (from, to) = (grid.at(r.1), grid.at(r.2 + 1));
+        let reason = format!(
+            "not enough agents with the skills for {} ([[queue]] skills / tiers)",
+            names.join(" + ")
+        );
+        found.push(Shortfall {
+            from: fmt_ts(from),
+            to: fmt_ts(to),
+            agents_short: r.3,
+            agent_hours: r.3 as f64 * (r.2 + 1 - r.1) as f64 * grid.step_hours(),
+            message: format!(
+                "{} {} short by {} agent{}: {reason}",
+                fmt_hm_range(from, to),
+                names.join(" + "),
+                r.3,
+                if r.3 == 1 { "" } else { "s" }
+            ),
+            reason,
+        });
+    };
+    for &(set, i, v) in gaps {
+        let short = out.value(v).round() as u32;
+        match &mut run {
+            Some(r) if short > 0 && r.0 == set && r.2 + 1 == i && r.3 == short => r.2 = i,
+            _ => {
+                if let Some(r) = run.take() {
+                    flush(r, &mut found);
+                }
+                if short > 0 {
+                    run = Some((set, i, i, short));
+                }
+            }
+        }
+    }
+    if let Some(r) = run {
+        flush(r, &mut found);
+    }
+    found
+}
+
 #[allow(clippy::too_many_arguments)]
 fn explain(
     grid: &Grid,
@@ -508,6 +689,7 @@ fn explain(
     rows: &[PlanRow],
     sc: &Scenario,
     cap: Option<&Capacity>,
+    pools: &[Pool],
     tpls: &[Template],
     dates: &[NaiveDate],
 ) -> Vec<Shortfall> {
@@ -615,24 +797,24 @@ fn explain(
                 .iter()
                 .flat_map(|t| t.contracts.iter().map(String::as_str))
                 .collect();
-            let all_out = contracts.iter().all(|c| {
-                working_today.get(c).copied().unwrap_or(0)
-                    >= cap.per_day.get(&(d, c.to_string())).copied().unwrap_or(0)
-            });
+            let all_out = contracts
+                .iter()
+                .all(|c| working_today.get(c).copied().unwrap_or(0) >= cap.available(pools, d, c));
             let week_used = contracts.iter().all(|c| {
                 let used: u32 = rows
                     .iter()
                     .filter(|r| r.contract == *c)
                     .map(|r| r.count)
                     .sum();
-                cap.per_contract
-                    .get(*c)
-                    .is_some_and(|(_, l)| used as f64 >= l.max_days - 1e-9)
+                let most: f64 = cap
+                    .per_pool
+                    .iter()
+                    .filter(|(p, _)| pools[**p].contract == *c)
+                    .map(|(_, (_, l))| l.max_days)
+                    .sum();
+                used as f64 >= most - 1e-9
             });
-            let avail: u32 = contracts
-                .iter()
-                .map(|c| cap.per_day.get(&(d, c.to_string())).copied().unwrap_or(0))
-                .sum();
+            let avail: u32 = contracts.iter().map(|c| cap.available(pools, d, c)).sum();
             if all_out {
                 format!(
                     "all {avail} agents who can work these hours on {} are already scheduled",
@@ -663,10 +845,14 @@ fn explain(
 }
 
 /// Writes one row per (date, shift, contract).
+/// The plan, one row per (date, shift, contract); a `queues` column when the team is split
+/// by skills.
 pub fn to_csv(p: &Plan) -> Vec<u8> {
+    let with_queues = p.rows.iter().any(|r| !r.queues.is_empty());
     let mut out = String::from(
-        "date,weekday,shift,family,contract,start,end,break_start,break_end,paid_hours,count\n",
+        "date,weekday,shift,family,contract,start,end,break_start,break_end,paid_hours,count",
     );
+    out.push_str(if with_queues { ",queues\n" } else { "\n" });
     for r in &p.rows {
         let (bs, be) = r
             .break_span()
@@ -686,6 +872,10 @@ pub fn to_csv(p: &Plan) -> Vec<u8> {
             crate::io::fmt_f(r.template.paid_hours(), 2),
             r.count
         ));
+        if with_queues {
+            out.pop();
+            out.push_str(&format!(",{}\n", r.queues.join(";")));
+        }
     }
     out.into_bytes()
 }
@@ -709,6 +899,7 @@ pub fn read_csv(
         Col::opt("break_end", &[]),
         Col::opt("paid_hours", &[]),
         Col::req("count", &["人数"]),
+        Col::opt("queues", &["队列"]),
     ];
     let tpls = templates(sc);
     let (text, _) = read_text(path)?;
@@ -742,11 +933,20 @@ pub fn read_csv(
                 "write the number of agents, 0 or more",
             )
         })?;
+        let queues = t
+            .get(rec, idx[11])
+            .unwrap_or("")
+            .split(';')
+            .map(str::trim)
+            .filter(|q| !q.is_empty())
+            .map(str::to_string)
+            .collect();
         rows.push(PlanRow {
             date,
             template,
             contract,
             count,
+            queues,
         });
     }
     Ok(rows)

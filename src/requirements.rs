@@ -141,8 +141,8 @@ pub struct QueueSpec {
     pub deflection: f64,
     pub concurrency: u32,
     pub aht_factor: f64,
-    /// Tiers that may serve it; empty: all.
-    pub tiers: Vec<String>,
+    /// Skills (tiers included) that may serve it; empty: everybody.
+    pub skills: Vec<String>,
 }
 
 /// The scenario's queues, resolved; one queue `all` when it defines none.
@@ -158,7 +158,7 @@ pub fn queues(sc: &Scenario) -> Vec<QueueSpec> {
             deflection: s.deflection,
             concurrency: s.concurrency,
             aht_factor: 1.0,
-            tiers: Vec::new(),
+            skills: Vec::new(),
         }];
     }
     sc.queues
@@ -180,7 +180,7 @@ pub fn queues(sc: &Scenario) -> Vec<QueueSpec> {
             deflection: q.deflection.unwrap_or(s.deflection),
             concurrency: s.concurrency,
             aht_factor: q.aht_factor,
-            tiers: q.tiers.clone(),
+            skills: q.served_by(),
         })
         .collect()
 }

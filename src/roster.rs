@@ -8,11 +8,13 @@
 
 use crate::agents::Agent;
 use crate::plan::PlanRow;
+use crate::rules::encode::{self, AgentDays, Choice};
+use crate::rules::params::{self, AgentRules, Carried, PeriodKind};
 use crate::scenario::Scenario;
 use crate::shifts::Template;
 use crate::solver::{solve, Mip, Outcome, SolverError, SolverSettings, Var};
 use crate::time::{fmt_ts, weekday_short};
-use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Weekday};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -26,88 +28,7 @@ pub enum RosterError {
     Solver(#[from] SolverError),
 }
 
-/// A worked shift with concrete times.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
-pub struct WorkShift {
-    pub label: String,
-    pub start: NaiveDateTime,
-    pub end: NaiveDateTime,
-    /// Unpaid (meal) breaks.
-    pub breaks: Vec<(NaiveDateTime, NaiveDateTime)>,
-    /// Short paid breaks: off the queue, paid.
-    pub paid_breaks: Vec<(NaiveDateTime, NaiveDateTime)>,
-    /// Paid minutes off the queue at the start (preparation) and at the end (wrap-up).
-    pub prep: u32,
-    pub wrap_up: u32,
-}
-
-impl WorkShift {
-    pub fn from_template(date: NaiveDate, t: &Template) -> Self {
-        let s = date.and_hms_opt(0, 0, 0).expect("midnight") + Duration::minutes(t.start as i64);
-        let breaks = t
-            .break_offset
-            .map(|b| {
-                let bs = s + Duration::minutes(b as i64);
-                vec![(bs, bs + Duration::minutes(t.break_len as i64))]
-            })
-            .unwrap_or_default();
-        let at = |off: u32, len: u32| {
-            let a = s + Duration::minutes(off as i64);
-            (a, a + Duration::minutes(len as i64))
-        };
-        WorkShift {
-            label: t.id.clone(),
-            start: s,
-            end: s + Duration::minutes(t.length as i64),
-            breaks,
-            paid_breaks: t.short_breaks.iter().map(|(o, l)| at(*o, *l)).collect(),
-            prep: t.prep,
-            wrap_up: t.wrap_up,
-        }
-    }
-    /// Start and end as minutes after the midnight of the start's date (the end past 1440
-    /// for overnight shifts).
-    pub fn minutes(&self) -> (u32, u32) {
-        let s = crate::time::minute_of_day(self.start);
-        (s, s + (self.end - self.start).num_minutes() as u32)
-    }
-    pub fn paid_hours(&self) -> f64 {
-        let brk: i64 = self
-            .breaks
-            .iter()
-            .map(|(a, b)| (*b - *a).num_minutes())
-            .sum();
-        ((self.end - self.start).num_minutes() - brk) as f64 / 60.0
-    }
-    /// Works some time between 00:00 and 06:00.
-    pub fn is_night(&self) -> bool {
-        let next = self.start.date().and_hms_opt(0, 0, 0).expect("midnight") + Duration::days(1);
-        crate::time::minute_of_day(self.start) < crate::shifts::NIGHT_ENDS || self.end > next
-    }
-    pub fn on_queue(&self, t: NaiveDateTime) -> bool {
-        t >= self.start + Duration::minutes(self.prep as i64)
-            && t < self.end - Duration::minutes(self.wrap_up as i64)
-            && !self
-                .breaks
-                .iter()
-                .chain(&self.paid_breaks)
-                .any(|(a, b)| t >= *a && t < *b)
-    }
-}
-
-/// One agent's day: a shift or a day off.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Entry {
-    pub agent_id: String,
-    pub date: NaiveDate,
-    pub shift: Option<WorkShift>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Roster {
-    pub dates: Vec<NaiveDate>,
-    pub entries: Vec<Entry>,
-}
+pub use crate::model::{Entry, Roster, WorkShift};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RosterResult {
@@ -131,7 +52,13 @@ pub struct RosterResult {
 /// full LP bound, so nothing is hidden.
 const LP_FIRST_ABOVE: usize = 20_000;
 
-fn solve_large(m: &Mip, settings: &SolverSettings) -> Result<crate::solver::Outcome, RosterError> {
+/// `assignments` are the variables the LP may fix (agent works shift): the sequence blocks
+/// and slacks stay free, so the fixing never over-constrains what it did not decide.
+fn solve_large(
+    m: &Mip,
+    settings: &SolverSettings,
+    assignments: &[Var],
+) -> Result<crate::solver::Outcome, RosterError> {
     let binaries = m.integer.iter().filter(|b| **b).count();
     if binaries <= settings.lp_first_above.unwrap_or(LP_FIRST_ABOVE) {
         return Ok(solve(m, settings, "roster")?);
@@ -139,9 +66,9 @@ fn solve_large(m: &Mip, settings: &SolverSettings) -> Result<crate::solver::Outc
     let started = std::time::Instant::now();
     let lp = solve(&m.relaxed(), settings, "roster LP relaxation")?;
     let mut fixed = m.clone();
-    for (i, x) in lp.x.iter().enumerate() {
-        if m.integer[i] && *x >= 0.99 {
-            fixed.lo[i] = 1.0;
+    for v in assignments {
+        if lp.x[v.0] >= 0.99 {
+            fixed.lo[v.0] = 1.0;
         }
     }
     let mut out = solve(
@@ -149,52 +76,9 @@ fn solve_large(m: &Mip, settings: &SolverSettings) -> Result<crate::solver::Outc
         &settings.remaining(started.elapsed().as_secs_f64()),
         "roster",
     )?;
-    out.bound = None;
-    out.tighten_bound(lp.objective);
+    out.restricted(lp.objective, settings);
     out.seconds += lp.seconds;
     Ok(out)
-}
-
-fn weekend(d: NaiveDate) -> bool {
-    matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
-}
-
-/// What last week's roster leaves an agent with at the start of this one.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct CarryIn {
-    /// When their last shift before the horizon ended.
-    pub last_end: Option<NaiveDateTime>,
-    /// Working days in a row up to the day before the horizon.
-    pub consecutive: u32,
-}
-
-/// Each agent's carry-in from `previous` (a roster of the days before `start`).
-pub fn carry_in(previous: &Roster, start: NaiveDate) -> BTreeMap<String, CarryIn> {
-    let mut out: BTreeMap<String, CarryIn> = BTreeMap::new();
-    let mut days: BTreeMap<&str, Vec<(NaiveDate, bool)>> = BTreeMap::new();
-    for e in previous.entries.iter().filter(|e| e.date < start) {
-        let c = out.entry(e.agent_id.clone()).or_default();
-        if let Some(s) = &e.shift {
-            c.last_end = c.last_end.max(Some(s.end));
-        }
-        days.entry(&e.agent_id)
-            .or_default()
-            .push((e.date, e.shift.is_some()));
-    }
-    for (id, mut v) in days {
-        v.sort();
-        let mut n = 0;
-        let mut want = start - Duration::days(1);
-        for (d, worked) in v.iter().rev() {
-            if *d != want || !worked {
-                break;
-            }
-            n += 1;
-            want -= Duration::days(1);
-        }
-        out.get_mut(id).expect("entry made above").consecutive = n;
-    }
-    out
 }
 
 pub fn roster(
@@ -206,8 +90,378 @@ pub fn roster(
     roster_after(plan, agents, sc, settings, None)
 }
 
-/// [`roster`] continuing from last week's roster: rest after each agent's last shift and
-/// their working days in a row carry over the week boundary.
+/// A plan position: (day, template id, contract, the queues its agents serve).
+type Key = (usize, String, String, Vec<String>);
+/// The plan's positions → (template, count).
+type Positions = BTreeMap<Key, (Template, u32)>;
+
+/// What the model is built over: the dates, the plan's positions and who carries what in.
+struct Frame<'a> {
+    sc: &'a Scenario,
+    agents: &'a [Agent],
+    dates: Vec<NaiveDate>,
+    positions: Positions,
+    keys: Vec<Key>,
+    /// The queues each agent serves (their skills; empty when no queue is limited).
+    serves: Vec<Vec<String>>,
+    carried: BTreeMap<String, Carried>,
+    rules: Vec<AgentRules>,
+    /// Agents of last week's roster on the queue in this horizon's first intervals.
+    carried_on_queue: Vec<u32>,
+}
+
+impl Frame<'_> {
+    fn step(&self) -> u32 {
+        self.sc.horizon.interval.0
+    }
+    fn per_day(&self) -> usize {
+        (1440 / self.step()) as usize
+    }
+    /// Intervals the model counts: the horizon's and one more day (shifts run past the end).
+    fn n_intervals(&self) -> usize {
+        (self.dates.len() + 1) * self.per_day()
+    }
+    fn template(&self, ki: usize) -> &Template {
+        &self.positions[&self.keys[ki]].0
+    }
+    /// Interval indices position `ki` puts its agents on the queue.
+    fn on_queue(&self, ki: usize) -> impl Iterator<Item = usize> + '_ {
+        let d = self.keys[ki].0;
+        self.template(ki)
+            .on_queue_intervals(self.step())
+            .into_iter()
+            .map(move |off| d * self.per_day() + off)
+    }
+}
+
+fn frame<'a>(
+    plan: &[PlanRow],
+    agents: &'a [Agent],
+    sc: &'a Scenario,
+    previous: Option<&Roster>,
+) -> Frame<'a> {
+    let first = plan.iter().map(|r| r.date).min().expect("non-empty");
+    let start = sc.horizon.start_date().min(first);
+    let n_days = (plan.iter().map(|r| r.date).max().expect("non-empty") - start)
+        .num_days()
+        .max(sc.horizon.days as i64 - 1) as usize
+        + 1;
+    let dates: Vec<NaiveDate> = (0..n_days)
+        .map(|d| start + Duration::days(d as i64))
+        .collect();
+    let mut positions: Positions = BTreeMap::new();
+    for r in plan {
+        let d = (r.date - start).num_days() as usize;
+        positions
+            .entry((
+                d,
+                r.template.id.clone(),
+                r.contract.clone(),
+                r.queues.clone(),
+            ))
+            .or_insert((r.template.clone(), 0))
+            .1 += r.count;
+    }
+    let keys = positions.keys().cloned().collect();
+    let step = sc.horizon.interval.0;
+    let grid = crate::time::Grid::days(start, n_days as u32 + 1, step);
+    Frame {
+        sc,
+        agents,
+        positions,
+        keys,
+        carried: previous
+            .map(|p| params::carried(p, start))
+            .unwrap_or_default(),
+        carried_on_queue: previous
+            .map(|p| crate::plan::carried_cover(p, &grid))
+            .unwrap_or_else(|| vec![0; grid.len]),
+        rules: params::agent_rules(sc, agents),
+        serves: agents
+            .iter()
+            .map(|a| crate::rules::queues_served(sc, a))
+            .collect(),
+        dates,
+    }
+}
+
+/// The objective coefficient of agent `ai` working position `ki`: the roster's labour cost
+/// plus its penalties, in the plan's money.
+fn assignment_cost(f: &Frame, ai: usize, ki: usize) -> f64 {
+    let (a, sc) = (&f.agents[ai], f.sc);
+    let date = f.dates[f.keys[ki].0];
+    let t = f.template(ki);
+    let pref = if a.prefers_off(date) {
+        sc.costs.preference_violation
+    } else {
+        0.0
+    };
+    // weighted requests: working this shift costs the weight of the wishes it breaks and
+    // earns the weight of those a day off would break ("on")
+    let day = |s: Option<(u32, u32)>| -> f64 {
+        a.requests
+            .iter()
+            .filter(|r| r.date == date && !r.granted_by(s))
+            .map(|r| r.weight.unwrap_or(sc.costs.preference_violation))
+            .sum()
+    };
+    let request = day(Some((t.start, t.end()))) - day(None);
+    // a tiny agent- and day-dependent tie-break keeps solutions stable and spread
+    let tie = 1e-4 * (((ai * 31 + f.keys[ki].0 * 17 + ki) % 97) as f64);
+    sc.contracts[&a.contract].cost_per_hour * t.paid_hours() + pref + request + tie
+}
+
+/// One binary per agent and position they may take (`AVAILABILITY`, `DAY_HOURS`, contract).
+fn assignment_vars(m: &mut Mip, f: &Frame) -> Vec<AgentDays> {
+    let mut out = Vec::with_capacity(f.agents.len());
+    for (ai, a) in f.agents.iter().enumerate() {
+        let mut days = AgentDays::new(f.dates.len());
+        for (ki, k) in f.keys.iter().enumerate() {
+            let t = f.template(ki);
+            // the position's contract, and the queues the plan counted its agents for
+            if k.2 != a.contract
+                || (!k.3.is_empty() && k.3 != f.serves[ai])
+                || !a.available(f.dates[k.0])
+                || t.paid_hours() > f.rules[ai].max_day_hours + 1e-9
+            {
+                continue;
+            }
+            let start = k.0 as i64 * 1440 + t.start as i64;
+            days.days[k.0].push(Choice {
+                var: m.var(0.0, 1.0, true, assignment_cost(f, ai, ki)),
+                start,
+                end: start + t.length as i64,
+                paid_minutes: t.paid_minutes(),
+                night: t.is_night(),
+                kind: ki,
+            });
+        }
+        out.push(days);
+    }
+    out
+}
+
+/// Each position filled by its count: shortfalls and extra agents are elastic.
+struct Fill {
+    shorts: Vec<Var>,
+    extras: Vec<Var>,
+}
+
+fn fill_positions(m: &mut Mip, f: &Frame, x: &[AgentDays]) -> Fill {
+    let mut by_pos: Vec<Vec<(Var, f64)>> = vec![Vec::new(); f.keys.len()];
+    for c in x.iter().flat_map(|a| a.days.iter().flatten()) {
+        by_pos[c.kind].push((c.var, 1.0));
+    }
+    let costs = &f.sc.costs;
+    let mut fill = Fill {
+        shorts: Vec::new(),
+        extras: Vec::new(),
+    };
+    for (ki, mut terms) in by_pos.into_iter().enumerate() {
+        let (t, count) = &f.positions[&f.keys[ki]];
+        let short = m.var(
+            0.0,
+            *count as f64,
+            false,
+            costs.under_coverage_per_agent_hour * t.paid_hours(),
+        );
+        let extra = m.var(
+            0.0,
+            f64::INFINITY,
+            false,
+            costs.over_coverage_per_agent_hour * t.paid_hours(),
+        );
+        terms.push((short, 1.0));
+        terms.push((extra, -1.0));
+        m.row(terms, *count as f64, *count as f64);
+        fill.shorts.push(short);
+        fill.extras.push(extra);
+    }
+    fill
+}
+
+/// The rules of one agent, each with its one encoding. Returns the shortfall variables of
+/// the contract minimums (days, hours).
+fn agent_rows(m: &mut Mip, f: &Frame, ai: usize, x: &AgentDays) -> (Vec<Var>, Vec<Var>) {
+    let (a, r) = (&f.agents[ai], &f.rules[ai]);
+    let start = f.dates[0];
+    let t0 = start.and_hms_opt(0, 0, 0).expect("midnight");
+    let carried = f.carried.get(&a.id).cloned().unwrap_or_default();
+    let carried_end = carried.last_end.map(|e| (e - t0).num_minutes());
+    encode::rest(m, x, r.min_rest_minutes, carried_end);
+    let seq = encode::Sequence {
+        max_on: r.max_consecutive,
+        min_on: 1,
+        min_off: r.min_off_together,
+    };
+    let before = encode::Before {
+        unknown: !carried.known,
+        run: carried.run(start),
+        off: carried.off_before(start),
+    };
+    encode::sequences(m, x, seq, before);
+    let weekend = |c: &Choice| f64::from(u8::from(params::is_weekend(f.dates[f.keys[c.kind].0])));
+    let hours = |c: &Choice| c.paid_minutes as f64 / 60.0;
+    let big = f.sc.costs.under_coverage_per_agent_hour * 8.0;
+    let (mut short_days, mut short_hours) = (Vec::new(), Vec::new());
+    for p in params::periods(&f.dates, &f.sc.labour) {
+        let (days, h, nights, weekends) = carried.in_period(&p, start);
+        match p.kind {
+            PeriodKind::Week => {
+                encode::at_most(
+                    m,
+                    x,
+                    &p.days,
+                    |_| 1.0,
+                    r.week_day_cap() as f64 - days as f64,
+                );
+                encode::at_most(m, x, &p.days, hours, r.max_week_hours - h);
+                if let Some(n) = r.max_nights {
+                    encode::at_most(
+                        m,
+                        x,
+                        &p.days,
+                        |c| f64::from(u8::from(c.night)),
+                        (n - nights.min(n)) as f64,
+                    );
+                }
+                if let Some(n) = r.max_weekend_days {
+                    encode::at_most(m, x, &p.days, weekend, (n - weekends.min(n)) as f64);
+                }
+            }
+            PeriodKind::ContractWeek => {
+                let n = p.days.len();
+                short_days.extend(encode::at_least_soft(
+                    m,
+                    x,
+                    &p.days,
+                    |_| 1.0,
+                    r.min_days_in(n),
+                    big,
+                ));
+                short_hours.extend(encode::at_least_soft(
+                    m,
+                    x,
+                    &p.days,
+                    hours,
+                    r.min_hours_in(n),
+                    big / 8.0,
+                ));
+            }
+            PeriodKind::Month => {
+                encode::at_most(m, x, &p.days, hours, r.month_hours_cap(p.len_days()) - h);
+            }
+        }
+    }
+    (short_days, short_hours)
+}
+
+/// `HEADCOUNT`, `SEATS` and `BUDGET` over every agent's choices.
+fn team_rows(m: &mut Mip, f: &Frame, x: &[AgentDays]) {
+    let sc = f.sc;
+    let n_iv = f.n_intervals();
+    let mut heads: Vec<Vec<(Var, f64)>> = vec![Vec::new(); n_iv];
+    let mut seats: BTreeMap<&str, Vec<Vec<(Var, f64)>>> = BTreeMap::new();
+    let mut cost = Vec::new();
+    for (a, days) in f.agents.iter().zip(x) {
+        let contract = &sc.contracts[&a.contract];
+        for c in days.days.iter().flatten() {
+            cost.push((c.var, contract.cost_per_hour * c.paid_minutes as f64 / 60.0));
+            for i in f.on_queue(c.kind) {
+                heads[i].push((c.var, 1.0));
+                if contract.max_on_duty.is_some() {
+                    seats
+                        .entry(a.contract.as_str())
+                        .or_insert_with(|| vec![Vec::new(); n_iv])[i]
+                        .push((c.var, 1.0));
+                }
+            }
+        }
+    }
+    let carried = |i: usize| f.carried_on_queue.get(i).copied().unwrap_or(0) as f64;
+    if let Some(cap) = sc.headcount.max_on_duty {
+        for (i, t) in heads.into_iter().enumerate() {
+            encode::team_cap(m, t, (cap as f64 - carried(i)).max(0.0));
+        }
+    }
+    for (c, per_iv) in seats {
+        let cap = sc.contracts[c].max_on_duty.expect("only capped contracts") as f64;
+        for t in per_iv {
+            encode::team_cap(m, t, cap);
+        }
+    }
+    if let Some(b) = sc.costs.budget {
+        encode::team_cap(m, cost, b);
+    }
+}
+
+/// Seniors on the queue whenever anyone is (`SENIOR_ON_DUTY`, soft): per interval, at least
+/// the minimum or as many as the plan puts on the queue. Returns (interval, gap, need).
+fn senior_rows(m: &mut Mip, f: &Frame, x: &[AgentDays]) -> Vec<(usize, Var, u32)> {
+    let lab = &f.sc.labour;
+    let mut gaps = Vec::new();
+    if lab.min_seniors_on_duty == 0 {
+        return gaps;
+    }
+    let n_iv = f.n_intervals();
+    let mut all_pos: Vec<u32> = vec![0; n_iv];
+    for (ki, k) in f.keys.iter().enumerate() {
+        for i in f.on_queue(ki) {
+            all_pos[i] += f.positions[k].1;
+        }
+    }
+    let mut seniors: Vec<Vec<(Var, f64)>> = vec![Vec::new(); n_iv];
+    for (a, days) in f.agents.iter().zip(x) {
+        if !lab
+            .senior_tiers
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case(&a.tier))
+        {
+            continue;
+        }
+        for c in days.days.iter().flatten() {
+            for i in f.on_queue(c.kind) {
+                seniors[i].push((c.var, 1.0));
+            }
+        }
+    }
+    let pen = f.sc.costs.under_coverage_per_agent_hour * f.step() as f64 / 60.0;
+    for i in 0..n_iv {
+        let need = lab.min_seniors_on_duty.min(all_pos[i]);
+        if need == 0 {
+            continue;
+        }
+        let gap = m.var(0.0, need as f64, false, pen);
+        let mut t = std::mem::take(&mut seniors[i]);
+        t.push((gap, 1.0));
+        m.row(t, need as f64, f64::INFINITY);
+        gaps.push((i, gap, need));
+    }
+    gaps
+}
+
+/// Night and weekend shifts shared out: the most any agent works is penalised.
+fn fairness_rows(m: &mut Mip, f: &Frame, x: &[AgentDays]) {
+    let weekend_max = m.var(0.0, f64::INFINITY, false, 2.0);
+    let night_max = m.var(0.0, f64::INFINITY, false, 2.0);
+    for days in x {
+        let all = days.all_days();
+        let nights = days.weighted(&all, |c| f64::from(u8::from(c.night)));
+        let weekends = days.weighted(&all, |c| {
+            f64::from(u8::from(params::is_weekend(f.dates[f.keys[c.kind].0])))
+        });
+        for (mut terms, most) in [(nights, night_max), (weekends, weekend_max)] {
+            if !terms.is_empty() {
+                terms.push((most, -1.0));
+                m.row(terms, f64::NEG_INFINITY, 0.0);
+            }
+        }
+    }
+}
+
+/// [`roster`] continuing from last week's roster: rest after each agent's last shift, their
+/// working days in a row and what they worked in the weeks and month the horizon starts in
+/// carry over.
 pub fn roster_after(
     plan: &[PlanRow],
     agents: &[Agent],
@@ -221,295 +475,44 @@ pub fn roster_after(
     if agents.is_empty() {
         return Err(RosterError::NoAgents);
     }
-    let first = plan.iter().map(|r| r.date).min().expect("non-empty");
-    let start = sc.horizon.start_date().min(first);
-    let n_days = (plan.iter().map(|r| r.date).max().expect("non-empty") - start)
-        .num_days()
-        .max(sc.horizon.days as i64 - 1) as usize
-        + 1;
-    let dates: Vec<NaiveDate> = (0..n_days)
-        .map(|d| start + Duration::days(d as i64))
-        .collect();
-    let day_of = |d: NaiveDate| (d - start).num_days() as usize;
-    let lab = &sc.labour;
-    let carry = previous.map(|p| carry_in(p, start)).unwrap_or_default();
-    let rest_min = Duration::minutes((lab.min_rest_hours * 60.0).ceil() as i64);
-
-    // positions: (day, template id, contract) → (template, count)
-    let mut positions: BTreeMap<(usize, String, String), (Template, u32)> = BTreeMap::new();
-    for r in plan {
-        positions
-            .entry((day_of(r.date), r.template.id.clone(), r.contract.clone()))
-            .or_insert((r.template.clone(), 0))
-            .1 += r.count;
-    }
+    let f = frame(plan, agents, sc, previous);
     let mut m = Mip::default();
-    // y[(agent, day)] → [(position key index, var)]
-    let keys: Vec<&(usize, String, String)> = positions.keys().collect();
-    let mut y: Vec<Vec<Vec<(usize, Var)>>> = vec![vec![Vec::new(); n_days]; agents.len()];
-    let mut by_pos: Vec<Vec<Var>> = vec![Vec::new(); keys.len()];
-    for (ai, a) in agents.iter().enumerate() {
-        let rested = carry
-            .get(&a.id)
-            .and_then(|c| c.last_end)
-            .map(|e| e + rest_min);
-        for (ki, k) in keys.iter().enumerate() {
-            if k.2 != a.contract || !a.available(dates[k.0]) {
-                continue;
-            }
-            let t = &positions[*k].0;
-            // not before the rest after last week's last shift is over
-            if rested.is_some_and(|r| WorkShift::from_template(dates[k.0], t).start < r) {
-                continue;
-            }
-            let pref = if a.prefers_off(dates[k.0]) {
-                sc.costs.preference_violation
-            } else {
-                0.0
-            };
-            // weighted requests: working this shift costs the weight of the wishes it breaks
-            // and earns the weight of those a day off would break ("on")
-            let day = |s: Option<(u32, u32)>| -> f64 {
-                a.requests
-                    .iter()
-                    .filter(|r| r.date == dates[k.0] && !r.granted_by(s))
-                    .map(|r| r.weight.unwrap_or(sc.costs.preference_violation))
-                    .sum()
-            };
-            let request = day(Some((t.start, t.end()))) - day(None);
-            // a tiny agent- and day-dependent tie-break keeps solutions stable and spread
-            let tie = 1e-4 * (((ai * 31 + k.0 * 17 + ki) % 97) as f64);
-            // the objective is the roster's labour cost plus its penalties, in the plan's money
-            let labour = sc.contracts[&a.contract].cost_per_hour * t.paid_hours();
-            let v = m.var(0.0, 1.0, true, labour + pref + request + tie);
-            y[ai][k.0].push((ki, v));
-            by_pos[ki].push(v);
-        }
-    }
-    // fill the positions
-    let mut shorts = Vec::new();
-    let mut extras = Vec::new();
-    for (ki, k) in keys.iter().enumerate() {
-        let (t, count) = &positions[*k];
-        let short = m.var(
-            0.0,
-            *count as f64,
-            false,
-            sc.costs.under_coverage_per_agent_hour * t.paid_hours(),
-        );
-        let extra = m.var(
-            0.0,
-            f64::INFINITY,
-            false,
-            sc.costs.over_coverage_per_agent_hour * t.paid_hours(),
-        );
-        let mut terms: Vec<(Var, f64)> = by_pos[ki].iter().map(|v| (*v, 1.0)).collect();
-        terms.push((short, 1.0));
-        terms.push((extra, -1.0));
-        m.row(terms, *count as f64, *count as f64);
-        shorts.push(short);
-        extras.push(extra);
-    }
-    let max_days_week = 7 - lab.min_days_off_per_week.min(7);
-    let weekend_max = m.var(0.0, f64::INFINITY, false, 2.0);
-    let night_max = m.var(0.0, f64::INFINITY, false, 2.0);
-    // 7-day windows for the weekly night and weekend limits (the horizon when shorter)
-    let windows: Vec<(usize, usize)> = if n_days > 7 {
-        (0..=n_days - 7).map(|w| (w, w + 7)).collect()
-    } else {
-        vec![(0, n_days)]
-    };
-    let night = |ki: usize| positions[keys[ki]].0.is_night();
-    let on_weekend = |ki: usize| weekend(dates[keys[ki].0]);
-    let mut min_slack = Vec::new();
-    for (ai, a) in agents.iter().enumerate() {
-        let all: Vec<(usize, usize, Var)> = (0..n_days)
-            .flat_map(|d| y[ai][d].iter().map(move |(ki, v)| (d, *ki, *v)))
-            .collect();
-        for d in 0..n_days {
-            if y[ai][d].len() > 1 {
-                m.row(
-                    y[ai][d].iter().map(|(_, v)| (*v, 1.0)).collect(),
-                    f64::NEG_INFINITY,
-                    1.0,
-                );
-            }
-        }
-        let l = a.limits(lab, &dates);
-        let (min_days, max_days, min_h, max_h) = (l.min_days, l.max_days, l.min_hours, l.max_hours);
-        let days_terms: Vec<(Var, f64)> = all.iter().map(|x| (x.2, 1.0)).collect();
-        let hour_terms: Vec<(Var, f64)> = all
-            .iter()
-            .map(|x| (x.2, positions[keys[x.1]].0.paid_hours()))
-            .collect();
-        m.row(days_terms.clone(), f64::NEG_INFINITY, max_days);
-        m.row(hour_terms.clone(), f64::NEG_INFINITY, max_h);
-        let big = sc.costs.under_coverage_per_agent_hour * 8.0;
-        let sd = m.var(0.0, f64::INFINITY, false, big);
-        let sh = m.var(0.0, f64::INFINITY, false, big / 8.0);
-        let mut t = days_terms;
-        t.push((sd, 1.0));
-        m.row(t, min_days, f64::INFINITY);
-        let mut t = hour_terms;
-        t.push((sh, 1.0));
-        m.row(t, min_h, f64::INFINITY);
-        min_slack.push((sd, min_days, sh, min_h));
-        // every 7-day window keeps its days off (for horizons longer than a week)
-        if n_days > 7 {
-            for w in 0..=(n_days - 7) {
-                let terms: Vec<(Var, f64)> = all
-                    .iter()
-                    .filter(|x| x.0 >= w && x.0 < w + 7)
-                    .map(|x| (x.2, 1.0))
-                    .collect();
-                m.row(terms, f64::NEG_INFINITY, max_days_week as f64);
-            }
-        }
-        // at most max_consecutive_days in any window of max+1 days, counting the days in a row
-        // worked up to the horizon's start
-        let k = lab.max_consecutive_days as usize;
-        let before = carry.get(&a.id).map_or(0, |c| c.consecutive as usize);
-        for j in 1..=before.min(k) {
-            let terms: Vec<(Var, f64)> = all
-                .iter()
-                .filter(|x| x.0 <= k - j)
-                .map(|x| (x.2, 1.0))
-                .collect();
-            if terms.len() > k - j {
-                m.row(terms, f64::NEG_INFINITY, (k - j) as f64);
-            }
-        }
-        if n_days > k {
-            for w in 0..n_days - k {
-                let terms: Vec<(Var, f64)> = all
-                    .iter()
-                    .filter(|x| x.0 >= w && x.0 <= w + k)
-                    .map(|x| (x.2, 1.0))
-                    .collect();
-                if terms.len() > k {
-                    m.row(terms, f64::NEG_INFINITY, k as f64);
-                }
-            }
-        }
-        // minimum rest between a shift and the next day's shift
-        for d in 0..n_days.saturating_sub(1) {
-            for (ki, v) in &y[ai][d] {
-                let t = &positions[keys[*ki]].0;
-                let conflicts: Vec<(Var, f64)> = y[ai][d + 1]
-                    .iter()
-                    .filter(|(kj, _)| {
-                        let u = &positions[keys[*kj]].0;
-                        ((1440 + u.start) as f64 - t.end() as f64) < lab.min_rest_hours * 60.0
-                    })
-                    .map(|(_, w)| (*w, 1.0))
-                    .collect();
-                if !conflicts.is_empty() {
-                    let mut terms = conflicts;
-                    terms.push((*v, 1.0));
-                    m.row(terms, f64::NEG_INFINITY, 1.0);
-                }
-            }
-        }
-        // nights and weekend days in every 7 days (the whole horizon when shorter)
-        for (limit, pick) in [
-            (lab.max_nights_per_week, &night as &dyn Fn(usize) -> bool),
-            (lab.max_weekend_days_per_week, &on_weekend),
-        ] {
-            let Some(limit) = limit else { continue };
-            for (a0, a1) in &windows {
-                let terms: Vec<(Var, f64)> = all
-                    .iter()
-                    .filter(|x| x.0 >= *a0 && x.0 < *a1 && pick(x.1))
-                    .map(|x| (x.2, 1.0))
-                    .collect();
-                if terms.len() > limit as usize {
-                    m.row(terms, f64::NEG_INFINITY, limit as f64);
-                }
-            }
-        }
-        // days off together: an off day after a working day starts a run of at least K
-        let k_off = lab.min_consecutive_days_off as usize;
-        let work = |d: usize, c: f64| -> Vec<(Var, f64)> {
-            y[ai][d].iter().map(|(_, v)| (*v, c)).collect()
-        };
-        for d in 1..n_days {
-            for j in 1..k_off {
-                if d + j >= n_days {
-                    break;
-                }
-                // w[d−1] − w[d] + w[d+j] ≤ 1
-                let t = [work(d - 1, 1.0), work(d, -1.0), work(d + j, 1.0)].concat();
-                if !t.is_empty() {
-                    m.row(t, f64::NEG_INFINITY, 1.0);
-                }
-            }
-        }
-        // fairness: the most night shifts, and weekend shifts, any agent works
-        for (most, pick) in [
-            (night_max, &night as &dyn Fn(usize) -> bool),
-            (weekend_max, &on_weekend),
-        ] {
-            let mut terms: Vec<(Var, f64)> = all
-                .iter()
-                .filter(|x| pick(x.1))
-                .map(|x| (x.2, 1.0))
-                .collect();
-            if !terms.is_empty() {
-                terms.push((most, -1.0));
-                m.row(terms, f64::NEG_INFINITY, 0.0);
-            }
-        }
-    }
-    // seniors on the queue whenever anyone is: per interval, at least the minimum (elastic)
-    let step = sc.horizon.interval.0;
-    let per_day = (1440 / step) as usize;
-    let mut senior_gaps: Vec<(usize, Var, u32)> = Vec::new();
-    if lab.min_seniors_on_duty > 0 {
-        let senior = |a: &Agent| {
-            lab.senior_tiers
-                .iter()
-                .any(|t| t.eq_ignore_ascii_case(&a.tier))
-        };
-        let n_iv = n_days * per_day + per_day; // shifts may run past the last midnight
-        let mut all_pos: Vec<u32> = vec![0; n_iv];
-        let mut seniors: Vec<Vec<(Var, f64)>> = vec![Vec::new(); n_iv];
-        for k in &keys {
-            let (t, count) = &positions[*k];
-            for off in t.on_queue_intervals(step) {
-                all_pos[k.0 * per_day + off] += count;
-            }
-        }
-        for (ai, a) in agents.iter().enumerate() {
-            if !senior(a) {
-                continue;
-            }
-            for d in 0..n_days {
-                for (ki, v) in &y[ai][d] {
-                    for off in positions[keys[*ki]].0.on_queue_intervals(step) {
-                        seniors[d * per_day + off].push((*v, 1.0));
-                    }
-                }
-            }
-        }
-        let pen = sc.costs.under_coverage_per_agent_hour * step as f64 / 60.0;
-        for i in 0..n_iv {
-            let need = lab.min_seniors_on_duty.min(all_pos[i]);
-            if need == 0 {
-                continue;
-            }
-            let gap = m.var(0.0, need as f64, false, pen);
-            let mut t = std::mem::take(&mut seniors[i]);
-            t.push((gap, 1.0));
-            m.row(t, need as f64, f64::INFINITY);
-            senior_gaps.push((i, gap, need));
-        }
-    }
-    let out = solve_large(&m, settings)?;
+    let x = assignment_vars(&mut m, &f);
+    let fill = fill_positions(&mut m, &f, &x);
+    let minimums: Vec<(Vec<Var>, Vec<Var>)> = (0..agents.len())
+        .map(|ai| agent_rows(&mut m, &f, ai, &x[ai]))
+        .collect();
+    team_rows(&mut m, &f, &x);
+    let senior_gaps = senior_rows(&mut m, &f, &x);
+    fairness_rows(&mut m, &f, &x);
+    let assignments: Vec<Var> = x
+        .iter()
+        .flat_map(|a| a.days.iter().flatten().map(|c| c.var))
+        .collect();
+    let out = solve_large(&m, settings, &assignments)?;
+    let mut warnings = senior_warnings(&f, &out, &senior_gaps);
+    warnings.extend(minimum_warnings(&f, &out, &minimums));
+    let (roster, prefs, not_granted) = decode(&f, &out, &x);
+    let (unfilled, extra_shifts) = unfilled_positions(&f, &out, &fill);
+    Ok(RosterResult {
+        roster,
+        unfilled,
+        extra_shifts,
+        preference_violations: prefs,
+        requests_not_granted: not_granted,
+        warnings,
+        solve: out,
+    })
+}
+
+/// Stretches without enough seniors, in words.
+fn senior_warnings(f: &Frame, out: &Outcome, gaps: &[(usize, Var, u32)]) -> Vec<String> {
+    let lab = &f.sc.labour;
+    let step = f.step();
     let mut warnings = Vec::new();
-    // stretches without enough seniors, in words
     let mut run: Option<(usize, usize, u32, u32)> = None; // (first, last, missing, need)
     let flush = |w: &mut Vec<String>, r: (usize, usize, u32, u32)| {
-        let t0 = dates[0].and_hms_opt(0, 0, 0).expect("midnight");
+        let t0 = f.dates[0].and_hms_opt(0, 0, 0).expect("midnight");
         let at = |i: usize| t0 + Duration::minutes((i as u32 * step) as i64);
         w.push(format!(
             "{}: {} of the {} senior(s) wanted on duty are missing (labour.min_seniors_on_duty); not enough {} agents are free for those shifts",
@@ -519,7 +522,7 @@ pub fn roster_after(
             lab.senior_tiers.join("/")
         ));
     };
-    for &(i, gap, need) in &senior_gaps {
+    for &(i, gap, need) in gaps {
         let miss = out.value(gap).round() as u32;
         match (&mut run, miss) {
             (Some(r), m) if m > 0 && r.1 + 1 == i && r.2 == m => r.1 = i,
@@ -539,24 +542,36 @@ pub fn roster_after(
     if let Some(r) = run {
         flush(&mut warnings, r);
     }
-    for (a, (sd, min_days, sh, min_h)) in agents.iter().zip(&min_slack) {
-        let (gd, gh) = (out.value(*sd), out.value(*sh));
+    warnings
+}
+
+/// Agents below their contracted days or hours, in words.
+fn minimum_warnings(f: &Frame, out: &Outcome, minimums: &[(Vec<Var>, Vec<Var>)]) -> Vec<String> {
+    let mut w = Vec::new();
+    for (a, (days, hours)) in f.agents.iter().zip(minimums) {
+        let gd: f64 = days.iter().map(|v| out.value(*v)).sum();
+        let gh: f64 = hours.iter().map(|v| out.value(*v)).sum();
         if gd > 1e-6 || gh > 1e-6 {
-            warnings.push(format!(
-                "{} ({}) gets {:.0} of the contracted {min_days:.0} days / {:.1} of {min_h:.1} paid hours: not enough of the plan's {} shifts fit their availability and rest",
-                a.name, a.id, min_days - gd, min_h - gh, a.contract
+            w.push(format!(
+                "{} ({}) gets {gd:.0} day(s) / {gh:.1} paid hour(s) less than the contract promises: not enough of the plan's {} shifts fit their availability, rest and the team's limits",
+                a.name, a.id, a.contract
             ));
         }
     }
+    w
+}
 
+/// The roster the solution describes, with preferred days off worked and requests missed.
+fn decode(f: &Frame, out: &Outcome, x: &[AgentDays]) -> (Roster, u32, u32) {
     let mut entries = Vec::new();
-    let mut prefs = 0;
-    let mut not_granted = 0;
-    for (ai, a) in agents.iter().enumerate() {
-        for (d, date) in dates.iter().enumerate() {
-            let chosen = y[ai][d].iter().find(|(_, v)| out.value(*v) > 0.5);
-            let shift =
-                chosen.map(|(ki, _)| WorkShift::from_template(*date, &positions[keys[*ki]].0));
+    let (mut prefs, mut not_granted) = (0, 0);
+    for (ai, (a, days)) in f.agents.iter().zip(x).enumerate() {
+        for (d, date) in f.dates.iter().enumerate() {
+            let chosen = days.days[d].iter().find(|c| out.value(c.var) > 0.5);
+            let shift = chosen.map(|c| WorkShift {
+                queues: f.serves[ai].clone(),
+                ..WorkShift::from_template(*date, f.template(c.kind))
+            });
             if shift.is_some() && a.prefers_off(*date) {
                 prefs += 1;
             }
@@ -572,17 +587,32 @@ pub fn roster_after(
             });
         }
     }
+    let roster = Roster {
+        dates: f.dates.clone(),
+        entries,
+    };
+    (roster, prefs, not_granted)
+}
+
+/// Plan positions nobody took, explained; and the shifts worked beyond the plan.
+fn unfilled_positions(f: &Frame, out: &Outcome, fill: &Fill) -> (Vec<String>, u32) {
     let mut unfilled = Vec::new();
     let mut extra_shifts = 0;
-    for (ki, k) in keys.iter().enumerate() {
-        extra_shifts += out.value(extras[ki]).round() as u32;
-        let s = out.value(shorts[ki]).round() as u32;
+    for (ki, k) in f.keys.iter().enumerate() {
+        extra_shifts += out.value(fill.extras[ki]).round() as u32;
+        let s = out.value(fill.shorts[ki]).round() as u32;
         if s == 0 {
             continue;
         }
-        let (t, count) = &positions[*k];
-        let date = dates[k.0];
-        let of_contract: Vec<&Agent> = agents.iter().filter(|a| a.contract == k.2).collect();
+        let (t, count) = &f.positions[k];
+        let date = f.dates[k.0];
+        let of_contract: Vec<&Agent> = f
+            .agents
+            .iter()
+            .zip(&f.serves)
+            .filter(|(a, q)| a.contract == k.2 && (k.3.is_empty() || **q == k.3))
+            .map(|(a, _)| a)
+            .collect();
         let unavailable = of_contract.iter().filter(|a| !a.available(date)).count();
         let reason = if of_contract.is_empty() {
             format!("there are no {} agents", k.2)
@@ -604,22 +634,19 @@ pub fn roster_after(
             k.2
         ));
     }
-    Ok(RosterResult {
-        roster: Roster { dates, entries },
-        unfilled,
-        extra_shifts,
-        preference_violations: prefs,
-        requests_not_granted: not_granted,
-        warnings,
-        solve: out,
-    })
+    (unfilled, extra_shifts)
 }
 
-/// Writes one row per agent per day (days off as `OFF`).
+/// Writes one row per agent per day (days off as `OFF`); a `queues` column when any shift
+/// names the queues it serves.
 pub fn to_csv(r: &Roster, agents: &[Agent]) -> Vec<u8> {
     let by_id: BTreeMap<&str, &Agent> = agents.iter().map(|a| (a.id.as_str(), a)).collect();
+    let with_queues = r
+        .entries
+        .iter()
+        .any(|e| e.shift.as_ref().is_some_and(|s| !s.queues.is_empty()));
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
+    let mut header = vec![
         "agent_id",
         "name",
         "tier",
@@ -635,8 +662,11 @@ pub fn to_csv(r: &Roster, agents: &[Agent]) -> Vec<u8> {
         "prep_minutes",
         "wrap_up_minutes",
         "paid_hours",
-    ])
-    .expect("in memory");
+    ];
+    if with_queues {
+        header.push("queues");
+    }
+    w.write_record(header).expect("in memory");
     for e in &r.entries {
         let a = by_id.get(e.agent_id.as_str());
         let (name, tier, contract) = a
@@ -675,11 +705,17 @@ pub fn to_csv(r: &Roster, agents: &[Agent]) -> Vec<u8> {
                     minutes(s.wrap_up),
                     crate::io::fmt_f(s.paid_hours(), 2),
                 ]);
+                if with_queues {
+                    rec.push(s.queues.join(";"));
+                }
             }
             None => {
                 rec.push("OFF".to_string());
                 rec.extend(std::iter::repeat_n(String::new(), 7));
                 rec.push("0".into());
+                if with_queues {
+                    rec.push(String::new());
+                }
             }
         }
         w.write_record(rec).expect("in memory");
@@ -709,6 +745,7 @@ pub fn read_csv(
         Col::opt("short_breaks", &["小休"]),
         Col::opt("prep_minutes", &["准备分钟"]),
         Col::opt("wrap_up_minutes", &["收尾分钟"]),
+        Col::opt("queues", &["队列", "服务队列"]),
     ];
     let (text, _) = read_text(path)?;
     let (t, idx) = Table::parse(path, &text, COLS)?;
@@ -845,6 +882,14 @@ pub fn read_csv(
                     paid_breaks,
                     prep: minutes(13, "prep_minutes")?,
                     wrap_up: minutes(14, "wrap_up_minutes")?,
+                    queues: t
+                        .get(rec, idx[15])
+                        .unwrap_or("")
+                        .split([';', '|', '、'])
+                        .map(str::trim)
+                        .filter(|q| !q.is_empty())
+                        .map(str::to_string)
+                        .collect(),
                 })
             }
             _ => {

@@ -16,14 +16,126 @@ pub enum ScenarioError {
     },
     #[error("{file}: {message}\n  fix: correct the key or value at that line (every key, its type and default: README.md, \"Scenario file\")")]
     Parse { file: PathBuf, message: String },
-    #[error("{file}{at}: {message}\n  fix: {fix}")]
-    Invalid {
+    /// The scenario cannot be put together: its `extends` chain or a `--set` override fails.
+    #[error("{file}: {message}\n  fix: {fix}")]
+    Compose {
         file: PathBuf,
-        /// ", line N, field `key`" where the key was found in the file, else empty.
-        at: String,
         message: String,
         fix: String,
     },
+    /// The scenario reads but breaks rules: every problem found, in a block each.
+    #[error("{}", issue_blocks(.file, .issues))]
+    Invalid {
+        file: PathBuf,
+        issues: Vec<ScenarioIssue>,
+    },
+}
+
+/// One problem [`Scenario::issues`] found, with a stable `code` per kind of check:
+///
+/// | code | problem |
+/// |---|---|
+/// | `HORIZON_START` | `horizon.start` is not a date |
+/// | `TIMEZONE` | `horizon.timezone` is not an IANA time zone |
+/// | `INTERVAL` | `horizon.interval` is not 5, 10, 15, 20, 30 or 60 minutes |
+/// | `HORIZON_DAYS` | `horizon.days` is not 1..62 |
+/// | `SYNTH_END` | `inputs.synth.end` is not a date |
+/// | `SERVICE_TARGET` | `service.target_percent` is not in (0, 100) |
+/// | `SERVICE_DEFLECTION` | `service.deflection` is not in [0, 1) |
+/// | `SERVICE_SHRINKAGE` | `service.shrinkage` is not in [0, 0.9) |
+/// | `SERVICE_OCCUPANCY` | `service.occupancy_max` is not in (0.1, 1] |
+/// | `SERVICE_CONCURRENCY` | `service.concurrency` is not 1..20 |
+/// | `SERVICE_SLOWDOWN` | `service.concurrency_slowdown` is not in [0, 1] |
+/// | `SERVICE_PATIENCE` | `service.patience` is not more than 0 |
+/// | `SERVICE_ABANDON` | `service.max_abandon_percent` out of (0, 100) or without a patience |
+/// | `SERVICE_QUANTILE` | `service.forecast_quantile` is not in [0.05, 0.99] |
+/// | `SERVICE_HOURS` | `service.hours` does not open before it closes |
+/// | `PERIOD_WEEKDAY` | a shrinkage or deflection period names an unknown weekday |
+/// | `PERIOD_TIMES` | a period's `from` is not before its `to` |
+/// | `PERIOD_SHRINKAGE` | a shrinkage period's `add` is not in [0, 0.9) |
+/// | `PERIOD_DEFLECTION` | a deflection period's `deflection` is not in [0, 1) |
+/// | `PERIOD_QUEUE` | a deflection period names a queue that is not a `[[queue]]` |
+/// | `QUEUE_SHARES` | the `[[queue]]` shares do not add up to 1 |
+/// | `QUEUE_DUPLICATE` | two `[[queue]]` entries share a name |
+/// | `QUEUE_RANGE` | a `[[queue]]` value is out of range |
+/// | `DEMAND_FACTOR` | `demand.volume_factor`, `aht_factor` or `aht_seconds` is not positive |
+/// | `EVENT_UPLIFT` | `demand.event_uplift_factor` is negative |
+/// | `LABOUR_SENIORS` | `labour.min_seniors_on_duty` without `labour.senior_tiers` |
+/// | `LABOUR_DAYS_OFF` | `labour.min_consecutive_days_off` is not 1..7 |
+/// | `LABOUR_DAYS` | the weekly day limits leave no working day |
+/// | `WEEK_START` | `labour.week_start` is not a weekday |
+/// | `OVERTIME` | `labour.max_overtime_hours_per_month` is negative |
+/// | `NO_CONTRACTS` | no `[contracts.*]` |
+/// | `CONTRACT_RANGE` | a contract's productivity or cost per hour is out of range |
+/// | `CONTRACT_UNKNOWN` | a `[[shift]]` or `[[temps]]` names a contract with no `[contracts.*]` |
+/// | `NO_SHIFTS` | no `[[shift]]` families |
+/// | `SHIFT_INCOMPLETE` | a shift family without lengths or contracts |
+/// | `SHIFT_WINDOW` | a shift's `start_window` is not [earliest, latest] within a day |
+/// | `SHIFT_STEP` | `start_step`, `break` or `break_step` is not a multiple of the interval |
+/// | `SHIFT_LENGTH` | a shift length is not a multiple of the interval up to 16 h |
+/// | `SHIFT_PAID_HOURS` | a shift is paid more than `labour.max_paid_hours_per_day` |
+/// | `SHIFT_PREP` | `prep` or `wrap_up` is not a multiple of the interval, or fills the shift |
+/// | `BREAK_WINDOW` | `break_window` is backwards or starts too late for a length |
+/// | `SHORT_BREAK` | a short break's length, step or window does not fit |
+/// | `BREAK_OVERLAP` | the windows of two breaks of a shift overlap |
+/// | `TEMPS_NO_SHIFT` | no `[[shift]]` lists a `[[temps]]` block's contract |
+/// | `TEMPS_RANGE` | a `[[temps]]` value is out of range |
+/// | `TEMPS_PREFIX` | two `[[temps]]` blocks share an `id_prefix` |
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScenarioIssue {
+    pub code: &'static str,
+    /// The dotted key the problem is about: `service.target_percent`, `shift[2].break_window`.
+    pub key: String,
+    pub message: String,
+    pub fix: String,
+    /// Where the file sets the key: one-based line and the key as found there (None when
+    /// the file does not set it, e.g. a default or a base scenario's value).
+    pub location: Option<(usize, String)>,
+}
+
+impl ScenarioIssue {
+    /// ", line N, field `key`" when located, else empty.
+    pub fn at(&self) -> String {
+        self.location
+            .as_ref()
+            .map(|(line, key)| format!(", line {line}, field `{key}`"))
+            .unwrap_or_default()
+    }
+}
+
+/// `{file}{at}: [CODE] message` and its fix, for each issue.
+fn issue_blocks(file: &Path, issues: &[ScenarioIssue]) -> String {
+    let blocks: Vec<String> = issues
+        .iter()
+        .map(|i| {
+            format!(
+                "{}{}: [{}] {}\n  fix: {}",
+                file.display(),
+                i.at(),
+                i.code,
+                i.message,
+                i.fix
+            )
+        })
+        .collect();
+    blocks.join("\n")
+}
+
+/// Records one issue.
+fn flag(
+    out: &mut Vec<ScenarioIssue>,
+    code: &'static str,
+    key: impl Into<String>,
+    message: impl Into<String>,
+    fix: impl Into<String>,
+) {
+    out.push(ScenarioIssue {
+        code,
+        key: key.into(),
+        message: message.into(),
+        fix: fix.into(),
+        location: None,
+    });
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -263,6 +375,21 @@ pub struct Queue {
     /// Tiers that may serve it (`["senior", "supervisor"]`); empty: every tier.
     #[serde(default)]
     pub tiers: Vec<String>,
+    /// Skills that may serve it (the agent list's `skills` column; a tier counts as a skill):
+    /// an agent with any of these or of `tiers` may. Both empty: everybody.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skills: Vec<String>,
+}
+
+impl Queue {
+    /// The skills (tiers included) that may serve it; empty: everybody.
+    pub fn served_by(&self) -> Vec<String> {
+        self.tiers
+            .iter()
+            .chain(&self.skills)
+            .map(|s| s.to_lowercase())
+            .collect()
+    }
 }
 
 /// A duration written like `30s`, `2m`; stored in seconds.
@@ -395,6 +522,39 @@ pub struct Labour {
     /// … and how many of them must be on the queue whenever anyone is (0: no rule).
     #[serde(default)]
     pub min_seniors_on_duty: u32,
+    /// What "a week" is for the weekly limits (days, hours, days off, nights, weekend
+    /// days): `calendar` weeks starting on `week_start`, or every `rolling` 7 days.
+    #[serde(default)]
+    pub week: WeekMode,
+    /// The first day of a calendar week (`Mon` … `Sun`).
+    #[serde(default = "d_week_start")]
+    pub week_start: String,
+    /// Most overtime per calendar month: paid hours above `standard_hours_per_week` × the
+    /// month's days / 7 (China: 36 h).
+    #[serde(default = "d_overtime_month")]
+    pub max_overtime_hours_per_month: f64,
+}
+
+/// Weekly limits per calendar week or per every 7 days in a row.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum WeekMode {
+    #[default]
+    Calendar,
+    Rolling,
+}
+
+impl Labour {
+    /// The first day of a calendar week.
+    pub fn week_start_day(&self) -> chrono::Weekday {
+        crate::time::parse_weekday(&self.week_start).expect("validated")
+    }
+}
+fn d_week_start() -> String {
+    "Mon".into()
+}
+fn d_overtime_month() -> f64 {
+    36.0
 }
 fn d_day_h() -> f64 {
     8.0
@@ -529,9 +689,8 @@ fn merged_table(
     let Some(ext) = table.remove("extends") else {
         return Ok(table);
     };
-    let invalid = |m: String, fix: &str| ScenarioError::Invalid {
+    let invalid = |m: String, fix: &str| ScenarioError::Compose {
         file: file.to_path_buf(),
-        at: String::new(),
         message: m,
         fix: fix.into(),
     };
@@ -595,8 +754,8 @@ fn merged_table(
 
 /// Where in a scenario's text the key a validation message is about is set: the first
 /// `section.key` the message names (`labour.max_paid_hours_per_day`), or a key of the
-/// `[[shift]]` / `[[temps]]` entry it names (`shift \`full day\`: … start_window`,
-/// `temps[0].contract`). One-based line and the key, or None when the file does not set it.
+/// `[[shift]]` / `[[temps]]` / `[[queue]]` entry it names (`shift \`full day\`: … start_window`,
+/// `temps[0].contract`, `shift[2].break_window`). One-based line and the key, or None when the file does not set it.
 fn locate(text: &str, message: &str) -> Option<(usize, String)> {
     let lines: Vec<&str> = text.lines().collect();
     let bare = |l: &str| l.split('#').next().unwrap_or("").trim().to_string();
@@ -659,9 +818,15 @@ fn locate(text: &str, message: &str) -> Option<(usize, String)> {
         let name = rest.split('`').next()?;
         return entry("shift", None, Some(name)).and_then(|s| in_entry("shift", s));
     }
-    if let Some(rest) = message.strip_prefix("temps[") {
-        let k: usize = rest.split(']').next()?.parse().ok()?;
-        return entry("temps", Some(k), None).and_then(|s| in_entry("temps", s));
+    // `temps[i]…`, and an issue's key such as `shift[2].break_window` or `queue[1]`
+    for array in ["temps", "shift", "queue"] {
+        if let Some(rest) = message
+            .strip_prefix(array)
+            .and_then(|r| r.strip_prefix('['))
+        {
+            let k: usize = rest.split(']').next()?.parse().ok()?;
+            return entry(array, Some(k), None).and_then(|s| in_entry(array, s));
+        }
     }
     for w in &words {
         let parts: Vec<&str> = w.split('.').collect();
@@ -752,6 +917,12 @@ fn set_path(
     set_path(slot, rest, value, key)
 }
 
+/// Agents weighted by productivity as whole trained-agent equivalents, rounded down (3.7 of
+/// a required 4 is one short), with slack for the sums' rounding error.
+pub fn whole_agents(x: f64) -> u32 {
+    (x + 1e-6).floor() as u32
+}
+
 impl Scenario {
     pub fn from_toml(file: &Path, text: &str) -> Result<Scenario, ScenarioError> {
         Self::from_toml_with(file, text, &[])
@@ -766,9 +937,8 @@ impl Scenario {
     ) -> Result<Scenario, ScenarioError> {
         let mut table = merged_table(file, text, &mut Vec::new())?;
         for set in sets {
-            apply_set(&mut table, set).map_err(|m| ScenarioError::Invalid {
+            apply_set(&mut table, set).map_err(|m| ScenarioError::Compose {
                 file: file.to_path_buf(),
-                at: String::new(),
                 message: format!("--set {m}"),
                 fix: "write --set section.key=value with a key the scenario file has".into(),
             })?;
@@ -783,19 +953,17 @@ impl Scenario {
             file: file.to_path_buf(),
             message: e.to_string(),
         })?;
-        sc.validate(file).map_err(|e| match e {
-            ScenarioError::Invalid {
-                file, message, fix, ..
-            } => ScenarioError::Invalid {
-                at: locate(text, &message)
-                    .map(|(line, key)| format!(", line {line}, field `{key}`"))
-                    .unwrap_or_default(),
-                file,
-                message,
-                fix,
-            },
-            e => e,
-        })?;
+        let mut issues = sc.issues();
+        if !issues.is_empty() {
+            // point at the line of each problem: the key its message names, else its own key
+            for i in &mut issues {
+                i.location = locate(text, &i.message).or_else(|| locate(text, &i.key));
+            }
+            return Err(ScenarioError::Invalid {
+                file: file.to_path_buf(),
+                issues,
+            });
+        }
         Ok(sc)
     }
 
@@ -833,6 +1001,7 @@ impl Scenario {
                     unavailable: vec![],
                     preferred_off: vec![],
                     requests: vec![],
+                    skills: vec![],
                 })
             })
             .collect()
@@ -873,43 +1042,92 @@ impl Scenario {
         }
     }
 
-    fn validate(&self, file: &Path) -> Result<(), ScenarioError> {
-        let bad = |m: String, fix: &str| {
-            Err(ScenarioError::Invalid {
-                file: file.to_path_buf(),
-                at: String::new(),
-                message: m,
-                fix: fix.into(),
-            })
-        };
-        if parse_date(&self.horizon.start).is_err() {
-            return bad(
-                format!("horizon.start `{}` is not a date", self.horizon.start),
+    /// Every problem with the scenario's values, each with its code (see [`ScenarioIssue`]);
+    /// empty when the scenario is valid. Locations are left to the caller, which has the text.
+    pub fn issues(&self) -> Vec<ScenarioIssue> {
+        let mut out = Vec::new();
+        self.validate_horizon(&mut out);
+        self.validate_inputs(&mut out);
+        self.validate_service(&mut out);
+        self.validate_periods(&mut out);
+        self.validate_queues(&mut out);
+        self.validate_demand(&mut out);
+        self.validate_labour(&mut out);
+        self.validate_contracts(&mut out);
+        self.validate_shifts(&mut out);
+        self.validate_temps(&mut out);
+        out
+    }
+
+    /// The planning interval in minutes when it is a supported one (checks that need it
+    /// are skipped otherwise: the interval's own issue says what to fix).
+    fn valid_interval(&self) -> Option<u32> {
+        let iv = self.horizon.interval.0;
+        [5, 10, 15, 20, 30, 60].contains(&iv).then_some(iv)
+    }
+
+    fn validate_horizon(&self, out: &mut Vec<ScenarioIssue>) {
+        let h = &self.horizon;
+        if parse_date(&h.start).is_err() {
+            flag(
+                out,
+                "HORIZON_START",
+                "horizon.start",
+                format!("horizon.start `{}` is not a date", h.start),
                 "write it as YYYY-MM-DD",
             );
         }
-        if self.horizon.timezone.parse::<chrono_tz::Tz>().is_err() {
-            return bad(
-                format!("horizon.timezone `{}` is unknown", self.horizon.timezone),
+        if h.timezone.parse::<chrono_tz::Tz>().is_err() {
+            flag(
+                out,
+                "TIMEZONE",
+                "horizon.timezone",
+                format!("horizon.timezone `{}` is unknown", h.timezone),
                 "use an IANA name such as Asia/Shanghai",
             );
         }
-        let iv = self.horizon.interval.0;
-        if ![5, 10, 15, 20, 30, 60].contains(&iv) {
-            return bad(
-                format!("horizon.interval {iv}m is not supported"),
+        if self.valid_interval().is_none() {
+            flag(
+                out,
+                "INTERVAL",
+                "horizon.interval",
+                format!("horizon.interval {}m is not supported", h.interval.0),
                 "use 15m, 30m or 60m (5m, 10m, 20m also work)",
             );
         }
-        if self.horizon.days == 0 || self.horizon.days > 62 {
-            return bad(
-                format!("horizon.days = {} is out of range", self.horizon.days),
+        if h.days == 0 || h.days > 62 {
+            flag(
+                out,
+                "HORIZON_DAYS",
+                "horizon.days",
+                format!("horizon.days = {} is out of range", h.days),
                 "plan 1 to 62 days (usually 7)",
             );
         }
+    }
+
+    fn validate_inputs(&self, out: &mut Vec<ScenarioIssue>) {
+        if let Some(sy) = &self.inputs.synth {
+            if parse_date(&sy.end).is_err() {
+                flag(
+                    out,
+                    "SYNTH_END",
+                    "inputs.synth.end",
+                    format!("inputs.synth.end `{}` is not a date", sy.end),
+                    "write it as YYYY-MM-DD",
+                );
+            }
+        }
+    }
+
+    /// The `[service]` rates and shares (its periods: [`Scenario::validate_periods`]).
+    fn validate_service(&self, out: &mut Vec<ScenarioIssue>) {
         let s = &self.service;
         if !(0.0..100.0).contains(&s.target_percent) || s.target_percent <= 0.0 {
-            return bad(
+            flag(
+                out,
+                "SERVICE_TARGET",
+                "service.target_percent",
                 format!(
                     "service.target_percent = {} must be in (0, 100)",
                     s.target_percent
@@ -918,19 +1136,28 @@ impl Scenario {
             );
         }
         if !(0.0..1.0).contains(&s.deflection) {
-            return bad(
+            flag(
+                out,
+                "SERVICE_DEFLECTION",
+                "service.deflection",
                 format!("service.deflection = {} must be in [0, 1)", s.deflection),
                 "0.6 means the bot resolves 60%",
             );
         }
         if !(0.0..0.9).contains(&s.shrinkage) {
-            return bad(
+            flag(
+                out,
+                "SERVICE_SHRINKAGE",
+                "service.shrinkage",
                 format!("service.shrinkage = {} must be in [0, 0.9)", s.shrinkage),
                 "0.3 means 30% of paid time is off the queue",
             );
         }
         if !(s.occupancy_max > 0.1 && s.occupancy_max <= 1.0) {
-            return bad(
+            flag(
+                out,
+                "SERVICE_OCCUPANCY",
+                "service.occupancy_max",
                 format!(
                     "service.occupancy_max = {} must be in (0.1, 1]",
                     s.occupancy_max
@@ -938,36 +1165,66 @@ impl Scenario {
                 "0.85 is common",
             );
         }
+        self.validate_service_chats(out);
+        if let Some([open, close]) = s.hours {
+            if open >= close {
+                flag(
+                    out,
+                    "SERVICE_HOURS",
+                    "service.hours",
+                    "service.hours must be [open, close] with open before close",
+                    "e.g. [\"08:00\", \"24:00\"]",
+                );
+            }
+        }
+    }
+
+    /// Concurrency, patience, abandonment and the forecast quantile of `[service]`.
+    fn validate_service_chats(&self, out: &mut Vec<ScenarioIssue>) {
+        let s = &self.service;
         if s.concurrency == 0 || s.concurrency > 20 {
-            return bad(
+            flag(
+                out,
+                "SERVICE_CONCURRENCY",
+                "service.concurrency",
                 format!("service.concurrency = {} must be 1..20", s.concurrency),
                 "chat agents usually handle 2–5 at once",
             );
         }
         if s.concurrency_slowdown < 0.0 || s.concurrency_slowdown > 1.0 {
-            return bad(
-                "service.concurrency_slowdown must be in [0, 1]".into(),
+            flag(
+                out,
+                "SERVICE_SLOWDOWN",
+                "service.concurrency_slowdown",
+                "service.concurrency_slowdown must be in [0, 1]",
                 "0.15 = each extra chat adds 15% to every chat's handle time",
             );
         }
-        if let Some(p) = s.patience {
-            if p.0.is_nan() || p.0 <= 0.0 {
-                return bad(
-                    "service.patience must be more than 0".into(),
-                    "the customers' mean patience, e.g. \"2m\"",
-                );
-            }
+        if s.patience.is_some_and(|p| p.0.is_nan() || p.0 <= 0.0) {
+            flag(
+                out,
+                "SERVICE_PATIENCE",
+                "service.patience",
+                "service.patience must be more than 0",
+                "the customers' mean patience, e.g. \"2m\"",
+            );
         }
         if let Some(m) = s.max_abandon_percent {
             if !(m > 0.0 && m < 100.0) || s.patience.is_none() {
-                return bad(
+                flag(
+                    out,
+                    "SERVICE_ABANDON",
+                    "service.max_abandon_percent",
                     format!("service.max_abandon_percent = {m} needs service.patience and a value in (0, 100)"),
                     "set patience = \"2m\" (mean patience) with it, e.g. max_abandon_percent = 5",
                 );
             }
         }
         if !(0.05..=0.99).contains(&s.forecast_quantile) {
-            return bad(
+            flag(
+                out,
+                "SERVICE_QUANTILE",
+                "service.forecast_quantile",
                 format!(
                     "service.forecast_quantile = {} must be in [0.05, 0.99]",
                     s.forecast_quantile
@@ -975,148 +1232,204 @@ impl Scenario {
                 "0.5 staffs the P50 forecast, 0.9 the P90",
             );
         }
-        const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-        let check_days =
-            |what: &str, days: &[String], from: Clock, to: Clock| -> Result<(), ScenarioError> {
-                if let Some(d) = days
-                    .iter()
-                    .find(|d| !DAYS.iter().any(|x| x.eq_ignore_ascii_case(d)))
-                {
-                    return bad(
-                        format!("{what}: weekday `{d}` is unknown"),
-                        "use Mon, Tue, Wed, Thu, Fri, Sat, Sun",
-                    );
-                }
-                if from >= to {
-                    return bad(
-                        format!("{what}: from {} is not before to {}", from.0, to.0),
-                        "write from = \"09:00\", to = \"10:00\" (use \"24:00\" for midnight)",
-                    );
-                }
-                Ok(())
-            };
-        for p in &s.shrinkage_periods {
-            check_days("service.shrinkage_periods", &p.weekdays, p.from, p.to)?;
+    }
+
+    /// `service.shrinkage_periods` and `service.deflection_periods`.
+    fn validate_periods(&self, out: &mut Vec<ScenarioIssue>) {
+        let s = &self.service;
+        for (i, p) in s.shrinkage_periods.iter().enumerate() {
+            let what = "service.shrinkage_periods";
+            check_period(out, what, i, &p.weekdays, p.from, p.to);
             if !(0.0..0.9).contains(&p.add) {
-                return bad(
-                    format!(
-                        "service.shrinkage_periods: add = {} must be in [0, 0.9)",
-                        p.add
-                    ),
+                flag(
+                    out,
+                    "PERIOD_SHRINKAGE",
+                    format!("{what}[{i}].add"),
+                    format!("{what}: add = {} must be in [0, 0.9)", p.add),
                     "0.3 takes 30 points more of paid time off the queue",
                 );
             }
         }
-        for p in &s.deflection_periods {
-            check_days("service.deflection_periods", &p.weekdays, p.from, p.to)?;
+        for (i, p) in s.deflection_periods.iter().enumerate() {
+            let what = "service.deflection_periods";
+            check_period(out, what, i, &p.weekdays, p.from, p.to);
             if !(0.0..1.0).contains(&p.deflection) {
-                return bad(
-                    format!(
-                        "service.deflection_periods: deflection = {} must be in [0, 1)",
-                        p.deflection
-                    ),
+                flag(
+                    out,
+                    "PERIOD_DEFLECTION",
+                    format!("{what}[{i}].deflection"),
+                    format!("{what}: deflection = {} must be in [0, 1)", p.deflection),
                     "the share the bot resolves, e.g. 0.8",
                 );
             }
             if let Some(q) = &p.queue {
                 if !self.queues.iter().any(|x| &x.name == q) {
-                    return bad(
-                        format!("service.deflection_periods: queue `{q}` is not a [[queue]]"),
+                    flag(
+                        out,
+                        "PERIOD_QUEUE",
+                        format!("{what}[{i}].queue"),
+                        format!("{what}: queue `{q}` is not a [[queue]]"),
                         "name a queue defined with [[queue]], or leave queue out",
                     );
                 }
             }
         }
-        if !self.queues.is_empty() {
-            let total: f64 = self.queues.iter().map(|q| q.share).sum();
-            if (total - 1.0).abs() > 1e-6 {
-                return bad(
-                    format!(
-                        "the queues' shares add up to {}, not 1",
-                        (total * 1e6).round() / 1e6
-                    ),
-                    "give each [[queue]] its share of the volume so they add up to 1",
+    }
+
+    fn validate_queues(&self, out: &mut Vec<ScenarioIssue>) {
+        if self.queues.is_empty() {
+            return;
+        }
+        let total: f64 = self.queues.iter().map(|q| q.share).sum();
+        if (total - 1.0).abs() > 1e-6 {
+            flag(
+                out,
+                "QUEUE_SHARES",
+                "queue.share",
+                format!(
+                    "the queues' shares add up to {}, not 1",
+                    (total * 1e6).round() / 1e6
+                ),
+                "give each [[queue]] its share of the volume so they add up to 1",
+            );
+        }
+        let patience = self.service.patience;
+        for (i, q) in self.queues.iter().enumerate() {
+            let name = &q.name;
+            if self.queues[..i].iter().any(|x| &x.name == name) {
+                flag(
+                    out,
+                    "QUEUE_DUPLICATE",
+                    format!("queue[{i}].name"),
+                    format!("queue `{name}` is defined twice"),
+                    "give each [[queue]] its own name",
                 );
             }
-            for (i, q) in self.queues.iter().enumerate() {
-                let name = &q.name;
-                if self.queues[..i].iter().any(|x| &x.name == name) {
-                    return bad(
-                        format!("queue `{name}` is defined twice"),
-                        "give each [[queue]] its own name",
-                    );
-                }
-                let pct_ok = q.target_percent.is_none_or(|p| p > 0.0 && p < 100.0);
-                let ab_ok = q.max_abandon_percent.is_none_or(|m| m > 0.0 && m < 100.0)
-                    && (q.max_abandon_percent.is_none() || q.patience.or(s.patience).is_some());
-                let in_range = q.share > 0.0
-                    && q.share <= 1.0
-                    && pct_ok
-                    && ab_ok
-                    && q.deflection.is_none_or(|d| (0.0..1.0).contains(&d))
-                    && q.aht_factor > 0.0
-                    && q.aht_factor.is_finite()
-                    && q.patience.is_none_or(|p| p.0 > 0.0);
-                if !in_range {
-                    return bad(
-                        format!("queue `{name}`: a value is out of range"),
-                        "share in (0, 1], target_percent in (0, 100), deflection in [0, 1), aht_factor > 0, patience > 0, max_abandon_percent in (0, 100) with a patience",
-                    );
-                }
+            let pct_ok = q.target_percent.is_none_or(|p| p > 0.0 && p < 100.0);
+            let ab_ok = q.max_abandon_percent.is_none_or(|m| m > 0.0 && m < 100.0)
+                && (q.max_abandon_percent.is_none() || q.patience.or(patience).is_some());
+            let in_range = q.share > 0.0
+                && q.share <= 1.0
+                && pct_ok
+                && ab_ok
+                && q.deflection.is_none_or(|d| (0.0..1.0).contains(&d))
+                && q.aht_factor > 0.0
+                && q.aht_factor.is_finite()
+                && q.patience.is_none_or(|p| p.0 > 0.0);
+            if !in_range {
+                flag(
+                    out,
+                    "QUEUE_RANGE",
+                    format!("queue[{i}]"),
+                    format!("queue `{name}`: a value is out of range"),
+                    "share in (0, 1], target_percent in (0, 100), deflection in [0, 1), aht_factor > 0, patience > 0, max_abandon_percent in (0, 100) with a patience",
+                );
             }
         }
-        if self.labour.min_seniors_on_duty > 0 && self.labour.senior_tiers.is_empty() {
-            return bad(
-                format!(
-                    "labour.min_seniors_on_duty = {} but labour.senior_tiers is empty",
-                    self.labour.min_seniors_on_duty
-                ),
-                "name the tiers that count, e.g. senior_tiers = [\"senior\", \"supervisor\"]",
-            );
-        }
-        if self.labour.min_consecutive_days_off == 0 || self.labour.min_consecutive_days_off > 7 {
-            return bad(
-                format!(
-                    "labour.min_consecutive_days_off = {} must be 1..7",
-                    self.labour.min_consecutive_days_off
-                ),
-                "2 keeps days off together in pairs",
-            );
-        }
+    }
+
+    fn validate_demand(&self, out: &mut Vec<ScenarioIssue>) {
         for (k, v) in [
             ("demand.volume_factor", self.demand.volume_factor),
             ("demand.aht_factor", self.demand.aht_factor),
             ("demand.aht_seconds", self.demand.aht_seconds),
         ] {
             if !(v > 0.0 && v.is_finite()) {
-                return bad(
+                flag(
+                    out,
+                    "DEMAND_FACTOR",
+                    k,
                     format!("{k} = {v} must be positive"),
                     "use a positive number",
                 );
             }
         }
         if self.demand.event_uplift_factor < 0.0 {
-            return bad(
-                "demand.event_uplift_factor must be 0 or more".into(),
+            flag(
+                out,
+                "EVENT_UPLIFT",
+                "demand.event_uplift_factor",
+                "demand.event_uplift_factor must be 0 or more",
                 "1.0 keeps the learned effect",
             );
         }
-        if self.shifts.is_empty() {
-            return bad(
-                "no [[shift]] families".into(),
-                "add at least one [[shift]] with lengths and start_window",
+    }
+
+    fn validate_labour(&self, out: &mut Vec<ScenarioIssue>) {
+        let l = &self.labour;
+        if l.min_seniors_on_duty > 0 && l.senior_tiers.is_empty() {
+            flag(
+                out,
+                "LABOUR_SENIORS",
+                "labour.senior_tiers",
+                format!(
+                    "labour.min_seniors_on_duty = {} but labour.senior_tiers is empty",
+                    l.min_seniors_on_duty
+                ),
+                "name the tiers that count, e.g. senior_tiers = [\"senior\", \"supervisor\"]",
             );
         }
+        if l.min_consecutive_days_off == 0 || l.min_consecutive_days_off > 7 {
+            flag(
+                out,
+                "LABOUR_DAYS_OFF",
+                "labour.min_consecutive_days_off",
+                format!(
+                    "labour.min_consecutive_days_off = {} must be 1..7",
+                    l.min_consecutive_days_off
+                ),
+                "2 keeps days off together in pairs",
+            );
+        }
+        if l.max_consecutive_days == 0 || l.min_days_off_per_week > 6 {
+            flag(
+                out,
+                "LABOUR_DAYS",
+                "labour.min_days_off_per_week",
+                "labour.min_days_off_per_week and labour.max_consecutive_days leave no working day",
+                "max_consecutive_days ≥ 1 and min_days_off_per_week ≤ 6",
+            );
+        }
+        if crate::time::parse_weekday(&l.week_start).is_none() {
+            flag(
+                out,
+                "WEEK_START",
+                "labour.week_start",
+                format!("labour.week_start `{}` is not a weekday", l.week_start),
+                "write Mon, Tue, Wed, Thu, Fri, Sat or Sun",
+            );
+        }
+        if l.max_overtime_hours_per_month.is_nan() || l.max_overtime_hours_per_month < 0.0 {
+            flag(
+                out,
+                "OVERTIME",
+                "labour.max_overtime_hours_per_month",
+                format!(
+                    "labour.max_overtime_hours_per_month = {} must be 0 or more",
+                    l.max_overtime_hours_per_month
+                ),
+                "e.g. 36 (hours of overtime a calendar month)",
+            );
+        }
+    }
+
+    fn validate_contracts(&self, out: &mut Vec<ScenarioIssue>) {
         if self.contracts.is_empty() {
-            return bad(
-                "no [contracts.*] defined".into(),
+            flag(
+                out,
+                "NO_CONTRACTS",
+                "contracts",
+                "no [contracts.*] defined",
                 "add e.g. [contracts.full_time] cost_per_hour = 40",
             );
         }
         for (c, k) in &self.contracts {
             let ok = k.productivity > 0.0 && k.productivity <= 2.0 && k.cost_per_hour >= 0.0;
             if !ok {
-                return bad(
+                flag(
+                    out,
+                    "CONTRACT_RANGE",
+                    format!("contracts.{c}"),
                     format!(
                         "contracts.{c}: productivity = {} and cost_per_hour = {} are out of range",
                         k.productivity, k.cost_per_hour
@@ -1125,125 +1438,130 @@ impl Scenario {
                 );
             }
         }
-        for (i, t) in self.temps.iter().enumerate() {
-            if !self.contracts.contains_key(&t.contract) {
-                return bad(
-                    format!("temps[{i}].contract `{}` has no [contracts.{}]", t.contract, t.contract),
-                    &format!("add [contracts.{}] with cost_per_hour (and productivity), or use one of: {}", t.contract, self.contract_names().join(", ")),
-                );
-            }
-            if !self
-                .shifts
-                .iter()
-                .any(|f| f.contracts.contains(&t.contract))
-            {
-                return bad(
-                    format!("temps[{i}]: no [[shift]] lists contract `{}`, so the temps could work no shift", t.contract),
-                    &format!("add \"{}\" to the contracts of the shifts temps may work", t.contract),
-                );
-            }
-            if t.id_prefix.is_empty()
-                || t.max_hours.is_some_and(|h| !(h > 0.0 && h <= 168.0))
-                || t.min_hours < 0.0
-                || t.max_days.is_some_and(|d| d > 7)
-            {
-                return bad(
-                    format!("temps[{i}]: id_prefix must not be empty, max_hours in (0, 168], min_hours ≥ 0, max_days ≤ 7"),
-                    "e.g. count = 8, contract = \"temp\", id_prefix = \"T\", max_hours = 40",
-                );
-            }
-        }
-        let prefixes: Vec<&str> = self.temps.iter().map(|t| t.id_prefix.as_str()).collect();
-        if (1..prefixes.len()).any(|i| prefixes[..i].contains(&prefixes[i])) {
-            return bad(
-                "two [[temps]] blocks share an id_prefix".into(),
-                "give each [[temps]] block its own id_prefix",
+    }
+
+    /// A contract a `[[shift]]` or `[[temps]]` names that has no `[contracts.*]` (not
+    /// reported when there are no contracts at all: `NO_CONTRACTS` says so).
+    fn unknown_contract(&self, c: &str) -> bool {
+        !self.contracts.is_empty() && !self.contracts.contains_key(c)
+    }
+
+    fn validate_shifts(&self, out: &mut Vec<ScenarioIssue>) {
+        if self.shifts.is_empty() {
+            flag(
+                out,
+                "NO_SHIFTS",
+                "shift",
+                "no [[shift]] families",
+                "add at least one [[shift]] with lengths and start_window",
             );
         }
-        for f in &self.shifts {
-            for c in &f.contracts {
-                if !self.contracts.contains_key(c) {
-                    let known = self.contract_names();
-                    return bad(
-                        format!(
-                            "shift `{}` names contract `{c}`, which has no [contracts.{c}]",
-                            f.name
-                        ),
-                        &format!("use one of: {}", known.join(", ")),
-                    );
-                }
+        for i in 0..self.shifts.len() {
+            self.validate_shift(out, i);
+            if let Some(iv) = self.valid_interval() {
+                self.validate_shift_steps(out, i, iv);
+                self.validate_shift_lengths(out, i, iv);
+                self.validate_shift_breaks(out, i, iv);
             }
-            if f.lengths.is_empty() || f.contracts.is_empty() {
-                return bad(
+        }
+    }
+
+    /// Shift `i`'s contracts, lengths given, start window and break window.
+    fn validate_shift(&self, out: &mut Vec<ScenarioIssue>, i: usize) {
+        let f = &self.shifts[i];
+        let at = |k: &str| format!("shift[{i}].{k}");
+        for c in f.contracts.iter().filter(|c| self.unknown_contract(c)) {
+            flag(
+                out,
+                "CONTRACT_UNKNOWN",
+                at("contracts"),
+                format!(
+                    "shift `{}` names contract `{c}`, which has no [contracts.{c}]",
+                    f.name
+                ),
+                format!("use one of: {}", self.contract_names().join(", ")),
+            );
+        }
+        if f.lengths.is_empty() || f.contracts.is_empty() {
+            let key = if f.lengths.is_empty() {
+                "lengths"
+            } else {
+                "contracts"
+            };
+            flag(
+                out,
+                "SHIFT_INCOMPLETE",
+                at(key),
+                format!(
+                    "shift `{}` needs at least one length and one contract",
+                    f.name
+                ),
+                "e.g. lengths = [\"9h\"], contracts = [\"full_time\"]",
+            );
+        }
+        if f.start_window[0] > f.start_window[1] || f.start_window[1].0 >= 1440 {
+            flag(
+                out,
+                "SHIFT_WINDOW",
+                at("start_window"),
+                format!(
+                    "shift `{}`: start_window must be [earliest, latest] within one day",
+                    f.name
+                ),
+                "e.g. [\"07:00\", \"15:00\"]; a shift may still end after midnight",
+            );
+        }
+        if f.break_window[0] > f.break_window[1] {
+            flag(
+                out,
+                "BREAK_WINDOW",
+                at("break_window"),
+                format!(
+                    "shift `{}`: break_window must be [earliest, latest]",
+                    f.name
+                ),
+                "e.g. [\"3h\", \"5h\"]",
+            );
+        }
+    }
+
+    /// Shift `i`'s start and break steps, break, prep and wrap-up against the interval `iv`,
+    /// and prep and wrap-up leaving time to work.
+    fn validate_shift_steps(&self, out: &mut Vec<ScenarioIssue>, i: usize, iv: u32) {
+        let f = &self.shifts[i];
+        let at = |k: &str| format!("shift[{i}].{k}");
+        for (what, m) in [
+            ("start_step", f.start_step),
+            ("break", f.meal_break),
+            ("break_step", f.break_step),
+        ] {
+            if what == "break_step" && f.meal_break.0 == 0 {
+                continue;
+            }
+            if m.0 % iv != 0 || (what != "break" && m.0 == 0) {
+                flag(out, "SHIFT_STEP", at(what), format!("shift `{}`: {what} {m} is not a positive multiple of the {iv}-minute interval", f.name), "use multiples of horizon.interval");
+            }
+        }
+        for (what, m) in [("prep", f.prep), ("wrap_up", f.wrap_up)] {
+            if m.0 % iv != 0 {
+                flag(
+                    out,
+                    "SHIFT_PREP",
+                    at(what),
                     format!(
-                        "shift `{}` needs at least one length and one contract",
+                        "shift `{}`: {what} {m} is not a multiple of the {iv}-minute interval",
                         f.name
                     ),
-                    "e.g. lengths = [\"9h\"], contracts = [\"full_time\"]",
+                    "use multiples of horizon.interval, e.g. 15m",
                 );
             }
-            if f.start_window[0] > f.start_window[1] || f.start_window[1].0 >= 1440 {
-                return bad(
-                    format!(
-                        "shift `{}`: start_window must be [earliest, latest] within one day",
-                        f.name
-                    ),
-                    "e.g. [\"07:00\", \"15:00\"]; a shift may still end after midnight",
-                );
-            }
-            for (what, m) in [
-                ("start_step", f.start_step),
-                ("break", f.meal_break),
-                ("break_step", f.break_step),
-            ] {
-                if what == "break_step" && f.meal_break.0 == 0 {
-                    continue;
-                }
-                if m.0 % iv != 0 || (what != "break" && m.0 == 0) {
-                    return bad(format!("shift `{}`: {what} {m} is not a positive multiple of the {iv}-minute interval", f.name), "use multiples of horizon.interval");
-                }
-            }
-            for l in &f.lengths {
-                if l.0 % iv != 0 || l.0 == 0 || l.0 > 16 * 60 {
-                    return bad(
-                        format!(
-                            "shift `{}`: length {l} must be a multiple of {iv}m up to 16h",
-                            f.name
-                        ),
-                        "e.g. lengths = [\"9h\"]",
-                    );
-                }
-                let paid = l.0.saturating_sub(f.meal_break.0) as f64 / 60.0;
-                if paid > self.labour.max_paid_hours_per_day + 1e-9 {
-                    return bad(
-                        format!("shift `{}`: lengths: a {l} shift with a {} meal break is {paid} paid hours, over labour.max_paid_hours_per_day = {}", f.name, f.meal_break, self.labour.max_paid_hours_per_day),
-                        "shorten the shift, lengthen the break, or raise the daily limit",
-                    );
-                }
-                if f.meal_break.0 > 0 && f.break_window[0].0 + f.meal_break.0 > l.0 {
-                    return bad(
-                        format!(
-                            "shift `{}`: the break window starts too late for a {l} shift",
-                            f.name
-                        ),
-                        "move break_window earlier",
-                    );
-                }
-            }
-            let shortest = f.lengths.iter().map(|l| l.0).min().unwrap_or(0);
-            for (what, m) in [("prep", f.prep), ("wrap_up", f.wrap_up)] {
-                if m.0 % iv != 0 {
-                    return bad(
-                        format!(
-                            "shift `{}`: {what} {m} is not a multiple of the {iv}-minute interval",
-                            f.name
-                        ),
-                        "use multiples of horizon.interval, e.g. 15m",
-                    );
-                }
-            }
-            if f.prep.0 + f.wrap_up.0 >= shortest {
-                return bad(
+        }
+        if let Some(shortest) = f.lengths.iter().map(|l| l.0).min() {
+            if f.prep.0.saturating_add(f.wrap_up.0) >= shortest {
+                flag(
+                    out,
+                    "SHIFT_PREP",
+                    at("prep"),
                     format!(
                         "shift `{}`: prep and wrap_up take the whole {}-minute shift",
                         f.name, shortest
@@ -1251,77 +1569,190 @@ impl Scenario {
                     "shorten prep or wrap_up",
                 );
             }
-            // spans a break can occupy: the meal break's, then each short break's
-            let mut spans: Vec<(String, u32, u32)> = Vec::new();
-            if f.meal_break.0 > 0 {
-                spans.push((
-                    "the meal break".into(),
-                    f.break_window[0].0,
-                    f.break_window[1].0 + f.meal_break.0,
-                ));
-            }
-            for (j, b) in f.short_breaks.iter().enumerate() {
-                let step = b.step.unwrap_or(Minutes(iv));
-                let name = format!("short_break {}", j + 1);
-                if b.length.0 == 0 || b.length.0 % iv != 0 || step.0 == 0 || step.0 % iv != 0 {
-                    return bad(
-                        format!("shift `{}`: {name}: length {} and step {step} must be positive multiples of the {iv}-minute interval", f.name, b.length),
-                        "e.g. length = \"15m\" with a 15-minute horizon.interval",
-                    );
-                }
-                if b.window[0] > b.window[1]
-                    || b.window[0].0 < f.prep.0
-                    || b.window[1].0 + b.length.0 + f.wrap_up.0 > shortest
-                {
-                    return bad(
-                        format!("shift `{}`: {name}: window {}–{} does not fit a {shortest}-minute shift after prep {} and before wrap_up {}", f.name, b.window[0], b.window[1], f.prep, f.wrap_up),
-                        "give window = [earliest, latest] inside the shortest shift",
-                    );
-                }
-                spans.push((name, b.window[0].0, b.window[1].0 + b.length.0));
-            }
-            for (i, a) in spans.iter().enumerate() {
-                if let Some(b) = spans[i + 1..].iter().find(|b| a.1 < b.2 && b.1 < a.2) {
-                    return bad(
-                        format!("shift `{}`: the windows of {} and {} overlap, so the breaks could collide", f.name, a.0, b.0),
-                        "give each break its own part of the shift, e.g. a short break 1h30m–2h30m, the meal 3h–5h, a short break 6h–7h",
-                    );
-                }
-            }
-            if f.break_window[0] > f.break_window[1] {
-                return bad(
+        }
+    }
+
+    /// Shift `i`'s lengths against the interval `iv`, and the paid hours and the meal
+    /// break each allows.
+    fn validate_shift_lengths(&self, out: &mut Vec<ScenarioIssue>, i: usize, iv: u32) {
+        let f = &self.shifts[i];
+        let at = |k: &str| format!("shift[{i}].{k}");
+        let max_paid = self.labour.max_paid_hours_per_day;
+        for l in &f.lengths {
+            if l.0 % iv != 0 || l.0 == 0 || l.0 > 16 * 60 {
+                flag(
+                    out,
+                    "SHIFT_LENGTH",
+                    at("lengths"),
                     format!(
-                        "shift `{}`: break_window must be [earliest, latest]",
+                        "shift `{}`: length {l} must be a multiple of {iv}m up to 16h",
                         f.name
                     ),
-                    "e.g. [\"3h\", \"5h\"]",
+                    "e.g. lengths = [\"9h\"]",
+                );
+                continue;
+            }
+            let paid = l.0.saturating_sub(f.meal_break.0) as f64 / 60.0;
+            if paid > max_paid + 1e-9 {
+                flag(
+                    out,
+                    "SHIFT_PAID_HOURS",
+                    at("lengths"),
+                    format!("shift `{}`: lengths: a {l} shift with a {} meal break is {paid} paid hours, over labour.max_paid_hours_per_day = {max_paid}", f.name, f.meal_break),
+                    "shorten the shift, lengthen the break, or raise the daily limit",
+                );
+            }
+            if f.meal_break.0 > 0 && f.break_window[0].0.saturating_add(f.meal_break.0) > l.0 {
+                flag(
+                    out,
+                    "BREAK_WINDOW",
+                    at("break_window"),
+                    format!(
+                        "shift `{}`: the break window starts too late for a {l} shift",
+                        f.name
+                    ),
+                    "move break_window earlier",
                 );
             }
         }
-        if let Some([open, close]) = s.hours {
-            if open >= close {
-                return bad(
-                    "service.hours must be [open, close] with open before close".into(),
-                    "e.g. [\"08:00\", \"24:00\"]",
+    }
+
+    /// Shift `i`'s short breaks, each inside the shortest shift, and the windows of all its
+    /// breaks apart from each other.
+    fn validate_shift_breaks(&self, out: &mut Vec<ScenarioIssue>, i: usize, iv: u32) {
+        let f = &self.shifts[i];
+        // spans a break can occupy: the meal break's, then each (valid) short break's
+        let mut spans: Vec<(String, u32, u32)> = Vec::new();
+        if f.meal_break.0 > 0 && f.break_window[0] <= f.break_window[1] {
+            let end = f.break_window[1].0.saturating_add(f.meal_break.0);
+            spans.push(("the meal break".into(), f.break_window[0].0, end));
+        }
+        let shortest = f.lengths.iter().map(|l| l.0).min();
+        for (j, b) in f.short_breaks.iter().enumerate() {
+            let key = format!("shift[{i}].short_break[{j}]");
+            let step = b.step.unwrap_or(Minutes(iv));
+            let name = format!("short_break {}", j + 1);
+            if b.length.0 == 0 || b.length.0 % iv != 0 || step.0 == 0 || step.0 % iv != 0 {
+                flag(
+                    out,
+                    "SHORT_BREAK",
+                    format!("{key}.length"),
+                    format!("shift `{}`: {name}: length {} and step {step} must be positive multiples of the {iv}-minute interval", f.name, b.length),
+                    "e.g. length = \"15m\" with a 15-minute horizon.interval",
+                );
+                continue;
+            }
+            let Some(shortest) = shortest else { continue };
+            let end = b.window[1].0.saturating_add(b.length.0);
+            if b.window[0] > b.window[1]
+                || b.window[0].0 < f.prep.0
+                || end.saturating_add(f.wrap_up.0) > shortest
+            {
+                flag(
+                    out,
+                    "SHORT_BREAK",
+                    format!("{key}.window"),
+                    format!("shift `{}`: {name}: window {}–{} does not fit a {shortest}-minute shift after prep {} and before wrap_up {}", f.name, b.window[0], b.window[1], f.prep, f.wrap_up),
+                    "give window = [earliest, latest] inside the shortest shift",
+                );
+                continue;
+            }
+            spans.push((name, b.window[0].0, end));
+        }
+        for (k, a) in spans.iter().enumerate() {
+            if let Some(b) = spans[k + 1..].iter().find(|b| a.1 < b.2 && b.1 < a.2) {
+                flag(
+                    out,
+                    "BREAK_OVERLAP",
+                    format!("shift[{i}].short_break"),
+                    format!("shift `{}`: the windows of {} and {} overlap, so the breaks could collide", f.name, a.0, b.0),
+                    "give each break its own part of the shift, e.g. a short break 1h30m–2h30m, the meal 3h–5h, a short break 6h–7h",
                 );
             }
         }
-        if self.labour.max_consecutive_days == 0 || self.labour.min_days_off_per_week > 6 {
-            return bad(
-                "labour.min_days_off_per_week and labour.max_consecutive_days leave no working day"
-                    .into(),
-                "max_consecutive_days ≥ 1 and min_days_off_per_week ≤ 6",
+    }
+
+    fn validate_temps(&self, out: &mut Vec<ScenarioIssue>) {
+        for (i, t) in self.temps.iter().enumerate() {
+            let c = &t.contract;
+            if self.unknown_contract(c) {
+                flag(
+                    out,
+                    "CONTRACT_UNKNOWN",
+                    format!("temps[{i}].contract"),
+                    format!("temps[{i}].contract `{c}` has no [contracts.{c}]"),
+                    format!("add [contracts.{c}] with cost_per_hour (and productivity), or use one of: {}", self.contract_names().join(", ")),
+                );
+            } else if self.contracts.contains_key(c)
+                && !self.shifts.is_empty()
+                && !self.shifts.iter().any(|f| f.contracts.contains(c))
+            {
+                flag(
+                    out,
+                    "TEMPS_NO_SHIFT",
+                    format!("temps[{i}].contract"),
+                    format!("temps[{i}]: no [[shift]] lists contract `{c}`, so the temps could work no shift"),
+                    format!("add \"{c}\" to the contracts of the shifts temps may work"),
+                );
+            }
+            if t.id_prefix.is_empty()
+                || t.max_hours.is_some_and(|h| !(h > 0.0 && h <= 168.0))
+                || t.min_hours < 0.0
+                || t.max_days.is_some_and(|d| d > 7)
+            {
+                flag(
+                    out,
+                    "TEMPS_RANGE",
+                    format!("temps[{i}]"),
+                    format!("temps[{i}]: id_prefix must not be empty, max_hours in (0, 168], min_hours ≥ 0, max_days ≤ 7"),
+                    "e.g. count = 8, contract = \"temp\", id_prefix = \"T\", max_hours = 40",
+                );
+            }
+        }
+        let prefixes: Vec<&str> = self.temps.iter().map(|t| t.id_prefix.as_str()).collect();
+        if let Some(i) = (1..prefixes.len()).find(|&i| prefixes[..i].contains(&prefixes[i])) {
+            flag(
+                out,
+                "TEMPS_PREFIX",
+                format!("temps[{i}].id_prefix"),
+                "two [[temps]] blocks share an id_prefix",
+                "give each [[temps]] block its own id_prefix",
             );
         }
-        if let Some(sy) = &self.inputs.synth {
-            if parse_date(&sy.end).is_err() {
-                return bad(
-                    format!("inputs.synth.end `{}` is not a date", sy.end),
-                    "write it as YYYY-MM-DD",
-                );
-            }
-        }
-        Ok(())
+    }
+}
+
+/// A period's weekdays (each Mon … Sun, any case) and clock range (`from` before `to`):
+/// `what` is the list it is in, `i` its index there.
+fn check_period(
+    out: &mut Vec<ScenarioIssue>,
+    what: &str,
+    i: usize,
+    days: &[String],
+    from: Clock,
+    to: Clock,
+) {
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    if let Some(d) = days
+        .iter()
+        .find(|d| !DAYS.iter().any(|x| x.eq_ignore_ascii_case(d)))
+    {
+        flag(
+            out,
+            "PERIOD_WEEKDAY",
+            format!("{what}[{i}].weekdays"),
+            format!("{what}: weekday `{d}` is unknown"),
+            "use Mon, Tue, Wed, Thu, Fri, Sat, Sun",
+        );
+    }
+    if from >= to {
+        flag(
+            out,
+            "PERIOD_TIMES",
+            format!("{what}[{i}].from"),
+            format!("{what}: from {} is not before to {}", from.0, to.0),
+            "write from = \"09:00\", to = \"10:00\" (use \"24:00\" for midnight)",
+        );
     }
 }
 
@@ -1414,5 +1845,102 @@ cost_per_hour = 40
         let ok = format!("{MIN}{}", q.replace("0.3", "0.4"));
         let s = Scenario::from_toml(Path::new("t.toml"), &ok).unwrap();
         assert_eq!(s.queues.len(), 2);
+    }
+
+    fn codes(e: &ScenarioError) -> Vec<&'static str> {
+        match e {
+            ScenarioError::Invalid { issues, .. } => issues.iter().map(|i| i.code).collect(),
+            e => panic!("not a validation error: {e}"),
+        }
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_its_code() {
+        let text = MIN
+            .replace(
+                "start = \"2026-11-09\"",
+                "start = \"2026-11-09\"\ntimezone = \"Asia/Beijing\"",
+            )
+            .replace("[horizon]", "[service]\ntarget_percent = 120\n[horizon]")
+            .replace("[\"08:00\", \"12:00\"]", "[\"12:00\", \"08:00\"]");
+        let e = Scenario::from_toml(Path::new("t.toml"), &text).unwrap_err();
+        assert_eq!(
+            codes(&e),
+            ["TIMEZONE", "SERVICE_TARGET", "SHIFT_WINDOW"],
+            "{e}"
+        );
+        let shown = e.to_string();
+        assert_eq!(shown.matches("\n  fix: ").count(), 3, "{shown}");
+        for want in [
+            "t.toml, line 7, field `horizon.timezone`: [TIMEZONE] horizon.timezone `Asia/Beijing` is unknown\n  fix: use an IANA name such as Asia/Shanghai",
+            "t.toml, line 4, field `service.target_percent`: [SERVICE_TARGET] service.target_percent = 120 must be in (0, 100)",
+            "t.toml, line 12, field `shift.start_window`: [SHIFT_WINDOW] shift `day`: start_window must be [earliest, latest] within one day",
+        ] {
+            assert!(shown.contains(want), "{want}\n---\n{shown}");
+        }
+        let ScenarioError::Invalid { issues, .. } = &e else {
+            unreachable!()
+        };
+        let keys: Vec<&str> = issues.iter().map(|i| i.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "horizon.timezone",
+                "service.target_percent",
+                "shift[0].start_window"
+            ]
+        );
+    }
+
+    #[test]
+    fn issues_without_a_named_key_are_located_by_their_key() {
+        let q = "[[queue]]\nname = \"pre\"\nshare = 0.5\n[[queue]]\nname = \"pre\"\nshare = 0.5\n";
+        let e = Scenario::from_toml(Path::new("t.toml"), &format!("{MIN}{q}")).unwrap_err();
+        assert_eq!(codes(&e), ["QUEUE_DUPLICATE"]);
+        assert!(
+            e.to_string()
+                .starts_with("t.toml, line 17, field `queue.name`: [QUEUE_DUPLICATE] queue `pre` is defined twice"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn an_unsupported_interval_skips_the_checks_that_need_it() {
+        let text = MIN.replace("[horizon]", "[horizon]\ninterval = \"0m\"");
+        let e = Scenario::from_toml(Path::new("t.toml"), &text).unwrap_err();
+        assert_eq!(codes(&e), ["INTERVAL"], "{e}");
+    }
+
+    #[test]
+    fn dependent_problems_are_not_repeated() {
+        // an unknown temps contract is not also "listed by no shift"; no contracts at all
+        // is one issue, not one per shift and temps block
+        let temps = "[[temps]]\ncount = 2\ncontract = \"gig\"\n";
+        let e = Scenario::from_toml(Path::new("t.toml"), &format!("{MIN}{temps}")).unwrap_err();
+        assert_eq!(codes(&e), ["CONTRACT_UNKNOWN"], "{e}");
+        let text = format!("{MIN}{temps}")
+            .replace("[contracts.full_time]\ncost_per_hour = 40", "[contracts]");
+        let e = Scenario::from_toml(Path::new("t.toml"), &text).unwrap_err();
+        assert_eq!(codes(&e), ["NO_CONTRACTS"], "{e}");
+    }
+
+    #[test]
+    fn composing_errors_keep_their_single_form() {
+        let e = Scenario::from_toml_with(Path::new("t.toml"), MIN, &["nonsense".into()])
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "t.toml: --set `nonsense` is not KEY=VALUE (e.g. service.deflection=0.7)\n  fix: write --set section.key=value with a key the scenario file has"
+        );
+    }
+
+    #[test]
+    fn shipped_scenarios_are_valid() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+        for f in ["baseline.toml", "double11.toml", "double11-temps.toml"] {
+            let s = Scenario::load(&dir.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
+            assert!(s.issues().is_empty(), "{f}");
+        }
     }
 }

@@ -288,7 +288,7 @@ impl<'a> World<'a> {
                     .collect()
             })
             .collect();
-        // agents: their tier's queues, and the share of each interval they are rostered on
+        // agents: the queues their skills (and the roster) let them serve, and the share of each interval they are rostered on
         let by_id: HashMap<&str, &Agent> = agents.iter().map(|a| (a.id.as_str(), a)).collect();
         let mut index: HashMap<String, usize> = HashMap::new();
         let mut shifts: Vec<Vec<f64>> = Vec::new();
@@ -305,8 +305,8 @@ impl<'a> World<'a> {
                     qs.iter()
                         .enumerate()
                         .filter(|(_, q)| {
-                            q.tiers.is_empty()
-                                || q.tiers.iter().any(|t| t.eq_ignore_ascii_case(&a.tier))
+                            crate::rules::eligible(a, &q.skills)
+                                && (ws.queues.is_empty() || ws.queues.contains(&q.name))
                         })
                         .map(|(j, _)| j)
                         .collect(),

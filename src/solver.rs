@@ -92,7 +92,7 @@ impl SolverSettings {
         crate::io::note_input(file);
         let text = std::fs::read_to_string(file).map_err(|e| cfg(format!("cannot read: {e}")))?;
         let s: SolverSettings = toml::from_str(&text).map_err(|e| {
-            cfg(format!("{e}\n  fix: the keys are backend, time_limit_seconds, mip_rel_gap, threads, seed, verbose, mip_heuristic_effort, lp_first_above (see solver-configs/default.toml)"))
+            cfg(format!("{e}\n  fix: the keys are backend, time_limit_seconds, mip_rel_gap, threads, seed, verbose, mip_heuristic_effort, lp_first_above, and a [highs] table of HiGHS options (see solver-configs/default.toml)"))
         })?;
         if s.time_limit_seconds.is_nan() || s.time_limit_seconds <= 0.0 {
             return Err(cfg(
@@ -170,6 +170,9 @@ pub enum Status {
     GapLimit,
     /// Stopped by the time limit with a feasible solution.
     TimeLimit,
+    /// The best solution of a restricted model (some variables fixed first), not proven
+    /// optimal for the whole model: its gap is against the whole model's bound.
+    Restricted,
 }
 
 impl std::fmt::Display for Status {
@@ -178,6 +181,7 @@ impl std::fmt::Display for Status {
             Status::Optimal => "optimal",
             Status::GapLimit => "within gap",
             Status::TimeLimit => "time limit",
+            Status::Restricted => "restricted model",
         })
     }
 }
@@ -214,6 +218,22 @@ impl Outcome {
             self.bound = Some(lb);
             self.gap = Some(rel_gap(self.objective, lb));
         }
+    }
+    /// This outcome came from a restricted model and `bound` is the whole model's: the
+    /// status says what that bound proves (optimal or within the gap) and no more.
+    pub fn restricted(&mut self, bound: f64, settings: &SolverSettings) {
+        self.bound = None;
+        self.tighten_bound(bound);
+        let gap = self.gap.unwrap_or(f64::INFINITY);
+        self.status = if gap <= 1e-9 {
+            Status::Optimal
+        } else if gap <= settings.mip_rel_gap {
+            Status::GapLimit
+        } else if self.status == Status::TimeLimit {
+            Status::TimeLimit
+        } else {
+            Status::Restricted
+        };
     }
     pub fn value(&self, v: Var) -> f64 {
         self.x[v.0]

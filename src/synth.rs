@@ -242,6 +242,13 @@ pub fn agents(p: &SynthParams) -> Vec<Agent> {
                 unavailable,
                 preferred_off,
                 requests: Vec::new(),
+                // juniors answer pre-sales questions; seniors after-sales (every other one
+                // both), supervisors both: what queues with `skills` select on
+                skills: match (tier, i % 2) {
+                    ("junior", _) => vec!["pre_sales".into()],
+                    ("senior", 1) => vec!["after_sales".into()],
+                    _ => vec!["pre_sales".into(), "after_sales".into()],
+                },
             }
         })
         .collect()

@@ -223,7 +223,12 @@ fn hand_made_roster_with_broken_rules_exits_1() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("rests only 7.0 h"))
-        .stdout(predicate::str::contains("A0002's shift nobreak"));
+        .stdout(predicate::str::contains(
+            "A0002) works shift nobreak on 2026-11-02",
+        ))
+        .stdout(predicate::str::contains(
+            "hard  REST  A0001 2026-11-02–2026-11-03:",
+        ));
 }
 
 fn assert_input_error(args: &[&str], dir: &Path, must: &[&str], no_output: &Path) {

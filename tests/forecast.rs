@@ -10,9 +10,10 @@ use paiban::forecast::{forecast, SeasonalEvent};
 use paiban::history::{read_history, Series};
 use paiban::synth::{history, SynthParams};
 use paiban::time::Grid;
-use std::path::Path;
 
-const BANK: &str = "../shared/data/call-volume/us_bank_2003_5min.csv";
+mod common;
+
+const BANK: &str = "data/call-volume/us_bank_2003_5min.csv";
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -30,11 +31,8 @@ fn methods() -> [Method; 2] {
 }
 
 fn bank(interval: u32) -> Option<Series> {
-    if !Path::new(BANK).exists() {
-        eprintln!("SKIP: {BANK} is absent (../shared not checked out beside the project)");
-        return None;
-    }
-    let (h, rep) = read_history(Path::new(BANK), chrono_tz::America::New_York, 5).unwrap();
+    let bank = common::shared_file(BANK)?;
+    let (h, rep) = read_history(&bank, chrono_tz::America::New_York, 5).unwrap();
     // nights and weekends are closed hours, not gaps; the missing holidays are gaps
     assert_eq!(
         rep.closed,

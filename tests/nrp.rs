@@ -2,9 +2,10 @@
 //! instance of ../shared solved to its published optimum, and the independent evaluator agrees
 //! with the solver.
 
-use paiban::rules::{evaluate, solve};
+use paiban::nrp::{evaluate, solve};
 use paiban::solver::SolverSettings;
-use std::path::Path;
+
+mod common;
 
 const OPTIMA: [(usize, f64); 6] = [
     (1, 607.0),
@@ -16,12 +17,10 @@ const OPTIMA: [(usize, f64); 6] = [
 ];
 
 fn check(i: usize, optimum: f64) {
-    let path = format!("../shared/data/nrp-curtois/Instance{i}.txt");
-    if !Path::new(&path).exists() {
-        eprintln!("SKIP: {path} is absent (../shared not checked out beside the project)");
+    let Some(path) = common::shared_file(&format!("data/nrp-curtois/Instance{i}.txt")) else {
         return;
-    }
-    let p = paiban::nrp::read(Path::new(&path)).unwrap();
+    };
+    let p = paiban::nrp::read(&path).unwrap();
     let s = SolverSettings {
         time_limit_seconds: 120.0,
         mip_rel_gap: 0.0,
@@ -72,12 +71,10 @@ fn instance6() {
 
 #[test]
 fn the_evaluator_finds_broken_rules() {
-    let path = Path::new("../shared/data/nrp-curtois/Instance1.txt");
-    if !path.exists() {
-        eprintln!("SKIP: {} is absent", path.display());
+    let Some(path) = common::shared_file("data/nrp-curtois/Instance1.txt") else {
         return;
-    }
-    let p = paiban::nrp::read(path).unwrap();
+    };
+    let p = paiban::nrp::read(&path).unwrap();
     // everybody works every day: too many days in a row, fixed days off, weekends, minutes
     let all: Vec<Vec<Option<usize>>> = vec![vec![Some(0); p.days]; p.employees.len()];
     let ev = evaluate(&p, &all);

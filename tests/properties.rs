@@ -56,6 +56,7 @@ fn team(spec: &[AgentSpec]) -> Vec<Agent> {
                 .unwrap_or_default(),
             preferred_off: vec![],
             requests: vec![],
+            skills: vec![],
         })
         .collect()
 }

@@ -13,14 +13,9 @@ use std::path::Path;
 
 #[test]
 fn erlang_c_reference_values() {
-    let p = Path::new("../shared/data/erlang/erlang_c_reference_values.csv");
-    if !p.exists() {
-        eprintln!(
-            "SKIP: {} is absent (../shared not checked out beside the project)",
-            p.display()
-        );
+    let Some(p) = common::shared_file("data/erlang/erlang_c_reference_values.csv") else {
         return;
-    }
+    };
     let mut r = csv::Reader::from_path(p).unwrap();
     let h = r.headers().unwrap().clone();
     let col = |n: &str| h.iter().position(|x| x == n).unwrap();
@@ -184,14 +179,9 @@ fn forecast_to_requirements_conserves_backlog() {
 
 #[test]
 fn erlang_a_reference_values() {
-    let p = Path::new("../shared/data/erlang/erlang_a_exact_vs_ciw.json");
-    if !p.exists() {
-        eprintln!(
-            "SKIP: {} is absent (../shared not checked out beside the project)",
-            p.display()
-        );
+    let Some(p) = common::shared_file("data/erlang/erlang_a_exact_vs_ciw.json") else {
         return;
-    }
+    };
     let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
     // λ = 200/h, AHT 3 min, mean patience 2 min; in seconds
     let (lambda, aht, patience) = (200.0 / 3600.0, 180.0, 120.0);

@@ -5,7 +5,7 @@ mod common;
 
 use chrono::{Datelike, Duration, NaiveDate};
 use paiban::agents::Wish;
-use paiban::check::{check, Severity};
+use paiban::check::{check, Code, Severity};
 use paiban::pipeline::{load_inputs, run};
 use paiban::roster::{Entry, Roster, WorkShift};
 use paiban::scenario::Scenario;
@@ -71,7 +71,7 @@ fn roster_keeps_nights_weekends_days_off_together_and_seniors() {
         .check
         .violations
         .iter()
-        .filter(|v| v.rule == "seniors on duty")
+        .filter(|v| v.code == Code::SeniorOnDuty)
         .count();
     assert_eq!(
         warned > 0,
@@ -122,12 +122,12 @@ fn checker_finds_broken_night_weekend_and_days_off_rules() {
         })
         .collect();
     let c = check(&Roster { dates, entries }, &inputs.agents, &sc, None);
-    let rules: Vec<(&str, Severity)> = c.violations.iter().map(|v| (v.rule, v.severity)).collect();
-    for want in ["nights", "weekends", "days off together"] {
+    let rules: Vec<(Code, Severity)> = c.violations.iter().map(|v| (v.code, v.severity)).collect();
+    for want in [Code::Nights, Code::Weekends, Code::DaysOffTogether] {
         assert!(rules.contains(&(want, Severity::Hard)), "{want}: {rules:?}");
     }
     assert!(
-        rules.contains(&("seniors on duty", Severity::Soft)),
+        rules.contains(&(Code::SeniorOnDuty, Severity::Soft)),
         "{rules:?}"
     );
 }
@@ -181,6 +181,7 @@ fn night_shifts_are_shared_out() {
                     template,
                     contract: "full_time".into(),
                     count,
+                    queues: vec![],
                 }
             })
         })
@@ -285,12 +286,12 @@ fn last_weeks_roster_carries_rest_and_days_in_a_row_over_the_week_boundary() {
     assert!(
         c.violations
             .iter()
-            .any(|v| v.rule == "rest" && v.message.contains("last week")),
+            .any(|v| v.code == Code::Rest && v.message.contains("last week")),
         "{:?}",
         c.violations
     );
     let without = paiban::check::check(&early, &inputs.agents, &sc, None);
-    assert!(!without.violations.iter().any(|v| v.rule == "rest"));
+    assert!(!without.violations.iter().any(|v| v.code == Code::Rest));
 }
 
 #[test]
@@ -372,7 +373,7 @@ fn weighted_requests_are_granted_and_checked() {
         let v = old
             .violations
             .iter()
-            .find(|v| v.rule == "request" && &v.agent_id == bid)
+            .find(|v| v.code == Code::Request && &v.agent_id == bid)
             .unwrap_or_else(|| panic!("{bid}: {:?}", old.violations));
         let said = if matches!(wish, Wish::EndBy(_)) {
             "end by"
@@ -390,7 +391,7 @@ fn weighted_requests_are_granted_and_checked() {
     assert!(c
         .violations
         .iter()
-        .any(|v| v.rule == "request" && v.agent_id == id && v.severity == Severity::Soft));
+        .any(|v| v.code == Code::Request && v.agent_id == id && v.severity == Severity::Soft));
     // and the agents file carries requests both ways
     let d = tempfile::tempdir().unwrap();
     let f = d.path().join("agents.csv");

@@ -3,7 +3,7 @@
 //! rosters carry them through CSV and the checker insists on them.
 
 use chrono::Duration;
-use paiban::check::{check, Severity};
+use paiban::check::{check, Code, Severity};
 use paiban::pipeline::{load_inputs, run};
 use paiban::roster::{read_csv, to_csv};
 use paiban::scenario::Scenario;
@@ -121,7 +121,7 @@ fn short_breaks_and_preparation_survive_csv_and_are_checked() {
         let v = c
             .violations
             .iter()
-            .find(|v| v.rule == "shift rules" && &v.agent_id == id && v.date == Some(*d))
+            .find(|v| v.code == Code::ShiftForm && &v.agent_id == id && v.from == Some(*d))
             .unwrap_or_else(|| panic!("{id} {d}: {:?}", c.violations));
         assert_eq!(v.severity, Severity::Hard);
         assert!(

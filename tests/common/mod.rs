@@ -17,6 +17,7 @@ pub fn agent(id: &str, contract: &str, max_hours: f64, max_days: u32) -> Agent {
         unavailable: vec![],
         preferred_off: vec![],
         requests: vec![],
+        skills: vec![],
     }
 }
 
@@ -50,4 +51,25 @@ pub fn check_run(dir: &std::path::Path) -> assert_cmd::Command {
         .arg("--scenario")
         .arg(dir.join("scenario.toml"));
     c
+}
+
+/// `../shared/<rel>` (the reference data checked out beside the project), if it exists.
+///
+/// When it is absent the test should return early: this prints a `SKIP` line and returns `None`,
+/// unless `PAIBAN_REQUIRE_SHARED=1` (as CI sets), where it fails the test instead.
+#[allow(dead_code)]
+pub fn shared_file(rel: &str) -> Option<std::path::PathBuf> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared")
+        .join(rel);
+    if path.exists() {
+        return Some(path);
+    }
+    if std::env::var("PAIBAN_REQUIRE_SHARED").as_deref() == Ok("1") {
+        panic!(
+            "../shared/{rel} is absent but PAIBAN_REQUIRE_SHARED=1: check out shared/ beside the project"
+        );
+    }
+    eprintln!("SKIP: ../shared/{rel} is absent (../shared not checked out beside the project)");
+    None
 }

@@ -3,7 +3,10 @@
 //! rule model of [`crate::rules`]. Nothing here knows any particular instance.
 
 use crate::io::{read_text, InputError};
-use crate::rules::{Cover, Employee, Problem, Request, ShiftType};
+pub mod model;
+
+pub use model::{evaluate, solve, Assignment, Problem, Solution};
+use model::{Cover, Employee, Request, ShiftType};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -282,7 +285,7 @@ pub fn read(path: &Path) -> Result<Problem, InputError> {
 }
 
 /// The assignment as `employee,day,shift` rows (days off left out).
-pub fn to_csv(p: &Problem, a: &crate::rules::Assignment) -> Vec<u8> {
+pub fn to_csv(p: &Problem, a: &Assignment) -> Vec<u8> {
     let mut out = String::from("employee,day,shift\n");
     for (e, emp) in p.employees.iter().enumerate() {
         for (d, s) in a[e].iter().enumerate() {

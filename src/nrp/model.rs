@@ -8,6 +8,7 @@
 //! hard rule by employee and day, independently of how the assignment was made. Benchmark
 //! formats (Curtois & Qu, [`crate::nrp`]) are read into this model at the edge.
 
+use crate::rules::encode::{self, AgentDays, Choice};
 use crate::solver::{self, Mip, Outcome, SolverError, SolverSettings, Var};
 use serde::Serialize;
 
@@ -137,6 +138,9 @@ pub fn solve(p: &Problem, settings: &SolverSettings) -> Result<Solution, SolverE
         })
         .collect();
     let evaluation = evaluate(p, &assignment);
+    // report the exact score of the assignment returned (the solver's carries its tolerances)
+    out.objective = evaluation.objective;
+    out.gap = out.bound.map(|b| solver::rel_gap(out.objective, b));
     Ok(Solution {
         assignment,
         evaluation,
@@ -148,23 +152,46 @@ pub fn solve(p: &Problem, settings: &SolverSettings) -> Result<Solution, SolverE
 type XVars = Vec<Vec<Vec<Option<Var>>>>;
 
 /// The MIP: variables per (employee, day, shift type) and the objective's constant part.
+/// Every rule is the rule model's one encoding ([`crate::rules::encode`]).
 fn model(p: &Problem) -> (Mip, XVars, f64) {
     let mut m = Mip::default();
     let (ne, nd, ns) = (p.employees.len(), p.days, p.shifts.len());
     let mut x: XVars = vec![vec![vec![None; ns]; nd]; ne];
+    let mut agents: Vec<AgentDays> = Vec::with_capacity(ne);
     for (e, emp) in p.employees.iter().enumerate() {
+        let mut a = AgentDays::new(nd);
         for d in 0..nd {
             if emp.days_off.contains(&d) {
                 continue;
             }
-            for s in 0..ns {
-                x[e][d][s] = Some(m.var(0.0, 1.0, true, 0.0));
+            for (s, st) in p.shifts.iter().enumerate() {
+                let v = m.var(0.0, 1.0, true, 0.0);
+                x[e][d][s] = Some(v);
+                // the format has no clock times: a shift fills its day
+                let start = d as i64 * 1440;
+                a.days[d].push(Choice {
+                    var: v,
+                    start,
+                    end: start + 1440,
+                    paid_minutes: st.minutes,
+                    night: false,
+                    kind: s,
+                });
             }
         }
+        agents.push(a);
     }
-    let work = |e: usize, d: usize| -> Vec<(Var, f64)> {
-        x[e][d].iter().flatten().map(|v| (*v, 1.0)).collect()
-    };
+    let constant = request_costs(p, &mut m, &x);
+    cover_rows(p, &mut m, &x);
+    let weekends: Vec<Vec<usize>> = p.weekend_days().into_iter().map(|(_, d)| d).collect();
+    for (emp, a) in p.employees.iter().zip(&agents) {
+        employee_rows(p, &mut m, emp, a, &weekends);
+    }
+    (m, x, constant)
+}
+
+/// On and off requests in the objective; returns its constant part.
+fn request_costs(p: &Problem, m: &mut Mip, x: &XVars) -> f64 {
     let mut constant = 0.0;
     for r in &p.requests {
         match (x[r.employee][r.day][r.shift], r.on) {
@@ -177,8 +204,13 @@ fn model(p: &Problem) -> (Mip, XVars, f64) {
             (None, false) => {}
         }
     }
+    constant
+}
+
+/// Cover per day and shift type, under and over cover weighted.
+fn cover_rows(p: &Problem, m: &mut Mip, x: &XVars) {
     for c in &p.cover {
-        let mut terms: Vec<(Var, f64)> = (0..ne)
+        let mut terms: Vec<(Var, f64)> = (0..p.employees.len())
             .filter_map(|e| x[e][c.day][c.shift])
             .map(|v| (v, 1.0))
             .collect();
@@ -189,88 +221,45 @@ fn model(p: &Problem) -> (Mip, XVars, f64) {
         let r = c.required as f64;
         m.row(terms, r, r);
     }
-    let weekends = p.weekend_days();
-    for (e, emp) in p.employees.iter().enumerate() {
-        for d in 0..nd {
-            // forbidden successions
-            if d + 1 < nd {
-                for (s, st) in p.shifts.iter().enumerate() {
-                    for &t in &st.cannot_follow {
-                        if let (Some(a), Some(b)) = (x[e][d][s], x[e][d + 1][t]) {
-                            m.row(vec![(a, 1.0), (b, 1.0)], 0.0, 1.0);
-                        }
-                    }
-                }
-            }
-        }
-        for s in 0..ns {
-            let terms: Vec<(Var, f64)> = (0..nd)
-                .filter_map(|d| x[e][d][s])
-                .map(|v| (v, 1.0))
-                .collect();
-            if !terms.is_empty() && (emp.max_shifts[s] as usize) < terms.len() {
-                m.row(terms, 0.0, emp.max_shifts[s] as f64);
-            }
-        }
-        let xr = &x;
-        let minutes: Vec<(Var, f64)> = (0..nd)
-            .flat_map(|d| {
-                (0..ns).filter_map(move |s| xr[e][d][s].map(|v| (v, p.shifts[s].minutes as f64)))
-            })
-            .collect();
-        m.row(minutes, emp.min_minutes as f64, emp.max_minutes as f64);
-        // Work comes in blocks: ℓ consecutive working days with min_consecutive ≤ ℓ ≤
-        // max_consecutive (shorter only where the block touches the horizon's start or end, as
-        // the sequence may continue outside it), no fixed day off inside, and at least
-        // max(1, min_consecutive_off) days off before the next block (the days off after the
-        // last block may run into the horizon's end). A day's work is the block covering it.
-        // Each block "occupies" its days and the days off after it, at most one block a day:
-        // an interval structure, so the LP relaxation respects the sequence rules exactly.
-        let (cmax, cmin) = (emp.max_consecutive as usize, emp.min_consecutive as usize);
-        let gap = (emp.min_consecutive_off as usize).max(1);
-        let mut in_block: Vec<Vec<(Var, f64)>> = vec![Vec::new(); nd];
-        let mut occupied: Vec<Vec<(Var, f64)>> = vec![Vec::new(); nd];
-        for a in 0..nd {
-            for l in 1..=cmax.min(nd - a) {
-                let last = a + l - 1;
-                if emp.days_off.contains(&last) {
-                    break; // every longer block holds this day off too
-                }
-                if l < cmin && a > 0 && last < nd - 1 {
-                    continue;
-                }
-                let z = m.var(0.0, 1.0, true, 0.0);
-                for day in &mut in_block[a..=last] {
-                    day.push((z, -1.0));
-                }
-                for day in &mut occupied[a..=(last + gap).min(nd - 1)] {
-                    day.push((z, 1.0));
-                }
-            }
-        }
-        for d in 0..nd {
-            // the shifts worked on d = the block covering d
-            let mut t = work(e, d);
-            t.extend(in_block[d].iter().copied());
-            m.row(t, 0.0, 0.0);
-            m.row(std::mem::take(&mut occupied[d]), 0.0, 1.0);
-        }
-        // weekends worked (either day) at most the maximum
-        if (emp.max_weekends as usize) < weekends.len() {
-            let mut total = Vec::new();
-            for (_, wd) in &weekends {
-                let y = m.var(0.0, 1.0, false, 0.0);
-                for &d in wd {
-                    let mut t = work(e, d);
-                    t.push((y, -1.0));
-                    m.row(t, f64::NEG_INFINITY, 0.0);
-                }
-                total.push((y, 1.0));
-            }
-            m.row(total, 0.0, emp.max_weekends as f64);
-        }
+}
+
+/// One employee's rules, each through the rule model's encoding.
+fn employee_rows(p: &Problem, m: &mut Mip, emp: &Employee, a: &AgentDays, weekends: &[Vec<usize>]) {
+    // shift types that may not follow each other on consecutive days (the format's rest rule)
+    encode::successions(m, a, |c, u| {
+        u.start == c.start + 1440 && p.shifts[c.kind].cannot_follow.contains(&u.kind)
+    });
+    let all = a.all_days();
+    for s in 0..p.shifts.len() {
+        encode::at_most(
+            m,
+            a,
+            &all,
+            |c| f64::from(u8::from(c.kind == s)),
+            emp.max_shifts[s] as f64,
+        );
     }
-    (m, x, constant)
+    let minutes = |c: &Choice| c.paid_minutes as f64;
+    encode::between(
+        m,
+        a,
+        &all,
+        minutes,
+        emp.min_minutes as f64,
+        emp.max_minutes as f64,
+    );
+    let seq = encode::Sequence {
+        max_on: emp.max_consecutive,
+        min_on: emp.min_consecutive,
+        min_off: emp.min_consecutive_off,
+    };
+    // nothing is known of the days before the horizon: sequences may continue there
+    let before = encode::Before {
+        unknown: true,
+        ..Default::default()
+    };
+    encode::sequences(m, a, seq, before);
+    encode::groups_worked(m, a, weekends, emp.max_weekends);
 }
 
 /// Scores `a` exactly as the benchmark defines it and lists every broken hard rule.
