@@ -1,6 +1,7 @@
 //! The agent list: who can work, on which contract, how much, and when not.
 
 use crate::io::{read_text, Col, InputError, Table};
+use crate::scenario::Scenario;
 use crate::time::{parse_weekday, weekday_short};
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::Serialize;
@@ -234,14 +235,35 @@ fn day_rules(
     }
     Ok(out)
 }
+/// The agents of the scenario's `[[temps]]` blocks, with ids `{id_prefix}01`, ….
+pub fn temps(sc: &Scenario) -> Vec<Agent> {
+    let lab = &sc.labour;
+    sc.temps
+        .iter()
+        .flat_map(|t| {
+            let width = t.count.to_string().len().max(2);
+            (1..=t.count).map(move |k| Agent {
+                id: format!("{}{k:0width$}", t.id_prefix),
+                name: format!("{} {k}", t.contract),
+                tier: t.tier.clone(),
+                contract: t.contract.clone(),
+                min_hours: t.min_hours,
+                max_hours: t.max_hours.unwrap_or(lab.max_hours_per_week),
+                min_days: 0,
+                max_days: t.max_days.unwrap_or(7 - lab.min_days_off_per_week.min(7)),
+                unavailable: vec![],
+                preferred_off: vec![],
+                requests: vec![],
+                skills: vec![],
+            })
+        })
+        .collect()
+}
 
 /// Reads the agent list; `contracts` are the contract names the scenario defines.
 /// [`read_agents`] for a scenario: its contracts, and every agent's contract hours and days
 /// must fit the week its labour rules allow (line numbers are the file's).
-pub fn read_agents_for(
-    path: &Path,
-    sc: &crate::scenario::Scenario,
-) -> Result<Vec<Agent>, InputError> {
+pub fn read_agents_for(path: &Path, sc: &Scenario) -> Result<Vec<Agent>, InputError> {
     let agents = read_agents(path, &sc.contract_names())?;
     for (i, a) in agents.iter().enumerate() {
         if let Some((field, problem, fix)) = unfit(a, sc) {
@@ -255,7 +277,7 @@ pub fn read_agents_for(
 
 /// Why `a`'s contract cannot be met within the scenario's week, if it cannot:
 /// (field, problem, fix).
-pub fn unfit(a: &Agent, sc: &crate::scenario::Scenario) -> Option<(&'static str, String, String)> {
+pub fn unfit(a: &Agent, sc: &Scenario) -> Option<(&'static str, String, String)> {
     let lab = &sc.labour;
     let week_days = 7 - lab.min_days_off_per_week.min(7);
     let days = a.max_days.min(week_days);

@@ -4,10 +4,11 @@
 //! iCalendar file per agent. The HTML report is in [`crate::report`].
 
 use crate::agents::Agent;
-use crate::roster::{Roster, WorkShift};
+use crate::model::{Roster, WorkShift};
 use crate::scenario::Scenario;
 use crate::time::weekday_short;
 use crate::whatif::Row;
+pub use crate::whatif::View;
 use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeZone};
 use std::collections::BTreeMap;
 
@@ -281,14 +282,6 @@ pub fn ics(r: &Roster, agent: &Agent, sc: &Scenario) -> String {
         cal.push(ev);
     }
     cal.done().to_string()
-}
-
-/// One scenario's data for the workbook and the report.
-pub struct View<'a> {
-    pub label: &'a str,
-    pub scenario: &'a Scenario,
-    pub inputs: &'a crate::pipeline::Inputs,
-    pub output: &'a crate::pipeline::RunOutput,
 }
 
 /// A sheet name: `base`, and with several scenarios their number and label (numbered, as
@@ -580,6 +573,32 @@ pub fn comparison_cells(rows: &[Row], lang: Lang, pretty: bool) -> Vec<Vec<Strin
                 .chain(rows.iter().map(|r| fmt(kind, f(r))))
                 .collect(),
         );
+    }
+    out
+}
+
+/// The comparison as a text table: scenarios as columns, measures as rows.
+pub fn comparison_text(rows: &[Row], lang: Lang) -> String {
+    let cells = comparison_cells(rows, lang, true);
+    let width = |s: &str| {
+        s.chars()
+            .map(|c| if c.is_ascii() || c == '±' { 1 } else { 2 })
+            .sum::<usize>()
+    };
+    let widths: Vec<usize> = (0..=rows.len())
+        .map(|c| cells.iter().map(|r| width(&r[c])).max().unwrap_or(0))
+        .collect();
+    let mut out = String::new();
+    for r in &cells {
+        for (c, cell) in r.iter().enumerate() {
+            let pad = " ".repeat(widths[c] - width(cell));
+            if c == 0 {
+                out.push_str(&format!("{cell}{pad}"));
+            } else {
+                out.push_str(&format!("  {pad}{cell}"));
+            }
+        }
+        out.push('\n');
     }
     out
 }

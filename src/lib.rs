@@ -21,6 +21,7 @@ pub mod model;
 pub mod nrp;
 pub mod pipeline;
 pub mod plan;
+pub mod publish;
 pub mod report;
 pub mod requirements;
 pub mod roster;

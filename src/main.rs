@@ -5,7 +5,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use paiban::{
     agents, backtest, calendar, check, erlang, export, forecast, history, io::write_atomic, nrp,
-    pipeline, plan, report, requirements, roster, scenario::Scenario, simulate,
+    pipeline, plan, publish, requirements, roster, scenario::Scenario, simulate,
     solver::SolverSettings, synth, time, whatif,
 };
 use std::path::{Path, PathBuf};
@@ -891,7 +891,7 @@ fn finish_run(
     }
     let o = pipeline::run(sc, inputs, s)?;
     eprint!("{}", o.forecast_notes.text());
-    pipeline::write_all(out, sc, inputs, &o, write_inputs, opts)?;
+    publish::write_run(out, sc, inputs, &o, write_inputs, opts)?;
     let sum = pipeline::summary(sc, &o);
     if json {
         print_json(&sum)?;
@@ -934,30 +934,12 @@ fn whatif_cmd(
     );
     let outcomes = whatif::run_all(cases, s)?;
     let rows: Vec<whatif::Row> = outcomes.iter().map(whatif::row).collect();
-    let views: Vec<export::View> = outcomes.iter().map(whatif::Outcome::view).collect();
-    // build everything first, so an error leaves no half-written output
-    let comparison = opts.csv(whatif::to_csv(&rows));
-    let html = report::html(&views, &rows, opts.lang);
-    let book = export::workbook(&views, &rows, opts.lang)?;
-    let mut files = vec![
-        (out.join("comparison.csv"), comparison),
-        (out.join("report.html"), html.into_bytes()),
-        (out.join("workbook.xlsx"), book),
-    ];
-    for o in &outcomes {
-        let sc = &o.case.scenario;
-        let synthetic = sc.inputs.history.is_none() || sc.inputs.agents.is_none();
-        let dir = out.join(whatif::folder_name(&o.case.label));
-        files.extend(pipeline::output_files(
-            &dir, sc, &o.inputs, &o.output, synthetic, opts,
-        )?);
-    }
     // every scenario's files and the comparison, all or none
-    pipeline::commit(&files)?;
+    publish::write_whatif(out, &outcomes, &rows, opts)?;
     if json {
         print_json(&rows)?;
     } else {
-        print!("{}", whatif::to_text(&rows, opts.lang));
+        print!("{}", export::comparison_text(&rows, opts.lang));
         println!("  files: {}", out.display());
     }
     Ok(if rows.iter().all(|r| r.hard_violations == 0) {

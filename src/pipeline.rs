@@ -1,5 +1,6 @@
 //! The whole pipeline from a scenario: inputs → forecast → requirements → plan → roster →
-//! check, with every intermediate result kept for writing and summarising.
+//! check, with every intermediate result kept for summarising. Nothing here writes a file:
+//! [`crate::publish`] decides which files a run writes.
 
 use crate::agents::{read_agents_for, Agent};
 use crate::calendar::{read_events, Calendar};
@@ -15,7 +16,7 @@ use crate::solver::{Outcome, SolverSettings};
 use crate::synth::{self, SynthParams};
 use crate::time::{parse_date, Grid};
 use serde::Serialize;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PipelineError {
@@ -33,13 +34,6 @@ pub enum PipelineError {
     Simulate(#[from] crate::simulate::SimulateError),
     #[error("{0}")]
     Missing(String),
-    #[error(transparent)]
-    Export(#[from] crate::export::ExportError),
-    #[error("cannot write {path}: {source}")]
-    Write {
-        path: PathBuf,
-        source: std::io::Error,
-    },
 }
 
 pub struct Inputs {
@@ -49,7 +43,7 @@ pub struct Inputs {
     /// The scenario's events file, if any.
     pub events: Option<Calendar>,
     /// Last week's roster, if given.
-    pub previous: Option<crate::roster::Roster>,
+    pub previous: Option<crate::model::Roster>,
 }
 
 pub fn synth_params(sc: &Scenario) -> Option<SynthParams> {
@@ -83,7 +77,7 @@ pub fn with_temps(
     scenario_file: &Path,
 ) -> Result<Vec<Agent>, PipelineError> {
     let ids: std::collections::BTreeSet<String> = team.iter().map(|a| a.id.clone()).collect();
-    for t in sc.temp_agents() {
+    for t in crate::agents::temps(sc) {
         if ids.contains(&t.id) {
             return Err(PipelineError::Missing(format!(
                 "{}: temporary agent id {} is already in the agent list; give the [[temps]] block another id_prefix",
@@ -372,140 +366,4 @@ pub fn summary_text(s: &Summary) -> String {
     list(&mut t, "unfilled positions", &s.unfilled);
     list(&mut t, "warnings", &s.warnings);
     t
-}
-
-/// Every stage's file for `dir`: path and bytes (written by [`write_all`], or gathered with
-/// other scenarios' and committed at once).
-pub fn output_files(
-    dir: &Path,
-    sc: &Scenario,
-    inputs: &Inputs,
-    o: &RunOutput,
-    write_inputs: bool,
-    opts: &crate::export::Options,
-) -> Result<Vec<(PathBuf, Vec<u8>)>, PipelineError> {
-    use crate::export;
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    if write_inputs {
-        // the inputs and a scenario pointing at them, so every stage can be re-run by hand
-        files.push((
-            "history.csv".into(),
-            crate::history::to_csv(&inputs.history),
-        ));
-        files.push(("agents.csv".into(), crate::agents::to_csv(&inputs.agents)));
-        if let Some(p) = &inputs.previous {
-            files.push((
-                "previous_roster.csv".into(),
-                crate::roster::to_csv(p, &inputs.agents),
-            ));
-        }
-        if let Some(e) = inputs.events.as_ref().and_then(|e| e.file.as_ref()) {
-            files.push((
-                "events.toml".into(),
-                toml::to_string(e)
-                    .expect("an events file serialises")
-                    .into_bytes(),
-            ));
-        }
-        let sc = sc.clone().with_file_inputs();
-        files.push((
-            "scenario.toml".into(),
-            toml::to_string(&sc)
-                .expect("a scenario serialises")
-                .into_bytes(),
-        ));
-    }
-    // files people open: in their language, with a BOM for Excel if asked
-    let csv = |b: Vec<u8>| opts.csv(b);
-    files.push((
-        "forecast.csv".into(),
-        csv(crate::forecast::to_csv(&o.forecast)),
-    ));
-    files.push((
-        "requirements.csv".into(),
-        csv(crate::requirements::to_csv(&o.requirements)),
-    ));
-    if o.requirements.queues.len() > 1 {
-        files.push((
-            "requirements_by_queue.csv".into(),
-            csv(crate::requirements::by_queue_csv(&o.requirements)),
-        ));
-    }
-    files.push(("plan.csv".into(), csv(crate::plan::to_csv(&o.plan))));
-    let (roster, agents) = (&o.roster.roster, &inputs.agents);
-    files.push((
-        "roster.csv".into(),
-        csv(export::roster_csv(roster, agents, opts.lang)),
-    ));
-    files.push((
-        "roster_grid.csv".into(),
-        csv(export::roster_grid_csv(roster, agents, opts.lang)),
-    ));
-    files.push(("check.txt".into(), check_text(&o.check).into_bytes()));
-    files.push(("simulation.csv".into(), csv(o.simulation.to_csv())));
-    let s = summary(sc, o);
-    // solve times vary from run to run: the console shows them, the file leaves them out, so
-    // the same input gives the same bytes
-    let mut summary_json = serde_json::to_value(&s).expect("serialisable");
-    drop_key(&mut summary_json, "seconds");
-    files.push((
-        "summary.json".into(),
-        serde_json::to_vec_pretty(&summary_json).expect("serialisable"),
-    ));
-    let view = [export::View {
-        label: &sc.name,
-        scenario: sc,
-        inputs,
-        output: o,
-    }];
-    let rows = [crate::whatif::row_of(sc, &sc.name, inputs, o)];
-    files.push((
-        "report.html".into(),
-        crate::report::html(&view, &rows, opts.lang).into_bytes(),
-    ));
-    files.push((
-        "workbook.xlsx".into(),
-        export::workbook(&view, &rows, opts.lang)?,
-    ));
-    for a in agents {
-        files.push((
-            format!("ics/{}.ics", crate::whatif::folder_name(&a.id)),
-            export::ics(roster, a, sc).into_bytes(),
-        ));
-    }
-    Ok(files
-        .into_iter()
-        .map(|(name, bytes)| (dir.join(name), bytes))
-        .collect())
-}
-
-/// `v` without `key` anywhere inside it.
-fn drop_key(v: &mut serde_json::Value, key: &str) {
-    match v {
-        serde_json::Value::Object(m) => {
-            m.remove(key);
-            m.values_mut().for_each(|x| drop_key(x, key));
-        }
-        serde_json::Value::Array(a) => a.iter_mut().for_each(|x| drop_key(x, key)),
-        _ => {}
-    }
-}
-
-/// Writes every stage's file into `dir`, all or none (see [`crate::io::commit`]).
-pub fn write_all(
-    dir: &Path,
-    sc: &Scenario,
-    inputs: &Inputs,
-    o: &RunOutput,
-    write_inputs: bool,
-    opts: &crate::export::Options,
-) -> Result<Vec<PathBuf>, PipelineError> {
-    let files = output_files(dir, sc, inputs, o, write_inputs, opts)?;
-    commit(&files)?;
-    Ok(files.into_iter().map(|(p, _)| p).collect())
-}
-
-/// [`crate::io::commit`] with its error as a pipeline error.
-pub fn commit(files: &[(PathBuf, Vec<u8>)]) -> Result<(), PipelineError> {
-    crate::io::commit(files).map_err(|(path, source)| PipelineError::Write { path, source })
 }

@@ -227,7 +227,7 @@ pub fn plan(
 
 /// Agents of `previous` (last week's roster) on the queue in each interval of `grid`: its
 /// overnight shifts cover the first hours of this week.
-pub fn carried_cover(previous: &crate::roster::Roster, grid: &Grid) -> Vec<u32> {
+pub fn carried_cover(previous: &crate::model::Roster, grid: &Grid) -> Vec<u32> {
     (0..grid.len)
         .map(|k| {
             let t = grid.at(k);
@@ -770,7 +770,7 @@ fn explain(
                             .filter(|r| r.contract == c)
                             .filter(|r| {
                                 let ws =
-                                    crate::roster::WorkShift::from_template(r.date, &r.template);
+                                    crate::model::WorkShift::from_template(r.date, &r.template);
                                 ws.on_queue(t)
                             })
                             .map(|r| r.count)

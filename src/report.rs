@@ -371,7 +371,7 @@ fn gantt(v: &View, lang: Lang) -> String {
         let at = t0 + Duration::days(k as i64);
         let _ = write!(s, "<line x1=\"{0:.1}\" x2=\"{0:.1}\" y1=\"{1}\" y2=\"{2:.1}\" stroke=\"#ddd\"/><text x=\"{3:.1}\" y=\"14\" font-size=\"10\" fill=\"#666\">{4} {5}</text>", x(at), top, ht - 30.0, x(at) + 3.0, d.format("%m-%d"), crate::time::weekday_short(chrono::Datelike::weekday(d)));
     }
-    let mut by_agent: std::collections::BTreeMap<&str, Vec<&crate::roster::WorkShift>> =
+    let mut by_agent: std::collections::BTreeMap<&str, Vec<&crate::model::WorkShift>> =
         Default::default();
     for e in &r.entries {
         if let Some(sh) = &e.shift {

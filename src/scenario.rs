@@ -981,37 +981,12 @@ impl Scenario {
         toml::to_string(self).expect("a scenario is plain data")
     }
 
-    /// Names of the contracts the scenario defines, sorted.
-    /// The agents of the `[[temps]]` blocks, with ids `{id_prefix}01`, ….
-    pub fn temp_agents(&self) -> Vec<crate::agents::Agent> {
-        let lab = &self.labour;
-        self.temps
-            .iter()
-            .flat_map(|t| {
-                let width = t.count.to_string().len().max(2);
-                (1..=t.count).map(move |k| crate::agents::Agent {
-                    id: format!("{}{k:0width$}", t.id_prefix),
-                    name: format!("{} {k}", t.contract),
-                    tier: t.tier.clone(),
-                    contract: t.contract.clone(),
-                    min_hours: t.min_hours,
-                    max_hours: t.max_hours.unwrap_or(lab.max_hours_per_week),
-                    min_days: 0,
-                    max_days: t.max_days.unwrap_or(7 - lab.min_days_off_per_week.min(7)),
-                    unavailable: vec![],
-                    preferred_off: vec![],
-                    requests: vec![],
-                    skills: vec![],
-                })
-            })
-            .collect()
-    }
-
     /// Productivity of a contract (1 when unknown).
     pub fn productivity(&self, contract: &str) -> f64 {
         self.contracts.get(contract).map_or(1.0, |c| c.productivity)
     }
 
+    /// Names of the contracts the scenario defines, sorted.
     pub fn contract_names(&self) -> Vec<String> {
         self.contracts.keys().cloned().collect()
     }

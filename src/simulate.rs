@@ -23,8 +23,8 @@
 
 use crate::agents::Agent;
 use crate::forecast::Forecast;
+use crate::model::Roster;
 use crate::requirements::{deflection_at, queues, shrinkage_at, QueueSpec};
-use crate::roster::Roster;
 use crate::scenario::Scenario;
 use crate::time::{fmt_ts, Grid};
 use rand::{Rng, SeedableRng};

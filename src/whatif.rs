@@ -115,10 +115,18 @@ pub struct Outcome {
     pub output: RunOutput,
 }
 
+/// One scenario's data for the workbook and the report: a labelled run.
+pub struct View<'a> {
+    pub label: &'a str,
+    pub scenario: &'a Scenario,
+    pub inputs: &'a Inputs,
+    pub output: &'a RunOutput,
+}
+
 impl Outcome {
     /// What the workbook and the report need of this outcome.
-    pub fn view(&self) -> crate::export::View<'_> {
-        crate::export::View {
+    pub fn view(&self) -> View<'_> {
+        View {
             label: &self.case.label,
             scenario: &self.case.scenario,
             inputs: &self.inputs,
@@ -268,46 +276,6 @@ pub fn to_csv(rows: &[Row]) -> Vec<u8> {
     w.into_inner().expect("in memory")
 }
 
-/// The comparison as a text table: scenarios as columns, measures as rows.
-pub fn to_text(rows: &[Row], lang: crate::export::Lang) -> String {
-    let cells = crate::export::comparison_cells(rows, lang, true);
-    let width = |s: &str| {
-        s.chars()
-            .map(|c| if c.is_ascii() || c == '±' { 1 } else { 2 })
-            .sum::<usize>()
-    };
-    let widths: Vec<usize> = (0..=rows.len())
-        .map(|c| cells.iter().map(|r| width(&r[c])).max().unwrap_or(0))
-        .collect();
-    let mut out = String::new();
-    for r in &cells {
-        for (c, cell) in r.iter().enumerate() {
-            let pad = " ".repeat(widths[c] - width(cell));
-            if c == 0 {
-                out.push_str(&format!("{cell}{pad}"));
-            } else {
-                out.push_str(&format!("  {pad}{cell}"));
-            }
-        }
-        out.push('\n');
-    }
-    out
-}
-
-/// A folder name for a scenario label.
-pub fn folder_name(label: &str) -> String {
-    label
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '=') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -329,9 +297,5 @@ mod tests {
         ] {
             assert!(parse_sweep(bad).is_err(), "{bad}");
         }
-        assert_eq!(
-            folder_name("double11 service.deflection=0.7"),
-            "double11_service.deflection=0.7"
-        );
     }
 }
