@@ -2,11 +2,11 @@
 //! plan's goal, measured).
 
 use super::Horizon;
-use crate::agents::Agent;
+use crate::model::time::fmt_ts;
 use crate::model::Roster;
-use crate::requirements::Requirements;
+use crate::scenario::agents::Agent;
 use crate::scenario::Scenario;
-use crate::time::fmt_ts;
+use crate::staffing::requirements::Requirements;
 use serde::Serialize;
 use std::collections::HashMap;
 

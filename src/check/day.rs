@@ -2,10 +2,10 @@
 //! `DAY_HOURS`.
 
 use super::{span, AgentDays, Code, Horizon, Violation};
-use crate::agents::Agent;
+use crate::model::time::weekday_short;
 use crate::model::{Roster, WorkShift};
+use crate::scenario::agents::Agent;
 use crate::scenario::{Scenario, ShiftFamily};
-use crate::time::weekday_short;
 use chrono::{Datelike, NaiveDate};
 use std::collections::{BTreeMap, HashSet};
 
@@ -125,9 +125,10 @@ fn offset(s: &WorkShift, t: chrono::NaiveDateTime) -> i64 {
 /// Start window, meal break in its window, every short break in its window, preparation and
 /// wrap-up (the length is already matched).
 fn fits(f: &ShiftFamily, s: &WorkShift) -> bool {
-    let within =
-        |off: i64, w: [crate::time::Minutes; 2]| off >= w[0].0 as i64 && off <= w[1].0 as i64;
-    let start = crate::time::minute_of_day(s.start);
+    let within = |off: i64, w: [crate::model::time::Minutes; 2]| {
+        off >= w[0].0 as i64 && off <= w[1].0 as i64
+    };
+    let start = crate::model::time::minute_of_day(s.start);
     let start_ok = start >= f.start_window[0].0 && start <= f.start_window[1].0;
     let meal_ok = f.meal_break.0 == 0
         || s.breaks.iter().any(|(bs, be)| {

@@ -37,11 +37,11 @@ mod tests;
 pub use crate::rules::{Code, Severity};
 pub use coverage::{CoverageReport, QueueCoverage};
 
-use crate::agents::Agent;
 use crate::model::{Roster, WorkShift};
-use crate::requirements::Requirements;
 use crate::rules::params::AgentRules;
+use crate::scenario::agents::Agent;
 use crate::scenario::Scenario;
+use crate::staffing::requirements::Requirements;
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};

@@ -1,8 +1,8 @@
 //! The agents' wishes (soft): `PREFERRED_OFF` and weighted `REQUEST`s.
 
 use super::{AgentDays, Code, Horizon, Violation};
+use crate::model::time::weekday_short;
 use crate::scenario::Scenario;
-use crate::time::weekday_short;
 use chrono::Datelike;
 
 pub(super) fn check(a: &AgentDays, sc: &Scenario, h: Horizon, v: &mut Vec<Violation>) {

@@ -2,7 +2,7 @@
 //! start of the horizon from last week's roster.
 
 use super::{day_before, span, AgentDays, Code, Horizon, Violation};
-use crate::time::fmt_ts;
+use crate::model::time::fmt_ts;
 use chrono::{Duration, NaiveDate};
 
 pub(super) fn check(a: &AgentDays, h: Horizon, v: &mut Vec<Violation>) {

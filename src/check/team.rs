@@ -3,9 +3,9 @@
 //! one violation per stretch of intervals — and the labour cost (`BUDGET`).
 
 use super::{span, AgentDays, Code, Horizon, Violation};
+use crate::model::time::Grid;
 use crate::model::WorkShift;
 use crate::scenario::{Labour, Scenario};
-use crate::time::Grid;
 use chrono::{Duration, NaiveDate, NaiveTime};
 use std::ops::Range;
 

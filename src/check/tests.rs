@@ -2,10 +2,10 @@
 //! that rule's code.
 
 use super::*;
-use crate::agents::{DayRequest, DayRule, Wish};
+use crate::model::time::Clock;
 use crate::model::Entry;
+use crate::scenario::agents::{DayRequest, DayRule, Wish};
 use crate::scenario::WeekMode;
-use crate::time::Clock;
 use chrono::{Datelike, Timelike, Weekday};
 use std::collections::BTreeSet;
 
@@ -14,7 +14,7 @@ fn baseline() -> Scenario {
 }
 
 fn date(s: &str) -> NaiveDate {
-    crate::time::parse_date(s).unwrap()
+    crate::model::time::parse_date(s).unwrap()
 }
 
 fn plus(d: NaiveDate, days: i64) -> NaiveDate {

@@ -21,9 +21,9 @@
 //!   event's effect varied between occurrences.
 
 use super::{check_grid, Forecast, ForecastError, Forecaster, Point, Predict};
-use crate::calendar::EventIndex;
-use crate::history::Series;
-use crate::time::{dow, fmt_ts, minute_of_day};
+use crate::forecast::calendar::EventIndex;
+use crate::forecast::history::Series;
+use crate::model::time::{dow, fmt_ts, minute_of_day};
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -739,7 +739,7 @@ fn effect(obs: &[(f64, f64, f64)]) -> (f64, f64) {
 }
 
 impl Predict for SeasonalEventModel {
-    fn predict(&self, grid: crate::time::Grid) -> Result<Forecast, ForecastError> {
+    fn predict(&self, grid: crate::model::time::Grid) -> Result<Forecast, ForecastError> {
         check_grid(grid, self.end, self.step)?;
         let points = (0..grid.len)
             .map(|k| {

@@ -109,13 +109,16 @@ pub const CATALOGUE: &[Rule] = &[
 ];
 
 /// May an agent serve a queue served by `skills` (empty: everybody)?
-pub fn eligible(agent: &crate::agents::Agent, skills: &[String]) -> bool {
+pub fn eligible(agent: &crate::scenario::agents::Agent, skills: &[String]) -> bool {
     skills.is_empty() || skills.iter().any(|s| agent.has_skill(s))
 }
 
 /// The queues `a` serves, named only when some queue of the scenario is limited to some
 /// skills (empty otherwise: everybody serves everything).
-pub fn queues_served(sc: &crate::scenario::Scenario, a: &crate::agents::Agent) -> Vec<String> {
+pub fn queues_served(
+    sc: &crate::scenario::Scenario,
+    a: &crate::scenario::agents::Agent,
+) -> Vec<String> {
     if sc.queues.iter().all(|q| q.served_by().is_empty()) {
         return Vec::new();
     }

@@ -10,8 +10,8 @@
 //! it. Monthly rules count calendar months the same way. Contract minimums (soft) hold per
 //! calendar week, pro rata to the days of the week inside the horizon.
 
-use crate::agents::Agent;
 use crate::model::Roster;
+use crate::scenario::agents::Agent;
 use crate::scenario::{Labour, Scenario, WeekMode};
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Weekday};
 use std::collections::BTreeMap;
@@ -325,7 +325,7 @@ mod tests {
         toml::from_str(toml_text).unwrap()
     }
     fn days(from: &str, n: i64) -> Vec<NaiveDate> {
-        let d0 = crate::time::parse_date(from).unwrap();
+        let d0 = crate::model::time::parse_date(from).unwrap();
         (0..n).map(|k| d0 + Duration::days(k)).collect()
     }
 
@@ -337,7 +337,7 @@ mod tests {
         assert_eq!(w[0].first.to_string(), "2026-11-02");
         assert_eq!(w[0].days, vec![0, 1, 2, 3, 4]);
         assert_eq!(w[1].days, vec![5, 6, 7, 8, 9]);
-        let start = crate::time::parse_date("2026-11-04").unwrap();
+        let start = crate::model::time::parse_date("2026-11-04").unwrap();
         assert_eq!(w[0].dates_before(start).count(), 2);
         // weeks starting on Sunday
         let w = weeks(&days("2026-11-04", 10), &lab("week_start = \"Sun\""));

@@ -1,7 +1,11 @@
-//! The model types every stage shares: a roster of named agents, their days and shifts.
-//! They sit at the bottom of the crate: readers, stages, rules and the checker build on them.
+//! The model types every stage shares: time and the interval grid ([`time`]), shift templates
+//! ([`shift`]), and here a roster of named agents, their days and shifts. They sit at the
+//! bottom of the crate: readers, stages, rules and the checker build on them.
 
-use crate::shifts::Template;
+pub mod shift;
+pub mod time;
+
+use crate::model::shift::Template;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
@@ -50,7 +54,7 @@ impl WorkShift {
     /// Start and end as minutes after the midnight of the start's date (the end past 1440
     /// for overnight shifts).
     pub fn minutes(&self) -> (u32, u32) {
-        let s = crate::time::minute_of_day(self.start);
+        let s = crate::model::time::minute_of_day(self.start);
         (s, s + (self.end - self.start).num_minutes() as u32)
     }
     pub fn paid_hours(&self) -> f64 {
@@ -64,7 +68,8 @@ impl WorkShift {
     /// Works some time between 00:00 and 06:00.
     pub fn is_night(&self) -> bool {
         let next = self.start.date().and_hms_opt(0, 0, 0).expect("midnight") + Duration::days(1);
-        crate::time::minute_of_day(self.start) < crate::shifts::NIGHT_ENDS || self.end > next
+        crate::model::time::minute_of_day(self.start) < crate::model::shift::NIGHT_ENDS
+            || self.end > next
     }
     pub fn on_queue(&self, t: NaiveDateTime) -> bool {
         t >= self.start + Duration::minutes(self.prep as i64)

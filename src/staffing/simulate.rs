@@ -21,12 +21,12 @@
 //! Each run is seeded (`seed + run`), runs are parallel and collected in order, so the same
 //! inputs and seed give the same report.
 
-use crate::agents::Agent;
 use crate::forecast::Forecast;
+use crate::model::time::{fmt_ts, Grid};
 use crate::model::Roster;
-use crate::requirements::{deflection_at, queues, shrinkage_at, QueueSpec};
+use crate::scenario::agents::Agent;
 use crate::scenario::Scenario;
-use crate::time::{fmt_ts, Grid};
+use crate::staffing::requirements::{deflection_at, queues, shrinkage_at, QueueSpec};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Exp, Poisson};
@@ -264,7 +264,7 @@ impl<'a> World<'a> {
         let grid = f.grid;
         let n = grid.len;
         let s = &sc.service;
-        let open = crate::requirements::open_intervals(sc, grid);
+        let open = crate::staffing::requirements::open_intervals(sc, grid);
         let rate: Vec<Vec<f64>> = (0..n)
             .map(|i| {
                 qs.iter()
@@ -404,7 +404,7 @@ impl<'a> World<'a> {
             }
             // at an opening, the messages left while closed arrive over the clearing window
             if self.open[i] && (i == 0 || !self.open[i - 1]) {
-                let m = crate::requirements::clearing_window(
+                let m = crate::staffing::requirements::clearing_window(
                     self.sc,
                     &self.open,
                     i,

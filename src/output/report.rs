@@ -3,8 +3,8 @@
 //! duty as a day × hour heatmap, and the roster as a Gantt chart. Charts are inline SVG drawn
 //! here; a few lines of inline script only confirm that the charts were laid out.
 
-use crate::export::{comparison_cells, kind_names, shift_kind, Lang, View, KIND_COLOURS};
-use crate::whatif::Row;
+use crate::output::export::{comparison_cells, kind_names, shift_kind, Lang, View, KIND_COLOURS};
+use crate::pipeline::whatif::Row;
 use chrono::{Duration, NaiveDateTime};
 use std::fmt::Write;
 
@@ -307,7 +307,7 @@ fn heatmap(v: &View, lang: Lang) -> String {
             "<text x=\"4\" y=\"{:.1}\" font-size=\"11\">{} {}</text>",
             top + d as f64 * ch + 14.0,
             date.format("%m-%d"),
-            crate::time::weekday_short(chrono::Datelike::weekday(&date))
+            crate::model::time::weekday_short(chrono::Datelike::weekday(&date))
         );
         for hr in 0..24 {
             let ks = (0..per_hour)
@@ -362,14 +362,15 @@ fn gantt(v: &View, lang: Lang) -> String {
     };
     let t0 = first.and_hms_opt(0, 0, 0).expect("midnight");
     let hours = (r.dates.len() as f64 + 1.0) * 24.0;
-    let agents: Vec<&crate::agents::Agent> = v.inputs.agents.iter().take(GANTT_AGENTS).collect();
+    let agents: Vec<&crate::scenario::agents::Agent> =
+        v.inputs.agents.iter().take(GANTT_AGENTS).collect();
     let (l, top, rh, w) = (150.0, 20.0, 14.0, 1200.0);
     let ht = top + agents.len() as f64 * rh + 30.0;
     let x = |t: NaiveDateTime| l + (w - l - 10.0) * (t - t0).num_minutes() as f64 / 60.0 / hours;
     let mut s = format!("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{ht}\" viewBox=\"0 0 {w} {ht}\" role=\"img\">");
     for (k, d) in r.dates.iter().enumerate() {
         let at = t0 + Duration::days(k as i64);
-        let _ = write!(s, "<line x1=\"{0:.1}\" x2=\"{0:.1}\" y1=\"{1}\" y2=\"{2:.1}\" stroke=\"#ddd\"/><text x=\"{3:.1}\" y=\"14\" font-size=\"10\" fill=\"#666\">{4} {5}</text>", x(at), top, ht - 30.0, x(at) + 3.0, d.format("%m-%d"), crate::time::weekday_short(chrono::Datelike::weekday(d)));
+        let _ = write!(s, "<line x1=\"{0:.1}\" x2=\"{0:.1}\" y1=\"{1}\" y2=\"{2:.1}\" stroke=\"#ddd\"/><text x=\"{3:.1}\" y=\"14\" font-size=\"10\" fill=\"#666\">{4} {5}</text>", x(at), top, ht - 30.0, x(at) + 3.0, d.format("%m-%d"), crate::model::time::weekday_short(chrono::Datelike::weekday(d)));
     }
     let mut by_agent: std::collections::BTreeMap<&str, Vec<&crate::model::WorkShift>> =
         Default::default();

@@ -3,7 +3,7 @@
 //! aggregated from a session log with one row per chat (`start_time[,handle_seconds,…]`).
 
 use crate::io::{read_text, Col, InputError, Table};
-use crate::time::{fmt_ts, parse_timestamp, Grid};
+use crate::model::time::{fmt_ts, parse_timestamp, Grid};
 use chrono::{Duration, NaiveDateTime, NaiveTime, Timelike};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -23,8 +23,8 @@ impl Series {
     pub fn span(&self) -> String {
         format!(
             "{} – {}",
-            crate::time::fmt_ts(self.grid.start),
-            crate::time::fmt_ts(self.end())
+            crate::model::time::fmt_ts(self.grid.start),
+            crate::model::time::fmt_ts(self.end())
         )
     }
 
@@ -47,7 +47,7 @@ impl Series {
             let slot = week_slot_fn(self.grid);
             // align the new grid to a multiple of `step` since midnight
             let skip = (0..f)
-                .find(|&k| crate::time::minute_of_day(self.grid.at(k)).is_multiple_of(step))
+                .find(|&k| crate::model::time::minute_of_day(self.grid.at(k)).is_multiple_of(step))
                 .unwrap_or(0);
             let n = (self.grid.len - skip) / f;
             let mut vol = Vec::with_capacity(n);
@@ -232,7 +232,7 @@ fn read_aggregated(
             let ds = t
                 .get(rec, i_date)
                 .ok_or_else(|| t.err(*line, "date", "empty date", "fill in the date"))?;
-            let date = crate::time::parse_date(ds)
+            let date = crate::model::time::parse_date(ds)
                 .map_err(|e| t.err(*line, "date", e, "write dates as YYYY-MM-DD"))?;
             let ss = t.get(rec, i_slot).ok_or_else(|| {
                 t.err(
@@ -396,7 +396,8 @@ fn week_slot_fn(grid: Grid) -> impl Fn(usize) -> usize {
     let per_day = (1440 / step) as usize;
     move |k: usize| {
         let t = grid.at(k);
-        crate::time::dow(t) * per_day + (crate::time::minute_of_day(t) / step) as usize
+        crate::model::time::dow(t) * per_day
+            + (crate::model::time::minute_of_day(t) / step) as usize
     }
 }
 

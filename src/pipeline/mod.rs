@@ -1,20 +1,22 @@
 //! The whole pipeline from a scenario: inputs → forecast → requirements → plan → roster →
 //! check, with every intermediate result kept for summarising. Nothing here writes a file:
-//! [`crate::publish`] decides which files a run writes.
+//! [`crate::output::publish`] decides which files a run writes.
 
-use crate::agents::{read_agents_for, Agent};
-use crate::calendar::{read_events, Calendar};
+pub mod whatif;
+
 use crate::check::{check_after, CheckReport};
+use crate::forecast::calendar::{read_events, Calendar};
+use crate::forecast::history::{read_history, HistoryReport, Series};
+use crate::forecast::synth::{self, SynthParams};
 use crate::forecast::{forecast, FitNotes, Forecast, ForecastError, SeasonalEvent};
-use crate::history::{read_history, HistoryReport, Series};
 use crate::io::InputError;
+use crate::model::time::{parse_date, Grid};
 use crate::plan::{Plan, PlanError};
-use crate::requirements::{requirements, Requirements, RequirementsError};
 use crate::roster::{roster_after, RosterError, RosterResult};
+use crate::scenario::agents::{read_agents_for, Agent};
 use crate::scenario::Scenario;
 use crate::solver::{Outcome, SolverSettings};
-use crate::synth::{self, SynthParams};
-use crate::time::{parse_date, Grid};
+use crate::staffing::requirements::{requirements, Requirements, RequirementsError};
 use serde::Serialize;
 use std::path::Path;
 
@@ -31,7 +33,7 @@ pub enum PipelineError {
     #[error("roster: {0}")]
     Roster(#[from] RosterError),
     #[error("simulation: {0}")]
-    Simulate(#[from] crate::simulate::SimulateError),
+    Simulate(#[from] crate::staffing::simulate::SimulateError),
     #[error("{0}")]
     Missing(String),
 }
@@ -77,7 +79,7 @@ pub fn with_temps(
     scenario_file: &Path,
 ) -> Result<Vec<Agent>, PipelineError> {
     let ids: std::collections::BTreeSet<String> = team.iter().map(|a| a.id.clone()).collect();
-    for t in crate::agents::temps(sc) {
+    for t in crate::scenario::agents::temps(sc) {
         if ids.contains(&t.id) {
             return Err(PipelineError::Missing(format!(
                 "{}: temporary agent id {} is already in the agent list; give the [[temps]] block another id_prefix",
@@ -136,7 +138,7 @@ pub struct RunOutput {
     pub roster: RosterResult,
     pub check: CheckReport,
     /// The roster simulated against the forecast ([`SIM_RUNS`] runs, seed 1).
-    pub simulation: crate::simulate::SimReport,
+    pub simulation: crate::staffing::simulate::SimReport,
 }
 
 /// Simulation runs in `run`/`demo` (use `paiban simulate --runs N` for more).
@@ -176,12 +178,12 @@ pub fn run(
     let prev = inputs.previous.as_ref();
     let r = roster_after(&p.rows, &inputs.agents, sc, settings, prev)?;
     let c = check_after(&r.roster, &inputs.agents, sc, Some(&req), prev);
-    let sim = crate::simulate::simulate(
+    let sim = crate::staffing::simulate::simulate(
         &f,
         sc,
         &r.roster,
         &inputs.agents,
-        &crate::simulate::SimSettings {
+        &crate::staffing::simulate::SimSettings {
             runs: SIM_RUNS,
             seed: 1,
         },
@@ -217,7 +219,7 @@ pub struct Summary<'a> {
     pub hard_violations: usize,
     pub soft_violations: usize,
     /// What the roster delivers when the week is simulated.
-    pub simulated: &'a crate::simulate::Totals,
+    pub simulated: &'a crate::staffing::simulate::Totals,
 }
 
 pub fn summary<'a>(sc: &Scenario, o: &'a RunOutput) -> Summary<'a> {

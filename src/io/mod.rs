@@ -291,7 +291,7 @@ impl Table {
         let s = self.get(rec, idx).ok_or_else(|| {
             self.err(line, field, "empty timestamp", format!("fill in `{field}`"))
         })?;
-        crate::time::parse_timestamp(s, tz)
+        crate::model::time::parse_timestamp(s, tz)
             .map_err(|e| self.err(line, field, e, "use local times like 2026-11-11 00:00"))
     }
 
@@ -359,7 +359,7 @@ impl Regular {
                         field,
                         format!(
                             "expected {} (one row per {}-minute interval)",
-                            crate::time::fmt_ts(want),
+                            crate::model::time::fmt_ts(want),
                             self.step
                         ),
                         fix,
@@ -372,9 +372,9 @@ impl Regular {
     }
 
     /// The grid of the rows pushed (a single row counts as one hour).
-    pub fn grid(&self) -> crate::time::Grid {
+    pub fn grid(&self) -> crate::model::time::Grid {
         let step = if self.n > 1 { self.step as u32 } else { 60 };
-        crate::time::Grid::new(self.start.expect("rows were pushed"), step, self.n)
+        crate::model::time::Grid::new(self.start.expect("rows were pushed"), step, self.n)
     }
 }
 

@@ -3,10 +3,10 @@
 //! after-sales waves, the Spring Festival courier stop) and noise; and an agent list with
 //! tiers and contracts. Used by the demo, the tests and the benchmarks.
 
-use crate::agents::{Agent, DayRule};
-use crate::calendar::EventIndex;
-use crate::history::Series;
-use crate::time::Grid;
+use crate::forecast::calendar::EventIndex;
+use crate::forecast::history::Series;
+use crate::model::time::Grid;
+use crate::scenario::agents::{Agent, DayRule};
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Timelike, Weekday};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;

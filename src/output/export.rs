@@ -1,14 +1,14 @@
 //! Exports people open: rosters as CSV (by agent, and as an agent × day grid) in English or
 //! Chinese, optionally with the byte-order mark Chinese Excel needs; an XLSX workbook (roster
 //! grid coloured by shift, coverage against the requirement, scenario comparison); an
-//! iCalendar file per agent. The HTML report is in [`crate::report`].
+//! iCalendar file per agent. The HTML report is in [`crate::output::report`].
 
-use crate::agents::Agent;
+use crate::model::time::weekday_short;
 use crate::model::{Roster, WorkShift};
+use crate::pipeline::whatif::Row;
+pub use crate::pipeline::whatif::View;
+use crate::scenario::agents::Agent;
 use crate::scenario::Scenario;
-use crate::time::weekday_short;
-use crate::whatif::Row;
-pub use crate::whatif::View;
 use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeZone};
 use std::collections::BTreeMap;
 
@@ -115,7 +115,7 @@ pub fn roster_csv(r: &Roster, agents: &[Agent], lang: Lang) -> Vec<u8> {
     let date = header.iter().position(|h| h == "date");
     for rec in rd.records() {
         let rec = rec.expect("written above");
-        let d = date.and_then(|i| crate::time::parse_date(&rec[i]).ok());
+        let d = date.and_then(|i| crate::model::time::parse_date(&rec[i]).ok());
         let cells: Vec<String> = rec
             .iter()
             .enumerate()
@@ -225,7 +225,7 @@ trait HourOfDay {
 }
 impl HourOfDay for NaiveDateTime {
     fn hour_of_day(&self) -> u32 {
-        crate::time::minute_of_day(*self) / 60
+        crate::model::time::minute_of_day(*self) / 60
     }
 }
 
@@ -430,7 +430,7 @@ pub fn workbook(views: &[View], comparison: &[Row], lang: Lang) -> Result<Vec<u8
             .unwrap_or_default();
         for (i, row) in req.rows.iter().enumerate() {
             let r = (i + 1) as u32;
-            ws.write_string(r, 0, crate::time::fmt_ts(req.grid.at(i)))?;
+            ws.write_string(r, 0, crate::model::time::fmt_ts(req.grid.at(i)))?;
             ws.write_number(r, 1, (row.volume * 10.0).round() / 10.0)?;
             ws.write_number(r, 2, row.agents_required as f64)?;
             let on = sched.get(i).copied().unwrap_or(0);

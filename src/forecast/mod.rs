@@ -2,14 +2,18 @@
 //!
 //! [`SeasonalEvent`] (in [`model`]) is the default model: level × yearly × weekly shape ×
 //! learned event effects, with calibrated P10/P90. [`SeasonalNaive`] (same interval last week)
-//! is the benchmark every model must beat; [`crate::backtest`] measures both.
+//! is the benchmark every model must beat; [`crate::forecast::backtest`] measures both.
 
+pub mod backtest;
+pub mod calendar;
+pub mod history;
 pub mod model;
+pub mod synth;
 pub use model::{FitNotes, SeasonalEvent, SeasonalEventModel};
 
-use crate::calendar::{Calendar, EventIndex};
-use crate::history::Series;
-use crate::time::{self, fmt_ts, Grid};
+use crate::forecast::calendar::{Calendar, EventIndex};
+use crate::forecast::history::Series;
+use crate::model::time::{self, fmt_ts, Grid};
 use chrono::NaiveDateTime;
 use serde::Serialize;
 use std::sync::Arc;
@@ -303,7 +307,7 @@ pub fn read_csv(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::synth::{history, SynthParams};
+    use crate::forecast::synth::{history, SynthParams};
     use chrono::NaiveDate;
 
     #[test]
@@ -352,7 +356,7 @@ mod tests {
                 .and_hms_opt(0, 0, 0)
                 .unwrap();
             let k = grid.index_of(t).unwrap();
-            let truth = crate::synth::expected_hourly(&p, &events, t);
+            let truth = crate::forecast::synth::expected_hourly(&p, &events, t);
             assert!(
                 (pred[k] / truth - 1.0).abs() < 0.1,
                 "seed {seed}: peak {} vs expected {truth}",

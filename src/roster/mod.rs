@@ -6,14 +6,14 @@
 //! availability, the minimum rest between shifts, the maximum consecutive days and the
 //! weekly days off; preferred days off and a fair spread of weekend work are soft goals.
 
-use crate::agents::Agent;
+use crate::model::shift::Template;
+use crate::model::time::{fmt_ts, weekday_short};
 use crate::plan::PlanRow;
 use crate::rules::encode::{self, AgentDays, Choice};
 use crate::rules::params::{self, AgentRules, Carried, PeriodKind};
+use crate::scenario::agents::Agent;
 use crate::scenario::Scenario;
-use crate::shifts::Template;
 use crate::solver::{solve, Mip, Outcome, SolverError, SolverSettings, Var};
-use crate::time::{fmt_ts, weekday_short};
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -164,7 +164,7 @@ fn frame<'a>(
     }
     let keys = positions.keys().cloned().collect();
     let step = sc.horizon.interval.0;
-    let grid = crate::time::Grid::days(start, n_days as u32 + 1, step);
+    let grid = crate::model::time::Grid::days(start, n_days as u32 + 1, step);
     Frame {
         sc,
         agents,
@@ -516,7 +516,7 @@ fn senior_warnings(f: &Frame, out: &Outcome, gaps: &[(usize, Var, u32)]) -> Vec<
         let at = |i: usize| t0 + Duration::minutes((i as u32 * step) as i64);
         w.push(format!(
             "{}: {} of the {} senior(s) wanted on duty are missing (labour.min_seniors_on_duty); not enough {} agents are free for those shifts",
-            crate::time::fmt_hm_range(at(r.0), at(r.1 + 1)),
+            crate::model::time::fmt_hm_range(at(r.0), at(r.1 + 1)),
             r.2,
             r.3,
             lab.senior_tiers.join("/")
@@ -755,7 +755,7 @@ pub fn read_csv(
               s: Option<&str>|
      -> Result<Option<NaiveDateTime>, crate::io::InputError> {
         s.map(|s| {
-            crate::time::parse_timestamp(s, tz)
+            crate::model::time::parse_timestamp(s, tz)
                 .map_err(|e| t.err(line, f, e, "write times as 2026-11-09 09:00"))
         })
         .transpose()
@@ -768,7 +768,7 @@ pub fn read_csv(
             .get(rec, idx[0])
             .ok_or_else(|| t.err(line, "agent_id", "empty agent id", "fill in the agent id"))?
             .to_string();
-        let date = crate::time::parse_date(t.get(rec, idx[4]).unwrap_or(""))
+        let date = crate::model::time::parse_date(t.get(rec, idx[4]).unwrap_or(""))
             .map_err(|e| t.err(line, "date", e, "write dates as YYYY-MM-DD"))?;
         if let Some(first) = seen.insert((agent_id.clone(), date), line) {
             return Err(t.err(
@@ -841,7 +841,7 @@ pub fn read_csv(
                     })?;
                     let at = |c: &str| -> Result<NaiveDateTime, crate::io::InputError> {
                         let m = c
-                            .parse::<crate::time::Clock>()
+                            .parse::<crate::model::time::Clock>()
                             .map_err(|e| t.err(line, "short_breaks", e, fix))?
                             .0;
                         let mut x = s.date().and_hms_opt(0, 0, 0).expect("midnight")

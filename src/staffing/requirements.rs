@@ -5,7 +5,7 @@
 //! deflection of that queue at that time).
 //! An agent handling `k` chats at once is modelled as `k` chat slots, each chat taking
 //! `aht × (1 + slowdown × (k − 1))` because attention is shared (the simulation in
-//! [`crate::simulate`] checks this against chats that really share an agent). Erlang C — or
+//! [`crate::staffing::simulate`] checks this against chats that really share an agent). Erlang C — or
 //! Erlang A when customers' patience is set — gives the fewest slots meeting the service level
 //! (and ASA, abandonment) target under the occupancy cap; agents on the queue = ⌈slots / k⌉,
 //! summed over the queues (each staffed on its own); agents scheduled = ⌈on-queue / (1 −
@@ -13,11 +13,11 @@
 //! added to the first `backlog_clear` of the next opening, so the requirement moves to the
 //! morning instead of vanishing.
 
-use crate::erlang::{servers_for, servers_for_a, Target};
 use crate::forecast::Forecast;
 use crate::io::{fmt_f, read_text, Col, InputError, Table};
+use crate::model::time::{fmt_ts, minute_of_day, Grid};
 use crate::scenario::Scenario;
-use crate::time::{fmt_ts, minute_of_day, Grid};
+use crate::staffing::erlang::{servers_for, servers_for_a, Target};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -533,8 +533,9 @@ mod tests {
     use chrono::NaiveDate;
 
     fn sc() -> Scenario {
-        let mut s: Scenario = toml::from_str(include_str!("../scenarios/baseline.toml")).unwrap();
-        s.horizon.interval = crate::time::Minutes(30);
+        let mut s: Scenario =
+            toml::from_str(include_str!("../../scenarios/baseline.toml")).unwrap();
+        s.horizon.interval = crate::model::time::Minutes(30);
         s
     }
 
@@ -576,7 +577,7 @@ mod tests {
     fn overnight_messages_move_to_the_morning() {
         let mut s = sc();
         s.service.hours = Some(["08:00".parse().unwrap(), "24:00".parse().unwrap()]);
-        s.service.backlog_clear = crate::time::Minutes(60);
+        s.service.backlog_clear = crate::model::time::Minutes(60);
         let f = flat(30.0, 48);
         let r = requirements(&f, &s).unwrap();
         assert_eq!(r.rows[0].agents_required, 0);

@@ -4,7 +4,7 @@
 //! no history.
 
 use crate::io::{read_text, InputError};
-use crate::time::{parse_date, Clock};
+use crate::model::time::{parse_date, Clock};
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize};
 use std::path::Path;

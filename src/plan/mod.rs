@@ -5,13 +5,16 @@
 //! elastic (never infeasible); agent availability and contract days/hours from the agent
 //! list, and the on-duty headcount cap, bound the counts. Every shortfall is explained.
 
-use crate::agents::Agent;
-use crate::requirements::Requirements;
+pub mod shifts;
+
+use crate::model::shift::Template;
+use crate::model::time::{fmt_hm_range, fmt_ts, weekday_short, Grid};
+use crate::plan::shifts::templates;
 use crate::rules::params::{AgentRules, Limits};
+use crate::scenario::agents::Agent;
 use crate::scenario::Scenario;
-use crate::shifts::{templates, Template};
 use crate::solver::{solve, Mip, Outcome, SolverError, SolverSettings, Var};
-use crate::time::{fmt_hm_range, fmt_ts, weekday_short, Grid};
+use crate::staffing::requirements::Requirements;
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -258,7 +261,7 @@ pub fn plan_after(
             want: step,
         });
     }
-    if crate::time::minute_of_day(grid.start) != 0 {
+    if crate::model::time::minute_of_day(grid.start) != 0 {
         return Err(PlanError::NotMidnight {
             have: fmt_ts(grid.start),
         });
@@ -292,7 +295,7 @@ pub fn plan_after(
     // its agents off the queue. Breaks add variables, they do not multiply templates.
     let options: Vec<Vec<(u32, Vec<u32>)>> = tpls
         .iter()
-        .map(|t| crate::shifts::short_break_options(sc, t))
+        .map(|t| crate::plan::shifts::short_break_options(sc, t))
         .collect();
     // (index into xs, break j, offset, var)
     let mut placed: Vec<(usize, usize, u32, Var)> = Vec::new();
@@ -906,10 +909,10 @@ pub fn read_csv(
     let (t, idx) = Table::parse(path, &text, COLS)?;
     let mut rows = Vec::new();
     for (line, rec) in &t.rows {
-        let date = crate::time::parse_date(t.get(rec, idx[0]).unwrap_or(""))
+        let date = crate::model::time::parse_date(t.get(rec, idx[0]).unwrap_or(""))
             .map_err(|e| t.err(*line, "date", e, "write dates as YYYY-MM-DD"))?;
         let id = t.get(rec, idx[2]).unwrap_or("");
-        let template = crate::shifts::resolve(sc, &tpls, id).ok_or_else(|| {
+        let template = crate::plan::shifts::resolve(sc, &tpls, id).ok_or_else(|| {
             t.err(*line, "shift", format!("shift `{id}` is not one of the scenario's shift templates"), "use a shift written by `paiban plan` (start-end/bbreak/sshort-break, e.g. 09:00-18:00/b13:00/s10:30) that the scenario's [[shift]] families allow")
         })?;
         let contract = t.get(rec, idx[4]).unwrap_or("").to_string();

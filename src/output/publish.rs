@@ -1,11 +1,11 @@
 //! Which files a run or a what-if writes, and writing them all or none. The stages compute,
-//! [`crate::export`] and [`crate::report`] render; this module names the files and commits
+//! [`crate::output::export`] and [`crate::output::report`] render; this module names the files and commits
 //! them together, so an error or Ctrl-C leaves no half-written output.
 
-use crate::export::{self, ExportError, Options};
+use crate::output::export::{self, ExportError, Options};
+use crate::pipeline::whatif::{self, Outcome, Row, View};
 use crate::pipeline::{check_text, summary, Inputs, RunOutput};
 use crate::scenario::Scenario;
-use crate::whatif::{self, Outcome, Row, View};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
@@ -34,9 +34,12 @@ pub fn run_files(
         // the inputs and a scenario pointing at them, so every stage can be re-run by hand
         files.push((
             "history.csv".into(),
-            crate::history::to_csv(&inputs.history),
+            crate::forecast::history::to_csv(&inputs.history),
         ));
-        files.push(("agents.csv".into(), crate::agents::to_csv(&inputs.agents)));
+        files.push((
+            "agents.csv".into(),
+            crate::scenario::agents::to_csv(&inputs.agents),
+        ));
         if let Some(p) = &inputs.previous {
             files.push((
                 "previous_roster.csv".into(),
@@ -67,12 +70,12 @@ pub fn run_files(
     ));
     files.push((
         "requirements.csv".into(),
-        csv(crate::requirements::to_csv(&o.requirements)),
+        csv(crate::staffing::requirements::to_csv(&o.requirements)),
     ));
     if o.requirements.queues.len() > 1 {
         files.push((
             "requirements_by_queue.csv".into(),
-            csv(crate::requirements::by_queue_csv(&o.requirements)),
+            csv(crate::staffing::requirements::by_queue_csv(&o.requirements)),
         ));
     }
     files.push(("plan.csv".into(), csv(crate::plan::to_csv(&o.plan))));
@@ -105,7 +108,7 @@ pub fn run_files(
     let rows = [whatif::row_of(sc, &sc.name, inputs, o)];
     files.push((
         "report.html".into(),
-        crate::report::html(&view, &rows, opts.lang).into_bytes(),
+        crate::output::report::html(&view, &rows, opts.lang).into_bytes(),
     ));
     files.push((
         "workbook.xlsx".into(),
@@ -164,7 +167,7 @@ pub fn whatif_files(
 ) -> Result<Vec<(PathBuf, Vec<u8>)>, PublishError> {
     let views: Vec<View> = outcomes.iter().map(Outcome::view).collect();
     let comparison = opts.csv(whatif::to_csv(rows));
-    let html = crate::report::html(&views, rows, opts.lang);
+    let html = crate::output::report::html(&views, rows, opts.lang);
     let book = export::workbook(&views, rows, opts.lang)?;
     let mut files = vec![
         (out.join("comparison.csv"), comparison),

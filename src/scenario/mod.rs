@@ -1,7 +1,9 @@
 //! The scenario: everything a supervisor decides for one planning run, read from TOML with
 //! unknown keys rejected. Paths inside are relative to the scenario file.
 
-use crate::time::{parse_date, Clock, Minutes};
+pub mod agents;
+
+use crate::model::time::{parse_date, Clock, Minutes};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -348,8 +350,8 @@ pub struct DeflectionPeriod {
 
 /// Whether `t` falls in a period given by weekdays (empty = every day) and `[from, to)`.
 pub fn in_period(weekdays: &[String], from: Clock, to: Clock, t: chrono::NaiveDateTime) -> bool {
-    let day = crate::time::weekday_short(chrono::Datelike::weekday(&t));
-    let m = crate::time::minute_of_day(t);
+    let day = crate::model::time::weekday_short(chrono::Datelike::weekday(&t));
+    let m = crate::model::time::minute_of_day(t);
     (weekdays.is_empty() || weekdays.iter().any(|w| w.eq_ignore_ascii_case(day)))
         && m >= from.0
         && m < to.0
@@ -399,7 +401,7 @@ pub struct Minutes0(pub f64);
 impl TryFrom<String> for Minutes0 {
     type Error = String;
     fn try_from(s: String) -> Result<Self, String> {
-        crate::time::parse_seconds(&s).map(Minutes0)
+        crate::model::time::parse_seconds(&s).map(Minutes0)
     }
 }
 impl From<Minutes0> for String {
@@ -547,7 +549,7 @@ pub enum WeekMode {
 impl Labour {
     /// The first day of a calendar week.
     pub fn week_start_day(&self) -> chrono::Weekday {
-        crate::time::parse_weekday(&self.week_start).expect("validated")
+        crate::model::time::parse_weekday(&self.week_start).expect("validated")
     }
 }
 fn d_week_start() -> String {
@@ -1365,7 +1367,7 @@ impl Scenario {
                 "max_consecutive_days ≥ 1 and min_days_off_per_week ≤ 6",
             );
         }
-        if crate::time::parse_weekday(&l.week_start).is_none() {
+        if crate::model::time::parse_weekday(&l.week_start).is_none() {
             flag(
                 out,
                 "WEEK_START",

@@ -1,8 +1,8 @@
 //! The agent list: who can work, on which contract, how much, and when not.
 
 use crate::io::{read_text, Col, InputError, Table};
+use crate::model::time::{parse_weekday, weekday_short};
 use crate::scenario::Scenario;
-use crate::time::{parse_weekday, weekday_short};
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::Serialize;
 use std::path::Path;
@@ -66,8 +66,8 @@ impl DayRequest {
         match self.wish {
             Wish::On => "work".into(),
             Wish::Off => "be off".into(),
-            Wish::StartFrom(m) => format!("start from {}", crate::time::Clock(m)),
-            Wish::EndBy(m) => format!("end by {}", crate::time::Clock(m)),
+            Wish::StartFrom(m) => format!("start from {}", crate::model::time::Clock(m)),
+            Wish::EndBy(m) => format!("end by {}", crate::model::time::Clock(m)),
         }
     }
 }
@@ -78,8 +78,8 @@ impl std::fmt::Display for DayRequest {
         match self.wish {
             Wish::On => write!(f, "on")?,
             Wish::Off => write!(f, "off")?,
-            Wish::StartFrom(m) => write!(f, "start_from={}", crate::time::Clock(m))?,
-            Wish::EndBy(m) => write!(f, "end_by={}", crate::time::Clock(m))?,
+            Wish::StartFrom(m) => write!(f, "start_from={}", crate::model::time::Clock(m))?,
+            Wish::EndBy(m) => write!(f, "end_by={}", crate::model::time::Clock(m))?,
         }
         if let Some(w) = self.weight {
             write!(f, ":{}", crate::io::fmt_f(w, 0))?;
@@ -103,7 +103,7 @@ fn day_requests(t: &Table, line: u64, text: Option<&str>) -> Result<Vec<DayReque
                 )
             };
             let (date, rest) = part.split_once(':').ok_or_else(bad)?;
-            let date = crate::time::parse_date(date.trim()).map_err(|_| bad())?;
+            let date = crate::model::time::parse_date(date.trim()).map_err(|_| bad())?;
             // the wish, then an optional weight; a time of day has a colon of its own
             let (wish, weight) = if let Some((kind, tail)) = rest.split_once('=') {
                 let (hh, tail) = tail.split_once(':').ok_or_else(bad)?;
@@ -112,7 +112,7 @@ fn day_requests(t: &Table, line: u64, text: Option<&str>) -> Result<Vec<DayReque
                     None => (tail, None),
                 };
                 let at = format!("{}:{}", hh.trim(), mm.trim())
-                    .parse::<crate::time::Clock>()
+                    .parse::<crate::model::time::Clock>()
                     .map_err(|_| bad())?
                     .0;
                 let wish = match kind.trim() {
@@ -219,7 +219,7 @@ fn day_rules(
     {
         let r = if let Some(w) = parse_weekday(part) {
             DayRule::Weekday(w)
-        } else if let Ok(d) = crate::time::parse_date(part) {
+        } else if let Ok(d) = crate::model::time::parse_date(part) {
             DayRule::Date(d)
         } else {
             return Err(t.err(

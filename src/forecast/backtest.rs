@@ -3,10 +3,10 @@
 //! WAPE, MASE and P10–P90 coverage, overall, per horizon day, inside and outside event
 //! windows and per event — next to the seasonal-naive benchmark.
 
-use crate::calendar::{Calendar, EventIndex};
+use crate::forecast::calendar::{Calendar, EventIndex};
+use crate::forecast::history::Series;
 use crate::forecast::{Forecast, ForecastError, Forecaster, Predict, SeasonalEvent, SeasonalNaive};
-use crate::history::Series;
-use crate::time::{fmt_ts, Grid};
+use crate::model::time::{fmt_ts, Grid};
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use serde::Serialize;
 use std::collections::BTreeMap;
