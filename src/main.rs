@@ -351,6 +351,12 @@ fn print_json<T: serde::Serialize>(v: &T) -> Result<()> {
     Ok(())
 }
 
+/// As JSON with the keys of every object sorted, as `plan`, `roster` and `nrp` have always
+/// printed them.
+fn print_json_sorted<T: serde::Serialize>(v: &T) -> Result<()> {
+    print_json(&serde_json::to_value(v)?)
+}
+
 fn run(cli: Cli) -> Result<ExitCode> {
     let opts = export::Options {
         excel: cli.excel,
@@ -545,10 +551,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             )?;
             write(&output, &plan::to_csv(&p))?;
             if json {
-                print_json(&serde_json::json!({
-                    "paid_hours": p.paid_hours, "labour_cost": p.labour_cost, "under_agent_hours": p.under_agent_hours,
-                    "over_agent_hours": p.over_agent_hours, "lp_bound": p.lp_bound, "solve": &p.solve,
-                    "shortfalls": p.shortfalls, "warnings": p.warnings }))?;
+                print_json_sorted(&p.summary())?;
             } else {
                 println!(
                     "plan: {} shifts, {:.0} paid hours, cost {:.0}; {:.1} agent-hours under-covered; solver {} in {:.2} s, gap {:.3}%, LP bound {:.1} → {}",
@@ -589,9 +592,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let r = roster::roster_after(&rows, &ag, &sc, &settings(&solver)?, prev.as_ref())?;
             write(&output, &roster::to_csv(&r.roster, &ag))?;
             if json {
-                print_json(
-                    &serde_json::json!({"solve": &r.solve, "unfilled": r.unfilled, "extra_shifts": r.extra_shifts, "warnings": r.warnings, "preference_violations": r.preference_violations, "requests_not_granted": r.requests_not_granted}),
-                )?;
+                print_json_sorted(&r.summary())?;
             } else {
                 println!(
                     "roster: {} agents × {} days; {} unfilled position group(s), {} extra shift(s), {} preferred day(s) off and {} request(s) not granted; solver {} in {:.2} s → {}",
@@ -694,21 +695,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             let ev = &sol.evaluation;
             if json {
-                print_json(&serde_json::json!({
-                    "instance": file.display().to_string(),
-                    "objective": ev.objective,
-                    "request_penalty": ev.request_penalty,
-                    "cover_penalty": ev.cover_penalty,
-                    "hard_violations": ev.violations.len(),
-                    "lower_bound": sol.solve.bound,
-                    "lp_bound": sol.lp_bound,
-                    "gap": sol.solve.gap,
-                    "status": sol.solve.status,
-                    "seconds": sol.solve.seconds,
-                    "employees": p.employees.len(),
-                    "days": p.days,
-                    "shift_types": p.shifts.len(),
-                }))?;
+                print_json_sorted(&sol.summary(&p, &file.display().to_string()))?;
             } else {
                 println!(
                     "{}: {} employees × {} days × {} shift types
@@ -802,75 +789,21 @@ objective {} (requests {}, cover {}); lower bound {}; LP bound {:.2}; {} in {:.2
             max_abandon,
             json,
         } => {
-            let patience_s = patience
-                .as_deref()
-                .map(time::parse_seconds)
-                .transpose()
-                .map_err(anyhow::Error::msg)?;
-            if patience_s.is_some_and(|p| p <= 0.0)
-                || max_abandon.is_some_and(|m| !(m > 0.0 && m < 100.0))
-            {
-                bail!("out of range: need patience > 0 and 0 < max-abandon < 100");
-            }
-            if max_abandon.is_some() && patience_s.is_none() {
-                bail!("--max-abandon needs --patience (abandonment is modelled by Erlang A only)");
-            }
-            let aht_s = time::parse_seconds(&aht).map_err(anyhow::Error::msg)?;
-            let (pct, secs) = target.split_once('/').ok_or_else(|| {
-                anyhow::anyhow!("--target `{target}`: write PERCENT/SECONDS, e.g. 80/20s")
+            let answer = erlang::calculator(&erlang::Calculator {
+                volume,
+                interval,
+                aht,
+                target,
+                shrinkage,
+                occupancy,
+                concurrency,
+                patience,
+                max_abandon,
             })?;
-            let pct: f64 = pct
-                .trim_end_matches('%')
-                .parse()
-                .map_err(|_| anyhow::anyhow!("--target `{target}`: `{pct}` is not a percentage"))?;
-            let secs = time::parse_seconds(secs).map_err(anyhow::Error::msg)?;
-            if !(0.0..100.0).contains(&pct)
-                || volume < 0.0
-                || aht_s <= 0.0
-                || !(0.0..0.95).contains(&shrinkage)
-                || !(occupancy > 0.0 && occupancy <= 1.0)
-                || concurrency == 0
-            {
-                bail!("out of range: need 0 ≤ percent < 100, volume ≥ 0, aht > 0, 0 ≤ shrinkage < 0.95, 0 < occupancy ≤ 1, concurrency ≥ 1");
-            }
-            let traffic = volume * aht_s / (interval.0 as f64 * 60.0);
-            let tg = erlang::Target {
-                service_level: pct / 100.0,
-                answer_seconds: secs,
-                max_asa_seconds: None,
-                max_occupancy: occupancy,
-                max_abandon: max_abandon.map(|m| m / 100.0),
-            };
-            let (st, c) = match patience_s {
-                None => {
-                    let st = erlang::servers_for(traffic, aht_s, &tg);
-                    (st, erlang::erlang_c(st.servers, traffic))
-                }
-                Some(p) => {
-                    let lambda = volume / (interval.0 as f64 * 60.0);
-                    let st = erlang::servers_for_a(lambda, aht_s, p, &tg);
-                    (st, erlang::erlang_a(st.servers, lambda, aht_s, p).p_wait)
-                }
-            };
-            let agents_on = (st.servers as f64 / concurrency as f64).ceil() as u32;
-            let scheduled = (agents_on as f64 / (1.0 - shrinkage) - 1e-9).ceil() as u32;
             if json {
-                print_json(
-                    &serde_json::json!({"model": if patience_s.is_some() { "erlang_a" } else { "erlang_c" }, "traffic_erlangs": traffic, "agents": agents_on, "agents_with_shrinkage": scheduled, "service_level": st.service_level, "asa_seconds": st.asa_seconds, "occupancy": st.occupancy, "p_wait": c, "abandon": st.abandon}),
-                )?;
+                print_json(&answer)?;
             } else {
-                let ab = if patience_s.is_some() {
-                    format!(", abandon {:.1}%", st.abandon * 100.0)
-                } else {
-                    String::new()
-                };
-                println!("traffic {traffic:.2} Erlangs → {agents_on} agents on the queue (service level {:.1}%, ASA {:.1} s, occupancy {:.1}%, P(wait) {:.1}%{ab})", st.service_level * 100.0, st.asa_seconds, st.occupancy * 100.0, c * 100.0);
-                if shrinkage > 0.0 {
-                    println!(
-                        "with {:.0}% shrinkage: {scheduled} agents scheduled",
-                        shrinkage * 100.0
-                    );
-                }
+                print!("{}", answer.text());
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -5,7 +5,7 @@
 use crate::io::{read_text, InputError};
 pub mod model;
 
-pub use model::{evaluate, solve, Assignment, Problem, Solution};
+pub use model::{evaluate, solve, Assignment, Problem, Solution, Summary};
 use model::{Cover, Employee, Request, ShiftType};
 use std::collections::HashMap;
 use std::path::Path;

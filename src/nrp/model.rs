@@ -98,6 +98,47 @@ pub struct Solution {
     pub lp_bound: f64,
 }
 
+/// What `paiban nrp --json` prints of a solved instance: the benchmark's objective and its
+/// parts, the bounds and the gap, and the instance's size.
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    pub instance: String,
+    pub objective: f64,
+    pub request_penalty: f64,
+    pub cover_penalty: f64,
+    pub hard_violations: usize,
+    pub lower_bound: Option<f64>,
+    pub lp_bound: f64,
+    pub gap: Option<f64>,
+    pub status: solver::Status,
+    pub seconds: f64,
+    pub employees: usize,
+    pub days: usize,
+    pub shift_types: usize,
+}
+
+impl Solution {
+    /// The summary of this solution of `p`, read from `instance`.
+    pub fn summary(&self, p: &Problem, instance: &str) -> Summary {
+        let ev = &self.evaluation;
+        Summary {
+            instance: instance.to_string(),
+            objective: ev.objective,
+            request_penalty: ev.request_penalty,
+            cover_penalty: ev.cover_penalty,
+            hard_violations: ev.violations.len(),
+            lower_bound: self.solve.bound,
+            lp_bound: self.lp_bound,
+            gap: self.solve.gap,
+            status: self.solve.status,
+            seconds: self.solve.seconds,
+            employees: p.employees.len(),
+            days: p.days,
+            shift_types: p.shifts.len(),
+        }
+    }
+}
+
 impl Problem {
     fn weekend_days(&self) -> Vec<(usize, Vec<usize>)> {
         // weekend k: its Saturday and Sunday inside the horizon

@@ -94,6 +94,34 @@ pub struct Plan {
     pub lp_bound: f64,
 }
 
+/// What `paiban plan --json` prints of a plan: its totals, the solve, shortfalls and warnings.
+#[derive(Debug, Serialize)]
+pub struct PlanSummary<'a> {
+    pub paid_hours: f64,
+    pub labour_cost: f64,
+    pub under_agent_hours: f64,
+    pub over_agent_hours: f64,
+    pub lp_bound: f64,
+    pub solve: &'a Outcome,
+    pub shortfalls: &'a [Shortfall],
+    pub warnings: &'a [String],
+}
+
+impl Plan {
+    pub fn summary(&self) -> PlanSummary<'_> {
+        PlanSummary {
+            paid_hours: self.paid_hours,
+            labour_cost: self.labour_cost,
+            under_agent_hours: self.under_agent_hours,
+            over_agent_hours: self.over_agent_hours,
+            lp_bound: self.lp_bound,
+            solve: &self.solve,
+            shortfalls: &self.shortfalls,
+            warnings: &self.warnings,
+        }
+    }
+}
+
 /// Coverage on the queue per grid interval given plan rows.
 pub fn coverage(grid: &Grid, rows: &[PlanRow]) -> Vec<u32> {
     on_queue(grid, rows, |_| 1.0)

@@ -45,6 +45,30 @@ pub struct RosterResult {
     pub solve: Outcome,
 }
 
+/// What `paiban roster --json` prints of a roster: the solve and what it could not give.
+#[derive(Debug, Serialize)]
+pub struct RosterSummary<'a> {
+    pub solve: &'a Outcome,
+    pub unfilled: &'a [String],
+    pub extra_shifts: u32,
+    pub warnings: &'a [String],
+    pub preference_violations: u32,
+    pub requests_not_granted: u32,
+}
+
+impl RosterResult {
+    pub fn summary(&self) -> RosterSummary<'_> {
+        RosterSummary {
+            solve: &self.solve,
+            unfilled: &self.unfilled,
+            extra_shifts: self.extra_shifts,
+            warnings: &self.warnings,
+            preference_violations: self.preference_violations,
+            requests_not_granted: self.requests_not_granted,
+        }
+    }
+}
+
 /// Binaries above which the roster is solved LP-first (unless the solver settings say
 /// otherwise): the LP relaxation is solved, every
 /// assignment it makes whole (≥ 0.99) is fixed, and the MIP decides the rest. Large teams

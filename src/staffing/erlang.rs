@@ -7,6 +7,11 @@
 //! `n + j` by the product `Π λ/(nμ + iθ)` until it is negligible. The service level (share of
 //! arrivals answered within `t`) follows a tagged arrival through the queue — the ones ahead
 //! leave by service or abandonment, the tagged one may abandon too — by uniformisation.
+//!
+//! [`calculator`] answers one interval's question the way `paiban erlang` asks it.
+
+use crate::model::time::{parse_seconds, Minutes};
+use serde::Serialize;
 
 /// Erlang B blocking probability for `n` servers offered `a` Erlangs.
 pub fn erlang_b(n: u32, a: f64) -> f64 {
@@ -357,6 +362,161 @@ pub fn servers_for(a: f64, aht: f64, target: &Target) -> Staffing {
             };
         }
     }
+}
+
+/// The `paiban erlang` calculator's question, as a person writes it: one interval's volume,
+/// handle time and service target, and what turns agents on the queue into agents scheduled.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Calculator {
+    /// Contacts arriving in one interval.
+    pub volume: f64,
+    pub interval: Minutes,
+    /// Average handle time, e.g. `180s` or `3m`.
+    pub aht: String,
+    /// Service target `PERCENT/SECONDS`, e.g. `80/20s`.
+    pub target: String,
+    pub shrinkage: f64,
+    pub occupancy: f64,
+    /// Chats one agent handles at once.
+    pub concurrency: u32,
+    /// Customers' mean patience (e.g. `2m`): Erlang A, with abandonment.
+    pub patience: Option<String>,
+    /// Highest share of customers abandoning, in percent (Erlang A).
+    pub max_abandon: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CalculatorError {
+    /// A duration or the target that does not parse.
+    #[error("{0}")]
+    Parse(String),
+    #[error("out of range: need patience > 0 and 0 < max-abandon < 100")]
+    Abandonment,
+    #[error("--max-abandon needs --patience (abandonment is modelled by Erlang A only)")]
+    AbandonWithoutPatience,
+    #[error("out of range: need 0 ≤ percent < 100, volume ≥ 0, aht > 0, 0 ≤ shrinkage < 0.95, 0 < occupancy ≤ 1, concurrency ≥ 1")]
+    OutOfRange,
+}
+
+/// The calculator's answer (serialised as `paiban erlang --json` prints it; keys in
+/// alphabetical order).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ErlangAnswer {
+    /// Share of customers abandoning (0 under Erlang C).
+    pub abandon: f64,
+    /// Agents on the queue at once.
+    pub agents: u32,
+    /// Agents scheduled, so that `agents` remain after shrinkage.
+    pub agents_with_shrinkage: u32,
+    pub asa_seconds: f64,
+    /// `erlang_c`, or `erlang_a` with a patience.
+    pub model: &'static str,
+    pub occupancy: f64,
+    pub p_wait: f64,
+    pub service_level: f64,
+    pub traffic_erlangs: f64,
+    /// The shrinkage asked about (for the text; not printed in JSON).
+    #[serde(skip)]
+    pub shrinkage: f64,
+}
+
+impl ErlangAnswer {
+    /// The answer as `paiban erlang` prints it.
+    pub fn text(&self) -> String {
+        let ab = if self.model == "erlang_a" {
+            format!(", abandon {:.1}%", self.abandon * 100.0)
+        } else {
+            String::new()
+        };
+        let mut t = format!(
+            "traffic {:.2} Erlangs → {} agents on the queue (service level {:.1}%, ASA {:.1} s, occupancy {:.1}%, P(wait) {:.1}%{ab})\n",
+            self.traffic_erlangs,
+            self.agents,
+            self.service_level * 100.0,
+            self.asa_seconds,
+            self.occupancy * 100.0,
+            self.p_wait * 100.0
+        );
+        if self.shrinkage > 0.0 {
+            t.push_str(&format!(
+                "with {:.0}% shrinkage: {} agents scheduled\n",
+                self.shrinkage * 100.0,
+                self.agents_with_shrinkage
+            ));
+        }
+        t
+    }
+}
+
+/// Agents needed for one interval: Erlang C, or Erlang A when the question has a patience;
+/// then concurrency (chats per agent) and shrinkage (time off the queue).
+pub fn calculator(q: &Calculator) -> Result<ErlangAnswer, CalculatorError> {
+    let parse = |s: &str| parse_seconds(s).map_err(CalculatorError::Parse);
+    let patience = q.patience.as_deref().map(parse).transpose()?;
+    if patience.is_some_and(|p| p <= 0.0) || q.max_abandon.is_some_and(|m| !(m > 0.0 && m < 100.0))
+    {
+        return Err(CalculatorError::Abandonment);
+    }
+    if q.max_abandon.is_some() && patience.is_none() {
+        return Err(CalculatorError::AbandonWithoutPatience);
+    }
+    let aht = parse(&q.aht)?;
+    let target = &q.target;
+    let (pct, secs) = target.split_once('/').ok_or_else(|| {
+        CalculatorError::Parse(format!(
+            "--target `{target}`: write PERCENT/SECONDS, e.g. 80/20s"
+        ))
+    })?;
+    let pct: f64 = pct.trim_end_matches('%').parse().map_err(|_| {
+        CalculatorError::Parse(format!("--target `{target}`: `{pct}` is not a percentage"))
+    })?;
+    let secs = parse(secs)?;
+    if !(0.0..100.0).contains(&pct)
+        || q.volume < 0.0
+        || aht <= 0.0
+        || !(0.0..0.95).contains(&q.shrinkage)
+        || !(q.occupancy > 0.0 && q.occupancy <= 1.0)
+        || q.concurrency == 0
+    {
+        return Err(CalculatorError::OutOfRange);
+    }
+    let interval_seconds = q.interval.0 as f64 * 60.0;
+    let traffic = q.volume * aht / interval_seconds;
+    let tg = Target {
+        service_level: pct / 100.0,
+        answer_seconds: secs,
+        max_asa_seconds: None,
+        max_occupancy: q.occupancy,
+        max_abandon: q.max_abandon.map(|m| m / 100.0),
+    };
+    let (st, p_wait) = match patience {
+        None => {
+            let st = servers_for(traffic, aht, &tg);
+            (st, erlang_c(st.servers, traffic))
+        }
+        Some(p) => {
+            let lambda = q.volume / interval_seconds;
+            let st = servers_for_a(lambda, aht, p, &tg);
+            (st, erlang_a(st.servers, lambda, aht, p).p_wait)
+        }
+    };
+    let agents = (st.servers as f64 / q.concurrency as f64).ceil() as u32;
+    Ok(ErlangAnswer {
+        abandon: st.abandon,
+        agents,
+        agents_with_shrinkage: (agents as f64 / (1.0 - q.shrinkage) - 1e-9).ceil() as u32,
+        asa_seconds: st.asa_seconds,
+        model: if patience.is_some() {
+            "erlang_a"
+        } else {
+            "erlang_c"
+        },
+        occupancy: st.occupancy,
+        p_wait,
+        service_level: st.service_level,
+        traffic_erlangs: traffic,
+        shrinkage: q.shrinkage,
+    })
 }
 
 #[cfg(test)]
