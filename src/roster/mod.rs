@@ -380,42 +380,51 @@ fn agent_rows(m: &mut Mip, f: &Frame, ai: usize, x: &AgentDays) -> (Vec<Var>, Ve
     (short_days, short_hours)
 }
 
-/// `HEADCOUNT`, `SEATS` and `BUDGET` over every agent's choices.
-fn team_rows(m: &mut Mip, f: &Frame, x: &[AgentDays]) {
+/// `HEADCOUNT`, `SEATS` and `BUDGET`. Agents on a position are its count less its shortfall
+/// plus its extras (the fill row), so the team's sums are written over the positions'
+/// shortfall and extra variables: exact, and a few terms per interval instead of every
+/// agent's choices.
+fn team_rows(m: &mut Mip, f: &Frame, fill: &Fill) {
     let sc = f.sc;
     let n_iv = f.n_intervals();
-    let mut heads: Vec<Vec<(Var, f64)>> = vec![Vec::new(); n_iv];
-    let mut seats: BTreeMap<&str, Vec<Vec<(Var, f64)>>> = BTreeMap::new();
-    let mut cost = Vec::new();
-    for (a, days) in f.agents.iter().zip(x) {
-        let contract = &sc.contracts[&a.contract];
-        for c in days.days.iter().flatten() {
-            cost.push((c.var, contract.cost_per_hour * c.paid_minutes as f64 / 60.0));
-            for i in f.on_queue(c.kind) {
-                heads[i].push((c.var, 1.0));
-                if contract.max_on_duty.is_some() {
-                    seats
-                        .entry(a.contract.as_str())
-                        .or_insert_with(|| vec![Vec::new(); n_iv])[i]
-                        .push((c.var, 1.0));
-                }
+    // per interval: the planned agents on the queue, and the positions' (extra − short) terms
+    let mut heads: Vec<(f64, Vec<(Var, f64)>)> = vec![(0.0, Vec::new()); n_iv];
+    let mut seats: BTreeMap<&str, Vec<(f64, Vec<(Var, f64)>)>> = BTreeMap::new();
+    let mut cost = (0.0, Vec::new());
+    for (ki, k) in f.keys.iter().enumerate() {
+        let (t, count) = &f.positions[k];
+        let contract = &sc.contracts[&k.2];
+        let n = *count as f64;
+        let terms = [(fill.extras[ki], 1.0), (fill.shorts[ki], -1.0)];
+        let price = contract.cost_per_hour * t.paid_hours();
+        cost.0 += n * price;
+        cost.1.extend(terms.map(|(v, w)| (v, w * price)));
+        for i in f.on_queue(ki) {
+            heads[i].0 += n;
+            heads[i].1.extend(terms);
+            if contract.max_on_duty.is_some() {
+                let per = seats
+                    .entry(k.2.as_str())
+                    .or_insert_with(|| vec![(0.0, Vec::new()); n_iv]);
+                per[i].0 += n;
+                per[i].1.extend(terms);
             }
         }
     }
     let carried = |i: usize| f.carried_on_queue.get(i).copied().unwrap_or(0) as f64;
     if let Some(cap) = sc.headcount.max_on_duty {
-        for (i, t) in heads.into_iter().enumerate() {
-            encode::team_cap(m, t, (cap as f64 - carried(i)).max(0.0));
+        for (i, (planned, t)) in heads.into_iter().enumerate() {
+            encode::team_cap(m, t, cap as f64 - carried(i) - planned);
         }
     }
     for (c, per_iv) in seats {
         let cap = sc.contracts[c].max_on_duty.expect("only capped contracts") as f64;
-        for t in per_iv {
-            encode::team_cap(m, t, cap);
+        for (planned, t) in per_iv {
+            encode::team_cap(m, t, cap - planned);
         }
     }
     if let Some(b) = sc.costs.budget {
-        encode::team_cap(m, cost, b);
+        encode::team_cap(m, cost.1, b - cost.0);
     }
 }
 
@@ -506,7 +515,7 @@ pub fn roster_after(
     let minimums: Vec<(Vec<Var>, Vec<Var>)> = (0..agents.len())
         .map(|ai| agent_rows(&mut m, &f, ai, &x[ai]))
         .collect();
-    team_rows(&mut m, &f, &x);
+    team_rows(&mut m, &f, &fill);
     let senior_gaps = senior_rows(&mut m, &f, &x);
     fairness_rows(&mut m, &f, &x);
     let assignments: Vec<Var> = x

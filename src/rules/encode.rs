@@ -180,8 +180,13 @@ pub struct Before {
 /// followed by at least `min_off` days off before the next (the days off after the last
 /// block may run into the horizon's end). Each block occupies its days and the days off
 /// after it, at most one block a day: an interval structure, so the LP relaxation keeps the
-/// sequence rules exactly. It also keeps one shift a day.
+/// sequence rules exactly. It also keeps one shift a day. Where only the longest run is
+/// limited (`min_on` and `min_off` 1), the same rule is written as windows instead
+/// ([`max_run_windows`]): as exact, and lighter for large teams.
 pub fn sequences(m: &mut Mip, a: &AgentDays, s: Sequence, before: Before) {
+    if s.min_on <= 1 && s.min_off <= 1 {
+        return max_run_windows(m, a, s.max_on, before);
+    }
     let nd = a.days.len();
     let (cmax, cmin) = (s.max_on as usize, s.min_on as usize);
     let gap = (s.min_off as usize).max(1);
@@ -233,6 +238,31 @@ pub fn sequences(m: &mut Mip, a: &AgentDays, s: Sequence, before: Before) {
     }
 }
 
+/// [`sequences`] when only the longest run of work is limited: the same rule as the blocks,
+/// and as exact, with far fewer variables — at most `max_on` days worked in any `max_on + 1`
+/// in a row (the first windows counting the run carried in), and one shift a day.
+fn max_run_windows(m: &mut Mip, a: &AgentDays, max_on: u32, before: Before) {
+    one_a_day(m, a);
+    let (nd, k) = (a.days.len(), max_on as usize);
+    let window = |m: &mut Mip, from: usize, to: usize, limit: usize| {
+        let terms: Vec<(Var, f64)> = (from..=to.min(nd - 1))
+            .flat_map(|d| a.work(d, 1.0))
+            .collect();
+        let days = (from..=to.min(nd - 1))
+            .filter(|d| !a.days[*d].is_empty())
+            .count();
+        if days > limit {
+            m.row(terms, f64::NEG_INFINITY, limit as f64);
+        }
+    };
+    for j in 1..=(before.run as usize).min(k) {
+        window(m, 0, k - j, k - j);
+    }
+    for w in 0..nd.saturating_sub(k) {
+        window(m, w, w + k, k);
+    }
+}
+
 /// At most `max` of `groups` (e.g. weekends: each its days) with any work.
 pub fn groups_worked(m: &mut Mip, a: &AgentDays, groups: &[Vec<usize>], max: u32) {
     if groups.len() <= max as usize {
@@ -254,10 +284,10 @@ pub fn groups_worked(m: &mut Mip, a: &AgentDays, groups: &[Vec<usize>], max: u32
     m.row(total, 0.0, max as f64);
 }
 
-/// `HEADCOUNT`, `SEATS`, `BUDGET`: a team-wide sum at most `cap` (left out when it cannot bind).
+/// `HEADCOUNT`, `SEATS`, `BUDGET`: a team-wide sum at most `cap` (the constant part of the
+/// sum already taken off `cap` by the caller). No row without terms.
 pub fn team_cap(m: &mut Mip, terms: Vec<(Var, f64)>, cap: f64) {
-    let most: f64 = terms.iter().map(|(_, w)| w.max(0.0)).sum();
-    if most > cap + 1e-9 {
+    if !terms.is_empty() {
         m.row(terms, f64::NEG_INFINITY, cap);
     }
 }
@@ -325,8 +355,18 @@ mod tests {
         };
         sequences(&mut m, &a, s, before);
         let w = worked(&m, &a);
-        // 2 carried + day 0 = 3; day 1 off; days 2, 3 on
-        assert_eq!(w, vec![true, false, true, true]);
+        // 3 of the 4 days, and no run longer than 3 counting the 2 carried in
+        assert_eq!(w.iter().filter(|x| **x).count(), 3, "{w:?}");
+        let with_carry: Vec<bool> = [true, true].into_iter().chain(w.iter().copied()).collect();
+        assert!(with_carry.split(|x| !*x).all(|run| run.len() <= 3), "{w:?}");
+        // the same with blocks (a minimum run of 2 selects them)
+        let mut m = Mip::default();
+        let a = agent(&mut m, 4);
+        sequences(&mut m, &a, Sequence { min_on: 2, ..s }, before);
+        let w = worked(&m, &a);
+        let with_carry: Vec<bool> = [true, true].into_iter().chain(w.iter().copied()).collect();
+        assert!(with_carry.split(|x| !*x).all(|run| run.len() <= 3), "{w:?}");
+        assert_eq!(w.iter().filter(|x| **x).count(), 3, "{w:?}");
     }
 
     #[test]
