@@ -310,24 +310,131 @@ pub fn plan_after(
     let cap = agents.map(|a| capacity(a, sc, &dates, &pools));
     let step_h = step as f64 / 60.0;
 
+    // the model: variables first, then the rows of each constraint family, in this order
     let mut m = Mip::default();
-    // x[d][t][pool]
-    let mut xs: Vec<(usize, usize, usize, Var)> = Vec::new();
-    // coverage per pool (trained-agent equivalents), for the queues limited to some skills
-    let mut pool_cover: Vec<Vec<Vec<(Var, f64)>>> = vec![Vec::new(); pools.len()];
-    // coverage in trained-agent equivalents (productivity), and heads on duty
-    let mut cover: Vec<Vec<(Var, f64)>> = vec![Vec::new(); grid.len];
-    let mut heads: Vec<Vec<(Var, f64)>> = vec![Vec::new(); grid.len];
-    // short paid breaks, implicitly (Aykin): for each shift count x and each short break of
-    // its family, integer counts per allowed position summing to x; a placed break takes
-    // its agents off the queue. Breaks add variables, they do not multiply templates.
     let options: Vec<Vec<(u32, Vec<u32>)>> = tpls
         .iter()
         .map(|t| crate::plan::shifts::short_break_options(sc, t))
         .collect();
-    // (index into xs, break j, offset, var)
+    let mut vars = shift_variables(
+        &mut m,
+        sc,
+        &grid,
+        days,
+        &tpls,
+        &options,
+        &pools,
+        cap.as_ref(),
+    );
+    let under_pen = sc.costs.under_coverage_per_agent_hour * step_h;
+    let over_pen = sc.costs.over_coverage_per_agent_hour * step_h;
+    coverage_rows(&mut m, sc, &vars, &required, under_pen, over_pen);
+    let skill_gaps = skill_rows(&mut m, req, &pools, &vars.pool_cover, under_pen);
+    let budget_terms = std::mem::take(&mut vars.budget_terms);
+    seat_and_budget_rows(&mut m, sc, &vars.seats, budget_terms);
+    let mut min_slacks = Vec::new();
+    if let Some(cap) = &cap {
+        min_slacks = contract_total_rows(&mut m, sc, cap, &pools, &vars.xs, &tpls, under_pen);
+        one_shift_a_day_rows(&mut m, cap, &vars.xs);
+        rest_rows(&mut m, sc, cap, &vars.xs, &tpls, days);
+    }
+
+    // the LP relaxation first (a bound, and quick); the MIP gets what is left of the limit,
+    // so the whole solve keeps to time_limit_seconds
+    let lp = solve(&m.relaxed(), settings, "shift plan LP relaxation")?;
+    let mut out = solve(&m, &settings.remaining(lp.seconds), "shift plan")?;
+    out.tighten_bound(lp.objective);
+    out.seconds += lp.seconds;
+
+    let rows = decode(&out, &vars, &options, &tpls, &pools, &dates);
+    let heads = coverage(&grid, &rows);
+    let cov = effective_coverage(&grid, &rows, sc);
+    let paid_hours: f64 = rows
+        .iter()
+        .map(|r| r.count as f64 * r.template.paid_hours())
+        .sum();
+    let labour_cost: f64 = rows
+        .iter()
+        .map(|r| r.count as f64 * r.template.paid_hours() * sc.contracts[&r.contract].cost_per_hour)
+        .sum();
+    let under: f64 = (0..grid.len)
+        .map(|i| required[i].saturating_sub(cov[i]) as f64)
+        .sum::<f64>()
+        * step_h;
+    let over: f64 = (0..grid.len)
+        .map(|i| cov[i].saturating_sub(required[i]) as f64)
+        .sum::<f64>()
+        * step_h;
+    let warnings = min_contract_warnings(&out, &min_slacks);
+    let mut shortfalls = explain(
+        &grid,
+        &required,
+        &cov,
+        &heads,
+        &rows,
+        sc,
+        cap.as_ref(),
+        &pools,
+        &tpls,
+        &dates,
+    );
+    shortfalls.extend(skill_shortfalls(&grid, &out, &skill_gaps, &req.queues));
+    Ok(Plan {
+        rows,
+        grid,
+        coverage: heads,
+        required,
+        paid_hours,
+        labour_cost,
+        under_agent_hours: under,
+        over_agent_hours: over,
+        shortfalls,
+        warnings,
+        solve: out,
+        lp_bound: lp.objective,
+    })
+}
+
+/// The plan's variables, and the terms each interval's rows will sum.
+struct ShiftVars<'s> {
+    /// Shift counts: (day, template, pool, variable).
+    xs: Vec<(usize, usize, usize, Var)>,
+    /// Short-break placements: (index into `xs`, break j, offset, variable).
+    placed: Vec<(usize, usize, u32, Var)>,
+    /// Per pool and interval, coverage in trained-agent equivalents (pools limited to some
+    /// skills only; the others stay empty).
+    pool_cover: Vec<Vec<Vec<(Var, f64)>>>,
+    /// Per interval, coverage in trained-agent equivalents (productivity), and heads on duty.
+    cover: Vec<Vec<(Var, f64)>>,
+    heads: Vec<Vec<(Var, f64)>>,
+    /// Per contract with a seat limit: its shifts covering each interval.
+    seats: BTreeMap<&'s str, Vec<Vec<(Var, f64)>>>,
+    /// Each shift count with its labour cost.
+    budget_terms: Vec<(Var, f64)>,
+}
+
+/// Shift counts `x[day, template, pool]` (bounded by the agents available) and, implicitly
+/// (Aykin), their short paid breaks: for each count x and each short break of its family,
+/// integer counts per allowed position summing to x (one row each); a placed break takes its
+/// agents off the queue. Breaks add variables, they do not multiply templates.
+#[allow(clippy::too_many_arguments)]
+fn shift_variables<'s>(
+    m: &mut Mip,
+    sc: &'s Scenario,
+    grid: &Grid,
+    days: usize,
+    tpls: &[Template],
+    options: &[Vec<(u32, Vec<u32>)>],
+    pools: &[Pool],
+    cap: Option<&Capacity>,
+) -> ShiftVars<'s> {
+    let step = grid.step_minutes;
+    let per_day = grid.per_day();
+    let mut xs: Vec<(usize, usize, usize, Var)> = Vec::new();
+    let mut pool_cover: Vec<Vec<Vec<(Var, f64)>>> = vec![Vec::new(); pools.len()];
+    let mut cover: Vec<Vec<(Var, f64)>> = vec![Vec::new(); grid.len];
+    let mut heads: Vec<Vec<(Var, f64)>> = vec![Vec::new(); grid.len];
     let mut placed: Vec<(usize, usize, u32, Var)> = Vec::new();
-    // per contract with a seat limit: its shifts covering each interval
     let mut seats: BTreeMap<&str, Vec<Vec<(Var, f64)>>> = sc
         .contracts
         .iter()
@@ -400,26 +507,48 @@ pub fn plan_after(
             }
         }
     }
-    let under_pen = sc.costs.under_coverage_per_agent_hour * step_h;
-    let over_pen = sc.costs.over_coverage_per_agent_hour * step_h;
-    let mut unders = Vec::with_capacity(grid.len);
-    let mut overs = Vec::with_capacity(grid.len);
-    for i in 0..grid.len {
+    ShiftVars {
+        xs,
+        placed,
+        pool_cover,
+        cover,
+        heads,
+        seats,
+        budget_terms,
+    }
+}
+
+/// Coverage per interval: trained-agent equivalents on the queue plus under-coverage minus
+/// over-coverage equal the requirement (elastic, at the penalties); the on-duty headcount cap.
+fn coverage_rows(
+    m: &mut Mip,
+    sc: &Scenario,
+    vars: &ShiftVars,
+    required: &[u32],
+    under_pen: f64,
+    over_pen: f64,
+) {
+    for i in 0..vars.cover.len() {
         let u = m.var(0.0, f64::INFINITY, false, under_pen);
         let o = m.var(0.0, f64::INFINITY, false, over_pen);
-        let mut terms: Vec<(Var, f64)> = cover[i].clone();
+        let mut terms: Vec<(Var, f64)> = vars.cover[i].clone();
         terms.push((u, 1.0));
         terms.push((o, -1.0));
         m.row(terms, required[i] as f64, required[i] as f64);
         if let Some(maxd) = sc.headcount.max_on_duty {
-            m.row(heads[i].clone(), f64::NEG_INFINITY, maxd as f64);
+            m.row(vars.heads[i].clone(), f64::NEG_INFINITY, maxd as f64);
         }
-        unders.push(u);
-        overs.push(o);
     }
-    let skill_gaps = skill_rows(&mut m, req, &pools, &pool_cover, under_pen);
-    // seats per contract, and the labour budget
-    for (c, per_iv) in &seats {
+}
+
+/// Seats per contract (its agents on the queue at once), and the labour budget.
+fn seat_and_budget_rows(
+    m: &mut Mip,
+    sc: &Scenario,
+    seats: &BTreeMap<&str, Vec<Vec<(Var, f64)>>>,
+    budget_terms: Vec<(Var, f64)>,
+) {
+    for (c, per_iv) in seats {
         let cap = sc.contracts[*c].max_on_duty.expect("only capped contracts") as f64;
         for vs in per_iv {
             if vs.len() > 1 {
@@ -428,95 +557,120 @@ pub fn plan_after(
         }
     }
     if let Some(b) = sc.costs.budget {
-        m.row(std::mem::take(&mut budget_terms), f64::NEG_INFINITY, b);
+        m.row(budget_terms, f64::NEG_INFINITY, b);
     }
-    // contract totals: at most what the agents can work; at least their contracted minimum
-    // (elastic, with a penalty above any shift's cost so it is met whenever possible)
-    let mut min_slacks: Vec<(String, &'static str, Var, f64)> = Vec::new();
-    if let Some(cap) = &cap {
-        for (p, (_, l)) in &cap.per_pool {
-            let c = &pools[*p].contract;
-            let (min_d, max_d, min_h, max_h) =
-                (&l.min_days, &l.max_days, &l.min_hours, &l.max_hours);
-            let mine: Vec<&(usize, usize, usize, Var)> = xs.iter().filter(|x| x.2 == *p).collect();
-            let days_terms: Vec<(Var, f64)> = mine.iter().map(|x| (x.3, 1.0)).collect();
-            let hour_terms: Vec<(Var, f64)> =
-                mine.iter().map(|x| (x.3, tpls[x.1].paid_hours())).collect();
-            m.row(days_terms.clone(), f64::NEG_INFINITY, *max_d);
-            m.row(hour_terms.clone(), f64::NEG_INFINITY, *max_h);
-            let big = sc.contracts[c].cost_per_hour * 24.0 + under_pen * 96.0;
-            let sd = m.var(0.0, f64::INFINITY, false, big);
-            let sh = m.var(0.0, f64::INFINITY, false, big / 8.0);
-            let mut t = days_terms;
-            t.push((sd, 1.0));
-            m.row(t, *min_d, f64::INFINITY);
-            let mut t = hour_terms;
-            t.push((sh, 1.0));
-            m.row(t, *min_h, f64::INFINITY);
-            min_slacks.push((pools[*p].label(), "days", sd, *min_d));
-            min_slacks.push((pools[*p].label(), "paid hours", sh, *min_h));
+}
+
+/// A pool's contracted minimum (days or paid hours) the plan may fall short of: the pool's
+/// label, what, the slack variable and the minimum.
+type MinSlack = (String, &'static str, Var, f64);
+
+/// Contract totals per pool: at most what the agents can work; at least their contracted
+/// minimum (elastic, with a penalty above any shift's cost so it is met whenever possible).
+fn contract_total_rows(
+    m: &mut Mip,
+    sc: &Scenario,
+    cap: &Capacity,
+    pools: &[Pool],
+    xs: &[(usize, usize, usize, Var)],
+    tpls: &[Template],
+    under_pen: f64,
+) -> Vec<MinSlack> {
+    let mut min_slacks: Vec<MinSlack> = Vec::new();
+    for (p, (_, l)) in &cap.per_pool {
+        let c = &pools[*p].contract;
+        let (min_d, max_d, min_h, max_h) = (&l.min_days, &l.max_days, &l.min_hours, &l.max_hours);
+        let mine: Vec<&(usize, usize, usize, Var)> = xs.iter().filter(|x| x.2 == *p).collect();
+        let days_terms: Vec<(Var, f64)> = mine.iter().map(|x| (x.3, 1.0)).collect();
+        let hour_terms: Vec<(Var, f64)> =
+            mine.iter().map(|x| (x.3, tpls[x.1].paid_hours())).collect();
+        m.row(days_terms.clone(), f64::NEG_INFINITY, *max_d);
+        m.row(hour_terms.clone(), f64::NEG_INFINITY, *max_h);
+        let big = sc.contracts[c].cost_per_hour * 24.0 + under_pen * 96.0;
+        let sd = m.var(0.0, f64::INFINITY, false, big);
+        let sh = m.var(0.0, f64::INFINITY, false, big / 8.0);
+        let mut t = days_terms;
+        t.push((sd, 1.0));
+        m.row(t, *min_d, f64::INFINITY);
+        let mut t = hour_terms;
+        t.push((sh, 1.0));
+        m.row(t, *min_h, f64::INFINITY);
+        min_slacks.push((pools[*p].label(), "days", sd, *min_d));
+        min_slacks.push((pools[*p].label(), "paid hours", sh, *min_h));
+    }
+    min_slacks
+}
+
+/// One shift a day: the shifts of a pool on a day never outnumber its agents available.
+fn one_shift_a_day_rows(m: &mut Mip, cap: &Capacity, xs: &[(usize, usize, usize, Var)]) {
+    let mut by_day: BTreeMap<(usize, usize), Vec<(Var, f64)>> = BTreeMap::new();
+    for (d, _, p, v) in xs {
+        by_day.entry((*d, *p)).or_default().push((*v, 1.0));
+    }
+    for ((d, p), terms) in by_day {
+        let n = cap.per_day.get(&(d, p)).copied().unwrap_or(0);
+        if terms.len() > 1 {
+            m.row(terms, f64::NEG_INFINITY, n as f64);
         }
     }
-    // one shift a day: the shifts of a contract on a day never outnumber its agents available
-    if let Some(cap) = &cap {
-        let mut by_day: BTreeMap<(usize, usize), Vec<(Var, f64)>> = BTreeMap::new();
-        for (d, _, p, v) in &xs {
-            by_day.entry((*d, *p)).or_default().push((*v, 1.0));
-        }
-        for ((d, p), terms) in by_day {
-            let n = cap.per_day.get(&(d, p)).copied().unwrap_or(0);
-            if terms.len() > 1 {
-                m.row(terms, f64::NEG_INFINITY, n as f64);
-            }
-        }
-    }
-    // rest between days, aggregated: for an end time τ, an agent can work either a shift on
-    // day d ending at τ or later, or a shift on day d+1 starting within the rest period after
-    // τ — not both. So those two groups together never exceed the contract's agents.
-    if let Some(cap) = &cap {
-        let rest = (sc.labour.min_rest_hours * 60.0).ceil() as i64;
-        let mut ends: Vec<u32> = tpls.iter().map(|t| t.end()).collect();
-        ends.sort_unstable();
-        ends.dedup();
-        for (p, (n_agents, _)) in &cap.per_pool {
-            for d in 0..days.saturating_sub(1) {
-                let today: Vec<&(usize, usize, usize, Var)> =
-                    xs.iter().filter(|x| x.2 == *p && x.0 == d).collect();
-                let tomorrow: Vec<&(usize, usize, usize, Var)> =
-                    xs.iter().filter(|x| x.2 == *p && x.0 == d + 1).collect();
-                for &tau in &ends {
-                    let late = today.iter().filter(|x| tpls[x.1].end() >= tau);
-                    let early = tomorrow
-                        .iter()
-                        .filter(|x| 1440 + tpls[x.1].start as i64 - (tau as i64) < rest);
-                    let (late, early): (Vec<_>, Vec<_>) = (
-                        late.map(|x| (x.3, 1.0)).collect(),
-                        early.map(|x| (x.3, 1.0)).collect(),
-                    );
-                    if !late.is_empty() && !early.is_empty() {
-                        m.row([late, early].concat(), f64::NEG_INFINITY, *n_agents as f64);
-                    }
+}
+
+/// Rest between days, aggregated: for an end time τ, an agent can work either a shift on day
+/// d ending at τ or later, or a shift on day d+1 starting within the rest period after τ —
+/// not both. So those two groups together never exceed the pool's agents.
+fn rest_rows(
+    m: &mut Mip,
+    sc: &Scenario,
+    cap: &Capacity,
+    xs: &[(usize, usize, usize, Var)],
+    tpls: &[Template],
+    days: usize,
+) {
+    let rest = (sc.labour.min_rest_hours * 60.0).ceil() as i64;
+    let mut ends: Vec<u32> = tpls.iter().map(|t| t.end()).collect();
+    ends.sort_unstable();
+    ends.dedup();
+    for (p, (n_agents, _)) in &cap.per_pool {
+        for d in 0..days.saturating_sub(1) {
+            let today: Vec<&(usize, usize, usize, Var)> =
+                xs.iter().filter(|x| x.2 == *p && x.0 == d).collect();
+            let tomorrow: Vec<&(usize, usize, usize, Var)> =
+                xs.iter().filter(|x| x.2 == *p && x.0 == d + 1).collect();
+            for &tau in &ends {
+                let late = today.iter().filter(|x| tpls[x.1].end() >= tau);
+                let early = tomorrow
+                    .iter()
+                    .filter(|x| 1440 + tpls[x.1].start as i64 - (tau as i64) < rest);
+                let (late, early): (Vec<_>, Vec<_>) = (
+                    late.map(|x| (x.3, 1.0)).collect(),
+                    early.map(|x| (x.3, 1.0)).collect(),
+                );
+                if !late.is_empty() && !early.is_empty() {
+                    m.row([late, early].concat(), f64::NEG_INFINITY, *n_agents as f64);
                 }
             }
         }
     }
+}
 
-    // the LP relaxation first (a bound, and quick); the MIP gets what is left of the limit,
-    // so the whole solve keeps to time_limit_seconds
-    let lp = solve(&m.relaxed(), settings, "shift plan LP relaxation")?;
-    let mut out = solve(&m, &settings.remaining(lp.seconds), "shift plan")?;
-    out.tighten_bound(lp.objective);
-    out.seconds += lp.seconds;
-
-    // each shift count's short breaks, handed out in order: the i-th agent gets the i-th
-    // earliest position of every break, so each agent's breaks stay spread over the shift
+/// The solved counts as plan rows, sorted by date, start, shift, contract and queues. Each
+/// shift count's short breaks are handed out in order: the i-th agent gets the i-th earliest
+/// position of every break, so each agent's breaks stay spread over the shift.
+fn decode(
+    out: &Outcome,
+    vars: &ShiftVars,
+    options: &[Vec<(u32, Vec<u32>)>],
+    tpls: &[Template],
+    pools: &[Pool],
+    dates: &[NaiveDate],
+) -> Vec<PlanRow> {
     let mut positions: BTreeMap<(usize, usize), Vec<u32>> = BTreeMap::new();
-    for (xi, j, o, w) in &placed {
+    for (xi, j, o, w) in &vars.placed {
         let list = positions.entry((*xi, *j)).or_default();
         list.extend(std::iter::repeat_n(*o, out.round(*w).max(0) as usize));
     }
     let mut rows: Vec<PlanRow> = Vec::new();
-    for (xi, (d, ti, p, v)) in xs.iter().enumerate() {
+    for (xi, (d, ti, p, v)) in vars.xs.iter().enumerate() {
         let n = out.round(*v).max(0) as usize;
         let mut combos: BTreeMap<Vec<(u32, u32)>, u32> = BTreeMap::new();
         for i in 0..n {
@@ -554,58 +708,19 @@ pub fn plan_after(
             .then(a.contract.cmp(&b.contract))
             .then(a.queues.cmp(&b.queues))
     });
-    let heads = coverage(&grid, &rows);
-    let cov = effective_coverage(&grid, &rows, sc);
-    let paid_hours: f64 = rows
-        .iter()
-        .map(|r| r.count as f64 * r.template.paid_hours())
-        .sum();
-    let labour_cost: f64 = rows
-        .iter()
-        .map(|r| r.count as f64 * r.template.paid_hours() * sc.contracts[&r.contract].cost_per_hour)
-        .sum();
-    let under: f64 = (0..grid.len)
-        .map(|i| required[i].saturating_sub(cov[i]) as f64)
-        .sum::<f64>()
-        * step_h;
-    let over: f64 = (0..grid.len)
-        .map(|i| cov[i].saturating_sub(required[i]) as f64)
-        .sum::<f64>()
-        * step_h;
+    rows
+}
+
+/// A warning for each contracted minimum the plan does not meet.
+fn min_contract_warnings(out: &Outcome, min_slacks: &[MinSlack]) -> Vec<String> {
     let mut warnings = Vec::new();
-    for (c, what, v, need) in &min_slacks {
+    for (c, what, v, need) in min_slacks {
         let s = out.value(*v);
         if s > 1e-6 {
             warnings.push(format!("{c} agents are contracted for at least {need:.0} {what} in total, but the plan gives them only {:.0}: there is not enough work they can do in their shifts", need - s));
         }
     }
-    let mut shortfalls = explain(
-        &grid,
-        &required,
-        &cov,
-        &heads,
-        &rows,
-        sc,
-        cap.as_ref(),
-        &pools,
-        &tpls,
-        &dates,
-    );
-    shortfalls.extend(skill_shortfalls(&grid, &out, &skill_gaps, &req.queues));
-    Ok(Plan {
-        rows,
-        grid,
-        coverage: heads,
-        required,
-        paid_hours,
-        labour_cost,
-        under_agent_hours: under,
-        over_agent_hours: over,
-        shortfalls,
-        warnings,
-        solve: out,
-        lp_bound: lp.objective,
-    })
+    warnings
 }
 
 /// A set of queues (a bit per queue of the requirements), an interval and its shortfall.
