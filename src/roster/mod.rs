@@ -380,6 +380,9 @@ fn agent_rows(m: &mut Mip, f: &Frame, ai: usize, x: &AgentDays) -> (Vec<Var>, Ve
     (short_days, short_hours)
 }
 
+/// Agents planned on the queue in an interval, and the (extra − short) terms that adjust them.
+type Planned = (f64, Vec<(Var, f64)>);
+
 /// `HEADCOUNT`, `SEATS` and `BUDGET`. Agents on a position are its count less its shortfall
 /// plus its extras (the fill row), so the team's sums are written over the positions'
 /// shortfall and extra variables: exact, and a few terms per interval instead of every
@@ -388,8 +391,8 @@ fn team_rows(m: &mut Mip, f: &Frame, fill: &Fill) {
     let sc = f.sc;
     let n_iv = f.n_intervals();
     // per interval: the planned agents on the queue, and the positions' (extra − short) terms
-    let mut heads: Vec<(f64, Vec<(Var, f64)>)> = vec![(0.0, Vec::new()); n_iv];
-    let mut seats: BTreeMap<&str, Vec<(f64, Vec<(Var, f64)>)>> = BTreeMap::new();
+    let mut heads: Vec<Planned> = vec![(0.0, Vec::new()); n_iv];
+    let mut seats: BTreeMap<&str, Vec<Planned>> = BTreeMap::new();
     let mut cost = (0.0, Vec::new());
     for (ki, k) in f.keys.iter().enumerate() {
         let (t, count) = &f.positions[k];
