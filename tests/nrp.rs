@@ -120,3 +120,19 @@ fn truncated_and_malformed_files_are_named() {
         );
     }
 }
+
+#[test]
+fn a_cover_written_as_minus_zero_reads_as_zero() {
+    // published instances write some zero requirements as `-0`
+    let d = tempfile::tempdir().unwrap();
+    let f = d.path().join("minus-zero.txt");
+    let text = "SECTION_HORIZON\n7\nSECTION_SHIFTS\nD,480,\nSECTION_STAFF\nA,D=7,2400,0,5,1,1,1\nSECTION_COVER\n0,D,-0,100,1\n1,D,1,100,1\n";
+    std::fs::write(&f, text).unwrap();
+    let p = paiban::nrp::read(&f).unwrap();
+    assert_eq!(p.cover[0].required, 0);
+    assert_eq!(p.cover[1].required, 1);
+    // a real negative number is still an error
+    std::fs::write(&f, text.replace("-0,100", "-2,100")).unwrap();
+    let e = paiban::nrp::read(&f).unwrap_err().to_string();
+    assert!(e.contains("`-2` is not a whole number"), "{e}");
+}

@@ -62,7 +62,13 @@ pub fn read(path: &Path) -> Result<Problem, InputError> {
         })
     };
     let int = |no: u64, field: &str, v: &str| -> Result<u32, InputError> {
-        v.trim().parse::<u32>().map_err(|_| {
+        // published files write some zeros as `-0`
+        let t = v.trim();
+        let t = t
+            .strip_prefix('-')
+            .filter(|r| r.parse::<u32>() == Ok(0))
+            .unwrap_or(t);
+        t.parse::<u32>().map_err(|_| {
             InputError::new(
                 path,
                 format!("`{v}` is not a whole number"),
