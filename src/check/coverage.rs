@@ -98,10 +98,7 @@ fn by_queue(r: &Roster, agents: &[Agent], sc: &Scenario, req: &Requirements) -> 
         }
         let serves = |a: &Agent, listed: &[String]| {
             if listed.is_empty() {
-                allowed.iter().any(|k| {
-                    a.tier.eq_ignore_ascii_case(k)
-                        || a.skills.iter().any(|s| s.eq_ignore_ascii_case(k))
-                })
+                super::skill::may_serve(a, &allowed)
             } else {
                 listed.iter().any(|l| l.eq_ignore_ascii_case(name))
             }
@@ -122,7 +119,7 @@ fn by_queue(r: &Roster, agents: &[Agent], sc: &Scenario, req: &Requirements) -> 
         let (mut n, mut hours) = (0, 0.0);
         for (k, row) in req.rows.iter().enumerate() {
             let on_queue = row.by_queue.get(qi).map_or(0, |b| b.agents_on_queue);
-            let need = (on_queue as f64 / (1.0 - row.shrinkage) - 1e-9).ceil();
+            let need = crate::staffing::requirements::scheduled(on_queue, row.shrinkage) as f64;
             let short = need - crate::scenario::whole_agents(have[k]) as f64;
             if short > 0.0 {
                 n += 1;

@@ -5,6 +5,14 @@
 use super::{AgentDays, Code, Horizon, Violation};
 use crate::scenario::Scenario;
 
+/// Has `agent` one of the skills or tiers in `allowed` (none listed: anybody may)?
+pub(super) fn may_serve(agent: &crate::agents::Agent, allowed: &[&String]) -> bool {
+    let has = |k: &String| {
+        agent.tier.eq_ignore_ascii_case(k) || agent.skills.iter().any(|x| x.eq_ignore_ascii_case(k))
+    };
+    allowed.is_empty() || allowed.iter().any(|k| has(k))
+}
+
 pub(super) fn check(a: &AgentDays, sc: &Scenario, h: Horizon, v: &mut Vec<Violation>) {
     for (d, s) in a.in_horizon(h) {
         for name in &s.queues {
@@ -19,11 +27,7 @@ pub(super) fn check(a: &AgentDays, sc: &Scenario, h: Horizon, v: &mut Vec<Violat
             };
             let allowed: Vec<&String> = q.tiers.iter().chain(&q.skills).collect();
             let agent = a.agent;
-            let has = |k: &String| {
-                agent.tier.eq_ignore_ascii_case(k)
-                    || agent.skills.iter().any(|x| x.eq_ignore_ascii_case(k))
-            };
-            if !allowed.is_empty() && !allowed.iter().any(|k| has(k)) {
+            if !may_serve(agent, &allowed) {
                 let msg = format!(
                     "{} ({}{}) serves queue `{}` on {d}, which only {} may serve",
                     a.name(),

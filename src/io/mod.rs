@@ -149,6 +149,17 @@ impl Col {
     }
 }
 
+/// A list in one cell, `pre_sales;after_sales` (also separated by `|` or `、`): the items,
+/// trimmed, empty ones dropped.
+pub fn cell_list(cell: Option<&str>) -> Vec<String> {
+    cell.unwrap_or("")
+        .split([';', '|', '、'])
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 impl Table {
     /// Parses CSV text and maps its header onto `cols`. Unknown columns are an error (so a
     /// misspelt optional column is not silently ignored), as are missing required ones.

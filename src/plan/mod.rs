@@ -755,7 +755,7 @@ fn skill_rows(
                 .filter_map(|q| row.by_queue.get(q))
                 .map(|b| b.agents_on_queue)
                 .sum();
-            let need = (on_queue as f64 / (1.0 - row.shrinkage) - 1e-9).ceil();
+            let need = crate::staffing::requirements::scheduled(on_queue, row.shrinkage) as f64;
             if need <= 0.0 {
                 continue;
             }
@@ -1079,14 +1079,7 @@ pub fn read_csv(
                 "write the number of agents, 0 or more",
             )
         })?;
-        let queues = t
-            .get(rec, idx[11])
-            .unwrap_or("")
-            .split(';')
-            .map(str::trim)
-            .filter(|q| !q.is_empty())
-            .map(str::to_string)
-            .collect();
+        let queues = crate::io::cell_list(t.get(rec, idx[11]));
         rows.push(PlanRow {
             date,
             template,

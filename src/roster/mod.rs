@@ -918,14 +918,7 @@ pub fn read_csv(
                     paid_breaks,
                     prep: minutes(13, "prep_minutes")?,
                     wrap_up: minutes(14, "wrap_up_minutes")?,
-                    queues: t
-                        .get(rec, idx[15])
-                        .unwrap_or("")
-                        .split([';', '|', '、'])
-                        .map(str::trim)
-                        .filter(|q| !q.is_empty())
-                        .map(str::to_string)
-                        .collect(),
+                    queues: crate::io::cell_list(t.get(rec, idx[15])),
                 })
             }
             _ => {

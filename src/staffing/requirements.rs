@@ -73,6 +73,11 @@ pub struct Requirements {
     pub queues: Vec<String>,
 }
 
+/// Agents to schedule so that `on_queue` are on the queue after `shrinkage`.
+pub fn scheduled(on_queue: u32, shrinkage: f64) -> u32 {
+    (on_queue as f64 / (1.0 - shrinkage) - 1e-9).ceil() as u32
+}
+
 impl Requirements {
     pub fn required(&self) -> Vec<u32> {
         self.rows.iter().map(|r| r.agents_required).collect()
@@ -365,7 +370,7 @@ pub fn requirements(f: &Forecast, sc: &Scenario) -> Result<Requirements, Require
             let on_queue: u32 = parts.iter().map(|q| q.agents_on_queue).sum();
             let shrinkage = shrinkage_at(sc, f.grid.at(i));
             let is_open = open(i);
-            let mut req = (on_queue as f64 / (1.0 - shrinkage) - 1e-9).ceil() as u32;
+            let mut req = scheduled(on_queue, shrinkage);
             if is_open {
                 req = req.max(s.min_agents);
             }
