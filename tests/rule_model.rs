@@ -33,18 +33,13 @@ fn team(spec: &[AgentSpec]) -> Vec<Agent> {
     spec.iter()
         .enumerate()
         .map(|(i, &(c, hi, dhi, dlo, off))| Agent {
-            id: format!("P{i:03}"),
-            name: format!("agent {i}"),
             tier: TIERS[i % 3].into(),
-            contract: CONTRACTS[c].into(),
             min_hours: if c == 0 {
                 (dlo as f64 * 8.0).min(hi)
             } else {
                 0.0
             },
-            max_hours: hi.floor(),
             min_days: dlo.min(dhi),
-            max_days: dhi,
             unavailable: off
                 .map(|d| {
                     vec![DayRule::Weekday(
@@ -52,9 +47,7 @@ fn team(spec: &[AgentSpec]) -> Vec<Agent> {
                     )]
                 })
                 .unwrap_or_default(),
-            preferred_off: vec![],
-            requests: vec![],
-            skills: vec![],
+            ..common::agent(&format!("P{i:03}"), CONTRACTS[c], hi.floor(), dhi)
         })
         .collect()
 }

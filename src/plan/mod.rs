@@ -167,6 +167,13 @@ pub struct Pool {
 }
 
 impl Pool {
+    /// The pool `a` belongs to.
+    pub fn of(sc: &Scenario, a: &Agent) -> Pool {
+        Pool {
+            contract: a.contract.clone(),
+            queues: crate::rules::queues_served(sc, a),
+        }
+    }
     /// `full_time` or `full_time (pre_sales, after_sales)`, for messages.
     pub fn label(&self) -> String {
         if self.queues.is_empty() {
@@ -180,13 +187,7 @@ impl Pool {
 /// The pools of the team: one per contract, split by the queues the agents' skills serve.
 pub fn pools(sc: &Scenario, agents: Option<&[Agent]>) -> Vec<Pool> {
     let mut out: Vec<Pool> = match agents {
-        Some(agents) => agents
-            .iter()
-            .map(|a| Pool {
-                contract: a.contract.clone(),
-                queues: crate::rules::queues_served(sc, a),
-            })
-            .collect(),
+        Some(agents) => agents.iter().map(|a| Pool::of(sc, a)).collect(),
         None => sc
             .contracts
             .keys()
@@ -222,13 +223,9 @@ fn capacity(agents: &[Agent], sc: &Scenario, dates: &[NaiveDate], pools: &[Pool]
     let mut per_day = BTreeMap::new();
     let mut per_pool: BTreeMap<usize, (usize, Limits)> = BTreeMap::new();
     for a in agents {
-        let me = Pool {
-            contract: a.contract.clone(),
-            queues: crate::rules::queues_served(sc, a),
-        };
+        // pools are sorted and deduplicated
         let p = pools
-            .iter()
-            .position(|x| *x == me)
+            .binary_search(&Pool::of(sc, a))
             .expect("pools come from the agents");
         for (i, d) in dates.iter().enumerate() {
             if a.available(*d) {

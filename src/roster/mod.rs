@@ -145,6 +145,12 @@ impl Frame<'_> {
     fn n_intervals(&self) -> usize {
         (self.dates.len() + 1) * self.per_day()
     }
+    /// 1 for a choice on a Saturday or Sunday (`WEEKENDS`, weekend fairness), else 0.
+    fn weekend(&self, c: &Choice) -> f64 {
+        f64::from(u8::from(params::is_weekend(
+            self.dates[self.keys[c.kind].0],
+        )))
+    }
     fn template(&self, ki: usize) -> &Template {
         &self.positions[&self.keys[ki]].0
     }
@@ -324,7 +330,8 @@ fn agent_rows(m: &mut Mip, f: &Frame, ai: usize, x: &AgentDays) -> (Vec<Var>, Ve
         off: carried.off_before(start),
     };
     encode::sequences(m, x, seq, before);
-    let weekend = |c: &Choice| f64::from(u8::from(params::is_weekend(f.dates[f.keys[c.kind].0])));
+    let weekend = |c: &Choice| f.weekend(c);
+    let night = |c: &Choice| f64::from(u8::from(c.night));
     let hours = |c: &Choice| c.paid_minutes as f64 / 60.0;
     let big = f.sc.costs.under_coverage_per_agent_hour * 8.0;
     let (mut short_days, mut short_hours) = (Vec::new(), Vec::new());
@@ -341,13 +348,7 @@ fn agent_rows(m: &mut Mip, f: &Frame, ai: usize, x: &AgentDays) -> (Vec<Var>, Ve
                 );
                 encode::at_most(m, x, &p.days, hours, r.max_week_hours - h);
                 if let Some(n) = r.max_nights {
-                    encode::at_most(
-                        m,
-                        x,
-                        &p.days,
-                        |c| f64::from(u8::from(c.night)),
-                        (n - nights.min(n)) as f64,
-                    );
+                    encode::at_most(m, x, &p.days, night, (n - nights.min(n)) as f64);
                 }
                 if let Some(n) = r.max_weekend_days {
                     encode::at_most(m, x, &p.days, weekend, (n - weekends.min(n)) as f64);
@@ -483,9 +484,7 @@ fn fairness_rows(m: &mut Mip, f: &Frame, x: &[AgentDays]) {
     for days in x {
         let all = days.all_days();
         let nights = days.weighted(&all, |c| f64::from(u8::from(c.night)));
-        let weekends = days.weighted(&all, |c| {
-            f64::from(u8::from(params::is_weekend(f.dates[f.keys[c.kind].0])))
-        });
+        let weekends = days.weighted(&all, |c| f.weekend(c));
         for (mut terms, most) in [(nights, night_max), (weekends, weekend_max)] {
             if !terms.is_empty() {
                 terms.push((most, -1.0));
