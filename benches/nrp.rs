@@ -1,39 +1,102 @@
-//! Curtois & Qu benchmark instances through the rule engine: time to the published optimum.
-//! `cargo bench --bench nrp` (each instance once; solves take seconds, so no repetitions).
+//! Curtois & Qu benchmark instances 1–12 through the rule engine, the one-MIP engine and the
+//! anytime engine side by side in one run (1 thread, 60 s each by default).
+//!
+//! `cargo bench --bench nrp` — environment: `NRP_INSTANCES=7,8` (which), `NRP_LIMIT=60`
+//! (seconds each), `NRP_ENGINES=mip,lns` (which engines, in this order), `NRP_BUSY=1` (a
+//! thread spinning on the other core all along, as on a shared machine).
 
 use paiban::nrp::solve;
-use paiban::solver::SolverSettings;
+use paiban::solver::{Engine, SolverSettings};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+/// Best-known objectives (../shared/README.md); proven optimal for 1–7 and 9–11.
+const BEST: [f64; 12] = [
+    607.0, 828.0, 1001.0, 1716.0, 1143.0, 1950.0, 1056.0, 1308.0, 439.0, 4631.0, 3443.0, 4040.0,
+];
+
+fn env_list(key: &str, default: &str) -> Vec<String> {
+    std::env::var(key)
+        .unwrap_or_else(|_| default.into())
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
 
 fn main() {
-    let optima = [607.0, 828.0, 1001.0, 1716.0, 1143.0, 1950.0];
-    println!("| instance | employees × days × shifts | objective | published optimum | lower bound | LP bound | status | seconds |");
-    println!("|---|---|---|---|---|---|---|---|");
-    for (i, opt) in optima.iter().enumerate() {
-        let path = format!("../shared/data/nrp-curtois/Instance{}.txt", i + 1);
+    let instances: Vec<usize> = env_list("NRP_INSTANCES", "1,2,3,4,5,6,7,8,9,10,11,12")
+        .iter()
+        .map(|s| s.parse().expect("NRP_INSTANCES: numbers 1-12"))
+        .collect();
+    let limit: f64 = std::env::var("NRP_LIMIT")
+        .map(|s| s.parse().expect("NRP_LIMIT: seconds"))
+        .unwrap_or(60.0);
+    let engines: Vec<Engine> = env_list("NRP_ENGINES", "mip,lns")
+        .iter()
+        .map(|e| match e.as_str() {
+            "mip" => Engine::Mip,
+            "lns" => Engine::Lns,
+            _ => panic!("NRP_ENGINES: mip or lns"),
+        })
+        .collect();
+    let stop = Arc::new(AtomicBool::new(false));
+    if std::env::var("NRP_BUSY").is_ok_and(|v| v == "1") {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let mut x = 0u64;
+            while !stop.load(Ordering::Relaxed) {
+                x = x.wrapping_mul(6364136223846793005).wrapping_add(1);
+                std::hint::black_box(x);
+            }
+        });
+    }
+    println!(
+        "| instance | employees × days × shifts | engine | objective | best known | vs best | lower bound | status | seconds |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|");
+    for i in instances {
+        let path = format!("../shared/data/nrp-curtois/Instance{i}.txt");
         if !Path::new(&path).exists() {
             eprintln!("SKIP: {path} is absent");
             continue;
         }
         let p = paiban::nrp::read(Path::new(&path)).unwrap();
-        let s = SolverSettings {
-            time_limit_seconds: 60.0,
-            mip_rel_gap: 0.0,
-            ..SolverSettings::default()
-        };
-        let sol = solve(&p, &s).unwrap();
-        println!(
-            "| Instance{} | {} × {} × {} | {} | {} | {:.1} | {:.1} | {} | {:.2} |",
-            i + 1,
-            p.employees.len(),
-            p.days,
-            p.shifts.len(),
-            sol.evaluation.objective,
-            opt,
-            sol.solve.bound.unwrap_or(f64::NAN),
-            sol.lp_bound,
-            sol.solve.status,
-            sol.solve.seconds
-        );
+        for &engine in &engines {
+            let s = SolverSettings {
+                time_limit_seconds: limit,
+                mip_rel_gap: 0.0,
+                threads: 1,
+                engine,
+                ..SolverSettings::default()
+            };
+            let row = match solve(&p, &s) {
+                Ok(sol) => format!(
+                    "{} | {} | {:+.1}% | {} | {} | {:.1}",
+                    sol.evaluation.objective,
+                    BEST[i - 1],
+                    100.0 * (sol.evaluation.objective - BEST[i - 1]) / BEST[i - 1],
+                    sol.solve
+                        .bound
+                        .map(|b| format!("{b:.0}"))
+                        .unwrap_or_else(|| "–".into()),
+                    sol.solve.status,
+                    sol.solve.seconds
+                ),
+                Err(e) => format!(
+                    "no roster | {} | – | – | {} | –",
+                    BEST[i - 1],
+                    e.to_string().lines().next().unwrap_or("")
+                ),
+            };
+            println!(
+                "| Instance{i} | {} × {} × {} | {engine:?} | {row} |",
+                p.employees.len(),
+                p.days,
+                p.shifts.len(),
+            );
+        }
     }
+    stop.store(true, Ordering::Relaxed);
 }

@@ -105,8 +105,8 @@ fn bench(c: &mut Criterion) {
         eprintln!(
             "[quality] {n} agents: plan objective {:.1}, LP bound {:.1} ({:.3}% above), MIP gap {:.3}%, {} s; roster {} s, {} unfilled groups, {} hard violations",
             plan.solve.objective,
-            plan.lp_bound,
-            (plan.solve.objective / plan.lp_bound - 1.0) * 100.0,
+            plan.lp_bound.unwrap_or(f64::NAN),
+            (plan.solve.objective / plan.lp_bound.unwrap_or(f64::NAN) - 1.0) * 100.0,
             plan.solve.gap.unwrap_or(f64::NAN) * 100.0,
             plan.solve.seconds,
             r.solve.seconds,

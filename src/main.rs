@@ -227,6 +227,16 @@ enum Cmd {
         output: Option<PathBuf>,
         #[arg(long)]
         json: bool,
+        /// `lns` (construction, large-neighbourhood search, then the whole MIP below the best
+        /// found) or `mip` (one MIP).
+        #[arg(long, default_value = "lns")]
+        engine: String,
+        /// Seed of the neighbourhood choice (and HiGHS's).
+        #[arg(long, default_value_t = 0)]
+        seed: u32,
+        /// Print the best objective, bound and gap to stderr as they improve.
+        #[arg(long)]
+        progress: bool,
     },
     /// Rolling-origin backtest of the forecast against seasonal naive (same hour last week).
     Backtest {
@@ -554,7 +564,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 print_json_sorted(&p.summary())?;
             } else {
                 println!(
-                    "plan: {} shifts, {:.0} paid hours, cost {:.0}; {:.1} agent-hours under-covered; solver {} in {:.2} s, gap {:.3}%, LP bound {:.1} → {}",
+                    "plan: {} shifts, {:.0} paid hours, cost {:.0}; {:.1} agent-hours under-covered; solver {} in {:.2} s, gap {:.3}%, LP bound {} → {}",
                     p.rows.iter().map(|r| r.count).sum::<u32>(),
                     p.paid_hours,
                     p.labour_cost,
@@ -562,7 +572,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     p.solve.status,
                     p.solve.seconds,
                     p.solve.gap.unwrap_or(f64::NAN) * 100.0,
-                    p.lp_bound,
+                    p.lp_bound.map_or("–".into(), |b| format!("{b:.1}")),
                     output.display()
                 );
                 for s in &p.shortfalls {
@@ -677,15 +687,26 @@ fn run(cli: Cli) -> Result<ExitCode> {
             heuristic_effort,
             output,
             json,
+            engine,
+            seed,
+            progress,
         } => {
             if time_limit.is_nan() || time_limit <= 0.0 || threads == 0 {
                 bail!("--time-limit must be positive and --threads at least 1");
             }
+            let engine = match engine.as_str() {
+                "lns" => paiban::solver::Engine::Lns,
+                "mip" => paiban::solver::Engine::Mip,
+                e => bail!("unknown --engine `{e}`; use lns or mip"),
+            };
             let p = nrp::read(&file)?;
             let settings = SolverSettings {
                 time_limit_seconds: time_limit,
                 mip_rel_gap: 0.0,
                 threads,
+                seed,
+                progress,
+                engine,
                 mip_heuristic_effort: Some(heuristic_effort),
                 ..SolverSettings::default()
             };
@@ -699,7 +720,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 println!(
                     "{}: {} employees × {} days × {} shift types
-objective {} (requests {}, cover {}); lower bound {}; LP bound {:.2}; {} in {:.2} s; {} hard violations",
+objective {} (requests {}, cover {}); lower bound {}; LP bound {}; {} in {:.2} s; {} hard violations",
                     file.display(),
                     p.employees.len(),
                     p.days,
@@ -708,7 +729,7 @@ objective {} (requests {}, cover {}); lower bound {}; LP bound {:.2}; {} in {:.2
                     ev.request_penalty,
                     ev.cover_penalty,
                     sol.solve.bound.map_or("–".into(), |b| format!("{b:.2}")),
-                    sol.lp_bound,
+                    sol.lp_bound.map_or("–".into(), |b| format!("{b:.2}")),
                     sol.solve.status,
                     sol.solve.seconds,
                     ev.violations.len()

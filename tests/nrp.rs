@@ -21,8 +21,10 @@ fn check(i: usize, optimum: f64) {
         return;
     };
     let p = paiban::nrp::read(&path).unwrap();
+    // far above the 0.3–30 s these take on an idle machine (the anytime engine gives a small
+    // model's whole MIP 60% of the limit before it searches and proves): a busy one finishes
     let s = SolverSettings {
-        time_limit_seconds: 120.0,
+        time_limit_seconds: 300.0,
         mip_rel_gap: 0.0,
         ..SolverSettings::default()
     };
@@ -41,7 +43,9 @@ fn check(i: usize, optimum: f64) {
     assert!((sol.solve.objective - sol.evaluation.objective).abs() < 1e-6);
     assert_eq!(evaluate(&p, &sol.assignment), sol.evaluation);
     let bound = sol.solve.bound.unwrap();
-    assert!(bound <= optimum + 1e-6 && sol.lp_bound <= bound + 1e-6);
+    assert!(bound <= optimum + 1e-6);
+    // the LP relaxation of these instances finishes well within the limit
+    assert!(sol.lp_bound.unwrap() <= bound + 1e-6);
 }
 
 #[test]

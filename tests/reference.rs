@@ -134,7 +134,7 @@ fn covering_plan_matches_known_optimum() {
     assert_eq!(p.under_agent_hours, 0.0);
     assert_eq!(p.solve.gap, Some(0.0));
     assert!((p.labour_cost - 40.0 * shifts as f64).abs() < 1e-6);
-    assert!(p.lp_bound <= p.solve.objective + 1e-6);
+    assert!(p.lp_bound.unwrap() <= p.solve.objective + 1e-6);
 }
 
 #[test]

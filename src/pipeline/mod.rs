@@ -211,7 +211,7 @@ pub struct Summary<'a> {
     pub under_covered_intervals: usize,
     pub under_agent_hours: f64,
     pub plan_solve: &'a Outcome,
-    pub plan_lp_bound: f64,
+    pub plan_lp_bound: Option<f64>,
     pub roster_solve: &'a Outcome,
     pub shortfalls: Vec<String>,
     pub unfilled: Vec<String>,
@@ -330,7 +330,7 @@ pub fn summary_text(s: &Summary) -> String {
         )
     };
     let mut t = format!(
-        "scenario {} ({})\n  forecast: {:.0} inquiries\n  requirement: peak {} agents, {:.0} agent-hours\n  plan: {:.0} paid hours, labour cost {:.0}; solver {}; objective {:.1}, LP bound {:.1}\n  roster: solver {}\n  coverage: {} intervals under-covered ({:.1} agent-hours short)\n  check: {} hard, {} soft violations\n  simulated ({} runs): service level {:.1}% ± {:.1}, ASA {:.1} s, abandon {:.1}%, occupancy {:.1}%\n",
+        "scenario {} ({})\n  forecast: {:.0} inquiries\n  requirement: peak {} agents, {:.0} agent-hours\n  plan: {:.0} paid hours, labour cost {:.0}; solver {}; objective {:.1}, LP bound {}\n  roster: solver {}\n  coverage: {} intervals under-covered ({:.1} agent-hours short)\n  check: {} hard, {} soft violations\n  simulated ({} runs): service level {:.1}% ± {:.1}, ASA {:.1} s, abandon {:.1}%, occupancy {:.1}%\n",
         s.scenario,
         s.horizon,
         s.forecast_total,
@@ -340,7 +340,7 @@ pub fn summary_text(s: &Summary) -> String {
         s.labour_cost,
         solve(s.plan_solve),
         s.plan_solve.objective,
-        s.plan_lp_bound,
+        s.plan_lp_bound.map_or("–".into(), |b| format!("{b:.1}")),
         solve(s.roster_solve),
         s.under_covered_intervals,
         s.under_agent_hours,

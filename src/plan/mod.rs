@@ -13,7 +13,7 @@ use crate::plan::shifts::templates;
 use crate::rules::params::{AgentRules, Limits};
 use crate::scenario::agents::Agent;
 use crate::scenario::Scenario;
-use crate::solver::{solve, Mip, Outcome, SolverError, SolverSettings, Var};
+use crate::solver::{solve, Engine, Mip, Outcome, SolverError, SolverSettings, Var};
 use crate::staffing::requirements::Requirements;
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 use serde::Serialize;
@@ -90,8 +90,9 @@ pub struct Plan {
     /// Contract-level targets the plan could not meet (e.g. minimum weekly days).
     pub warnings: Vec<String>,
     pub solve: Outcome,
-    /// Optimum of the LP relaxation: no integer plan can cost less.
-    pub lp_bound: f64,
+    /// Optimum of the LP relaxation (where it was solved to the end): no integer plan can
+    /// cost less.
+    pub lp_bound: Option<f64>,
 }
 
 /// What `paiban plan --json` prints of a plan: its totals, the solve, shortfalls and warnings.
@@ -101,7 +102,7 @@ pub struct PlanSummary<'a> {
     pub labour_cost: f64,
     pub under_agent_hours: f64,
     pub over_agent_hours: f64,
-    pub lp_bound: f64,
+    pub lp_bound: Option<f64>,
     pub solve: &'a Outcome,
     pub shortfalls: &'a [Shortfall],
     pub warnings: &'a [String],
@@ -336,12 +337,7 @@ pub fn plan_after(
         rest_rows(&mut m, sc, cap, &vars.xs, &tpls, days);
     }
 
-    // the LP relaxation first (a bound, and quick); the MIP gets what is left of the limit,
-    // so the whole solve keeps to time_limit_seconds
-    let lp = solve(&m.relaxed(), settings, "shift plan LP relaxation")?;
-    let mut out = solve(&m, &settings.remaining(lp.seconds), "shift plan")?;
-    out.tighten_bound(lp.objective);
-    out.seconds += lp.seconds;
+    let out = solve_plan(&m, settings)?;
 
     let rows = decode(&out, &vars, &options, &tpls, &pools, &dates);
     let heads = coverage(&grid, &rows);
@@ -387,9 +383,26 @@ pub fn plan_after(
         over_agent_hours: over,
         shortfalls,
         warnings,
+        lp_bound: out.lp_bound,
         solve: out,
-        lp_bound: lp.objective,
     })
+}
+
+/// The plan MIP by the configured engine: the LP relaxation first (a bound, and quick), then
+/// the MIP with what is left of the limit, so the whole solve keeps to time_limit_seconds;
+/// or the anytime engine over windows of days (`engine = "lns"`).
+fn solve_plan(m: &Mip, settings: &SolverSettings) -> Result<Outcome, PlanError> {
+    if settings.engine == Engine::Lns {
+        return Ok(crate::solver::lns::solve_lns(m, settings, "shift plan")?);
+    }
+    let lp = solve(&m.relaxed(), settings, "shift plan LP relaxation")?;
+    let mut out = solve(m, &settings.remaining(lp.seconds), "shift plan")?;
+    if let Some(b) = lp.bound {
+        out.tighten_bound(b);
+    }
+    out.seconds += lp.seconds;
+    out.lp_bound = lp.bound;
+    Ok(out)
 }
 
 /// The plan's variables, and the terms each interval's rows will sum.
@@ -440,6 +453,8 @@ fn shift_variables<'s>(
         .collect();
     let mut budget_terms: Vec<(Var, f64)> = Vec::new();
     for d in 0..days {
+        // the day's shifts are the unit the anytime engine frees and fixes
+        m.tag_with(None, Some(d));
         for (ti, t) in tpls.iter().enumerate() {
             let ivs = t.on_queue_intervals(step);
             for (p, pool) in pools.iter().enumerate() {
@@ -504,6 +519,7 @@ fn shift_variables<'s>(
             }
         }
     }
+    m.tag_with(None, None);
     ShiftVars {
         xs,
         placed,

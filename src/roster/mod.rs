@@ -76,13 +76,23 @@ impl RosterResult {
 /// full LP bound, so nothing is hidden.
 const LP_FIRST_ABOVE: usize = 20_000;
 
+/// The roster model by the configured engine: the anytime engine by default ([`lns`]: the
+/// whole MIP first for a small team, built agent by agent for a large one, improved by
+/// freeing agents and windows of days, then proved below the best found); `engine = "mip"`
+/// solves one MIP, LP-first for large teams.
+///
 /// `assignments` are the variables the LP may fix (agent works shift): the sequence blocks
 /// and slacks stay free, so the fixing never over-constrains what it did not decide.
-fn solve_large(
+///
+/// [`lns`]: crate::solver::lns
+fn solve_roster(
     m: &Mip,
     settings: &SolverSettings,
     assignments: &[Var],
 ) -> Result<crate::solver::Outcome, RosterError> {
+    if settings.engine != crate::solver::Engine::Mip {
+        return Ok(crate::solver::lns::solve_lns(m, settings, "roster")?);
+    }
     let binaries = m.integer.iter().filter(|b| **b).count();
     if binaries <= settings.lp_first_above.unwrap_or(LP_FIRST_ABOVE) {
         return Ok(solve(m, settings, "roster")?);
@@ -100,7 +110,7 @@ fn solve_large(
         &settings.remaining(started.elapsed().as_secs_f64()),
         "roster",
     )?;
-    out.restricted(lp.objective, settings);
+    out.restricted(lp.bound, settings);
     out.seconds += lp.seconds;
     Ok(out)
 }
@@ -257,6 +267,7 @@ fn assignment_vars(m: &mut Mip, f: &Frame) -> Vec<AgentDays> {
                 continue;
             }
             let start = k.0 as i64 * 1440 + t.start as i64;
+            m.tag_with(Some(ai), Some(k.0));
             days.days[k.0].push(Choice {
                 var: m.var(0.0, 1.0, true, assignment_cost(f, ai, ki)),
                 start,
@@ -268,6 +279,7 @@ fn assignment_vars(m: &mut Mip, f: &Frame) -> Vec<AgentDays> {
         }
         out.push(days);
     }
+    m.tag_with(None, None);
     out
 }
 
@@ -515,8 +527,13 @@ pub fn roster_after(
     let x = assignment_vars(&mut m, &f);
     let fill = fill_positions(&mut m, &f, &x);
     let minimums: Vec<(Vec<Var>, Vec<Var>)> = (0..agents.len())
-        .map(|ai| agent_rows(&mut m, &f, ai, &x[ai]))
+        .map(|ai| {
+            // an agent's rules' own variables are part of their schedule
+            m.tag_with(Some(ai), None);
+            agent_rows(&mut m, &f, ai, &x[ai])
+        })
         .collect();
+    m.tag_with(None, None);
     team_rows(&mut m, &f, &fill);
     let senior_gaps = senior_rows(&mut m, &f, &x);
     fairness_rows(&mut m, &f, &x);
@@ -524,7 +541,7 @@ pub fn roster_after(
         .iter()
         .flat_map(|a| a.days.iter().flatten().map(|c| c.var))
         .collect();
-    let out = solve_large(&m, settings, &assignments)?;
+    let out = solve_roster(&m, settings, &assignments)?;
     let mut warnings = senior_warnings(&f, &out, &senior_gaps);
     warnings.extend(minimum_warnings(&f, &out, &minimums));
     let (roster, prefs, not_granted) = decode(&f, &out, &x);

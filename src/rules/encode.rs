@@ -216,6 +216,7 @@ pub fn sequences(m: &mut Mip, a: &AgentDays, s: Sequence, before: Before) {
             if carried + l < cmin && !open_start && last < nd - 1 {
                 continue;
             }
+            m.tag_days(Some((start, (last + gap).min(nd - 1))));
             let z = m.var(0.0, 1.0, true, 0.0);
             for day in &mut in_block[start..=last] {
                 day.push((z, -1.0));
@@ -225,6 +226,7 @@ pub fn sequences(m: &mut Mip, a: &AgentDays, s: Sequence, before: Before) {
             }
         }
     }
+    m.tag_days(None);
     for d in 0..nd {
         // the shifts worked on d = the block covering d
         let mut t = a.work(d, 1.0);
@@ -270,7 +272,9 @@ pub fn groups_worked(m: &mut Mip, a: &AgentDays, groups: &[Vec<usize>], max: u32
     }
     let mut total = Vec::new();
     for g in groups {
+        m.tag_days(g.iter().min().zip(g.iter().max()).map(|(a, z)| (*a, *z)));
         let y = m.var(0.0, 1.0, false, 0.0);
+        m.tag_days(None);
         for &d in g {
             let mut t = a.work(d, 1.0);
             if t.is_empty() {

@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::time::Instant;
 
+pub mod lns;
+
 #[derive(Debug, thiserror::Error)]
 pub enum SolverError {
     #[error("{file}: {message}")]
@@ -61,6 +63,28 @@ pub struct SolverSettings {
     /// handed to the solver); default: 80% of the memory free when the solve starts.
     #[serde(default)]
     pub memory_limit_mb: Option<u64>,
+    /// `mip` (one MIP), `lns` (construction, large-neighbourhood search, then the MIP below
+    /// the best found: [`lns`]) or `auto` (each stage's choice: LNS for rosters of named
+    /// people, the MIP for aggregate plans).
+    #[serde(default)]
+    pub engine: Engine,
+    /// Share of the time limit the LNS engine keeps for the final whole-MIP search (default
+    /// 0.4); the rest goes to construction and neighbourhoods.
+    #[serde(default)]
+    pub lns_proof_share: Option<f64>,
+    /// Print the incumbent, bound and gap to stderr as the search improves them.
+    #[serde(default)]
+    pub progress: bool,
+}
+
+/// Which engine solves a model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Engine {
+    #[default]
+    Auto,
+    Mip,
+    Lns,
 }
 fn d_backend() -> String {
     if cfg!(feature = "highs") {
@@ -105,7 +129,7 @@ impl SolverSettings {
         crate::io::note_input(file);
         let text = std::fs::read_to_string(file).map_err(|e| cfg(format!("cannot read: {e}")))?;
         let s: SolverSettings = toml::from_str(&text).map_err(|e| {
-            cfg(format!("{e}\n  fix: the keys are backend, time_limit_seconds, mip_rel_gap, threads, seed, verbose, mip_heuristic_effort, lp_first_above, and a [highs] table of HiGHS options (see solver-configs/default.toml)"))
+            cfg(format!("{e}\n  fix: the keys are backend, engine, time_limit_seconds, mip_rel_gap, threads, seed, verbose, progress, mip_heuristic_effort, lp_first_above, lns_proof_share, memory_limit_mb, and a [highs] table of HiGHS options (see solver-configs/default.toml)"))
         })?;
         if s.time_limit_seconds.is_nan() || s.time_limit_seconds <= 0.0 {
             return Err(cfg(
@@ -145,10 +169,31 @@ pub struct Mip {
     pub cost: Vec<f64>,
     /// Rows `lo ≤ Σ coef·x ≤ hi`.
     pub rows: Vec<Row>,
+    /// Per variable, what it belongs to (see [`Tag`]): the structure the large-neighbourhood
+    /// search ([`lns`]) frees and fixes by.
+    pub tags: Vec<Tag>,
+    /// The builder's word that every solution's best completion costs a whole number (whole
+    /// weights on whole quantities, even where a slack is continuous): bounds round up and
+    /// "better" means at least 1 better. Found by itself where every cost is whole and on an
+    /// integer variable.
+    pub whole_costs: bool,
+    /// The tag new variables get ([`Mip::tag_with`]).
+    current: Tag,
+}
+
+/// What a variable belongs to: a block (an employee: the variables of one person's schedule)
+/// and the times (days, first to last) it speaks of, either unknown. Variables of no block
+/// (cover slacks, team totals) are free in every neighbourhood of blocks; variables of no
+/// time, in every window of days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Tag {
+    pub block: Option<u32>,
+    pub time: Option<(u32, u32)>,
 }
 
 impl Mip {
     pub fn var(&mut self, lo: f64, hi: f64, integer: bool, cost: f64) -> Var {
+        self.tags.push(self.current);
         self.lo.push(lo);
         self.hi.push(hi);
         self.integer.push(integer);
@@ -157,6 +202,18 @@ impl Mip {
     }
     pub fn row(&mut self, terms: Vec<(Var, f64)>, lo: f64, hi: f64) {
         self.rows.push((terms, lo, hi));
+    }
+    /// Variables made from now on belong to this block and time.
+    pub fn tag_with(&mut self, block: Option<usize>, time: Option<usize>) {
+        self.current = Tag {
+            block: block.map(|b| b as u32),
+            time: time.map(|t| (t as u32, t as u32)),
+        };
+    }
+    /// Variables made from now on speak of days `from..=to` (their block unchanged); `None`:
+    /// of no particular day.
+    pub fn tag_days(&mut self, days: Option<(usize, usize)>) {
+        self.current.time = days.map(|(a, z)| (a as u32, z as u32));
     }
     pub fn num_vars(&self) -> usize {
         self.lo.len()
@@ -221,6 +278,12 @@ pub struct Outcome {
     pub rows: usize,
     #[serde(skip)]
     pub x: Vec<f64>,
+    /// The LP relaxation's optimum where the engine solved it to the end (a valid bound).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lp_bound: Option<f64>,
+    /// The best solution and bound over time (the LNS engine's progress).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub trace: Vec<lns::Progress>,
 }
 
 impl Outcome {
@@ -234,9 +297,12 @@ impl Outcome {
     }
     /// This outcome came from a restricted model and `bound` is the whole model's: the
     /// status says what that bound proves (optimal or within the gap) and no more.
-    pub fn restricted(&mut self, bound: f64, settings: &SolverSettings) {
+    pub fn restricted(&mut self, bound: Option<f64>, settings: &SolverSettings) {
         self.bound = None;
-        self.tighten_bound(bound);
+        self.gap = None;
+        if let Some(b) = bound {
+            self.tighten_bound(b);
+        }
         let gap = self.gap.unwrap_or(f64::INFINITY);
         self.status = if gap <= 1e-9 {
             Status::Optimal
@@ -266,7 +332,6 @@ pub fn rel_gap(obj: f64, bound: f64) -> f64 {
     }
 }
 
-/// Minimises the model with the configured backend. `what` names the model in messages.
 /// Bytes a MIP solver holds per nonzero and per variable of the model (copies of the matrix,
 /// presolve, factorisation, cuts, the search tree), measured with HiGHS on paiban's rosters:
 /// a 1,000-agent week (42,169 variables, 345,567 nonzeros) peaks at 250 MB for the whole run.
@@ -315,21 +380,47 @@ fn check_memory(m: &Mip, s: &SolverSettings, what: &str) -> Result<(), SolverErr
     Ok(())
 }
 
+/// Minimises the model with the configured backend. `what` names the model in messages.
 pub fn solve(m: &Mip, s: &SolverSettings, what: &str) -> Result<Outcome, SolverError> {
     check_memory(m, s, what)?;
     let t0 = Instant::now();
-    let (status, bound, x) = match s.backend.as_str() {
-        "highs" => solve_highs(m, s, what)?,
-        "microlp" => solve_microlp(m, s, what)?,
-        b => return Err(SolverError::Backend(b.into())),
+    let raw = run_backend(m, s, what, None)?;
+    let (status, x) = match raw.found {
+        Found::Infeasible => {
+            return Err(SolverError::Infeasible {
+                what: what.into(),
+                detail: format!("{} proved it infeasible", s.backend),
+            })
+        }
+        Found::Nothing => {
+            return Err(SolverError::Failed {
+                what: what.into(),
+                detail: format!(
+                    "no feasible solution found within {:.1} s; raise time_limit_seconds (solver settings, --solver FILE)",
+                    s.time_limit_seconds
+                ),
+            })
+        }
+        Found::Solution(st, x) => (st, x),
     };
+    Ok(outcome(m, s, status, raw.bound, x, t0))
+}
+
+fn outcome(
+    m: &Mip,
+    s: &SolverSettings,
+    status: Status,
+    bound: Option<f64>,
+    x: Vec<f64>,
+    t0: Instant,
+) -> Outcome {
     let objective = m.objective(&x);
     let gap = bound.map(|b| rel_gap(objective, b));
     let status = match (status, gap) {
         (Status::Optimal, Some(g)) if g > 1e-9 => Status::GapLimit,
         (st, _) => st,
     };
-    Ok(Outcome {
+    Outcome {
         status,
         objective,
         bound,
@@ -340,14 +431,91 @@ pub fn solve(m: &Mip, s: &SolverSettings, what: &str) -> Result<Outcome, SolverE
         integer_variables: m.num_integer(),
         rows: m.rows.len(),
         x,
+        lp_bound: None,
+        trace: Vec::new(),
+    }
+}
+
+/// What a search for a solution below a cutoff found.
+#[derive(Debug)]
+pub enum Below {
+    /// A solution whose objective is below the cutoff (its bound is the whole model's).
+    Better(Outcome),
+    /// None below the cutoff: `proven` when the search was complete (every solution costs at
+    /// least the cutoff), else `bound` is what the search proved before it stopped.
+    NoneBetter { proven: bool, bound: Option<f64> },
+}
+
+/// Minimises the model looking only for solutions whose objective is below `cutoff` (HiGHS's
+/// objective bound: it prunes everything at or above it). This is how a known solution helps
+/// the MIP search without being handed to it as a start.
+pub fn solve_below(
+    m: &Mip,
+    s: &SolverSettings,
+    what: &str,
+    cutoff: f64,
+) -> Result<Below, SolverError> {
+    check_memory(m, s, what)?;
+    let t0 = Instant::now();
+    let raw = run_backend(m, s, what, Some(cutoff))?;
+    Ok(match raw.found {
+        // a backend may hand back a point at or above the cutoff (what it had when time ran
+        // out): that is not a better solution
+        Found::Solution(st, x) if m.objective(&x) < cutoff => {
+            Below::Better(outcome(m, s, st, raw.bound, x, t0))
+        }
+        // (HiGHS may also prove a point above the cutoff optimal: its dual bound then
+        // proves that nothing below the cutoff exists)
+        Found::Solution(..) | Found::Nothing => Below::NoneBetter {
+            proven: raw.bound.is_some_and(|b| b >= cutoff),
+            bound: raw.bound.map(|b| b.min(cutoff)),
+        },
+        Found::Infeasible => Below::NoneBetter {
+            proven: true,
+            bound: Some(cutoff),
+        },
     })
 }
 
-/// What a backend found: status, best proven lower bound (if any), variable values.
-type Found = (Status, Option<f64>, Vec<f64>);
+fn run_backend(
+    m: &Mip,
+    s: &SolverSettings,
+    what: &str,
+    cutoff: Option<f64>,
+) -> Result<Raw, SolverError> {
+    match s.backend.as_str() {
+        "highs" => solve_highs(m, s, what, cutoff),
+        "microlp" if cutoff.is_some() => Ok(Raw {
+            found: Found::Nothing,
+            bound: None,
+        }),
+        "microlp" => solve_microlp(m, s, what),
+        b => Err(SolverError::Backend(b.into())),
+    }
+}
+
+/// What a backend found.
+enum Found {
+    Solution(Status, Vec<f64>),
+    /// Proven infeasible (under a cutoff: nothing below it).
+    Infeasible,
+    /// Stopped without a solution.
+    Nothing,
+}
+
+/// A backend's answer: what it found and the best lower bound it proved (if any).
+struct Raw {
+    found: Found,
+    bound: Option<f64>,
+}
 
 #[cfg(feature = "highs")]
-fn solve_highs(m: &Mip, s: &SolverSettings, what: &str) -> Result<Found, SolverError> {
+fn solve_highs(
+    m: &Mip,
+    s: &SolverSettings,
+    what: &str,
+    cutoff: Option<f64>,
+) -> Result<Raw, SolverError> {
     use highs::{HighsModelStatus as H, RowProblem, Sense};
     let mut p = RowProblem::default();
     let cols: Vec<highs::Col> = (0..m.num_vars())
@@ -375,6 +543,9 @@ fn solve_highs(m: &Mip, s: &SolverSettings, what: &str) -> Result<Found, SolverE
     model.set_option("mip_rel_gap", s.mip_rel_gap);
     model.set_option("random_seed", s.seed as i32);
     model.set_option("threads", s.threads as i32);
+    if let Some(c) = cutoff {
+        model.set_option("objective_bound", c);
+    }
     if let Some(e) = s.mip_heuristic_effort {
         model.set_option("mip_heuristic_effort", e);
     }
@@ -394,8 +565,10 @@ fn solve_highs(m: &Mip, s: &SolverSettings, what: &str) -> Result<Found, SolverE
     }
     // No MIP start is passed: HiGHS 1.16 mis-solved small models after presolve when given
     // one (it returned the start as "optimal", gap 0, while the LP relaxation proved it 97x
-    // too costly; tests/reference.rs caught it). Elastic models find a feasible point at once.
+    // too costly; tests/reference.rs caught it). A known solution enters as a cutoff instead
+    // (`solve_below`), and the large-neighbourhood search (`lns`) improves on it.
     let solved = model.try_solve().map_err(|e| fail(format!("{e:?}")))?;
+    let is_mip = m.integer.iter().any(|b| *b);
     let status = match solved.status() {
         H::Optimal => Status::Optimal,
         H::ObjectiveBound | H::ObjectiveTarget => Status::GapLimit,
@@ -405,38 +578,47 @@ fn solve_highs(m: &Mip, s: &SolverSettings, what: &str) -> Result<Found, SolverE
         | H::ReachedSolutionLimit
         | H::ReachedMemoryLimit => Status::TimeLimit,
         H::Infeasible | H::UnboundedOrInfeasible => {
-            return Err(SolverError::Infeasible {
-                what: what.into(),
-                detail: "HiGHS proved it infeasible".into(),
+            return Ok(Raw {
+                found: Found::Infeasible,
+                bound: None,
             })
         }
         other => return Err(fail(format!("HiGHS status {other:?}"))),
     };
-    if solved.primal_solution_status() != highs::HighsSolutionStatus::Feasible {
-        return Err(fail(format!(
-            "no feasible solution found within {:.1} s; raise time_limit_seconds (solver settings, --solver FILE)",
-            s.time_limit_seconds
-        )));
-    }
-    let x = solved.get_solution().columns().to_vec();
-    let bound = if m.integer.iter().any(|b| *b) {
+    // a MIP's bound is HiGHS's dual bound; an LP's optimum is a bound only if it finished
+    let bound = if is_mip {
         solved
             .double_info_value(c"mip_dual_bound")
             .ok()
             .filter(|b| b.is_finite())
     } else {
-        Some(m.objective(&x))
+        None
     };
-    Ok((status, bound, x))
+    if solved.primal_solution_status() != highs::HighsSolutionStatus::Feasible {
+        return Ok(Raw {
+            found: Found::Nothing,
+            bound,
+        });
+    }
+    let x = solved.get_solution().columns().to_vec();
+    let bound = match (is_mip, status) {
+        (true, _) => bound,
+        (false, Status::Optimal) => Some(m.objective(&x)),
+        (false, _) => None,
+    };
+    Ok(Raw {
+        found: Found::Solution(status, x),
+        bound,
+    })
 }
 
 #[cfg(not(feature = "highs"))]
-fn solve_highs(_: &Mip, _: &SolverSettings, _: &str) -> Result<Found, SolverError> {
+fn solve_highs(_: &Mip, _: &SolverSettings, _: &str, _: Option<f64>) -> Result<Raw, SolverError> {
     Err(SolverError::Backend("highs".into()))
 }
 
 #[cfg(feature = "microlp")]
-fn solve_microlp(m: &Mip, s: &SolverSettings, what: &str) -> Result<Found, SolverError> {
+fn solve_microlp(m: &Mip, s: &SolverSettings, what: &str) -> Result<Raw, SolverError> {
     use good_lp::{
         variable, Expression, ProblemVariables, ResolutionError, Solution, SolutionStatus,
         SolverModel, WithMipGap, WithTimeLimit,
@@ -482,16 +664,21 @@ fn solve_microlp(m: &Mip, s: &SolverSettings, what: &str) -> Result<Found, Solve
             }
         }
     }
-    let sol = p.solve().map_err(|e| match e {
-        ResolutionError::Infeasible => SolverError::Infeasible {
-            what: what.into(),
-            detail: "microlp proved it infeasible".into(),
-        },
-        e => SolverError::Failed {
-            what: what.into(),
-            detail: e.to_string(),
-        },
-    })?;
+    let sol = match p.solve() {
+        Ok(sol) => sol,
+        Err(ResolutionError::Infeasible) => {
+            return Ok(Raw {
+                found: Found::Infeasible,
+                bound: None,
+            })
+        }
+        Err(e) => {
+            return Err(SolverError::Failed {
+                what: what.into(),
+                detail: e.to_string(),
+            })
+        }
+    };
     let status = match sol.status() {
         SolutionStatus::Optimal => Status::Optimal,
         SolutionStatus::GapLimit => Status::GapLimit,
@@ -500,11 +687,14 @@ fn solve_microlp(m: &Mip, s: &SolverSettings, what: &str) -> Result<Found, Solve
     let x: Vec<f64> = v.iter().map(|x| sol.value(*x)).collect();
     // microlp proves no bound short of optimality
     let bound = (status == Status::Optimal).then(|| m.objective(&x));
-    Ok((status, bound, x))
+    Ok(Raw {
+        found: Found::Solution(status, x),
+        bound,
+    })
 }
 
 #[cfg(not(feature = "microlp"))]
-fn solve_microlp(_: &Mip, _: &SolverSettings, _: &str) -> Result<Found, SolverError> {
+fn solve_microlp(_: &Mip, _: &SolverSettings, _: &str) -> Result<Raw, SolverError> {
     Err(SolverError::Backend("microlp".into()))
 }
 

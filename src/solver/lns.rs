@@ -1,0 +1,854 @@
+//! The anytime engine: a construction heuristic, then large-neighbourhood search (LNS), then
+//! the whole MIP below the best cost found — each step a MIP the backend solves.
+//!
+//! A rostering model couples its people only through a few rows (cover, team caps); every
+//! other row belongs to one person. [`Tag`]s on the variables say whose schedule (block) and
+//! which day (time) a variable is part of, and the engine works by that structure alone —
+//! nothing here knows a rule, an instance or a file:
+//!
+//! 1. **Construction**: the blocks in groups, each group's sub-MIP solved with the groups
+//!    before it fixed and the ones after it left out (their own rows dropped, their variables
+//!    at zero in the shared rows). A first roster in seconds where the whole MIP finds none.
+//! 2. **LNS** ("fix-and-optimise"): free a few people or a window of days, fix the rest at the
+//!    incumbent and let the MIP re-solve the freed part, looking only below the incumbent's
+//!    cost (a cutoff, never a start: see `solve_highs`). Neighbourhood sizes adapt: a
+//!    sub-problem solved to optimality quickly grows the next, one stopped by its limit
+//!    shrinks it.
+//! 3. **Proof**: the whole MIP with the incumbent's cost as cutoff for the rest of the time:
+//!    it either finds better, proves nothing better exists (optimal), or leaves a bound.
+//!
+//! The lower bound reported is the best of the LP relaxation (when it finished) and the
+//! whole MIP's dual bound, both valid for the whole model; the gap is against it.
+
+use super::{
+    check_memory, rel_gap, solve, solve_below, Below, Mip, Outcome, SolverError, SolverSettings,
+    Status, Tag, Var,
+};
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+use std::time::Instant;
+
+/// One line of a solve's progress: seconds since the start, best cost found, best bound.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Progress {
+    pub seconds: f64,
+    pub phase: &'static str,
+    pub objective: f64,
+    pub bound: Option<f64>,
+}
+
+/// Integer variables per sub-MIP the search starts from (grown or shrunk as it goes).
+const START_FREE: f64 = 150.0;
+/// Integer variables per construction step.
+const CONSTRUCT_FREE: f64 = 300.0;
+/// Neighbourhoods in a row without a better solution after which the proof takes over.
+const PATIENCE: usize = 60;
+/// Nodes a neighbourhood's sub-MIP may explore.
+const SUB_NODES: i64 = 200;
+/// Integer variables up to which the whole MIP goes first, with this share of the time limit:
+/// HiGHS proves such models itself and a restart would lose its tree (the benchmark's
+/// 14–28-day instances up to 20 staff: 400–3,600 integer variables).
+const SMALL_MODEL: usize = 4_000;
+const SMALL_MIP_SHARE: f64 = 0.6;
+/// Share of the time limit the whole MIP gets first where there are no blocks to build by.
+const BLOCKLESS_MIP_SHARE: f64 = 0.5;
+/// Share of the time limit kept for the whole MIP below the best found (a search that stops
+/// finding better hands its time over sooner): on large models the search keeps improving
+/// where the whole MIP's bound hardly moves.
+const PROOF_SHARE: f64 = 0.1;
+/// Share of the time limit construction may take, and the gap each of its steps stops at.
+const CONSTRUCT_SHARE: f64 = 0.2;
+const CONSTRUCT_GAP: f64 = 0.02;
+
+/// The model restricted to the free variables, the others fixed at `x`.
+struct Restricted {
+    mip: Mip,
+    /// The full model's index of each variable of the restricted model.
+    cols: Vec<usize>,
+    /// The restricted objective's value at `x` (what the free variables cost now).
+    at_x: f64,
+}
+
+/// The rows of `m` kept by `keep`, over the `free` variables, the others fixed at `x`; rows
+/// left without a free variable are dropped (the caller knows they hold at `x`).
+fn restrict(m: &Mip, free: &[bool], x: &[f64], keep: impl Fn(usize) -> bool) -> Restricted {
+    let mut sub = Mip::default();
+    let mut index = vec![usize::MAX; m.num_vars()];
+    let mut cols = Vec::new();
+    let mut at_x = 0.0;
+    for v in (0..m.num_vars()).filter(|&v| free[v]) {
+        index[v] = cols.len();
+        cols.push(v);
+        sub.var(m.lo[v], m.hi[v], m.integer[v], m.cost[v]);
+        at_x += m.cost[v] * x[v];
+    }
+    for (r, (terms, lo, hi)) in m.rows.iter().enumerate() {
+        if !keep(r) {
+            continue;
+        }
+        let mut fixed = 0.0;
+        let mut t = Vec::new();
+        for (v, a) in terms {
+            if free[v.0] {
+                t.push((Var(index[v.0]), *a));
+            } else {
+                fixed += a * x[v.0];
+            }
+        }
+        if !t.is_empty() {
+            sub.row(t, lo - fixed, hi - fixed);
+        }
+    }
+    Restricted {
+        mip: sub,
+        cols,
+        at_x,
+    }
+}
+
+/// The model's structure as the search uses it.
+struct Shape {
+    /// Distinct blocks and times, sorted.
+    blocks: Vec<u32>,
+    times: Vec<u32>,
+    /// Per row, the one block all its block variables belong to (None: shared or blockless).
+    owner: Vec<Option<u32>>,
+    /// Every objective coefficient is whole and on an integer variable: costs move in whole
+    /// steps, so a bound rounds up and "better" means at least 1 better.
+    integral: bool,
+    ints_per_block: f64,
+    ints_per_time: f64,
+}
+
+impl Shape {
+    fn of(m: &Mip) -> Shape {
+        let mut blocks: Vec<u32> = m.tags.iter().filter_map(|t| t.block).collect();
+        blocks.sort_unstable();
+        blocks.dedup();
+        let mut times: Vec<u32> = m
+            .tags
+            .iter()
+            .filter_map(|t| t.time.filter(|(a, z)| a == z).map(|(a, _)| a))
+            .collect();
+        times.sort_unstable();
+        times.dedup();
+        let owner = m
+            .rows
+            .iter()
+            .map(|(terms, _, _)| {
+                let mut own: Option<u32> = None;
+                for (v, _) in terms {
+                    match (m.tags[v.0].block, own) {
+                        (Some(b), None) => own = Some(b),
+                        (Some(b), Some(o)) if b != o => return None,
+                        _ => {}
+                    }
+                }
+                own
+            })
+            .collect();
+        let integral = m.whole_costs
+            || (0..m.num_vars())
+                .all(|v| m.cost[v] == 0.0 || (m.integer[v] && m.cost[v].fract() == 0.0));
+        let ints = |f: &dyn Fn(&Tag) -> bool| {
+            (0..m.num_vars())
+                .filter(|&v| m.integer[v] && f(&m.tags[v]))
+                .count() as f64
+        };
+        let ints_per_block = ints(&|t| t.block.is_some()) / blocks.len().max(1) as f64;
+        let ints_per_time =
+            ints(&|t| t.time.is_some_and(|(a, z)| a == z)) / times.len().max(1) as f64;
+        Shape {
+            blocks,
+            times,
+            owner,
+            integral,
+            ints_per_block: ints_per_block.max(1.0),
+            ints_per_time: ints_per_time.max(1.0),
+        }
+    }
+    /// A cost at least this much below another is an improvement.
+    fn step(&self) -> f64 {
+        if self.integral {
+            1.0
+        } else {
+            1e-6
+        }
+    }
+    /// A bound as the costs' granularity allows (whole costs: rounded up).
+    fn round_bound(&self, b: f64) -> f64 {
+        if self.integral {
+            (b - 1e-6).ceil()
+        } else {
+            b
+        }
+    }
+}
+
+/// The search's state: the incumbent, the bound, the clock and the progress trace.
+struct Search<'a> {
+    m: &'a Mip,
+    s: &'a SolverSettings,
+    what: &'a str,
+    /// Integer variables up to which the whole MIP goes first.
+    small_model: usize,
+    shape: Shape,
+    t0: Instant,
+    x: Vec<f64>,
+    objective: f64,
+    bound: Option<f64>,
+    lp_bound: Option<f64>,
+    trace: Vec<Progress>,
+    rng: ChaCha8Rng,
+}
+
+impl Search<'_> {
+    fn elapsed(&self) -> f64 {
+        self.t0.elapsed().as_secs_f64()
+    }
+    fn left(&self) -> f64 {
+        (self.s.time_limit_seconds - self.elapsed()).max(0.0)
+    }
+    fn note(&mut self, phase: &'static str) {
+        let p = Progress {
+            seconds: self.elapsed(),
+            phase,
+            objective: self.objective,
+            bound: self.bound,
+        };
+        if self.s.progress {
+            let gap = p
+                .bound
+                .map(|b| format!("{:.2}%", 100.0 * rel_gap(p.objective, b)))
+                .unwrap_or_else(|| "–".into());
+            let bound = p.bound.map(|b| format!("{b:.1}")).unwrap_or("–".into());
+            eprintln!(
+                "{:>7.1} s  {:<12} best {:>12.1}  bound {:>12}  gap {gap}",
+                p.seconds, p.phase, p.objective, bound
+            );
+        }
+        self.trace.push(p);
+    }
+    fn proven(&self) -> bool {
+        self.bound
+            .is_some_and(|b| rel_gap(self.objective, b) <= self.s.mip_rel_gap.max(1e-9))
+    }
+    fn tighten(&mut self, b: f64) {
+        let b = self.shape.round_bound(b);
+        if self.bound.is_none_or(|old| b > old) {
+            self.bound = Some(b);
+        }
+    }
+    fn settings_for(&self, limit: f64) -> SolverSettings {
+        SolverSettings {
+            time_limit_seconds: limit.max(0.05),
+            mip_rel_gap: 0.0,
+            verbose: false,
+            ..self.s.clone()
+        }
+    }
+    /// Takes a whole solution (integers rounded).
+    fn set(&mut self, x: Vec<f64>) {
+        self.x = x;
+        for v in 0..self.x.len() {
+            if self.m.integer[v] {
+                self.x[v] = self.x[v].round();
+            }
+        }
+        self.objective = self.m.objective(&self.x);
+    }
+    /// Takes a sub-solution's values for the free variables (integers rounded).
+    fn adopt(&mut self, cols: &[usize], sub_x: &[f64]) {
+        for (i, &v) in cols.iter().enumerate() {
+            self.x[v] = if self.m.integer[v] {
+                sub_x[i].round()
+            } else {
+                sub_x[i]
+            };
+        }
+        self.objective = self.m.objective(&self.x);
+    }
+}
+
+/// Solves `m` with construction, LNS and a final MIP below the incumbent, within the settings'
+/// time limit. Models without tags get the whole MIP first for an incumbent.
+pub fn solve_lns(m: &Mip, s: &SolverSettings, what: &str) -> Result<Outcome, SolverError> {
+    solve_tuned(m, s, what, SMALL_MODEL)
+}
+
+/// [`solve_lns`] with the size up to which the whole MIP goes first as a parameter (the tests
+/// take the large-model path on small models).
+fn solve_tuned(
+    m: &Mip,
+    s: &SolverSettings,
+    what: &str,
+    small_model: usize,
+) -> Result<Outcome, SolverError> {
+    check_memory(m, s, what)?;
+    let mut search = Search {
+        m,
+        s,
+        what,
+        small_model,
+        shape: Shape::of(m),
+        t0: Instant::now(),
+        x: vec![0.0; m.num_vars()],
+        objective: f64::INFINITY,
+        bound: None,
+        lp_bound: None,
+        trace: Vec::new(),
+        rng: ChaCha8Rng::seed_from_u64(u64::from(s.seed)),
+    };
+    if s.progress {
+        eprintln!(
+            "{what}: {} variables ({} integer), {} rows, {} blocks × {} times",
+            m.num_vars(),
+            m.num_integer(),
+            m.rows.len(),
+            search.shape.blocks.len(),
+            search.shape.times.len()
+        );
+    }
+    relaxation_bound(&mut search)?;
+    first_solution(&mut search)?;
+    let proof_share = s.lns_proof_share.unwrap_or(PROOF_SHARE).clamp(0.0, 1.0);
+    let lns_until = s.time_limit_seconds * (1.0 - proof_share);
+    neighbourhoods(&mut search, lns_until);
+    let mut proven = search.proven();
+    if !proven && search.left() > 0.05 {
+        proven = prove(&mut search)?;
+    }
+    let objective = search.objective;
+    let bound = if proven {
+        Some(objective)
+    } else {
+        search.bound
+    };
+    let gap = bound.map(|b| rel_gap(objective, b));
+    let status = match gap {
+        Some(g) if g <= 1e-9 => Status::Optimal,
+        Some(g) if g <= s.mip_rel_gap => Status::GapLimit,
+        _ => Status::TimeLimit,
+    };
+    search.note("done");
+    Ok(Outcome {
+        status,
+        objective,
+        bound,
+        gap,
+        seconds: search.elapsed(),
+        backend: format!("{} + lns", s.backend),
+        variables: m.num_vars(),
+        integer_variables: m.num_integer(),
+        rows: m.rows.len(),
+        x: search.x,
+        lp_bound: search.lp_bound,
+        trace: search.trace,
+    })
+}
+
+/// The LP relaxation's optimum as the first bound (a relaxation that did not finish gives
+/// none); an infeasible relaxation means an infeasible model.
+fn relaxation_bound(search: &mut Search) -> Result<(), SolverError> {
+    let limit = 0.3 * search.s.time_limit_seconds;
+    let mut settings = search.settings_for(limit);
+    // interior point: on the 28-day benchmark models (10^5 nonzeros, highly degenerate) it
+    // finishes where dual simplex takes several times as long
+    settings
+        .highs
+        .entry("solver".into())
+        .or_insert_with(|| toml::Value::String("ipm".into()));
+    let lp = solve(
+        &search.m.relaxed(),
+        &settings,
+        &format!("{} LP relaxation", search.what),
+    );
+    match lp {
+        Ok(o) => {
+            if let Some(b) = o.bound {
+                search.lp_bound = Some(b);
+                search.tighten(b);
+            }
+            Ok(())
+        }
+        Err(e @ SolverError::Infeasible { .. }) => Err(e),
+        Err(_) => Ok(()),
+    }
+}
+
+/// An incumbent. A small model, or one without blocks, goes to the whole MIP first (small ones
+/// usually end there, proven); a large one is built block by block. Whichever way found
+/// nothing, the other gets the time to.
+fn first_solution(search: &mut Search) -> Result<(), SolverError> {
+    let blocks = !search.shape.blocks.is_empty();
+    let small = search.m.num_integer() <= search.small_model;
+    if small || !blocks {
+        let share = if blocks {
+            SMALL_MIP_SHARE
+        } else {
+            BLOCKLESS_MIP_SHARE
+        };
+        whole_mip(search, share * search.s.time_limit_seconds)?;
+    }
+    if search.objective.is_finite() || !blocks {
+        return if search.objective.is_finite() || search.left() <= 0.05 {
+            Ok(())
+        } else {
+            whole_mip(search, search.left())
+        };
+    }
+    if construct(search)? {
+        search.note("construction");
+        return Ok(());
+    }
+    search.x = vec![0.0; search.m.num_vars()];
+    search.objective = f64::INFINITY;
+    whole_mip(search, search.left())
+}
+
+/// The whole MIP for up to `limit` seconds: its solution (if better) and its bound. Stopping
+/// without a solution is no error here (the caller has other ways to one).
+fn whole_mip(search: &mut Search, limit: f64) -> Result<(), SolverError> {
+    let limit = limit.min(search.left());
+    match solve(search.m, &search.settings_for(limit), search.what) {
+        Ok(o) => {
+            if let Some(b) = o.bound {
+                search.tighten(b);
+            }
+            if o.status == Status::Optimal {
+                search.tighten(o.objective);
+            }
+            if search.m.objective(&o.x) < search.objective {
+                search.set(o.x);
+            }
+            search.note("whole MIP");
+            Ok(())
+        }
+        Err(SolverError::Failed { .. }) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Sequential construction over groups of blocks; false if a step found no solution in its
+/// time (each step gets an even share of what is left of the construction's budget, and a
+/// second try with four times that before construction gives up).
+fn construct(search: &mut Search) -> Result<bool, SolverError> {
+    let m = search.m;
+    let order = search.shape.blocks.clone();
+    let per_step = (CONSTRUCT_FREE / search.shape.ints_per_block)
+        .floor()
+        .max(1.0) as usize;
+    // position of each block in the order (blocks are sorted: binary search)
+    let pos = |b: u32| order.binary_search(&b).expect("block of the model");
+    let steps = order.len().div_ceil(per_step);
+    let budget_end = search.elapsed() + CONSTRUCT_SHARE * search.s.time_limit_seconds;
+    search.x = vec![0.0; m.num_vars()];
+    for (step, group) in order.chunks(per_step).enumerate() {
+        let first = step * per_step;
+        let last = first + group.len() - 1;
+        let free: Vec<bool> = m
+            .tags
+            .iter()
+            .map(|t| t.block.is_none_or(|b| (first..=last).contains(&pos(b))))
+            .collect();
+        let owner = &search.shape.owner;
+        let sub = restrict(m, &free, &search.x, |r| {
+            owner[r].is_none_or(|b| pos(b) <= last)
+        });
+        let even = ((budget_end - search.elapsed()) / (steps - step) as f64).max(0.2);
+        let mut found = None;
+        for limit in [even, 4.0 * even] {
+            let settings = SolverSettings {
+                mip_rel_gap: CONSTRUCT_GAP,
+                ..search.settings_for(limit.min(search.left()))
+            };
+            match solve(&sub.mip, &settings, search.what) {
+                Ok(o) => {
+                    found = Some(o);
+                    break;
+                }
+                Err(SolverError::Failed { .. }) if search.left() > 0.05 => continue,
+                Err(SolverError::Infeasible { .. } | SolverError::Failed { .. }) => break,
+                Err(e) => return Err(e),
+            }
+        }
+        match found {
+            Some(o) => search.adopt(&sub.cols, &o.x),
+            None => return Ok(false),
+        }
+    }
+    Ok(true)
+}
+
+/// Which variables a neighbourhood frees: some blocks on all days, all blocks on a window of
+/// days, or some blocks on a window (both `None`: everything).
+struct Hood {
+    blocks: Option<Vec<u32>>,
+    window: Option<(u32, u32)>,
+}
+
+impl Hood {
+    fn frees(&self, t: &Tag) -> bool {
+        let in_blocks = match (&self.blocks, t.block) {
+            (Some(bs), Some(b)) => bs.binary_search(&b).is_ok(),
+            _ => true,
+        };
+        let in_window = match (self.window, t.time) {
+            (Some((a, z)), Some((from, to))) => from <= z && to >= a,
+            _ => true,
+        };
+        in_blocks && in_window
+    }
+}
+
+/// The kinds of neighbourhood, each with its own adaptive size (in blocks, days, or blocks of
+/// a double window).
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Blocks,
+    Window,
+    Mixed,
+}
+
+/// LNS until `until` seconds, the bound is met, or time runs out.
+fn neighbourhoods(search: &mut Search, until: f64) {
+    let shape = &search.shape;
+    let (nb, nt) = (shape.blocks.len(), shape.times.len());
+    let mut kinds = Vec::new();
+    if nb > 1 {
+        kinds.push(Kind::Blocks);
+    }
+    if nt > 1 {
+        kinds.push(Kind::Window);
+    }
+    if nb > 3 && nt > 3 {
+        kinds.push(Kind::Mixed);
+    }
+    if kinds.is_empty() {
+        return;
+    }
+    // sizes: blocks freed (on all days, or on a window twice the window's length), days
+    let mut k = (START_FREE / shape.ints_per_block).clamp(1.0, nb.max(1) as f64);
+    let mut w = (START_FREE / shape.ints_per_time).clamp(1.0, nt.max(1) as f64);
+    let mut km = (2.0 * k).min(nb as f64);
+    // a sub-MIP stops at a number of nodes (the same work on every machine, so the same
+    // search for the same seed); the time limit is only a guard
+    let sub_limit = (0.05 * search.s.time_limit_seconds).clamp(0.5, 10.0);
+    // a search that has stopped finding better hands its time to the proof
+    let mut since_better = 0;
+    while search.elapsed() < until && !search.proven() && since_better < PATIENCE {
+        let kind = kinds[search.rng.random_range(0..kinds.len())];
+        let hood = match kind {
+            Kind::Blocks => Hood {
+                blocks: Some(pick_blocks(search, k)),
+                window: None,
+            },
+            Kind::Window => Hood {
+                blocks: None,
+                window: Some(pick_window(search, w)),
+            },
+            Kind::Mixed => Hood {
+                blocks: Some(pick_blocks(search, km)),
+                window: Some(pick_window(search, 2.0 * w)),
+            },
+        };
+        let limit = sub_limit.min(until - search.elapsed()).max(0.05);
+        let before = search.objective;
+        let solved = improve(search, &hood, limit);
+        let size = match kind {
+            Kind::Blocks => &mut k,
+            Kind::Window => &mut w,
+            Kind::Mixed => &mut km,
+        };
+        let max = if kind == Kind::Window { nt } else { nb } as f64;
+        *size = if solved {
+            (*size * 1.1 + 0.5).min(max)
+        } else {
+            (*size * 0.7).max(1.0)
+        };
+        if search.objective < before - 1e-9 {
+            since_better = 0;
+            search.note("lns");
+        } else {
+            since_better += 1;
+        }
+        // the whole model freed and solved to the end: nothing left to find
+        if solved
+            && (hood.blocks.as_ref().is_none_or(|b| b.len() >= nb))
+            && (hood.window.is_none_or(|(a, z)| (z - a + 1) as usize >= nt))
+        {
+            return;
+        }
+    }
+}
+
+/// `k` blocks at random, sorted.
+fn pick_blocks(search: &mut Search, k: f64) -> Vec<u32> {
+    let mut b = search.shape.blocks.clone();
+    b.shuffle(&mut search.rng);
+    b.truncate((k.round() as usize).max(1));
+    b.sort_unstable();
+    b
+}
+
+/// A window of `w` consecutive times at random.
+fn pick_window(search: &mut Search, w: f64) -> (u32, u32) {
+    let nt = search.shape.times.len();
+    let len = (w.round() as usize).clamp(1, nt);
+    let start = search.rng.random_range(0..=nt - len);
+    (
+        search.shape.times[start],
+        search.shape.times[start + len - 1],
+    )
+}
+
+/// Re-solves one neighbourhood below the incumbent's cost; returns whether the sub-MIP was
+/// solved to the end.
+fn improve(search: &mut Search, hood: &Hood, limit: f64) -> bool {
+    let m = search.m;
+    let free: Vec<bool> = m.tags.iter().map(|t| hood.frees(t)).collect();
+    let sub = restrict(m, &free, &search.x, |_| true);
+    if sub.mip.num_vars() == 0 {
+        return true;
+    }
+    // equal cost is accepted (a sideways move keeps the search moving)
+    let cutoff = sub.at_x + 0.5 * search.shape.step();
+    let mut settings = search.settings_for(limit);
+    settings
+        .highs
+        .insert("mip_max_nodes".into(), toml::Value::Integer(SUB_NODES));
+    match solve_below(&sub.mip, &settings, search.what, cutoff) {
+        Ok(Below::Better(o)) => {
+            let done = o.status == Status::Optimal || o.status == Status::GapLimit;
+            search.adopt(&sub.cols, &o.x);
+            done
+        }
+        Ok(Below::NoneBetter { proven, .. }) => proven,
+        Err(_) => false,
+    }
+}
+
+/// The whole MIP below the incumbent's cost for the time left; true if it proved nothing
+/// cheaper exists.
+fn prove(search: &mut Search) -> Result<bool, SolverError> {
+    let cutoff = search.objective - 0.5 * search.shape.step();
+    let limit = search.left();
+    let r = solve_below(search.m, &search.settings_for(limit), search.what, cutoff)?;
+    match r {
+        Below::Better(o) => {
+            if let Some(b) = o.bound {
+                search.tighten(b);
+            }
+            if o.objective < search.objective {
+                search.set(o.x);
+            }
+            search.note("whole MIP");
+            Ok(o.status == Status::Optimal)
+        }
+        Below::NoneBetter { proven, bound } => {
+            if let Some(b) = bound {
+                // nothing below the cutoff was left unexplored beyond `b`; the incumbent
+                // itself is at the cutoff's side
+                search.tighten(b.min(search.objective));
+            }
+            Ok(proven)
+        }
+    }
+}
+
+#[cfg(all(test, feature = "highs"))]
+mod tests {
+    use super::*;
+
+    /// A small team's fortnight: `people` × `days` × 2 shifts (early, late), at most one shift
+    /// a day, at most `max_days` worked, no early the day after a late, a cover per day and
+    /// shift (under: 10 a person, over: 1), and a wish cost per person, day and shift — the
+    /// shape of a rostering model, tagged as the builders tag theirs.
+    fn team(people: usize, days: usize, max_days: f64, seed: u64) -> Mip {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let mut m = Mip::default();
+        let mut x = vec![vec![[Var(0); 2]; days]; people];
+        for (e, xe) in x.iter_mut().enumerate() {
+            for (d, xd) in xe.iter_mut().enumerate() {
+                m.tag_with(Some(e), Some(d));
+                for v in xd.iter_mut() {
+                    *v = m.var(0.0, 1.0, true, f64::from(rng.random_range(0..4u8)));
+                }
+            }
+        }
+        m.tag_with(None, None);
+        for (e, xe) in x.iter().enumerate() {
+            let _ = e;
+            for d in 0..days {
+                m.row(vec![(xe[d][0], 1.0), (xe[d][1], 1.0)], 0.0, 1.0);
+                if d + 1 < days {
+                    m.row(vec![(xe[d][1], 1.0), (xe[d + 1][0], 1.0)], 0.0, 1.0);
+                }
+            }
+            let all = xe
+                .iter()
+                .flat_map(|xd| xd.iter().map(|v| (*v, 1.0)))
+                .collect();
+            m.row(all, 0.0, max_days);
+        }
+        for d in 0..days {
+            for s in 0..2 {
+                let need = f64::from(rng.random_range(1..4u8));
+                let under = m.var(0.0, f64::INFINITY, false, 10.0);
+                let over = m.var(0.0, f64::INFINITY, false, 1.0);
+                let mut t: Vec<(Var, f64)> = x.iter().map(|xe| (xe[d][s], 1.0)).collect();
+                t.push((under, 1.0));
+                t.push((over, -1.0));
+                m.row(t, need, need);
+            }
+        }
+        m.whole_costs = true;
+        m
+    }
+
+    fn settings(limit: f64) -> SolverSettings {
+        SolverSettings {
+            time_limit_seconds: limit,
+            mip_rel_gap: 0.0,
+            threads: 1,
+            ..SolverSettings::default()
+        }
+    }
+
+    /// Every bound and row of `m` holds at `x`, integers whole.
+    fn assert_feasible(m: &Mip, x: &[f64]) {
+        for v in 0..m.num_vars() {
+            assert!(
+                x[v] >= m.lo[v] - 1e-6 && x[v] <= m.hi[v] + 1e-6,
+                "var {v}: {}",
+                x[v]
+            );
+            if m.integer[v] {
+                assert!((x[v] - x[v].round()).abs() < 1e-6, "var {v}: {}", x[v]);
+            }
+        }
+        for (r, (terms, lo, hi)) in m.rows.iter().enumerate() {
+            let a: f64 = terms.iter().map(|(v, c)| c * x[v.0]).sum();
+            assert!(
+                a >= lo - 1e-6 && a <= hi + 1e-6,
+                "row {r}: {a} not in {lo}..{hi}"
+            );
+        }
+    }
+
+    fn optimum(m: &Mip) -> f64 {
+        let o = solve(m, &settings(120.0), "test").unwrap();
+        assert_eq!(o.status, Status::Optimal);
+        o.objective
+    }
+
+    #[test]
+    fn the_large_model_path_reaches_the_proven_optimum_and_says_so() {
+        for seed in 0..3 {
+            let m = team(8, 14, 9.0, seed);
+            let best = optimum(&m);
+            // every model is "large" here: construction, neighbourhoods, proof
+            let o = solve_tuned(&m, &settings(60.0), "test", 0).unwrap();
+            assert_feasible(&m, &o.x);
+            assert_eq!(o.objective, m.objective(&o.x));
+            assert_eq!(o.objective, best, "seed {seed}");
+            assert_eq!(o.status, Status::Optimal);
+            assert_eq!(o.bound, Some(best));
+            // the LP relaxation finished: a bound no higher than the optimum
+            assert!(o.lp_bound.unwrap() <= best + 1e-9);
+        }
+    }
+
+    #[test]
+    fn construction_alone_gives_a_feasible_roster() {
+        let m = team(10, 14, 8.0, 7);
+        let s = settings(30.0);
+        let mut search = Search {
+            m: &m,
+            s: &s,
+            what: "test",
+            small_model: 0,
+            shape: Shape::of(&m),
+            t0: Instant::now(),
+            x: Vec::new(),
+            objective: f64::INFINITY,
+            bound: None,
+            lp_bound: None,
+            trace: Vec::new(),
+            rng: ChaCha8Rng::seed_from_u64(0),
+        };
+        // 28 integers a person: 10 construction steps of one person each
+        assert_eq!(search.shape.ints_per_block, 28.0);
+        assert!(construct(&mut search).unwrap());
+        assert_feasible(&m, &search.x);
+        assert_eq!(search.objective, m.objective(&search.x));
+        // rows of one person are theirs; the cover rows are shared
+        let owned = search.shape.owner.iter().filter(|o| o.is_some()).count();
+        assert_eq!(owned, 10 * (14 + 13 + 1));
+        assert_eq!(search.shape.owner.len() - owned, 28);
+    }
+
+    #[test]
+    fn progress_only_improves_and_the_same_seed_gives_the_same_roster() {
+        let m = team(12, 14, 9.0, 3);
+        let a = solve_tuned(&m, &settings(60.0), "test", 0).unwrap();
+        let b = solve_tuned(&m, &settings(60.0), "test", 0).unwrap();
+        assert_eq!(a.x, b.x);
+        assert!(!a.trace.is_empty());
+        for w in a.trace.windows(2) {
+            assert!(w[1].objective <= w[0].objective, "{:?}", a.trace);
+            match (w[0].bound, w[1].bound) {
+                (Some(p), Some(q)) => assert!(q >= p, "{:?}", a.trace),
+                (Some(_), None) => panic!("bound lost: {:?}", a.trace),
+                _ => {}
+            }
+        }
+        let last = a.trace.last().unwrap();
+        assert_eq!((last.phase, last.objective), ("done", a.objective));
+    }
+
+    #[test]
+    fn a_neighbourhood_leaves_the_fixed_part_as_it_was() {
+        let m = team(6, 7, 5.0, 1);
+        let x = solve(&m, &settings(60.0), "test").unwrap().x;
+        // person 2 freed on days 3 to 5
+        let hood = Hood {
+            blocks: Some(vec![2]),
+            window: Some((3, 5)),
+        };
+        let free: Vec<bool> = m.tags.iter().map(|t| hood.frees(t)).collect();
+        let sub = restrict(&m, &free, &x, |_| true);
+        // the person's 6 shift variables and the 28 cover slacks (no person, no day)
+        assert_eq!(sub.mip.num_integer(), 6);
+        assert_eq!(sub.mip.num_vars(), 6 + 28);
+        let at_x: Vec<f64> = sub.cols.iter().map(|&v| x[v]).collect();
+        assert_eq!(sub.mip.objective(&at_x), sub.at_x);
+        assert_feasible(&sub.mip, &at_x);
+    }
+
+    #[test]
+    fn below_a_cutoff_only_better_counts_and_none_better_is_a_proof() {
+        let m = team(6, 7, 5.0, 2);
+        let best = optimum(&m);
+        match solve_below(&m, &settings(60.0), "test", best + 0.5).unwrap() {
+            Below::Better(o) => assert_eq!(o.objective, best),
+            Below::NoneBetter { .. } => panic!("the optimum is below the cutoff"),
+        }
+        match solve_below(&m, &settings(60.0), "test", best - 0.5).unwrap() {
+            Below::NoneBetter { proven, .. } => assert!(proven),
+            Below::Better(o) => panic!("better than the optimum: {}", o.objective),
+        }
+    }
+
+    #[test]
+    fn an_infeasible_model_is_said_to_be_so() {
+        let mut m = team(4, 7, 5.0, 0);
+        // somebody must work 8 of 7 days
+        let first: Vec<(Var, f64)> = (0..14).map(|v| (Var(v), 1.0)).collect();
+        m.row(first, 8.0, f64::INFINITY);
+        let e = solve_tuned(&m, &settings(30.0), "test", 0).unwrap_err();
+        assert!(matches!(e, SolverError::Infeasible { .. }), "{e}");
+    }
+}
