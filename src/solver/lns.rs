@@ -40,24 +40,27 @@ pub struct Progress {
 }
 
 /// Integer variables per sub-MIP the search starts from (grown or shrunk as it goes).
-const START_FREE: f64 = 150.0;
+const START_FREE: f64 = 400.0;
 /// Integer variables per construction step.
 const CONSTRUCT_FREE: f64 = 300.0;
 /// Neighbourhoods in a row without a better solution after which the proof takes over.
 const PATIENCE: usize = 60;
 /// Nodes a neighbourhood's sub-MIP may explore.
-const SUB_NODES: i64 = 200;
+const SUB_NODES: i64 = 1000;
 /// Integer variables up to which the whole MIP goes first, with this share of the time limit:
 /// HiGHS proves such models itself and a restart would lose its tree (the benchmark's
 /// 14–28-day instances up to 20 staff: 400–3,600 integer variables).
 const SMALL_MODEL: usize = 4_000;
-const SMALL_MIP_SHARE: f64 = 0.6;
+const SMALL_MIP_SHARE: f64 = 0.8;
 /// Share of the time limit the whole MIP gets first where there are no blocks to build by.
 const BLOCKLESS_MIP_SHARE: f64 = 0.5;
 /// Share of the time limit kept for the whole MIP below the best found (a search that stops
 /// finding better hands its time over sooner): on large models the search keeps improving
 /// where the whole MIP's bound hardly moves.
 const PROOF_SHARE: f64 = 0.1;
+/// Share of the time limit the LP-guided first roster may take (a large team's week takes
+/// ~3 s; where the LP leaves too much open it finds nothing and construction takes over).
+const LP_GUIDED_SHARE: f64 = 0.1;
 /// Share of the time limit construction may take, and the gap each of its steps stops at.
 const CONSTRUCT_SHARE: f64 = 0.2;
 const CONSTRUCT_GAP: f64 = 0.02;
@@ -200,6 +203,8 @@ struct Search<'a> {
     objective: f64,
     bound: Option<f64>,
     lp_bound: Option<f64>,
+    /// The LP relaxation's solution, where it finished (guides the first roster).
+    lp_x: Option<Vec<f64>>,
     trace: Vec<Progress>,
     rng: ChaCha8Rng,
 }
@@ -298,6 +303,7 @@ fn solve_tuned(
         objective: f64::INFINITY,
         bound: None,
         lp_bound: None,
+        lp_x: None,
         trace: Vec::new(),
         rng: ChaCha8Rng::seed_from_u64(u64::from(s.seed)),
     };
@@ -369,6 +375,7 @@ fn relaxation_bound(search: &mut Search) -> Result<(), SolverError> {
         Ok(o) => {
             if let Some(b) = o.bound {
                 search.lp_bound = Some(b);
+                search.lp_x = Some(o.x);
                 search.tighten(b);
             }
             Ok(())
@@ -399,6 +406,10 @@ fn first_solution(search: &mut Search) -> Result<(), SolverError> {
             whole_mip(search, search.left())
         };
     }
+    if lp_guided(search)? {
+        search.note("LP-guided");
+        return Ok(());
+    }
     if construct(search)? {
         search.note("construction");
         return Ok(());
@@ -427,6 +438,57 @@ fn whole_mip(search: &mut Search, limit: f64) -> Result<(), SolverError> {
             Ok(())
         }
         Err(SolverError::Failed { .. }) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// The whole MIP with every one-day choice the LP relaxation made whole (a binary at 1)
+/// fixed: where the LP settles nearly all of a team's days (a large team under a plan it can
+/// fill), the MIP decides the rest. False if the LP did not finish or the restricted MIP
+/// found nothing in its time.
+fn lp_guided(search: &mut Search) -> Result<bool, SolverError> {
+    let Some(lp_x) = search.lp_x.as_ref() else {
+        return Ok(false);
+    };
+    let m = search.m;
+    let one_day: Vec<usize> = (0..m.num_vars())
+        .filter(|&v| {
+            m.integer[v]
+                && m.hi[v] == 1.0
+                && m.tags[v].block.is_some()
+                && m.tags[v].time.is_some_and(|(a, z)| a == z)
+        })
+        .collect();
+    let whole = one_day
+        .iter()
+        .filter(|&&v| lp_x[v] <= 0.01 || lp_x[v] >= 0.99)
+        .count();
+    let settled = whole as f64 / one_day.len().max(1) as f64;
+    if search.s.progress {
+        eprintln!(
+            "LP relaxation: {:.1}% of the one-day choices whole",
+            100.0 * settled
+        );
+    }
+    if one_day.is_empty() {
+        return Ok(false);
+    }
+    let mut fixed = m.clone();
+    for &v in &one_day {
+        if lp_x[v] >= 0.99 {
+            fixed.lo[v] = 1.0;
+        }
+    }
+    let settings = SolverSettings {
+        mip_rel_gap: CONSTRUCT_GAP,
+        ..search.settings_for((LP_GUIDED_SHARE * search.s.time_limit_seconds).min(search.left()))
+    };
+    match solve(&fixed, &settings, search.what) {
+        Ok(o) => {
+            search.set(o.x);
+            Ok(true)
+        }
+        Err(SolverError::Infeasible { .. } | SolverError::Failed { .. }) => Ok(false),
         Err(e) => Err(e),
     }
 }
@@ -776,6 +838,7 @@ mod tests {
             objective: f64::INFINITY,
             bound: None,
             lp_bound: None,
+            lp_x: None,
             trace: Vec::new(),
             rng: ChaCha8Rng::seed_from_u64(0),
         };
