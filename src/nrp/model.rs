@@ -276,6 +276,8 @@ fn request_costs(p: &Problem, m: &mut Mip, x: &XVars) -> f64 {
 /// Cover per day and shift type, under and over cover weighted.
 fn cover_rows(p: &Problem, m: &mut Mip, x: &XVars) {
     for c in &p.cover {
+        // the day's slacks: nobody's, of that day (what the search aims its windows at)
+        m.tag_with(None, Some(c.day));
         let mut terms: Vec<(Var, f64)> = (0..p.employees.len())
             .filter_map(|e| x[e][c.day][c.shift])
             .map(|v| (v, 1.0))
@@ -289,6 +291,7 @@ fn cover_rows(p: &Problem, m: &mut Mip, x: &XVars) {
         let r = c.required as f64;
         m.row(terms, r, r);
     }
+    m.tag_with(None, None);
 }
 
 /// One employee's rules, each through the rule model's encoding.

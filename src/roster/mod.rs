@@ -301,6 +301,8 @@ fn fill_positions(m: &mut Mip, f: &Frame, x: &[AgentDays]) -> Fill {
     };
     for (ki, mut terms) in by_pos.into_iter().enumerate() {
         let (t, count) = &f.positions[&f.keys[ki]];
+        // the position's slacks: nobody's, of its day (what the search aims its windows at)
+        m.tag_with(None, Some(f.keys[ki].0));
         let short = m.var(
             0.0,
             *count as f64,
@@ -319,6 +321,7 @@ fn fill_positions(m: &mut Mip, f: &Frame, x: &[AgentDays]) -> Fill {
         fill.shorts.push(short);
         fill.extras.push(extra);
     }
+    m.tag_with(None, None);
     fill
 }
 

@@ -42,7 +42,7 @@ pub struct Progress {
 /// Integer variables per sub-MIP the search starts from (grown or shrunk as it goes).
 const START_FREE: f64 = 400.0;
 /// Integer variables per construction step.
-const CONSTRUCT_FREE: f64 = 300.0;
+const CONSTRUCT_FREE: f64 = 1500.0;
 /// Neighbourhoods in a row without a better solution after which the proof takes over.
 const PATIENCE: usize = 60;
 /// Nodes a neighbourhood's sub-MIP may explore.
@@ -493,23 +493,24 @@ fn lp_guided(search: &mut Search) -> Result<bool, SolverError> {
     }
 }
 
-/// Sequential construction over groups of blocks; false if a step found no solution in its
-/// time (each step gets an even share of what is left of the construction's budget, and a
-/// second try with four times that before construction gives up).
+/// Sequential construction over groups of blocks: each group's sub-MIP with the groups before
+/// it fixed and the ones after it left out. Each step gets an even share of what is left of
+/// the construction's budget; a step that finds nothing in it is retried with half the group
+/// (down to one block, then with four times the time). False if a single block finds nothing.
 fn construct(search: &mut Search) -> Result<bool, SolverError> {
     let m = search.m;
     let order = search.shape.blocks.clone();
-    let per_step = (CONSTRUCT_FREE / search.shape.ints_per_block)
+    let mut per_step = (CONSTRUCT_FREE / search.shape.ints_per_block)
         .floor()
         .max(1.0) as usize;
     // position of each block in the order (blocks are sorted: binary search)
     let pos = |b: u32| order.binary_search(&b).expect("block of the model");
-    let steps = order.len().div_ceil(per_step);
     let budget_end = search.elapsed() + CONSTRUCT_SHARE * search.s.time_limit_seconds;
     search.x = vec![0.0; m.num_vars()];
-    for (step, group) in order.chunks(per_step).enumerate() {
-        let first = step * per_step;
-        let last = first + group.len() - 1;
+    let mut first = 0;
+    let mut patience = 1.0;
+    while first < order.len() {
+        let last = (first + per_step).min(order.len()) - 1;
         let free: Vec<bool> = m
             .tags
             .iter()
@@ -519,26 +520,28 @@ fn construct(search: &mut Search) -> Result<bool, SolverError> {
         let sub = restrict(m, &free, &search.x, |r| {
             owner[r].is_none_or(|b| pos(b) <= last)
         });
-        let even = ((budget_end - search.elapsed()) / (steps - step) as f64).max(0.2);
-        let mut found = None;
-        for limit in [even, 4.0 * even] {
-            let settings = SolverSettings {
-                mip_rel_gap: CONSTRUCT_GAP,
-                ..search.settings_for(limit.min(search.left()))
-            };
-            match solve(&sub.mip, &settings, search.what) {
-                Ok(o) => {
-                    found = Some(o);
-                    break;
-                }
-                Err(SolverError::Failed { .. }) if search.left() > 0.05 => continue,
-                Err(SolverError::Infeasible { .. } | SolverError::Failed { .. }) => break,
-                Err(e) => return Err(e),
+        let steps_left = (order.len() - first).div_ceil(per_step) as f64;
+        let even = ((budget_end - search.elapsed()) / steps_left).max(0.2);
+        let settings = SolverSettings {
+            mip_rel_gap: CONSTRUCT_GAP,
+            ..search.settings_for((patience * even).min(search.left()))
+        };
+        match solve(&sub.mip, &settings, search.what) {
+            Ok(o) => {
+                search.adopt(&sub.cols, &o.x);
+                first = last + 1;
             }
-        }
-        match found {
-            Some(o) => search.adopt(&sub.cols, &o.x),
-            None => return Ok(false),
+            Err(SolverError::Failed { .. }) if search.left() > 0.05 => {
+                if per_step > 1 {
+                    per_step /= 2;
+                } else if patience < 4.0 {
+                    patience = 4.0;
+                } else {
+                    return Ok(false);
+                }
+            }
+            Err(SolverError::Infeasible { .. } | SolverError::Failed { .. }) => return Ok(false),
+            Err(e) => return Err(e),
         }
     }
     Ok(true)
@@ -598,8 +601,12 @@ fn neighbourhoods(search: &mut Search, until: f64) {
     // a sub-MIP stops at a number of nodes (the same work on every machine, so the same
     // search for the same seed); the time limit is only a guard
     let sub_limit = (0.05 * search.s.time_limit_seconds).clamp(0.5, 10.0);
+    // what a move should take: many quick moves find more than a few slow ones
+    let move_time = (0.005 * search.s.time_limit_seconds).clamp(0.1, 1.0);
     // a search that has stopped finding better hands its time to the proof
     let mut since_better = 0;
+    // per kind: moves, moves that found better
+    let mut tally = [(0usize, 0usize); 3];
     while search.elapsed() < until && !search.proven() && since_better < PATIENCE {
         let kind = kinds[search.rng.random_range(0..kinds.len())];
         let hood = match kind {
@@ -618,19 +625,25 @@ fn neighbourhoods(search: &mut Search, until: f64) {
         };
         let limit = sub_limit.min(until - search.elapsed()).max(0.05);
         let before = search.objective;
+        let started = search.elapsed();
         let solved = improve(search, &hood, limit);
+        let took = search.elapsed() - started;
         let size = match kind {
             Kind::Blocks => &mut k,
             Kind::Window => &mut w,
             Kind::Mixed => &mut km,
         };
         let max = if kind == Kind::Window { nt } else { nb } as f64;
-        *size = if solved {
+        *size = if solved && took <= move_time {
             (*size * 1.1 + 0.5).min(max)
-        } else {
+        } else if !solved || took > 2.0 * move_time {
             (*size * 0.7).max(1.0)
+        } else {
+            *size
         };
+        tally[kind as usize].0 += 1;
         if search.objective < before - 1e-9 {
+            tally[kind as usize].1 += 1;
             since_better = 0;
             search.note("lns");
         } else {
@@ -641,8 +654,15 @@ fn neighbourhoods(search: &mut Search, until: f64) {
             && (hood.blocks.as_ref().is_none_or(|b| b.len() >= nb))
             && (hood.window.is_none_or(|(a, z)| (z - a + 1) as usize >= nt))
         {
-            return;
+            break;
         }
+    }
+    if search.s.progress {
+        let [b, t, x] = tally;
+        eprintln!(
+            "neighbourhoods (moves/better): people {}/{}, days {}/{}, people × days {}/{}; sizes now {k:.0} people, {w:.0} days, {km:.0} people × {:.0} days",
+            b.0, b.1, t.0, t.1, x.0, x.1, (2.0 * w).min(nt as f64)
+        );
     }
 }
 
@@ -655,15 +675,48 @@ fn pick_blocks(search: &mut Search, k: f64) -> Vec<u32> {
     b
 }
 
-/// A window of `w` consecutive times at random.
+/// A window of `w` consecutive times: half the time around a time drawn in proportion to
+/// what the incumbent pays there outside anyone's schedule (cover shortfalls and the like:
+/// the variables of no block and one time), otherwise anywhere.
 fn pick_window(search: &mut Search, w: f64) -> (u32, u32) {
     let nt = search.shape.times.len();
     let len = (w.round() as usize).clamp(1, nt);
-    let start = search.rng.random_range(0..=nt - len);
+    let costs = shared_cost_by_time(search);
+    let total: f64 = costs.iter().sum();
+    let start = if total > 0.0 && search.rng.random_bool(0.5) {
+        let mut draw = search.rng.random_range(0.0..total);
+        let at = costs
+            .iter()
+            .position(|c| {
+                draw -= c;
+                draw < 0.0
+            })
+            .unwrap_or(nt - 1);
+        let back = search.rng.random_range(0..len);
+        at.saturating_sub(back).min(nt - len)
+    } else {
+        search.rng.random_range(0..=nt - len)
+    };
     (
         search.shape.times[start],
         search.shape.times[start + len - 1],
     )
+}
+
+/// Per time of the shape, the incumbent's cost on variables of no block and that one time.
+fn shared_cost_by_time(search: &Search) -> Vec<f64> {
+    let times = &search.shape.times;
+    let mut costs = vec![0.0; times.len()];
+    for (v, t) in search.m.tags.iter().enumerate() {
+        if let (None, Some((a, z))) = (t.block, t.time) {
+            if a == z {
+                if let Ok(i) = times.binary_search(&a) {
+                    costs[i] += search.m.cost[v] * search.x[v];
+                }
+            }
+        }
+    }
+    costs
 }
 
 /// Re-solves one neighbourhood below the incumbent's cost; returns whether the sub-MIP was
@@ -825,7 +878,7 @@ mod tests {
 
     #[test]
     fn construction_alone_gives_a_feasible_roster() {
-        let m = team(10, 14, 8.0, 7);
+        let m = team(60, 14, 8.0, 7);
         let s = settings(30.0);
         let mut search = Search {
             m: &m,
@@ -842,14 +895,15 @@ mod tests {
             trace: Vec::new(),
             rng: ChaCha8Rng::seed_from_u64(0),
         };
-        // 28 integers a person: 10 construction steps of one person each
+        // 28 integers a person: two construction steps (53 people, then 7)
         assert_eq!(search.shape.ints_per_block, 28.0);
+        assert_eq!((CONSTRUCT_FREE / 28.0).floor(), 53.0);
         assert!(construct(&mut search).unwrap());
         assert_feasible(&m, &search.x);
         assert_eq!(search.objective, m.objective(&search.x));
         // rows of one person are theirs; the cover rows are shared
         let owned = search.shape.owner.iter().filter(|o| o.is_some()).count();
-        assert_eq!(owned, 10 * (14 + 13 + 1));
+        assert_eq!(owned, 60 * (14 + 13 + 1));
         assert_eq!(search.shape.owner.len() - owned, 28);
     }
 
