@@ -319,6 +319,15 @@ fn solve_tuned(
     }
     relaxation_bound(&mut search)?;
     first_solution(&mut search)?;
+    if !search.objective.is_finite() {
+        return Err(SolverError::Failed {
+            what: what.into(),
+            detail: format!(
+                "no feasible solution found within {:.1} s; raise time_limit_seconds (solver settings, --solver FILE)",
+                search.elapsed()
+            ),
+        });
+    }
     let proof_share = s.lns_proof_share.unwrap_or(PROOF_SHARE).clamp(0.0, 1.0);
     let lns_until = s.time_limit_seconds * (1.0 - proof_share);
     neighbourhoods(&mut search, lns_until);
@@ -397,14 +406,13 @@ fn first_solution(search: &mut Search) -> Result<(), SolverError> {
         } else {
             BLOCKLESS_MIP_SHARE
         };
-        whole_mip(search, share * search.s.time_limit_seconds)?;
+        whole_mip(search, share * search.s.time_limit_seconds, false)?;
     }
-    if search.objective.is_finite() || !blocks {
-        return if search.objective.is_finite() || search.left() <= 0.05 {
-            Ok(())
-        } else {
-            whole_mip(search, search.left())
-        };
+    if search.objective.is_finite() || search.left() <= 0.05 {
+        return Ok(());
+    }
+    if !blocks {
+        return whole_mip(search, search.left(), false);
     }
     if lp_guided(search)? {
         search.note("LP-guided");
@@ -414,16 +422,24 @@ fn first_solution(search: &mut Search) -> Result<(), SolverError> {
         search.note("construction");
         return Ok(());
     }
+    // the whole MIP up to its first solution: the search then takes over from it
     search.x = vec![0.0; search.m.num_vars()];
     search.objective = f64::INFINITY;
-    whole_mip(search, search.left())
+    whole_mip(search, search.left(), true)
 }
 
-/// The whole MIP for up to `limit` seconds: its solution (if better) and its bound. Stopping
-/// without a solution is no error here (the caller has other ways to one).
-fn whole_mip(search: &mut Search, limit: f64) -> Result<(), SolverError> {
+/// The whole MIP for up to `limit` seconds (`first`: only until its first solution): its
+/// solution (if better) and its bound. Stopping without a solution is no error here (the
+/// caller has other ways to one, or says so).
+fn whole_mip(search: &mut Search, limit: f64, first: bool) -> Result<(), SolverError> {
     let limit = limit.min(search.left());
-    match solve(search.m, &search.settings_for(limit), search.what) {
+    let mut settings = search.settings_for(limit);
+    if first {
+        settings
+            .highs
+            .insert("mip_max_improving_sols".into(), toml::Value::Integer(1));
+    }
+    match solve(search.m, &settings, search.what) {
         Ok(o) => {
             if let Some(b) = o.bound {
                 search.tighten(b);
