@@ -164,16 +164,7 @@ impl Problem {
 pub fn solve(p: &Problem, settings: &SolverSettings) -> Result<Solution, SolverError> {
     let (mip, x, constant) = model(p);
     let mut out = match settings.engine {
-        solver::Engine::Mip => {
-            let lp = solver::solve(&mip.relaxed(), settings, "rostering LP relaxation")?;
-            let mut out = solver::solve(&mip, &settings.remaining(lp.seconds), "rostering")?;
-            out.seconds += lp.seconds;
-            if let Some(b) = lp.bound {
-                out.tighten_bound(b);
-            }
-            out.lp_bound = lp.bound;
-            out
-        }
+        solver::Engine::Mip => solver::solve_lp_then_mip(&mip, settings, "rostering")?,
         _ => solver::lns::solve_lns(&mip, settings, "rostering")?,
     };
     out.objective += constant;

@@ -13,7 +13,7 @@ use crate::plan::shifts::templates;
 use crate::rules::params::{AgentRules, Limits};
 use crate::scenario::agents::Agent;
 use crate::scenario::Scenario;
-use crate::solver::{solve, Engine, Mip, Outcome, SolverError, SolverSettings, Var};
+use crate::solver::{solve_lp_then_mip, Engine, Mip, Outcome, SolverError, SolverSettings, Var};
 use crate::staffing::requirements::Requirements;
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 use serde::Serialize;
@@ -395,14 +395,7 @@ fn solve_plan(m: &Mip, settings: &SolverSettings) -> Result<Outcome, PlanError> 
     if settings.engine == Engine::Lns {
         return Ok(crate::solver::lns::solve_lns(m, settings, "shift plan")?);
     }
-    let lp = solve(&m.relaxed(), settings, "shift plan LP relaxation")?;
-    let mut out = solve(m, &settings.remaining(lp.seconds), "shift plan")?;
-    if let Some(b) = lp.bound {
-        out.tighten_bound(b);
-    }
-    out.seconds += lp.seconds;
-    out.lp_bound = lp.bound;
-    Ok(out)
+    Ok(solve_lp_then_mip(m, settings, "shift plan")?)
 }
 
 /// The plan's variables, and the terms each interval's rows will sum.

@@ -6,15 +6,17 @@
 //! which day (time) a variable is part of, and the engine works by that structure alone —
 //! nothing here knows a rule, an instance or a file:
 //!
-//! 1. **Construction**: the blocks in groups, each group's sub-MIP solved with the groups
+//! 1. **LP relaxation** (interior point): the first bound, and a guide for the first roster.
+//! 2. **A first roster**: a small model goes to the whole MIP (which usually proves it); a
+//!    large one gets the whole MIP with the one-day choices the LP made whole fixed, else
+//!    **construction**: the blocks in groups, each group's sub-MIP solved with the groups
 //!    before it fixed and the ones after it left out (their own rows dropped, their variables
-//!    at zero in the shared rows). A first roster in seconds where the whole MIP finds none.
-//! 2. **LNS** ("fix-and-optimise"): free a few people or a window of days, fix the rest at the
+//!    at zero in the shared rows), else the whole MIP up to its first solution.
+//! 3. **LNS** ("fix-and-optimise"): free a few people or a window of days, fix the rest at the
 //!    incumbent and let the MIP re-solve the freed part, looking only below the incumbent's
 //!    cost (a cutoff, never a start: see `solve_highs`). Neighbourhood sizes adapt: a
-//!    sub-problem solved to optimality quickly grows the next, one stopped by its limit
-//!    shrinks it.
-//! 3. **Proof**: the whole MIP with the incumbent's cost as cutoff for the rest of the time:
+//!    sub-problem solved to the end quickly grows the next, a slow or unfinished one shrinks it.
+//! 4. **Proof**: the whole MIP with the incumbent's cost as cutoff for the rest of the time:
 //!    it either finds better, proves nothing better exists (optimal), or leaves a bound.
 //!
 //! The lower bound reported is the best of the LP relaxation (when it finished) and the
@@ -209,7 +211,25 @@ struct Search<'a> {
     rng: ChaCha8Rng,
 }
 
-impl Search<'_> {
+impl<'a> Search<'a> {
+    /// No solution yet, the clock started.
+    fn new(m: &'a Mip, s: &'a SolverSettings, what: &'a str, small_model: usize) -> Search<'a> {
+        Search {
+            m,
+            s,
+            what,
+            small_model,
+            shape: Shape::of(m),
+            t0: Instant::now(),
+            x: vec![0.0; m.num_vars()],
+            objective: f64::INFINITY,
+            bound: None,
+            lp_bound: None,
+            lp_x: None,
+            trace: Vec::new(),
+            rng: ChaCha8Rng::seed_from_u64(u64::from(s.seed)),
+        }
+    }
     fn elapsed(&self) -> f64 {
         self.t0.elapsed().as_secs_f64()
     }
@@ -292,21 +312,7 @@ fn solve_tuned(
     small_model: usize,
 ) -> Result<Outcome, SolverError> {
     check_memory(m, s, what)?;
-    let mut search = Search {
-        m,
-        s,
-        what,
-        small_model,
-        shape: Shape::of(m),
-        t0: Instant::now(),
-        x: vec![0.0; m.num_vars()],
-        objective: f64::INFINITY,
-        bound: None,
-        lp_bound: None,
-        lp_x: None,
-        trace: Vec::new(),
-        rng: ChaCha8Rng::seed_from_u64(u64::from(s.seed)),
-    };
+    let mut search = Search::new(m, s, what, small_model);
     if s.progress {
         eprintln!(
             "{what}: {} variables ({} integer), {} rows, {} blocks × {} times",
@@ -320,13 +326,7 @@ fn solve_tuned(
     relaxation_bound(&mut search)?;
     first_solution(&mut search)?;
     if !search.objective.is_finite() {
-        return Err(SolverError::Failed {
-            what: what.into(),
-            detail: format!(
-                "no feasible solution found within {:.1} s; raise time_limit_seconds (solver settings, --solver FILE)",
-                search.elapsed()
-            ),
-        });
+        return Err(SolverError::no_solution(what, search.elapsed()));
     }
     let proof_share = s.lns_proof_share.unwrap_or(PROOF_SHARE).clamp(0.0, 1.0);
     let lns_until = s.time_limit_seconds * (1.0 - proof_share);
@@ -395,8 +395,9 @@ fn relaxation_bound(search: &mut Search) -> Result<(), SolverError> {
 }
 
 /// An incumbent. A small model, or one without blocks, goes to the whole MIP first (small ones
-/// usually end there, proven); a large one is built block by block. Whichever way found
-/// nothing, the other gets the time to.
+/// usually end there, proven); a large one, or a small one the MIP found nothing for, is
+/// LP-guided, else constructed block by block, else the whole MIP's first solution. Without
+/// blocks the whole MIP gets the rest of the time.
 fn first_solution(search: &mut Search) -> Result<(), SolverError> {
     let blocks = !search.shape.blocks.is_empty();
     let small = search.m.num_integer() <= search.small_model;
@@ -475,17 +476,6 @@ fn lp_guided(search: &mut Search) -> Result<bool, SolverError> {
                 && m.tags[v].time.is_some_and(|(a, z)| a == z)
         })
         .collect();
-    let whole = one_day
-        .iter()
-        .filter(|&&v| lp_x[v] <= 0.01 || lp_x[v] >= 0.99)
-        .count();
-    let settled = whole as f64 / one_day.len().max(1) as f64;
-    if search.s.progress {
-        eprintln!(
-            "LP relaxation: {:.1}% of the one-day choices whole",
-            100.0 * settled
-        );
-    }
     if one_day.is_empty() {
         return Ok(false);
     }
@@ -614,8 +604,7 @@ fn neighbourhoods(search: &mut Search, until: f64) {
     let mut k = (START_FREE / shape.ints_per_block).clamp(1.0, nb.max(1) as f64);
     let mut w = (START_FREE / shape.ints_per_time).clamp(1.0, nt.max(1) as f64);
     let mut km = (2.0 * k).min(nb as f64);
-    // a sub-MIP stops at a number of nodes (the same work on every machine, so the same
-    // search for the same seed); the time limit is only a guard
+    // a sub-MIP stops at a number of nodes; its time limit is only a guard
     let sub_limit = (0.05 * search.s.time_limit_seconds).clamp(0.5, 10.0);
     // what a move should take: many quick moves find more than a few slow ones
     let move_time = (0.005 * search.s.time_limit_seconds).clamp(0.1, 1.0);
@@ -772,11 +761,11 @@ fn prove(search: &mut Search) -> Result<bool, SolverError> {
             if let Some(b) = o.bound {
                 search.tighten(b);
             }
-            if o.objective < search.objective {
-                search.set(o.x);
-            }
+            // below the cutoff, so below the incumbent
+            let optimal = o.status == Status::Optimal;
+            search.set(o.x);
             search.note("whole MIP");
-            Ok(o.status == Status::Optimal)
+            Ok(optimal)
         }
         Below::NoneBetter { proven, bound } => {
             if let Some(b) = bound {
@@ -810,8 +799,7 @@ mod tests {
             }
         }
         m.tag_with(None, None);
-        for (e, xe) in x.iter().enumerate() {
-            let _ = e;
+        for xe in &x {
             for d in 0..days {
                 m.row(vec![(xe[d][0], 1.0), (xe[d][1], 1.0)], 0.0, 1.0);
                 if d + 1 < days {
@@ -896,21 +884,7 @@ mod tests {
     fn construction_alone_gives_a_feasible_roster() {
         let m = team(60, 14, 8.0, 7);
         let s = settings(30.0);
-        let mut search = Search {
-            m: &m,
-            s: &s,
-            what: "test",
-            small_model: 0,
-            shape: Shape::of(&m),
-            t0: Instant::now(),
-            x: Vec::new(),
-            objective: f64::INFINITY,
-            bound: None,
-            lp_bound: None,
-            lp_x: None,
-            trace: Vec::new(),
-            rng: ChaCha8Rng::seed_from_u64(0),
-        };
+        let mut search = Search::new(&m, &s, "test", 0);
         // 28 integers a person: two construction steps (53 people, then 7)
         assert_eq!(search.shape.ints_per_block, 28.0);
         assert_eq!((CONSTRUCT_FREE / 28.0).floor(), 53.0);

@@ -11,6 +11,18 @@ use std::time::Instant;
 
 pub mod lns;
 
+impl SolverError {
+    /// The solve of `what` stopped after `seconds` without a feasible solution.
+    pub fn no_solution(what: &str, seconds: f64) -> SolverError {
+        SolverError::Failed {
+            what: what.into(),
+            detail: format!(
+                "no feasible solution found within {seconds:.1} s; raise time_limit_seconds (solver settings, --solver FILE)"
+            ),
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum SolverError {
     #[error("{file}: {message}")]
@@ -69,7 +81,8 @@ pub struct SolverSettings {
     #[serde(default)]
     pub engine: Engine,
     /// Share of the time limit the LNS engine keeps for the final whole-MIP search (default
-    /// 0.4); the rest goes to construction and neighbourhoods.
+    /// 0.1; a search that stops finding better hands over sooner); the rest goes to the first
+    /// roster and the neighbourhoods.
     #[serde(default)]
     pub lns_proof_share: Option<f64>,
     /// Print the incumbent, bound and gap to stderr as the search improves them.
@@ -392,18 +405,24 @@ pub fn solve(m: &Mip, s: &SolverSettings, what: &str) -> Result<Outcome, SolverE
                 detail: format!("{} proved it infeasible", s.backend),
             })
         }
-        Found::Nothing => {
-            return Err(SolverError::Failed {
-                what: what.into(),
-                detail: format!(
-                    "no feasible solution found within {:.1} s; raise time_limit_seconds (solver settings, --solver FILE)",
-                    s.time_limit_seconds
-                ),
-            })
-        }
+        Found::Nothing => return Err(SolverError::no_solution(what, s.time_limit_seconds)),
         Found::Solution(st, x) => (st, x),
     };
     Ok(outcome(m, s, status, raw.bound, x, t0))
+}
+
+/// The LP relaxation first (a bound, and quick), then the MIP with what is left of the limit,
+/// so the whole solve keeps to `time_limit_seconds`; the LP's optimum (where it finished) is
+/// the outcome's `lp_bound` and tightens its bound.
+pub fn solve_lp_then_mip(m: &Mip, s: &SolverSettings, what: &str) -> Result<Outcome, SolverError> {
+    let lp = solve(&m.relaxed(), s, &format!("{what} LP relaxation"))?;
+    let mut out = solve(m, &s.remaining(lp.seconds), what)?;
+    out.seconds += lp.seconds;
+    if let Some(b) = lp.bound {
+        out.tighten_bound(b);
+    }
+    out.lp_bound = lp.bound;
+    Ok(out)
 }
 
 fn outcome(
