@@ -1,9 +1,10 @@
-//! Curtois & Qu benchmark instances 1–12 through the rule engine, the one-MIP engine and the
-//! anytime engine side by side in one run (1 thread, 60 s each by default).
+//! Curtois & Qu benchmark instances 1–12 through the rule engine: one MIP, the anytime engine
+//! alone and column generation + the anytime engine side by side in one run (1 thread, 60 s
+//! each by default).
 //!
 //! `cargo bench --bench nrp` — environment: `NRP_INSTANCES=7,8` (which), `NRP_LIMIT=60`
-//! (seconds each), `NRP_ENGINES=mip,lns` (which engines, in this order), `NRP_BUSY=1` (a
-//! thread spinning on the other core all along, as on a shared machine).
+//! (seconds each), `NRP_ENGINES=mip,lns-alone,lns` (which engines, in this order), `NRP_BUSY=1`
+//! (a thread spinning on the other core all along, as on a shared machine).
 
 use paiban::nrp::solve;
 use paiban::solver::{Engine, SolverSettings};
@@ -33,12 +34,14 @@ fn main() {
     let limit: f64 = std::env::var("NRP_LIMIT")
         .map(|s| s.parse().expect("NRP_LIMIT: seconds"))
         .unwrap_or(60.0);
-    let engines: Vec<Engine> = env_list("NRP_ENGINES", "mip,lns")
+    // (engine, column generation first)
+    let engines: Vec<(Engine, bool)> = env_list("NRP_ENGINES", "mip,lns-alone,lns")
         .iter()
         .map(|e| match e.as_str() {
-            "mip" => Engine::Mip,
-            "lns" => Engine::Lns,
-            _ => panic!("NRP_ENGINES: mip or lns"),
+            "mip" => (Engine::Mip, false),
+            "lns-alone" => (Engine::Lns, false),
+            "lns" => (Engine::Lns, true),
+            _ => panic!("NRP_ENGINES: mip, lns-alone (no column generation) or lns"),
         })
         .collect();
     let stop = Arc::new(AtomicBool::new(false));
@@ -53,9 +56,9 @@ fn main() {
         });
     }
     println!(
-        "| instance | employees × days × shifts | engine | objective | best known | vs best | lower bound | status | seconds |"
+        "| instance | employees × days × shifts | engine | objective | best known | vs best | lower bound | gap | column generation bound | status | seconds |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
     for i in instances {
         let path = format!("../shared/data/nrp-curtois/Instance{i}.txt");
         if !Path::new(&path).exists() {
@@ -63,17 +66,23 @@ fn main() {
             continue;
         }
         let p = paiban::nrp::read(Path::new(&path)).unwrap();
-        for &engine in &engines {
+        for &(engine, column_generation) in &engines {
             let s = SolverSettings {
                 time_limit_seconds: limit,
                 mip_rel_gap: 0.0,
                 threads: 1,
                 engine,
+                column_generation,
                 ..SolverSettings::default()
+            };
+            let name = match (engine, column_generation) {
+                (Engine::Mip, _) => "one MIP",
+                (_, false) => "anytime alone",
+                _ => "column generation + anytime",
             };
             let row = match solve(&p, &s) {
                 Ok(sol) => format!(
-                    "{} | {} | {:+.1}% | {} | {} | {:.1}",
+                    "{} | {} | {:+.1}% | {} | {} | {} | {} | {:.1}",
                     sol.evaluation.objective,
                     BEST[i - 1],
                     100.0 * (sol.evaluation.objective - BEST[i - 1]) / BEST[i - 1],
@@ -81,17 +90,26 @@ fn main() {
                         .bound
                         .map(|b| format!("{b:.0}"))
                         .unwrap_or_else(|| "–".into()),
+                    sol.solve
+                        .gap
+                        .map(|g| format!("{:.2}%", 100.0 * g))
+                        .unwrap_or_else(|| "–".into()),
+                    sol.column_generation
+                        .as_ref()
+                        .and_then(|c| c.bound)
+                        .map(|b| format!("{b:.2}"))
+                        .unwrap_or_else(|| "–".into()),
                     sol.solve.status,
                     sol.solve.seconds
                 ),
                 Err(e) => format!(
-                    "no roster | {} | – | – | {} | –",
+                    "no roster | {} | – | – | – | – | {} | –",
                     BEST[i - 1],
                     e.to_string().lines().next().unwrap_or("")
                 ),
             };
             println!(
-                "| Instance{i} | {} × {} × {} | {engine:?} | {row} |",
+                "| Instance{i} | {} × {} × {} | {name} | {row} |",
                 p.employees.len(),
                 p.days,
                 p.shifts.len(),

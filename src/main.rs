@@ -227,8 +227,8 @@ enum Cmd {
         output: Option<PathBuf>,
         #[arg(long)]
         json: bool,
-        /// `lns` (construction, large-neighbourhood search, then the whole MIP below the best
-        /// found) or `mip` (one MIP).
+        /// `lns` (column generation for the bound and a first roster, large-neighbourhood
+        /// search, then the whole MIP below the best found) or `mip` (one MIP).
         #[arg(long, default_value = "lns")]
         engine: String,
         /// Seed of the neighbourhood choice (and HiGHS's).
@@ -720,7 +720,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 println!(
                     "{}: {} employees × {} days × {} shift types
-objective {} (requests {}, cover {}); lower bound {}; LP bound {}; {} in {:.2} s; {} hard violations",
+objective {} (requests {}, cover {}); lower bound {}; LP bound {}; column generation bound {}; {} in {:.2} s; {} hard violations",
                     file.display(),
                     p.employees.len(),
                     p.days,
@@ -730,6 +730,29 @@ objective {} (requests {}, cover {}); lower bound {}; LP bound {}; {} in {:.2} s
                     ev.cover_penalty,
                     sol.solve.bound.map_or("–".into(), |b| format!("{b:.2}")),
                     sol.lp_bound.map_or("–".into(), |b| format!("{b:.2}")),
+                    sol.column_generation.as_ref().map_or("–".into(), |c| match c.bound {
+                        Some(b) => format!(
+                            "{b:.2} ({}, {} iterations, {} schedules, {:.1} s){}",
+                            if c.converged {
+                                "converged"
+                            } else if c.settled {
+                                "settled: rounded up it meets the master"
+                            } else {
+                                "stopped by its time share"
+                            },
+                            c.iterations,
+                            c.columns,
+                            c.seconds,
+                            match (c.branch_and_price_nodes, c.branch_and_price_bound) {
+                                (0, _) => String::new(),
+                                (n, Some(b)) => {
+                                    format!("; branch-and-price {n} nodes, bound {b:.2}")
+                                }
+                                (n, None) => format!("; branch-and-price {n} nodes"),
+                            }
+                        ),
+                        None => format!("– (stopped before an exact pricing round, {:.1} s)", c.seconds),
+                    }),
                     sol.solve.status,
                     sol.solve.seconds,
                     ev.violations.len()

@@ -3,7 +3,9 @@
 //! rule model of [`crate::rules`]. Nothing here knows any particular instance.
 
 use crate::io::{read_text, InputError};
+pub mod decompose;
 pub mod model;
+mod pricing;
 
 pub use model::{evaluate, solve, Assignment, Problem, Solution, Summary};
 use model::{Cover, Employee, Request, ShiftType};

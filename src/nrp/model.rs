@@ -97,6 +97,24 @@ pub struct Solution {
     /// The LP relaxation's optimum (where it was solved to the end): no assignment can
     /// score below it.
     pub lp_bound: Option<f64>,
+    /// What column generation reached (the anytime engine with HiGHS).
+    pub column_generation: Option<ColumnGeneration>,
+}
+
+/// Column generation's part of a solve: its bound (valid for the whole problem where every
+/// pricing was exact), whether it converged, its size and time.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ColumnGeneration {
+    pub bound: Option<f64>,
+    pub converged: bool,
+    /// Converged, or its bound rounded up met the master's (more columns could not raise it).
+    pub settled: bool,
+    /// Branch-and-price after it: nodes solved (0: it did not run) and the bound it proved.
+    pub branch_and_price_nodes: usize,
+    pub branch_and_price_bound: Option<f64>,
+    pub iterations: usize,
+    pub columns: usize,
+    pub seconds: f64,
 }
 
 /// What `paiban nrp --json` prints of a solved instance: the benchmark's objective and its
@@ -110,6 +128,7 @@ pub struct Summary {
     pub hard_violations: usize,
     pub lower_bound: Option<f64>,
     pub lp_bound: Option<f64>,
+    pub column_generation: Option<ColumnGeneration>,
     pub gap: Option<f64>,
     pub status: solver::Status,
     pub seconds: f64,
@@ -130,6 +149,7 @@ impl Solution {
             hard_violations: ev.violations.len(),
             lower_bound: self.solve.bound,
             lp_bound: self.lp_bound,
+            column_generation: self.column_generation.clone(),
             gap: self.solve.gap,
             status: self.solve.status,
             seconds: self.solve.seconds,
@@ -141,7 +161,7 @@ impl Solution {
 }
 
 impl Problem {
-    fn weekend_days(&self) -> Vec<(usize, Vec<usize>)> {
+    pub(crate) fn weekend_days(&self) -> Vec<(usize, Vec<usize>)> {
         // weekend k: its Saturday and Sunday inside the horizon
         let mut out: Vec<(usize, Vec<usize>)> = Vec::new();
         for d in 0..self.days {
@@ -163,9 +183,24 @@ impl Problem {
 /// found), or as one MIP (`engine = "mip"`).
 pub fn solve(p: &Problem, settings: &SolverSettings) -> Result<Solution, SolverError> {
     let (mip, x, constant) = model(p);
+    let mut column_generation = None;
     let mut out = match settings.engine {
         solver::Engine::Mip => solver::solve_lp_then_mip(&mip, settings, "rostering")?,
-        _ => solver::lns::solve_lns(&mip, settings, "rostering")?,
+        _ => {
+            let t0 = std::time::Instant::now();
+            let (hint, cg) = if settings.column_generation && settings.backend == "highs" {
+                decomposition_hint(p, &x, constant, settings)
+            } else {
+                (solver::lns::Hint::default(), None)
+            };
+            column_generation = cg;
+            let spent = t0.elapsed().as_secs_f64();
+            let mut o =
+                solver::lns::solve_lns_with(&mip, &settings.remaining(spent), "rostering", hint)?;
+            o.seconds += spent;
+            o.trace.iter_mut().for_each(|t| t.seconds += spent);
+            o
+        }
     };
     out.objective += constant;
     if let Some(b) = out.bound.take() {
@@ -195,10 +230,73 @@ pub fn solve(p: &Problem, settings: &SolverSettings) -> Result<Solution, SolverE
         evaluation,
         solve: out,
         lp_bound,
+        column_generation,
     })
 }
 
 type XVars = Vec<Vec<Vec<Option<Var>>>>;
+
+/// Shares of the time limit for column generation, for picking a roster among its columns and
+/// for branch-and-price after them (each step ends sooner where it is done).
+const DECOMPOSE_SHARE: f64 = 0.25;
+const PICK_SHARE: f64 = 0.05;
+const SEARCH_SHARE: f64 = 0.1;
+
+/// The decomposition's bound and roster ([`super::decompose`]) as the anytime engine's hint,
+/// in the model's terms (its objective leaves out `constant`), and what it reached. Nothing
+/// where it finds nothing (the engine then starts on its own).
+fn decomposition_hint(
+    p: &Problem,
+    x: &XVars,
+    constant: f64,
+    settings: &SolverSettings,
+) -> (solver::lns::Hint, Option<ColumnGeneration>) {
+    let limit = settings.time_limit_seconds;
+    let limits = super::decompose::Limits {
+        generate: DECOMPOSE_SHARE * limit,
+        pick: PICK_SHARE * limit,
+        search: SEARCH_SHARE * limit,
+    };
+    let found = super::decompose::decompose(p, limits, settings.seed, settings.progress);
+    let Ok(d) = found else {
+        return (solver::lns::Hint::default(), None);
+    };
+    let g = &d.generated;
+    let summary = ColumnGeneration {
+        bound: g.bound.is_finite().then_some(g.bound),
+        converged: g.converged,
+        settled: g.settled,
+        iterations: g.iterations,
+        columns: g.columns.len(),
+        seconds: g.seconds,
+        branch_and_price_nodes: d.nodes,
+        branch_and_price_bound: (d.nodes > 0 && d.bound.is_finite()).then_some(d.bound),
+    };
+    let bound = d.bound.is_finite().then_some(d.bound - constant);
+    let start = d.roster.map(|a| {
+        let mut values = Vec::new();
+        for (e, days) in x.iter().enumerate() {
+            for (day, shifts) in days.iter().enumerate() {
+                for (s, v) in shifts.iter().enumerate() {
+                    if let Some(v) = v {
+                        values.push((*v, f64::from(u8::from(a[e][day] == Some(s)))));
+                    }
+                }
+            }
+        }
+        values
+    });
+    // a settled master's bound is at least the compact model's LP relaxation's
+    let bound_beats_lp = g.settled || d.proven;
+    (
+        solver::lns::Hint {
+            bound,
+            bound_beats_lp,
+            start,
+        },
+        Some(summary),
+    )
+}
 
 /// The MIP: variables per (employee, day, shift type) and the objective's constant part.
 /// Every rule is the rule model's one encoding ([`crate::rules::encode`]).

@@ -45,8 +45,10 @@ pub struct Progress {
 const START_FREE: f64 = 400.0;
 /// Integer variables per construction step.
 const CONSTRUCT_FREE: f64 = 1500.0;
-/// Neighbourhoods in a row without a better solution after which the proof takes over.
+/// Neighbourhoods in a row without a better solution after which the proof takes over (on a
+/// small model, which the whole MIP may prove by itself, sooner).
 const PATIENCE: usize = 60;
+const SMALL_PATIENCE: usize = 20;
 /// Nodes a neighbourhood's sub-MIP may explore.
 const SUB_NODES: i64 = 1000;
 /// Integer variables up to which the whole MIP goes first, with this share of the time limit:
@@ -300,7 +302,30 @@ impl<'a> Search<'a> {
 /// Solves `m` with construction, LNS and a final MIP below the incumbent, within the settings'
 /// time limit. Models without tags get the whole MIP first for an incumbent.
 pub fn solve_lns(m: &Mip, s: &SolverSettings, what: &str) -> Result<Outcome, SolverError> {
-    solve_tuned(m, s, what, SMALL_MODEL)
+    solve_tuned(m, s, what, SMALL_MODEL, Hint::default())
+}
+
+/// What the caller knows before the search: a bound valid for the whole model (from a
+/// decomposition, say) and a start — values of some variables (a roster's one-day choices) the
+/// rest of which the engine completes.
+#[derive(Debug, Clone, Default)]
+pub struct Hint {
+    pub bound: Option<f64>,
+    /// The bound is at least the LP relaxation's (a converged decomposition): the relaxation
+    /// is skipped.
+    pub bound_beats_lp: bool,
+    pub start: Option<Vec<(Var, f64)>>,
+}
+
+/// [`solve_lns`] from what the caller knows: a bound (the LP relaxation skipped where the
+/// caller's is at least as strong), a start the search begins from once completed.
+pub fn solve_lns_with(
+    m: &Mip,
+    s: &SolverSettings,
+    what: &str,
+    hint: Hint,
+) -> Result<Outcome, SolverError> {
+    solve_tuned(m, s, what, SMALL_MODEL, hint)
 }
 
 /// [`solve_lns`] with the size up to which the whole MIP goes first as a parameter (the tests
@@ -310,6 +335,7 @@ fn solve_tuned(
     s: &SolverSettings,
     what: &str,
     small_model: usize,
+    hint: Hint,
 ) -> Result<Outcome, SolverError> {
     check_memory(m, s, what)?;
     let mut search = Search::new(m, s, what, small_model);
@@ -323,8 +349,20 @@ fn solve_tuned(
             search.shape.times.len()
         );
     }
-    relaxation_bound(&mut search)?;
-    first_solution(&mut search)?;
+    if let Some(b) = hint.bound {
+        search.tighten(b);
+        search.note("bound given");
+    }
+    if !hint.bound_beats_lp {
+        relaxation_bound(&mut search)?;
+    }
+    let started = match &hint.start {
+        Some(start) => complete(&mut search, start),
+        None => false,
+    };
+    if !started {
+        first_solution(&mut search)?;
+    }
     if !search.objective.is_finite() {
         return Err(SolverError::no_solution(what, search.elapsed()));
     }
@@ -362,6 +400,54 @@ fn solve_tuned(
         lp_bound: search.lp_bound,
         trace: search.trace,
     })
+}
+
+/// The incumbent completed from `start` (the variables it names fixed, the rest solved for);
+/// false if that finds nothing within a tenth of the time limit.
+fn complete(search: &mut Search, start: &[(Var, f64)]) -> bool {
+    let m = search.m;
+    let mut x = vec![0.0; m.num_vars()];
+    let mut free = vec![true; m.num_vars()];
+    for &(v, value) in start {
+        x[v.0] = value;
+        free[v.0] = false;
+    }
+    let sub = restrict(m, &free, &x, |_| true);
+    let limit = (0.1 * search.s.time_limit_seconds).min(search.left());
+    let solved = if sub.mip.num_vars() == 0 {
+        Ok(Vec::new())
+    } else {
+        solve(&sub.mip, &search.settings_for(limit), search.what).map(|o| o.x)
+    };
+    match solved {
+        Ok(sub_x) => {
+            for (i, &v) in sub.cols.iter().enumerate() {
+                x[v] = if m.integer[v] {
+                    sub_x[i].round()
+                } else {
+                    sub_x[i]
+                };
+            }
+            if !satisfies(m, &x) {
+                return false;
+            }
+            search.set(x);
+            search.note("start");
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+/// Every row and bound of `m` holds at `x` (to a small tolerance).
+fn satisfies(m: &Mip, x: &[f64]) -> bool {
+    const TOL: f64 = 1e-6;
+    let bounds = (0..m.num_vars()).all(|v| x[v] >= m.lo[v] - TOL && x[v] <= m.hi[v] + TOL);
+    bounds
+        && m.rows.iter().all(|(terms, lo, hi)| {
+            let a: f64 = terms.iter().map(|(v, c)| c * x[v.0]).sum();
+            a >= lo - TOL && a <= hi + TOL
+        })
 }
 
 /// The LP relaxation's optimum as the first bound (a relaxation that did not finish gives
@@ -612,7 +698,12 @@ fn neighbourhoods(search: &mut Search, until: f64) {
     let mut since_better = 0;
     // per kind: moves, moves that found better
     let mut tally = [(0usize, 0usize); 3];
-    while search.elapsed() < until && !search.proven() && since_better < PATIENCE {
+    let patience = if search.m.num_integer() <= search.small_model {
+        SMALL_PATIENCE
+    } else {
+        PATIENCE
+    };
+    while search.elapsed() < until && !search.proven() && since_better < patience {
         let kind = kinds[search.rng.random_range(0..kinds.len())];
         let hood = match kind {
             Kind::Blocks => Hood {
@@ -869,7 +960,7 @@ mod tests {
             let m = team(8, 14, 9.0, seed);
             let best = optimum(&m);
             // every model is "large" here: construction, neighbourhoods, proof
-            let o = solve_tuned(&m, &settings(60.0), "test", 0).unwrap();
+            let o = solve_tuned(&m, &settings(60.0), "test", 0, Hint::default()).unwrap();
             assert_feasible(&m, &o.x);
             assert_eq!(o.objective, m.objective(&o.x));
             assert_eq!(o.objective, best, "seed {seed}");
@@ -900,8 +991,8 @@ mod tests {
     #[test]
     fn progress_only_improves_and_the_same_seed_gives_the_same_roster() {
         let m = team(12, 14, 9.0, 3);
-        let a = solve_tuned(&m, &settings(60.0), "test", 0).unwrap();
-        let b = solve_tuned(&m, &settings(60.0), "test", 0).unwrap();
+        let a = solve_tuned(&m, &settings(60.0), "test", 0, Hint::default()).unwrap();
+        let b = solve_tuned(&m, &settings(60.0), "test", 0, Hint::default()).unwrap();
         assert_eq!(a.x, b.x);
         assert!(!a.trace.is_empty());
         for w in a.trace.windows(2) {
@@ -955,7 +1046,7 @@ mod tests {
         // somebody must work 8 of 7 days
         let first: Vec<(Var, f64)> = (0..14).map(|v| (Var(v), 1.0)).collect();
         m.row(first, 8.0, f64::INFINITY);
-        let e = solve_tuned(&m, &settings(30.0), "test", 0).unwrap_err();
+        let e = solve_tuned(&m, &settings(30.0), "test", 0, Hint::default()).unwrap_err();
         assert!(matches!(e, SolverError::Infeasible { .. }), "{e}");
     }
 }

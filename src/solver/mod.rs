@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::time::Instant;
 
+pub mod colgen;
 pub mod lns;
 
 impl SolverError {
@@ -88,6 +89,15 @@ pub struct SolverSettings {
     /// Print the incumbent, bound and gap to stderr as the search improves them.
     #[serde(default)]
     pub progress: bool,
+    /// Where the model has a pricing problem (the benchmark's), column generation first: the
+    /// strong bound and the first roster (default true; `false` leaves the anytime engine on
+    /// its own, as before it).
+    #[serde(default = "d_true")]
+    pub column_generation: bool,
+}
+
+fn d_true() -> bool {
+    true
 }
 
 /// Which engine solves a model.
@@ -142,7 +152,7 @@ impl SolverSettings {
         crate::io::note_input(file);
         let text = std::fs::read_to_string(file).map_err(|e| cfg(format!("cannot read: {e}")))?;
         let s: SolverSettings = toml::from_str(&text).map_err(|e| {
-            cfg(format!("{e}\n  fix: the keys are backend, engine, time_limit_seconds, mip_rel_gap, threads, seed, verbose, progress, mip_heuristic_effort, lp_first_above, lns_proof_share, memory_limit_mb, and a [highs] table of HiGHS options (see solver-configs/default.toml)"))
+            cfg(format!("{e}\n  fix: the keys are backend, engine, time_limit_seconds, mip_rel_gap, threads, seed, verbose, progress, mip_heuristic_effort, lp_first_above, lns_proof_share, column_generation, memory_limit_mb, and a [highs] table of HiGHS options (see solver-configs/default.toml)"))
         })?;
         if s.time_limit_seconds.is_nan() || s.time_limit_seconds <= 0.0 {
             return Err(cfg(

@@ -1,0 +1,214 @@
+//! The instance as a column generation master: one block per employee, one linking row per
+//! cover requirement with its under- and over-cover slacks; schedules priced by
+//! [`NrpPricer`]. Gives the whole problem's strong lower bound and a first roster chosen among
+//! the schedules generated.
+
+use super::model::{Assignment, Problem};
+use super::pricing::NrpPricer;
+use crate::solver::colgen::{self, Generated, Link, Master, Slack};
+use crate::solver::SolverError;
+
+/// What the decomposition found: its bound (valid for the whole problem), the best roster
+/// among its schedules (where the restricted master's MIP or branch-and-price found one) and
+/// whether branch-and-price proved that roster optimal.
+#[derive(Debug, Clone)]
+pub struct Decomposed {
+    pub generated: Generated,
+    pub roster: Option<Assignment>,
+    /// The best bound: column generation's, raised by branch-and-price where it ran.
+    pub bound: f64,
+    pub proven: bool,
+    /// Branch-and-price nodes solved (0: it did not run).
+    pub nodes: usize,
+}
+
+/// Time limits of the decomposition's steps, in seconds.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Column generation at the root.
+    pub generate: f64,
+    /// The best roster among the root's columns (a MIP).
+    pub pick: f64,
+    /// Branch-and-price after it (0: none).
+    pub search: f64,
+}
+
+/// The master of `p` and the rows each (day, shift type) counts in.
+fn master(p: &Problem) -> (Master, Vec<Vec<usize>>) {
+    let ns = p.shifts.len();
+    let mut cover_rows = vec![Vec::new(); p.days * ns];
+    let mut links = Vec::new();
+    let mut slacks = Vec::new();
+    for (r, c) in p.cover.iter().enumerate() {
+        cover_rows[c.day * ns + c.shift].push(r);
+        let req = f64::from(c.required);
+        links.push(Link { lo: req, hi: req });
+        slacks.push(Slack {
+            row: r,
+            coef: 1.0,
+            cost: c.under_weight,
+            upper: f64::INFINITY,
+        });
+        slacks.push(Slack {
+            row: r,
+            coef: -1.0,
+            cost: c.over_weight,
+            upper: f64::INFINITY,
+        });
+    }
+    let m = Master {
+        links,
+        slacks,
+        blocks: p.employees.len(),
+    };
+    (m, cover_rows)
+}
+
+/// Column generation on `p`, the best roster among its columns, then branch-and-price from
+/// that roster, each within its limit.
+pub fn decompose(
+    p: &Problem,
+    limits: Limits,
+    seed: u32,
+    progress: bool,
+) -> Result<Decomposed, SolverError> {
+    use crate::solver::colgen::Pricer;
+    let (m, cover_rows) = master(p);
+    let pricer = NrpPricer::new(p, cover_rows);
+    // each employee's cheapest schedule on its own (no duals): the first columns
+    let zero = vec![0.0; m.links.len()];
+    let mut initial = Vec::new();
+    for e in 0..p.employees.len() {
+        let priced = pricer
+            .price(e, &zero, f64::INFINITY, 1, true, &[])
+            .ok_or_else(|| SolverError::Infeasible {
+                what: "rostering".into(),
+                detail: format!(
+                    "employee {} has no schedule that keeps all of their rules",
+                    p.employees[e].id
+                ),
+            })?;
+        if priced.columns.is_empty() {
+            return Err(SolverError::Failed {
+                what: "column generation".into(),
+                detail: format!("no first schedule found for employee {}", p.employees[e].id),
+            });
+        }
+        initial.extend(priced.columns);
+    }
+    let mut generated = colgen::generate(&m, &pricer, initial, limits.generate, true, progress)?;
+    let picked = colgen::best_integer(&m, &generated.columns, limits.pick, seed)?;
+    let mut roster = picked.map(|(chosen, _)| schedules(&generated.columns, &chosen));
+    let mut cost = roster
+        .as_ref()
+        .map(|a| super::model::evaluate(p, a).objective);
+    let mut bound = generated.bound;
+    let mut proven = cost.is_some_and(|c| (bound - 1e-6).ceil() >= c);
+    let mut nodes = 0;
+    if !proven && generated.settled && limits.search > 0.0 {
+        let s = colgen::branch_and_price(
+            &m,
+            &pricer,
+            &mut generated.columns,
+            cost,
+            limits.search,
+            true,
+        )?;
+        if let Some((_, chosen)) = &s.best {
+            let a = schedules(&generated.columns, chosen);
+            cost = Some(super::model::evaluate(p, &a).objective);
+            roster = Some(a);
+        }
+        bound = bound.max(s.bound);
+        proven = s.proven;
+        nodes = s.nodes;
+        if progress {
+            eprintln!(
+                "branch-and-price: {} nodes, best {}, bound {:.2}{}",
+                s.nodes,
+                cost.map_or("–".into(), |c| format!("{c}")),
+                bound,
+                if proven { ", proven" } else { "" }
+            );
+        }
+    }
+    Ok(Decomposed {
+        generated,
+        roster,
+        bound,
+        proven,
+        nodes,
+    })
+}
+
+/// The roster of the chosen column of each employee.
+fn schedules(columns: &[crate::solver::colgen::Column], chosen: &[usize]) -> Assignment {
+    chosen
+        .iter()
+        .map(|&j| {
+            columns[j]
+                .payload
+                .iter()
+                .map(|&k| (k > 0).then(|| k as usize - 1))
+                .collect()
+        })
+        .collect()
+}
+
+#[cfg(all(test, feature = "highs"))]
+mod tests {
+    use super::*;
+    use crate::nrp::model::evaluate;
+    use std::path::Path;
+
+    fn instance(i: usize) -> Option<Problem> {
+        let path = format!("../shared/data/nrp-curtois/Instance{i}.txt");
+        if !Path::new(&path).exists() {
+            assert!(
+                std::env::var("PAIBAN_REQUIRE_SHARED").is_err(),
+                "{path} missing and PAIBAN_REQUIRE_SHARED is set"
+            );
+            return None;
+        }
+        Some(crate::nrp::read(Path::new(&path)).expect("instance reads"))
+    }
+
+    #[test]
+    fn every_priced_schedule_keeps_every_rule_and_the_bound_holds() {
+        // best known (proven optimal): Instance1 607, Instance2 828
+        for (i, optimum) in [(1, 607.0), (2, 828.0)] {
+            let Some(p) = instance(i) else { return };
+            let limits = Limits {
+                generate: 60.0,
+                pick: 30.0,
+                search: 0.0,
+            };
+            let d = decompose(&p, limits, 0, false).unwrap();
+            let g = &d.generated;
+            assert!(g.settled, "Instance{i}: column generation settles");
+            assert!(
+                g.bound <= optimum + 1e-6,
+                "Instance{i}: bound {} above the optimum",
+                g.bound
+            );
+            for c in &g.columns {
+                let mut a: Assignment = vec![vec![None; p.days]; p.employees.len()];
+                a[c.block] = c
+                    .payload
+                    .iter()
+                    .map(|&k| (k > 0).then(|| k as usize - 1))
+                    .collect();
+                let v: Vec<_> = evaluate(&p, &a)
+                    .violations
+                    .into_iter()
+                    .filter(|v| v.employee == p.employees[c.block].id)
+                    .collect();
+                assert!(v.is_empty(), "Instance{i}: a priced schedule breaks {v:?}");
+            }
+            let roster = d.roster.expect("a roster among the columns");
+            let ev = evaluate(&p, &roster);
+            assert!(ev.violations.is_empty());
+            assert!(ev.objective >= g.bound - 1e-6 && d.bound >= g.bound);
+        }
+    }
+}

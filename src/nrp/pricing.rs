@@ -1,0 +1,530 @@
+//! One employee's best schedules under given cover duals: a resource-constrained shortest
+//! path over the days (labels: last shift or off, the current run's length, shifts of each
+//! limited type, minutes, weekends worked), with dominance between labels that can only do
+//! worse. Every rule of [`Problem`] is kept exactly — a schedule found here passes
+//! [`super::evaluate`] — so the column generation master built on it bounds the whole problem.
+
+use super::model::Problem;
+use crate::solver::colgen::{Branch, Column, Priced, Pricer};
+use std::collections::BTreeMap;
+
+/// The pricing problem of every employee of one instance.
+pub struct NrpPricer<'a> {
+    p: &'a Problem,
+    /// `cover_rows[d * shifts + s]`: the master rows counting shift `s` on day `d`.
+    cover_rows: Vec<Vec<usize>>,
+    /// Per employee, day and choice (0: off, s + 1: shift s), the request penalty; `None`
+    /// where the choice is not allowed (fixed day off, a type the contract excludes).
+    day_cost: Vec<Vec<Vec<Option<f64>>>>,
+    /// Per day, the weekend it belongs to (`None`: a weekday).
+    weekend_of: Vec<Option<usize>>,
+}
+
+/// A partial schedule at the end of a day.
+#[derive(Clone)]
+struct Label {
+    cost: f64,
+    minutes: u32,
+    weekends: u8,
+    /// Shifts worked of each limited type, 6 bits each.
+    counts: u64,
+    node: u32,
+}
+
+/// The state a label's future depends on besides its resources.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct Key {
+    /// 0: off, s + 1: shift s.
+    last: u8,
+    /// The current run's length (capped where longer changes nothing).
+    run: u8,
+    /// The current run began on the first day (no minimum length applies to it).
+    first: bool,
+    /// Worked on a day of the current weekend already.
+    weekend_worked: bool,
+}
+
+impl<'a> NrpPricer<'a> {
+    /// `cover_rows[d * shifts + s]` as above.
+    pub fn new(p: &'a Problem, cover_rows: Vec<Vec<usize>>) -> NrpPricer<'a> {
+        let ns = p.shifts.len();
+        let mut day_cost = Vec::with_capacity(p.employees.len());
+        for (e, emp) in p.employees.iter().enumerate() {
+            let mut days = vec![vec![Some(0.0); ns + 1]; p.days];
+            for (d, row) in days.iter_mut().enumerate() {
+                if emp.days_off.contains(&d) {
+                    row[1..].iter_mut().for_each(|c| *c = None);
+                }
+                for s in 0..ns {
+                    if emp.max_shifts[s] == 0 {
+                        row[s + 1] = None;
+                    }
+                }
+            }
+            for r in p.requests.iter().filter(|r| r.employee == e) {
+                let row = &mut days[r.day];
+                for (k, c) in row.iter_mut().enumerate() {
+                    let is = k == r.shift + 1;
+                    if let Some(c) = c {
+                        if is != r.on {
+                            *c += r.weight;
+                        }
+                    }
+                }
+            }
+            day_cost.push(days);
+        }
+        let mut weekend_of = vec![None; p.days];
+        for (i, (_, ds)) in p.weekend_days().into_iter().enumerate() {
+            for d in ds {
+                weekend_of[d] = Some(i);
+            }
+        }
+        NrpPricer {
+            p,
+            cover_rows,
+            day_cost,
+            weekend_of,
+        }
+    }
+
+    /// The column of employee `e` working `schedule` (0: off, s + 1: shift s per day).
+    pub fn column(&self, e: usize, schedule: &[u16]) -> Column {
+        let ns = self.p.shifts.len();
+        let mut cost = 0.0;
+        let mut rows = Vec::new();
+        for (d, &k) in schedule.iter().enumerate() {
+            cost += self.day_cost[e][d][k as usize].unwrap_or(f64::INFINITY);
+            if k > 0 {
+                let s = k as usize - 1;
+                rows.extend(self.cover_rows[d * ns + s].iter().map(|&r| (r, 1.0)));
+            }
+        }
+        Column {
+            block: e,
+            cost,
+            rows,
+            payload: schedule.to_vec(),
+        }
+    }
+}
+
+/// The search tree of one pricing call: each node a choice and its parent.
+struct Tree {
+    parent: Vec<u32>,
+    choice: Vec<u8>,
+}
+
+impl Tree {
+    fn push(&mut self, parent: u32, choice: u8) -> u32 {
+        self.parent.push(parent);
+        self.choice.push(choice);
+        (self.parent.len() - 1) as u32
+    }
+    fn path(&self, mut node: u32, days: usize) -> Vec<u16> {
+        let mut out = vec![0u16; days];
+        for d in (0..days).rev() {
+            out[d] = u16::from(self.choice[node as usize]);
+            node = self.parent[node as usize];
+        }
+        out
+    }
+}
+
+/// `a` can do everything `b` can, at no more cost.
+fn dominates(a: &Label, b: &Label, min_minutes: u32, limited: usize) -> bool {
+    if a.cost > b.cost + 1e-9 || a.weekends > b.weekends {
+        return false;
+    }
+    let minutes_ok = a.minutes == b.minutes || (a.minutes <= b.minutes && a.minutes >= min_minutes);
+    if !minutes_ok {
+        return false;
+    }
+    (0..limited).all(|i| (a.counts >> (6 * i)) & 63 <= (b.counts >> (6 * i)) & 63)
+}
+
+impl Pricer for NrpPricer<'_> {
+    fn price(
+        &self,
+        e: usize,
+        pi: &[f64],
+        threshold: f64,
+        max_columns: usize,
+        exact: bool,
+        branches: &[Branch],
+    ) -> Option<Priced> {
+        let p = self.p;
+        let ns = p.shifts.len();
+        let nd = p.days;
+        // per day and choice, the reduced cost (None: not allowed)
+        let rc: Vec<Vec<Option<f64>>> = (0..nd)
+            .map(|d| {
+                (0..=ns)
+                    .map(|k| {
+                        self.day_cost[e][d][k].map(|c| {
+                            if k == 0 {
+                                c
+                            } else {
+                                c - self.cover_rows[d * ns + k - 1]
+                                    .iter()
+                                    .map(|&r| pi[r])
+                                    .sum::<f64>()
+                            }
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        // the branching decisions: a shift required or ruled out on a day
+        let mut rc = rc;
+        for b in branches {
+            let c = &p.cover[b.row];
+            let day = &mut rc[c.day];
+            for (k, cost) in day.iter_mut().enumerate() {
+                if (k == c.shift + 1) != b.covers {
+                    *cost = None;
+                }
+            }
+        }
+        if !exact {
+            // the cheapest few labels of each state: quick, and no bound from it
+            let found = self.search(e, &rc, threshold, Some(BUCKET_CAP))?;
+            let columns = self.best_columns(e, &found, threshold, max_columns);
+            if !columns.is_empty() {
+                return Some(Priced {
+                    columns,
+                    least: f64::NEG_INFINITY,
+                });
+            }
+        }
+        match self.search(e, &rc, threshold, None) {
+            Some(found) => {
+                if found.labels.is_empty() && threshold.is_infinite() {
+                    return None;
+                }
+                let least = found
+                    .labels
+                    .first()
+                    .map_or(threshold, |l| l.cost.min(threshold));
+                let columns = self.best_columns(e, &found, threshold, max_columns);
+                Some(Priced { columns, least })
+            }
+            None => {
+                // too many labels to finish exactly: the heuristic's columns, no bound
+                let found = self.search(e, &rc, threshold, Some(BUCKET_CAP))?;
+                let columns = self.best_columns(e, &found, threshold, max_columns);
+                Some(Priced {
+                    columns,
+                    least: f64::NEG_INFINITY,
+                })
+            }
+        }
+    }
+}
+
+/// Comparisons between labels an exact pricing call may make before it gives way to the
+/// heuristic one (which keeps the cheapest few labels of each state).
+const EXACT_WORK: u64 = 30_000_000;
+const BUCKET_CAP: usize = 12;
+
+/// The complete schedules a search kept, cheapest first, and the tree to read them from.
+struct Found {
+    labels: Vec<Label>,
+    tree: Tree,
+}
+
+impl NrpPricer<'_> {
+    /// Up to `max` distinct columns of reduced cost below `threshold`, cheapest first.
+    fn best_columns(&self, e: usize, found: &Found, threshold: f64, max: usize) -> Vec<Column> {
+        let mut columns: Vec<Column> = Vec::new();
+        for l in found.labels.iter().filter(|l| l.cost < threshold) {
+            let schedule = found.tree.path(l.node, self.p.days);
+            if columns.iter().any(|c| c.payload == schedule) {
+                continue;
+            }
+            columns.push(self.column(e, &schedule));
+            if columns.len() == max {
+                break;
+            }
+        }
+        columns
+    }
+
+    /// The labelling over the days for employee `e` with day costs `rc`: every complete
+    /// schedule not dominated and not provably at or above `threshold`. `cap`: keep at most
+    /// that many labels per state (a heuristic); without it, `None` if the work runs over
+    /// [`EXACT_WORK`].
+    fn search(
+        &self,
+        e: usize,
+        rc: &[Vec<Option<f64>>],
+        threshold: f64,
+        cap: Option<usize>,
+    ) -> Option<Found> {
+        let p = self.p;
+        let emp = &p.employees[e];
+        let ns = p.shifts.len();
+        let nd = p.days;
+        let max_shift_minutes = (0..ns)
+            .filter(|&s| emp.max_shifts[s] > 0)
+            .map(|s| p.shifts[s].minutes)
+            .max()
+            .unwrap_or(0);
+        // the types whose limit can bind: a resource each
+        let limited: Vec<usize> = (0..ns)
+            .filter(|&s| emp.max_shifts[s] > 0 && (emp.max_shifts[s] as usize) < nd)
+            .collect();
+        let slot: Vec<Option<usize>> = (0..ns)
+            .map(|s| limited.iter().position(|&l| l == s))
+            .collect();
+        let weekends = self.weekend_of.iter().flatten().max().map_or(0, |m| m + 1);
+        let step = Step {
+            pr: self,
+            e,
+            slot: &slot,
+            weekends_bind: (emp.max_weekends as usize) < weekends,
+        };
+        let completion = step.completion(rc);
+        let mut tree = Tree {
+            parent: Vec::new(),
+            choice: Vec::new(),
+        };
+        let mut work = 0u64;
+        let mut labels: Vec<(Option<Key>, Label)> = vec![(
+            None,
+            Label {
+                cost: 0.0,
+                minutes: 0,
+                weekends: 0,
+                counts: 0,
+                node: u32::MAX,
+            },
+        )];
+        for d in 0..nd {
+            let mut next: BTreeMap<Key, Vec<Label>> = BTreeMap::new();
+            let new_weekend = self.weekend_of[d].is_some()
+                && (d == 0 || self.weekend_of[d - 1] != self.weekend_of[d]);
+            for (key, l) in &labels {
+                for k in 0..=ns {
+                    let Some(c) = rc[d][k] else { continue };
+                    let cost = l.cost + c;
+                    let Some((nk, nl)) = step.extend(d, key, l, k as u8, cost, new_weekend) else {
+                        continue;
+                    };
+                    let plain = Key {
+                        weekend_worked: false,
+                        ..nk
+                    };
+                    if cost + completion.after(d, &plain) >= threshold {
+                        continue;
+                    }
+                    if nl.minutes + max_shift_minutes * ((nd - d - 1) as u32) < emp.min_minutes {
+                        continue;
+                    }
+                    let bucket = next.entry(nk).or_default();
+                    work += bucket.len() as u64;
+                    if bucket
+                        .iter()
+                        .any(|o| dominates(o, &nl, emp.min_minutes, limited.len()))
+                    {
+                        continue;
+                    }
+                    bucket.retain(|o| !dominates(&nl, o, emp.min_minutes, limited.len()));
+                    if let Some(cap) = cap {
+                        if bucket.len() >= cap {
+                            let (worst, w) = bucket
+                                .iter()
+                                .enumerate()
+                                .max_by(|a, b| a.1.cost.total_cmp(&b.1.cost))
+                                .map(|(i, w)| (i, w.cost))
+                                .expect("a full bucket");
+                            if w <= nl.cost {
+                                continue;
+                            }
+                            bucket.swap_remove(worst);
+                        }
+                    }
+                    let node = tree.push(l.node, k as u8);
+                    bucket.push(Label { node, ..nl });
+                }
+            }
+            if cap.is_none() && work > EXACT_WORK {
+                return None;
+            }
+            labels = next
+                .into_iter()
+                .flat_map(|(k, v)| v.into_iter().map(move |l| (Some(k), l)))
+                .collect();
+        }
+        // complete schedules: the minutes' minimum is the last rule to check
+        let mut done: Vec<Label> = labels
+            .into_iter()
+            .map(|(_, l)| l)
+            .filter(|l| l.minutes >= emp.min_minutes)
+            .collect();
+        done.sort_by(|a, b| a.cost.total_cmp(&b.cost));
+        Some(Found { labels: done, tree })
+    }
+}
+
+/// What extending a label needs to know of the employee.
+struct Step<'a, 'p> {
+    pr: &'a NrpPricer<'p>,
+    e: usize,
+    /// Per shift type, its resource among the limited types.
+    slot: &'a [Option<usize>],
+    /// The weekend limit can bind (else weekends are not counted: fewer labels).
+    weekends_bind: bool,
+}
+
+impl Step<'_, '_> {
+    /// The state after choosing `k` (0: off, s + 1: shift s) after state `key` (`None`: the
+    /// first day), by the rules on runs and successions alone (the weekend flag left unset);
+    /// `None` where they forbid it.
+    fn next_key(&self, key: &Option<Key>, k: u8) -> Option<Key> {
+        let p = self.pr.p;
+        let emp = &p.employees[self.e];
+        let works = k > 0;
+        let (run, first) = match key {
+            None => (1u32, true),
+            Some(key) if (key.last > 0) == works => (u32::from(key.run) + 1, key.first),
+            Some(key) => {
+                // the run that ends must be long enough (unless it began on the first day)
+                let min = if key.last > 0 {
+                    emp.min_consecutive
+                } else {
+                    emp.min_consecutive_off
+                };
+                if !key.first && u32::from(key.run) < min {
+                    return None;
+                }
+                (1, false)
+            }
+        };
+        if works {
+            if let Some(key) = key {
+                let s = k as usize - 1;
+                if key.last > 0 && p.shifts[key.last as usize - 1].cannot_follow.contains(&s) {
+                    return None;
+                }
+            }
+            if run > emp.max_consecutive {
+                return None;
+            }
+        }
+        // runs longer than any rule looks at are all alike
+        let cap = if works {
+            emp.max_consecutive.max(emp.min_consecutive)
+        } else {
+            emp.min_consecutive_off
+        };
+        Some(Key {
+            last: k,
+            run: if !works && first {
+                0
+            } else {
+                run.min(cap.max(1)) as u8
+            },
+            first,
+            weekend_worked: false,
+        })
+    }
+
+    /// The label after choosing `k` on day `d`, or `None` where a rule forbids it.
+    fn extend(
+        &self,
+        d: usize,
+        key: &Option<Key>,
+        l: &Label,
+        k: u8,
+        cost: f64,
+        new_weekend: bool,
+    ) -> Option<(Key, Label)> {
+        let p = self.pr.p;
+        let emp = &p.employees[self.e];
+        let mut next = self.next_key(key, k)?;
+        let mut nl = Label { cost, ..l.clone() };
+        let weekend = self.pr.weekend_of[d].is_some() && self.weekends_bind;
+        let mut weekend_worked = weekend && key.is_some_and(|k| k.weekend_worked) && !new_weekend;
+        if k > 0 {
+            let s = k as usize - 1;
+            nl.minutes += p.shifts[s].minutes;
+            if nl.minutes > emp.max_minutes {
+                return None;
+            }
+            if let Some(i) = self.slot[s] {
+                let n = ((nl.counts >> (6 * i)) & 63) + 1;
+                if n > u64::from(emp.max_shifts[s]) {
+                    return None;
+                }
+                nl.counts += 1 << (6 * i);
+            }
+            if weekend && !weekend_worked {
+                nl.weekends += 1;
+                if u32::from(nl.weekends) > emp.max_weekends {
+                    return None;
+                }
+                weekend_worked = true;
+            }
+        }
+        next.weekend_worked = weekend_worked;
+        Some((next, nl))
+    }
+
+    /// Per day and state (weekend flag unset), the least the days after it can add under the
+    /// rules on runs and successions (the resources ignored): a completion bound that prunes
+    /// labels that cannot reach the threshold.
+    fn completion(&self, rc: &[Vec<Option<f64>>]) -> Completion {
+        let nd = rc.len();
+        let ns = rc[0].len() - 1;
+        let emp = &self.pr.p.employees[self.e];
+        let runs = emp
+            .max_consecutive
+            .max(emp.min_consecutive)
+            .max(emp.min_consecutive_off)
+            .max(1) as usize
+            + 1;
+        let index = move |key: &Key| {
+            ((key.last as usize * runs) + key.run as usize) * 2 + usize::from(key.first)
+        };
+        let states = (ns + 1) * runs * 2;
+        let mut least = vec![vec![f64::INFINITY; states]; nd];
+        least[nd - 1].iter_mut().for_each(|c| *c = 0.0);
+        for d in (0..nd.saturating_sub(1)).rev() {
+            for last in 0..=ns {
+                for run in 0..runs {
+                    for first in [false, true] {
+                        let key = Key {
+                            last: last as u8,
+                            run: run as u8,
+                            first,
+                            weekend_worked: false,
+                        };
+                        let mut best = f64::INFINITY;
+                        for k in 0..=ns {
+                            let Some(c) = rc[d + 1][k] else { continue };
+                            if let Some(n) = self.next_key(&Some(key), k as u8) {
+                                best = best.min(c + least[d + 1][index(&n)]);
+                            }
+                        }
+                        least[d][index(&key)] = best;
+                    }
+                }
+            }
+        }
+        Completion { least, runs }
+    }
+}
+
+/// [`Step::completion`]'s table.
+struct Completion {
+    least: Vec<Vec<f64>>,
+    runs: usize,
+}
+
+impl Completion {
+    fn after(&self, d: usize, key: &Key) -> f64 {
+        self.least[d]
+            [((key.last as usize * self.runs) + key.run as usize) * 2 + usize::from(key.first)]
+    }
+}

@@ -1,0 +1,876 @@
+//! Column generation (Dantzig–Wolfe) for models made of blocks — one person's schedule each —
+//! coupled only by a few linking rows (cover): the master chooses one column (a whole
+//! schedule) per block, a [`Pricer`] supplied by the model's owner finds the schedules of
+//! negative reduced cost. Nothing here knows a rule: the pricer does.
+//!
+//! What it gives:
+//! - **A lower bound** for the whole integer problem, valid at every iteration (the Lagrangian
+//!   bound `Σ π·b + Σ_blocks min reduced cost`, with the duals clamped so that every slack's
+//!   reduced cost is non-negative) and equal to the master LP's optimum once no block prices
+//!   out — on rostering models far stronger than the compact model's LP relaxation.
+//! - **Schedules** (the columns generated), from which [`best_integer`] picks one per block
+//!   by a MIP ("price and branch"): a good roster, though not proven optimal on its own.
+
+use super::{rel_gap, SolverError};
+use std::time::Instant;
+
+/// A linking row `lo ≤ Σ columns + Σ slacks ≤ hi`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link {
+    pub lo: f64,
+    pub hi: f64,
+}
+
+/// A continuous slack in one linking row: `0 ≤ s ≤ upper`, `coef · s` in the row, `cost · s`
+/// in the objective (under- and over-cover).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Slack {
+    pub row: usize,
+    pub coef: f64,
+    pub cost: f64,
+    pub upper: f64,
+}
+
+/// The master's fixed part: the linking rows, their slacks, the number of blocks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Master {
+    pub links: Vec<Link>,
+    pub slacks: Vec<Slack>,
+    pub blocks: usize,
+}
+
+/// One block's schedule: its cost, its coefficients in the linking rows and what the pricer
+/// needs to turn it back into a schedule (`payload`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    pub block: usize,
+    pub cost: f64,
+    pub rows: Vec<(usize, f64)>,
+    pub payload: Vec<u16>,
+}
+
+/// A pricing answer for one block: up to the asked number of columns of reduced cost below the
+/// threshold, best first, and a lower bound on the block's least `cost − π·a` over all its
+/// schedules (exact where the pricer solved to the end; `threshold` itself where it only
+/// proved that nothing is below it).
+#[derive(Debug, Clone)]
+pub struct Priced {
+    pub columns: Vec<Column>,
+    pub least: f64,
+}
+
+/// Finds a block's schedules of least reduced cost. `pi` are the linking rows' duals; columns
+/// whose `cost − π·a` is not below `threshold` are of no use. Not `exact`: a quick heuristic
+/// answer will do where it finds columns (its `least` then unknown: −∞). Every schedule must
+/// keep `branches` (the block's own branching decisions). `None`: the block has no feasible
+/// schedule under them.
+pub trait Pricer: Sync {
+    fn price(
+        &self,
+        block: usize,
+        pi: &[f64],
+        threshold: f64,
+        max_columns: usize,
+        exact: bool,
+        branches: &[Branch],
+    ) -> Option<Priced>;
+}
+
+/// What column generation reached.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    pub columns: Vec<Column>,
+    /// The best Lagrangian bound seen (valid for the integer problem).
+    pub bound: f64,
+    /// The restricted master LP's last optimum (equal to the bound when converged).
+    pub master: f64,
+    /// No block prices out: the master LP is solved over all schedules.
+    pub converged: bool,
+    /// Converged, or the bound rounded up (whole costs) meets the master's: more columns
+    /// cannot raise the whole-number bound.
+    pub settled: bool,
+    pub iterations: usize,
+    pub seconds: f64,
+}
+
+/// Columns asked of each block per iteration.
+const COLUMNS_PER_BLOCK: usize = 4;
+/// Every this many iterations every block is priced exactly (a bound along the way); in
+/// between, exactly only where the quick heuristic finds nothing.
+const EXACT_EVERY: usize = 5;
+const EPS: f64 = 1e-6;
+
+/// Column generation from `initial` columns (at least one per block) until no block prices out,
+/// the rounded bound meets the master (`whole_costs`: every integer solution costs a whole
+/// number) or `limit` seconds pass.
+pub fn generate(
+    master: &Master,
+    pricer: &dyn Pricer,
+    initial: Vec<Column>,
+    limit: f64,
+    whole_costs: bool,
+    progress: bool,
+) -> Result<Generated, SolverError> {
+    let t0 = Instant::now();
+    let mut pool = initial;
+    let deadline = t0 + std::time::Duration::from_secs_f64(limit.max(0.0));
+    let node = solve_node(
+        master,
+        pricer,
+        &mut pool,
+        &[],
+        deadline,
+        None,
+        whole_costs,
+        progress,
+    )?
+    .ok_or_else(|| SolverError::Infeasible {
+        what: "column generation".into(),
+        detail: "a block has no feasible schedule on its own".into(),
+    })?;
+    Ok(Generated {
+        columns: pool,
+        bound: node.bound,
+        master: node.value,
+        converged: node.converged,
+        settled: node.settled,
+        iterations: node.iterations,
+        seconds: t0.elapsed().as_secs_f64(),
+    })
+}
+
+/// A branching decision: block `block`'s schedule counts in linking row `row` (`covers`) or
+/// not — for a roster, "this person works this shift on this day" or does not.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Branch {
+    pub block: usize,
+    pub row: usize,
+    pub covers: bool,
+}
+
+impl Branch {
+    /// `c` keeps this decision.
+    fn allows(&self, c: &Column) -> bool {
+        c.block != self.block
+            || c.rows.iter().any(|&(r, a)| r == self.row && a != 0.0) == self.covers
+    }
+}
+
+/// The master LP at one node of the search, solved by column generation.
+struct Node {
+    /// Valid for every integer solution keeping the node's decisions (−∞: none proved).
+    bound: f64,
+    value: f64,
+    /// The master's solution: (pool index, value) of every column above zero.
+    lambda: Vec<(usize, f64)>,
+    converged: bool,
+    settled: bool,
+    iterations: usize,
+}
+
+/// Column generation at a node: the master over the pool's columns that keep `branches`, new
+/// columns priced under them and added to `pool`, until it converges, the bound reaches
+/// `cutoff` (nothing below it here), its rounded bound meets the master, or the deadline.
+/// `None`: a block has no schedule under the decisions (the node is empty).
+#[allow(clippy::too_many_arguments)]
+fn solve_node(
+    master: &Master,
+    pricer: &dyn Pricer,
+    pool: &mut Vec<Column>,
+    branches: &[Branch],
+    deadline: Instant,
+    cutoff: Option<f64>,
+    whole_costs: bool,
+    progress: bool,
+) -> Result<Option<Node>, SolverError> {
+    let t0 = Instant::now();
+    let left = || {
+        deadline
+            .saturating_duration_since(Instant::now())
+            .as_secs_f64()
+    };
+    let round = |v: f64| if whole_costs { (v - EPS).ceil() } else { v };
+    let mut lp = MasterLp::new(master)?;
+    let mut has = vec![false; master.blocks];
+    for (j, c) in pool.iter().enumerate() {
+        if branches.iter().all(|b| b.allows(c)) {
+            lp.add(c, j)?;
+            has[c.block] = true;
+        }
+    }
+    // a block without a column: price it once with no duals (its cheapest schedule)
+    let zero = vec![0.0; master.links.len()];
+    for b in (0..master.blocks).filter(|&b| !has[b]) {
+        let mine: Vec<Branch> = branches.iter().filter(|x| x.block == b).copied().collect();
+        let Some(p) = pricer.price(b, &zero, f64::INFINITY, 1, true, &mine) else {
+            return Ok(None);
+        };
+        let Some(c) = p.columns.into_iter().next() else {
+            return Ok(None);
+        };
+        lp.add(&c, pool.len())?;
+        pool.push(c);
+    }
+    let mut node = Node {
+        bound: f64::NEG_INFINITY,
+        value: f64::INFINITY,
+        lambda: Vec::new(),
+        converged: false,
+        settled: false,
+        iterations: 0,
+    };
+    while left() > 0.0 {
+        node.iterations += 1;
+        let Some(sol) = lp.solve(left())? else {
+            break;
+        };
+        node.value = sol.objective;
+        node.lambda = sol.lambda;
+        let pi = clamp_duals(master, sol.pi);
+        let mut lagrange = fixed_part(master, &pi);
+        let mut added = 0;
+        // every block priced to the end: the iteration's Lagrangian bound is valid
+        let mut exact = true;
+        let ask_exact = node.iterations.is_multiple_of(EXACT_EVERY);
+        for b in 0..master.blocks {
+            let mine: Vec<Branch> = branches.iter().filter(|x| x.block == b).copied().collect();
+            let Some(priced) =
+                pricer.price(b, &pi, sol.mu[b] - EPS, COLUMNS_PER_BLOCK, ask_exact, &mine)
+            else {
+                return Ok(None);
+            };
+            exact &= priced.least.is_finite();
+            lagrange += priced.least.min(sol.mu[b]);
+            for c in priced.columns {
+                lp.add(&c, pool.len())?;
+                pool.push(c);
+                added += 1;
+            }
+            if left() <= 0.0 {
+                exact = false;
+                added = added.max(1);
+                break;
+            }
+        }
+        if exact {
+            node.bound = node.bound.max(lagrange);
+        }
+        if progress && branches.is_empty() {
+            eprintln!(
+                "{:>7.1} s  pricing      master {:>12.2}  bound {:>12.2}  +{added} columns{}",
+                t0.elapsed().as_secs_f64(),
+                node.value,
+                node.bound,
+                if exact { "" } else { " (heuristic)" }
+            );
+        }
+        if added == 0 {
+            // no column at all: exact pricing proved none below the duals
+            node.converged = exact;
+            node.settled = exact;
+            if exact {
+                node.bound = node.bound.max(node.value);
+            }
+            break;
+        }
+        if round(node.bound) >= round(node.value) - EPS || rel_gap(node.value, node.bound) < 1e-9 {
+            node.settled = true;
+            break;
+        }
+        if cutoff.is_some_and(|c| round(node.bound) >= c - EPS) {
+            break;
+        }
+    }
+    Ok(Some(node))
+}
+
+/// What branch-and-price reached: the best roster (one pool column per block) and its cost,
+/// the bound over the whole tree, whether it proved the best optimal, and the nodes solved.
+#[derive(Debug, Clone)]
+pub struct Searched {
+    pub best: Option<(f64, Vec<usize>)>,
+    pub bound: f64,
+    pub proven: bool,
+    pub nodes: usize,
+}
+
+/// Branch-and-price from the pool (its root already solved or not): depth first, each node
+/// solved by column generation under its decisions, branching on the block and row whose
+/// share is most fractional, nodes whose bound cannot beat the incumbent pruned.
+/// `incumbent`: the cost of the best roster known (found elsewhere), to prune against.
+pub fn branch_and_price(
+    master: &Master,
+    pricer: &dyn Pricer,
+    pool: &mut Vec<Column>,
+    incumbent: Option<f64>,
+    limit: f64,
+    whole_costs: bool,
+) -> Result<Searched, SolverError> {
+    let deadline = Instant::now() + std::time::Duration::from_secs_f64(limit.max(0.0));
+    let round = |v: f64| if whole_costs { (v - EPS).ceil() } else { v };
+    let step = if whole_costs { 1.0 } else { 1e-6 };
+    let mut best_cost = incumbent.unwrap_or(f64::INFINITY);
+    let mut best: Option<(f64, Vec<usize>)> = None;
+    // open nodes: their decisions and the bound their parent proved for them
+    let mut open: Vec<(Vec<Branch>, f64)> = vec![(Vec::new(), f64::NEG_INFINITY)];
+    let mut nodes = 0;
+    while let Some((branches, parent_bound)) = open.pop() {
+        if Instant::now() >= deadline {
+            open.push((branches, parent_bound));
+            break;
+        }
+        if round(parent_bound) >= best_cost - EPS {
+            continue;
+        }
+        nodes += 1;
+        let cutoff = best_cost - 0.5 * step;
+        let Some(node) = solve_node(
+            master,
+            pricer,
+            pool,
+            &branches,
+            deadline,
+            Some(cutoff),
+            whole_costs,
+            false,
+        )?
+        else {
+            continue;
+        };
+        let bound = node.bound.max(parent_bound);
+        // stopped by the clock before its bound settled: still open
+        if !node.settled
+            && !node.converged
+            && round(bound) < best_cost - EPS
+            && Instant::now() >= deadline
+        {
+            open.push((branches, bound));
+            break;
+        }
+        if round(bound) >= best_cost - EPS {
+            continue;
+        }
+        match integral(master, pool, &node.lambda) {
+            Some(chosen) => {
+                if node.value < best_cost - EPS {
+                    best_cost = node.value;
+                    best = Some((node.value, chosen));
+                }
+            }
+            None => {
+                let Some((block, row, share)) = most_fractional(pool, &node.lambda) else {
+                    continue;
+                };
+                // the child the master leans to is explored first (pushed last)
+                let mut cover = branches.clone();
+                cover.push(Branch {
+                    block,
+                    row,
+                    covers: true,
+                });
+                let mut not = branches;
+                not.push(Branch {
+                    block,
+                    row,
+                    covers: false,
+                });
+                if share >= 0.5 {
+                    open.push((not, bound));
+                    open.push((cover, bound));
+                } else {
+                    open.push((cover, bound));
+                    open.push((not, bound));
+                }
+            }
+        }
+    }
+    let open_bound = open.iter().map(|(_, b)| *b).fold(f64::INFINITY, f64::min);
+    let proven = open.is_empty();
+    let bound = if proven {
+        best_cost
+    } else {
+        open_bound.min(best_cost)
+    };
+    Ok(Searched {
+        best,
+        bound,
+        proven,
+        nodes,
+    })
+}
+
+/// One column per block at 1 in the master's solution: the chosen pool indices.
+fn integral(master: &Master, pool: &[Column], lambda: &[(usize, f64)]) -> Option<Vec<usize>> {
+    let mut chosen = vec![usize::MAX; master.blocks];
+    for &(j, v) in lambda {
+        if v > 1.0 - 1e-6 {
+            chosen[pool[j].block] = j;
+        } else if v > 1e-6 {
+            return None;
+        }
+    }
+    (!chosen.contains(&usize::MAX)).then_some(chosen)
+}
+
+/// The (block, row) whose share in the master's solution is nearest one half, and the share.
+fn most_fractional(pool: &[Column], lambda: &[(usize, f64)]) -> Option<(usize, usize, f64)> {
+    let mut share: std::collections::BTreeMap<(usize, usize), f64> =
+        std::collections::BTreeMap::new();
+    for &(j, v) in lambda {
+        let c = &pool[j];
+        for &(r, a) in &c.rows {
+            if a != 0.0 {
+                *share.entry((c.block, r)).or_default() += v;
+            }
+        }
+    }
+    share
+        .into_iter()
+        .filter(|(_, v)| *v > 1e-6 && *v < 1.0 - 1e-6)
+        .min_by(|a, b| (a.1 - 0.5).abs().total_cmp(&(b.1 - 0.5).abs()))
+        .map(|((b, r), v)| (b, r, v))
+}
+
+/// Duals moved into the region where every slack's reduced cost is non-negative and every row
+/// side with a dual pointing at it is finite: any such π gives a valid Lagrangian bound.
+fn clamp_duals(master: &Master, mut pi: Vec<f64>) -> Vec<f64> {
+    for s in &master.slacks {
+        if s.upper.is_infinite() && s.coef != 0.0 {
+            let limit = s.cost / s.coef;
+            let p = &mut pi[s.row];
+            if s.coef > 0.0 {
+                *p = p.min(limit);
+            } else {
+                *p = p.max(limit);
+            }
+        }
+    }
+    for (r, l) in master.links.iter().enumerate() {
+        if (pi[r] > 0.0 && !l.lo.is_finite()) || (pi[r] < 0.0 && !l.hi.is_finite()) {
+            pi[r] = 0.0;
+        }
+    }
+    pi
+}
+
+/// The Lagrangian bound's part from the linking rows and the slacks at duals `pi`.
+fn fixed_part(master: &Master, pi: &[f64]) -> f64 {
+    let rows: f64 = master
+        .links
+        .iter()
+        .zip(pi)
+        .map(|(l, &p)| {
+            if p > 0.0 {
+                p * l.lo
+            } else if p < 0.0 {
+                p * l.hi
+            } else {
+                0.0
+            }
+        })
+        .sum();
+    // a bounded slack with a negative reduced cost sits at its upper bound
+    let slacks: f64 = master
+        .slacks
+        .iter()
+        .map(|s| (s.cost - s.coef * pi[s.row]).min(0.0) * s.upper)
+        .filter(|v| v.is_finite())
+        .sum();
+    rows + slacks
+}
+
+/// The restricted master LP, kept in HiGHS between iterations (new columns warm-start it).
+#[cfg(feature = "highs")]
+struct MasterLp {
+    model: Option<highs::Model>,
+    links: Vec<highs::Row>,
+    convexity: Vec<highs::Row>,
+    slacks: usize,
+    /// The pool index of each column added, in order.
+    index: Vec<usize>,
+}
+
+/// A master LP optimum: objective, the linking rows' duals, the blocks' convexity duals, and
+/// the columns above zero (pool index, value).
+struct MasterSolution {
+    objective: f64,
+    pi: Vec<f64>,
+    mu: Vec<f64>,
+    lambda: Vec<(usize, f64)>,
+}
+
+#[cfg(feature = "highs")]
+impl MasterLp {
+    fn new(master: &Master) -> Result<MasterLp, SolverError> {
+        let mut p = highs::ColProblem::default();
+        let links: Vec<highs::Row> = master
+            .links
+            .iter()
+            .map(|l| p.add_row(l.lo..=l.hi))
+            .collect();
+        let convexity: Vec<highs::Row> = (0..master.blocks).map(|_| p.add_row(1.0..=1.0)).collect();
+        for s in &master.slacks {
+            p.add_column(s.cost, 0.0..=s.upper, [(links[s.row], s.coef)]);
+        }
+        let mut model = p
+            .try_optimise(highs::Sense::Minimise)
+            .map_err(|e| failed(format!("{e:?}")))?;
+        model.set_option("output_flag", false);
+        model.set_option("log_to_console", false);
+        model.set_option("threads", 1);
+        Ok(MasterLp {
+            model: Some(model),
+            links,
+            convexity,
+            slacks: master.slacks.len(),
+            index: Vec::new(),
+        })
+    }
+    fn add(&mut self, c: &Column, pool_index: usize) -> Result<(), SolverError> {
+        self.index.push(pool_index);
+        let model = self.model.as_mut().expect("master model present");
+        let rows = c
+            .rows
+            .iter()
+            .map(|&(r, v)| (self.links[r], v))
+            .chain([(self.convexity[c.block], 1.0)]);
+        model
+            .try_add_column(c.cost, 0.0..=f64::INFINITY, rows)
+            .map(|_| ())
+            .map_err(|e| failed(format!("{e:?}")))
+    }
+    /// The master's optimum; `None` if the time ran out first.
+    fn solve(&mut self, limit: f64) -> Result<Option<MasterSolution>, SolverError> {
+        let mut model = self.model.take().expect("master model present");
+        model.set_option("time_limit", limit.max(0.05));
+        let solved = model.try_solve().map_err(|e| failed(format!("{e:?}")))?;
+        match solved.status() {
+            highs::HighsModelStatus::Optimal => {}
+            highs::HighsModelStatus::ReachedTimeLimit => {
+                self.model = Some(solved.into());
+                return Ok(None);
+            }
+            status => {
+                self.model = Some(solved.into());
+                return Err(failed(format!("master LP stopped: {status:?}")));
+            }
+        }
+        let objective = solved.objective_value();
+        let sol = solved.get_solution();
+        let duals = sol.dual_rows();
+        let pi = duals[..self.links.len()].to_vec();
+        let mu = duals[self.links.len()..].to_vec();
+        let lambda = sol.columns()[self.slacks..]
+            .iter()
+            .zip(&self.index)
+            .filter(|(v, _)| **v > 1e-9)
+            .map(|(v, &j)| (j, *v))
+            .collect();
+        self.model = Some(solved.into());
+        Ok(Some(MasterSolution {
+            objective,
+            pi,
+            mu,
+            lambda,
+        }))
+    }
+}
+
+#[cfg(not(feature = "highs"))]
+struct MasterLp;
+
+#[cfg(not(feature = "highs"))]
+struct MasterSolution {
+    objective: f64,
+    pi: Vec<f64>,
+    mu: Vec<f64>,
+    lambda: Vec<(usize, f64)>,
+}
+
+#[cfg(not(feature = "highs"))]
+impl MasterLp {
+    fn new(_: &Master) -> Result<MasterLp, SolverError> {
+        Err(SolverError::Backend("highs".into()))
+    }
+    fn add(&mut self, _: &Column, _: usize) -> Result<(), SolverError> {
+        Err(SolverError::Backend("highs".into()))
+    }
+    fn solve(&mut self, _: f64) -> Result<Option<MasterSolution>, SolverError> {
+        Err(SolverError::Backend("highs".into()))
+    }
+}
+
+fn failed(detail: String) -> SolverError {
+    SolverError::Failed {
+        what: "column generation master".into(),
+        detail,
+    }
+}
+
+/// One column per block chosen by a MIP over the generated columns (the slacks continuous),
+/// within `limit` seconds: the chosen column of each block and the objective, or `None` if the
+/// MIP found nothing in its time.
+#[cfg(feature = "highs")]
+pub fn best_integer(
+    master: &Master,
+    columns: &[Column],
+    limit: f64,
+    seed: u32,
+) -> Result<Option<(Vec<usize>, f64)>, SolverError> {
+    let mut p = highs::ColProblem::default();
+    let links: Vec<highs::Row> = master
+        .links
+        .iter()
+        .map(|l| p.add_row(l.lo..=l.hi))
+        .collect();
+    let convexity: Vec<highs::Row> = (0..master.blocks).map(|_| p.add_row(1.0..=1.0)).collect();
+    for s in &master.slacks {
+        p.add_column(s.cost, 0.0..=s.upper, [(links[s.row], s.coef)]);
+    }
+    for c in columns {
+        let rows = c
+            .rows
+            .iter()
+            .map(|&(r, v)| (links[r], v))
+            .chain([(convexity[c.block], 1.0)]);
+        p.add_integer_column(c.cost, 0.0..=1.0, rows);
+    }
+    let mut model = p
+        .try_optimise(highs::Sense::Minimise)
+        .map_err(|e| failed(format!("{e:?}")))?;
+    model.set_option("output_flag", false);
+    model.set_option("log_to_console", false);
+    model.set_option("threads", 1);
+    model.set_option("random_seed", seed as i32);
+    model.set_option("time_limit", limit.max(0.05));
+    let solved = model.try_solve().map_err(|e| failed(format!("{e:?}")))?;
+    if solved.primal_solution_status() != highs::HighsSolutionStatus::Feasible {
+        return Ok(None);
+    }
+    let x = solved.get_solution().columns().to_vec();
+    let lambda = &x[master.slacks.len()..];
+    let mut chosen = vec![usize::MAX; master.blocks];
+    for (j, c) in columns.iter().enumerate() {
+        if lambda[j] > 0.5 {
+            chosen[c.block] = j;
+        }
+    }
+    if chosen.contains(&usize::MAX) {
+        return Ok(None);
+    }
+    Ok(Some((chosen, solved.objective_value())))
+}
+
+#[cfg(not(feature = "highs"))]
+pub fn best_integer(
+    _: &Master,
+    _: &[Column],
+    _: f64,
+    _: u32,
+) -> Result<Option<(Vec<usize>, f64)>, SolverError> {
+    Err(SolverError::Backend("highs".into()))
+}
+
+#[cfg(all(test, feature = "highs"))]
+mod tests {
+    use super::*;
+    use crate::solver::{solve, Mip, SolverSettings, Var};
+
+    /// Blocks with their schedules listed: the pricer scans them all (exact).
+    struct Listed {
+        schedules: Vec<Vec<Column>>,
+    }
+
+    impl Pricer for Listed {
+        fn price(
+            &self,
+            b: usize,
+            pi: &[f64],
+            threshold: f64,
+            max: usize,
+            _: bool,
+            branches: &[Branch],
+        ) -> Option<Priced> {
+            let rc = |c: &Column| c.cost - c.rows.iter().map(|&(r, a)| a * pi[r]).sum::<f64>();
+            let mut all: Vec<&Column> = self.schedules[b]
+                .iter()
+                .filter(|c| branches.iter().all(|x| x.allows(c)))
+                .collect();
+            all.sort_by(|x, y| rc(x).total_cmp(&rc(y)));
+            let least = rc(all.first()?);
+            let columns = all
+                .into_iter()
+                .filter(|c| rc(c) < threshold)
+                .take(max)
+                .cloned()
+                .collect();
+            Some(Priced { columns, least })
+        }
+    }
+
+    /// Three people, four days; each may work any two days (a day worked costs its wish
+    /// penalty); cover wants 2, 1, 2, 1 people, 10 a person short and 1 a person over.
+    fn instance() -> (Master, Listed) {
+        let wish = [
+            [0.0, 3.0, 1.0, 0.0],
+            [2.0, 0.0, 0.0, 4.0],
+            [1.0, 1.0, 5.0, 0.0],
+        ];
+        instance_with([2.0, 1.0, 2.0, 1.0], wish)
+    }
+
+    fn instance_with(need: [f64; 4], wish: [[f64; 4]; 3]) -> (Master, Listed) {
+        let links = need.iter().map(|&n| Link { lo: n, hi: n }).collect();
+        let slacks = (0..4)
+            .flat_map(|r| {
+                [
+                    Slack {
+                        row: r,
+                        coef: 1.0,
+                        cost: 10.0,
+                        upper: f64::INFINITY,
+                    },
+                    Slack {
+                        row: r,
+                        coef: -1.0,
+                        cost: 1.0,
+                        upper: f64::INFINITY,
+                    },
+                ]
+            })
+            .collect();
+        let schedules = (0..3)
+            .map(|b| {
+                let mut cols = Vec::new();
+                for d1 in 0..4 {
+                    for d2 in d1 + 1..4 {
+                        cols.push(Column {
+                            block: b,
+                            cost: wish[b][d1] + wish[b][d2],
+                            rows: vec![(d1, 1.0), (d2, 1.0)],
+                            payload: vec![d1 as u16, d2 as u16],
+                        });
+                    }
+                }
+                cols
+            })
+            .collect();
+        (
+            Master {
+                links,
+                slacks,
+                blocks: 3,
+            },
+            Listed { schedules },
+        )
+    }
+
+    /// The master with every schedule, as one model (`integer`: one schedule a block).
+    fn full(master: &Master, listed: &Listed, integer: bool) -> f64 {
+        let mut m = Mip::default();
+        let mut rows: Vec<Vec<(Var, f64)>> = vec![Vec::new(); master.links.len()];
+        for s in &master.slacks {
+            rows[s.row].push((m.var(0.0, f64::INFINITY, false, s.cost), s.coef));
+        }
+        for cols in &listed.schedules {
+            let mut one = Vec::new();
+            for c in cols {
+                let v = m.var(0.0, 1.0, integer, c.cost);
+                one.push((v, 1.0));
+                for &(r, a) in &c.rows {
+                    rows[r].push((v, a));
+                }
+            }
+            m.row(one, 1.0, 1.0);
+        }
+        for (r, l) in rows.into_iter().zip(&master.links) {
+            m.row(r, l.lo, l.hi);
+        }
+        solve(&m, &SolverSettings::default(), "test")
+            .unwrap()
+            .objective
+    }
+
+    #[test]
+    fn the_bound_is_the_full_master_lp_and_below_every_roster() {
+        let (master, listed) = instance();
+        // start from each block's first schedule only
+        let initial = listed.schedules.iter().map(|c| c[0].clone()).collect();
+        let g = generate(&master, &listed, initial, 30.0, false, false).unwrap();
+        assert!(g.converged);
+        let lp = full(&master, &listed, false);
+        let ip = full(&master, &listed, true);
+        assert!(
+            (g.bound - lp).abs() < 1e-6,
+            "bound {} vs full LP {lp}",
+            g.bound
+        );
+        assert!((g.master - lp).abs() < 1e-6);
+        let (chosen, obj) = best_integer(&master, &g.columns, 30.0, 0).unwrap().unwrap();
+        assert_eq!(chosen.len(), 3);
+        assert!(obj >= ip - 1e-6 && ip >= g.bound - 1e-6);
+        // every block chose one of its own schedules
+        for (b, &j) in chosen.iter().enumerate() {
+            assert_eq!(g.columns[j].block, b);
+        }
+    }
+
+    #[test]
+    fn branch_and_price_proves_the_integer_optimum() {
+        let (master, listed) = instance();
+        let initial: Vec<Column> = listed.schedules.iter().map(|c| c[0].clone()).collect();
+        let mut pool = initial;
+        let s = branch_and_price(&master, &listed, &mut pool, None, 30.0, true).unwrap();
+        let ip = full(&master, &listed, true);
+        assert!(s.proven);
+        let (cost, chosen) = s.best.expect("a roster");
+        assert!((cost - ip).abs() < 1e-6, "{cost} vs {ip}");
+        assert!((s.bound - ip).abs() < 1e-6);
+        // the roster's cost is what its columns and the cover slacks cost
+        let mut covered = [0.0; 4];
+        let mut total = 0.0;
+        for &j in &chosen {
+            total += pool[j].cost;
+            for &(r, a) in &pool[j].rows {
+                covered[r] += a;
+            }
+        }
+        let need = [2.0, 1.0, 2.0, 1.0];
+        for r in 0..4 {
+            let d: f64 = need[r] - covered[r];
+            total += if d > 0.0 { 10.0 * d } else { -d };
+        }
+        assert!((total - cost).abs() < 1e-6);
+        // told of a roster at the optimum already, it proves it without finding another
+        let again = branch_and_price(&master, &listed, &mut pool, Some(ip), 30.0, true).unwrap();
+        assert!(again.proven && again.best.is_none());
+    }
+
+    #[test]
+    fn branching_closes_a_fractional_master() {
+        use rand::{Rng, SeedableRng};
+        // the first of a fixed series of instances whose master LP is fractional (below the
+        // integer optimum): branch-and-price must branch to reach and prove the optimum
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
+        for _ in 0..200 {
+            let need = [0, 1, 2, 3].map(|_| f64::from(rng.random_range(1..3u8)));
+            let wish = [0, 1, 2].map(|_| [0, 1, 2, 3].map(|_| f64::from(rng.random_range(0..6u8))));
+            let (master, mut listed) = instance_with(need, wish);
+            // a cost per schedule of its own (not the sum of its days): masters go fractional
+            for c in listed.schedules.iter_mut().flatten() {
+                c.cost += f64::from(rng.random_range(0..6u8));
+            }
+            let (lp, ip) = (full(&master, &listed, false), full(&master, &listed, true));
+            if lp > ip - 0.01 {
+                continue;
+            }
+            let mut pool: Vec<Column> = listed.schedules.iter().map(|c| c[0].clone()).collect();
+            let s = branch_and_price(&master, &listed, &mut pool, None, 30.0, false).unwrap();
+            assert!(s.nodes > 1, "a fractional root must branch");
+            assert!(s.proven);
+            assert!((s.best.unwrap().0 - ip).abs() < 1e-6 && (s.bound - ip).abs() < 1e-6);
+            return;
+        }
+        panic!("no fractional instance in the series");
+    }
+}
