@@ -157,6 +157,10 @@ enum Cmd {
         /// Last week's roster: rest and working days in a row carry over the week boundary.
         #[arg(long)]
         previous: Option<PathBuf>,
+        /// The published roster this one was edited from: list the changes (added, removed,
+        /// moved, swapped) and the rules each breaks that the published one kept.
+        #[arg(long)]
+        against: Option<PathBuf>,
         #[arg(long)]
         json: bool,
     },
@@ -628,6 +632,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             scenario,
             requirements: reqp,
             previous,
+            against,
             json,
         } => {
             let sc = Scenario::load_with(&scenario, &cli.sets)?;
@@ -639,11 +644,29 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let prev = previous
                 .map(|p| roster::read_csv(&p, sc.horizon.tz()))
                 .transpose()?;
+            let mut r = r;
+            let published = against
+                .as_ref()
+                .map(|p| roster::read_csv(p, sc.horizon.tz()))
+                .transpose()?
+                .map(|mut published| {
+                    check::against::same_dates(&mut r, &mut published);
+                    published
+                });
             let rep = check::check_after(&r, &ag, &sc, req.as_ref(), prev.as_ref());
-            if json {
-                print_json(&rep)?;
-            } else {
-                print!("{}", pipeline::check_text(&rep));
+            let cmp = published.map(|published| {
+                let prep = check::check_after(&published, &ag, &sc, req.as_ref(), prev.as_ref());
+                check::against::compare(&r, &published, &rep, &prep)
+            });
+            match (json, &cmp) {
+                (true, Some(c)) => print_json(&serde_json::json!({ "check": rep, "against": c }))?,
+                (true, None) => print_json(&rep)?,
+                (false, _) => {
+                    if let (Some(c), Some(p)) = (&cmp, &against) {
+                        print!("{}", pipeline::against_text(c, &p.display().to_string()));
+                    }
+                    print!("{}", pipeline::check_text(&rep));
+                }
             }
             Ok(if rep.hard() == 0 {
                 ExitCode::SUCCESS

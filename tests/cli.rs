@@ -231,6 +231,75 @@ fn hand_made_roster_with_broken_rules_exits_1() {
         ));
 }
 
+#[test]
+fn an_edited_roster_against_the_published_names_each_change_and_what_it_breaks() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path();
+    stdout(
+        paiban()
+            .args(["synth", "--agents", "3", "--years", "1", "--out"])
+            .arg(out),
+    );
+    let head = "agent_id,date,shift,start,end,break_start,break_end\n";
+    let published = format!(
+        "{head}A0001,2026-11-02,late,2026-11-02 15:00,2026-11-03 00:00,2026-11-02 19:00,2026-11-02 20:00\n\
+         A0001,2026-11-03,late,2026-11-03 15:00,2026-11-04 00:00,2026-11-03 19:00,2026-11-03 20:00\n\
+         A0002,2026-11-03,early,2026-11-03 07:00,2026-11-03 16:00,2026-11-03 11:00,2026-11-03 12:00\n"
+    );
+    // A0001 and A0002 swap their shifts on 11-03 (A0001 now starts 07:00 after a late); A0003
+    // is called in on 11-04, a day the published roster does not reach: both are checked over
+    // the same weeks, so only the rest rule is new
+    let edited = format!(
+        "{head}A0001,2026-11-02,late,2026-11-02 15:00,2026-11-03 00:00,2026-11-02 19:00,2026-11-02 20:00\n\
+         A0001,2026-11-03,early,2026-11-03 07:00,2026-11-03 16:00,2026-11-03 11:00,2026-11-03 12:00\n\
+         A0002,2026-11-03,late,2026-11-03 15:00,2026-11-04 00:00,2026-11-03 19:00,2026-11-03 20:00\n\
+         A0003,2026-11-04,early,2026-11-04 07:00,2026-11-04 16:00,2026-11-04 11:00,2026-11-04 12:00\n"
+    );
+    std::fs::write(out.join("published.csv"), published).unwrap();
+    std::fs::write(out.join("edited.csv"), edited).unwrap();
+    let check = |json: bool| {
+        let mut c = paiban();
+        c.arg("check")
+            .arg("--roster")
+            .arg(out.join("edited.csv"))
+            .arg("--against")
+            .arg(out.join("published.csv"))
+            .arg("--agents")
+            .arg(out.join("agents.csv"))
+            .arg("--scenario")
+            .arg(out.join("scenario.toml"));
+        if json {
+            c.arg("--json");
+        }
+        c.assert().code(1)
+    };
+    let a = check(false);
+    let text = String::from_utf8_lossy(&a.get_output().stdout).to_string();
+    assert!(
+        text.contains("3 changed agent-days (1 added, 0 removed, 0 moved, 2 in swaps)"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "A0001 2026-11-03: 15:00–00:00 late → 07:00–16:00 early (swapped with A0002)"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("    breaks  hard  REST  A0001 2026-11-02–2026-11-03:"),
+        "{text}"
+    );
+    let j: serde_json::Value = serde_json::from_slice(&check(true).get_output().stdout).unwrap();
+    assert_eq!(j["against"]["changes"].as_array().unwrap().len(), 3);
+    assert_eq!(j["against"]["changes"][0]["kind"], "swapped");
+    assert!(j["against"]["new_violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|v| v["code"] == "REST" && v["agent_id"] == "A0001"));
+    assert!(j["check"]["violations"].is_array());
+}
+
 fn assert_input_error(args: &[&str], dir: &Path, must: &[&str], no_output: &Path) {
     let a = paiban().args(args).current_dir(dir).assert().code(2);
     let err = String::from_utf8(a.get_output().stderr.clone()).unwrap();

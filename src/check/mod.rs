@@ -16,12 +16,15 @@
 //! - `team.rs`: `HEADCOUNT`, `SEATS`, `BUDGET`, `SENIOR_ON_DUTY`
 //! - `requests.rs`: `PREFERRED_OFF`, `REQUEST`
 //! - `coverage.rs`: agents on the queue against the requirement (no violations)
+//! - `against.rs`: an edited roster against the published one — the changes and the rules each
+//!   breaks
 //!
 //! **Periods** (as [`crate::rules::params`] describes them): the horizon is the roster's
 //! dates, first to last. A week or month at an edge of the horizon is counted whole: its days
 //! before the horizon as last week's roster (`previous`) has them — a date it does not list is
 //! a day off — and its days after the horizon as days off.
 
+pub mod against;
 mod coverage;
 mod day;
 mod month;

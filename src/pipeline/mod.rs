@@ -300,6 +300,47 @@ pub fn check_text(c: &CheckReport) -> String {
     s
 }
 
+/// An edited roster against the published one in words: each changed agent-day with the rules
+/// it breaks, then the totals.
+pub fn against_text(c: &crate::check::against::Comparison, published: &str) -> String {
+    use crate::check::against::ChangeKind;
+    let count = |k: ChangeKind| c.changes.iter().filter(|x| x.kind == k).count();
+    let mut s = format!(
+        "against {published}: {} changed agent-days ({} added, {} removed, {} moved, {} in swaps)\n",
+        c.changes.len(),
+        count(ChangeKind::Added),
+        count(ChangeKind::Removed),
+        count(ChangeKind::Moved),
+        count(ChangeKind::Swapped),
+    );
+    for x in &c.changes {
+        let shift = |s: &Option<String>| s.clone().unwrap_or_else(|| "OFF".into());
+        let what = match (x.kind, &x.with) {
+            (ChangeKind::Added, _) => "added".to_string(),
+            (ChangeKind::Removed, _) => "removed".to_string(),
+            (ChangeKind::Moved, _) => "moved".to_string(),
+            (ChangeKind::Swapped, Some(w)) => format!("swapped with {w}"),
+            (ChangeKind::Swapped, None) => "swapped".to_string(),
+        };
+        s.push_str(&format!(
+            "  {} {}: {} → {} ({what})\n",
+            x.agent_id,
+            x.date,
+            shift(&x.before),
+            shift(&x.after)
+        ));
+        for v in &x.breaks {
+            s.push_str(&format!("    breaks{}", violation_line(v)));
+        }
+    }
+    s.push_str(&format!(
+        "{} rules broken that the published roster kept; {} it broke are kept now\n",
+        c.new_violations.len(),
+        c.resolved.len()
+    ));
+    s
+}
+
 /// `  hard  WEEK_HOURS  A07 2026-11-09–2026-11-15: Li Na (A07) works …`
 fn violation_line(v: &crate::check::Violation) -> String {
     let severity = match v.severity {

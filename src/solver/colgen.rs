@@ -499,19 +499,27 @@ struct MasterSolution {
     lambda: Vec<(usize, f64)>,
 }
 
+/// The master's fixed part as a HiGHS problem: the linking rows, a convexity row per block
+/// and the slacks; columns are added by the caller.
+#[cfg(feature = "highs")]
+fn master_problem(master: &Master) -> (highs::ColProblem, Vec<highs::Row>, Vec<highs::Row>) {
+    let mut p = highs::ColProblem::default();
+    let links: Vec<highs::Row> = master
+        .links
+        .iter()
+        .map(|l| p.add_row(l.lo..=l.hi))
+        .collect();
+    let convexity: Vec<highs::Row> = (0..master.blocks).map(|_| p.add_row(1.0..=1.0)).collect();
+    for s in &master.slacks {
+        p.add_column(s.cost, 0.0..=s.upper, [(links[s.row], s.coef)]);
+    }
+    (p, links, convexity)
+}
+
 #[cfg(feature = "highs")]
 impl MasterLp {
     fn new(master: &Master) -> Result<MasterLp, SolverError> {
-        let mut p = highs::ColProblem::default();
-        let links: Vec<highs::Row> = master
-            .links
-            .iter()
-            .map(|l| p.add_row(l.lo..=l.hi))
-            .collect();
-        let convexity: Vec<highs::Row> = (0..master.blocks).map(|_| p.add_row(1.0..=1.0)).collect();
-        for s in &master.slacks {
-            p.add_column(s.cost, 0.0..=s.upper, [(links[s.row], s.coef)]);
-        }
+        let (p, links, convexity) = master_problem(master);
         let mut model = p
             .try_optimise(highs::Sense::Minimise)
             .map_err(|e| failed(format!("{e:?}")))?;
@@ -617,16 +625,7 @@ pub fn best_integer(
     limit: f64,
     seed: u32,
 ) -> Result<Option<(Vec<usize>, f64)>, SolverError> {
-    let mut p = highs::ColProblem::default();
-    let links: Vec<highs::Row> = master
-        .links
-        .iter()
-        .map(|l| p.add_row(l.lo..=l.hi))
-        .collect();
-    let convexity: Vec<highs::Row> = (0..master.blocks).map(|_| p.add_row(1.0..=1.0)).collect();
-    for s in &master.slacks {
-        p.add_column(s.cost, 0.0..=s.upper, [(links[s.row], s.coef)]);
-    }
+    let (mut p, links, convexity) = master_problem(master);
     for c in columns {
         let rows = c
             .rows
