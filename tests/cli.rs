@@ -197,29 +197,41 @@ fn stages_chain_through_files_and_are_deterministic() {
     assert_eq!(first, std::fs::read(p("plan2.csv")).unwrap());
 }
 
-#[test]
-fn hand_made_roster_with_broken_rules_exits_1() {
+/// A synthetic shop of three agents (agents.csv, scenario.toml, …) in a fresh folder.
+fn three_agent_shop() -> tempfile::TempDir {
     let d = tempfile::tempdir().unwrap();
-    let out = d.path();
     stdout(
         paiban()
             .args(["synth", "--agents", "3", "--years", "1", "--out"])
-            .arg(out),
+            .arg(d.path()),
     );
+    d
+}
+
+/// `paiban check --roster ROSTER` with the shop's agents and scenario.
+fn check_in(shop: &Path, roster: &str) -> assert_cmd::Command {
+    let mut c = paiban();
+    c.arg("check")
+        .arg("--roster")
+        .arg(shop.join(roster))
+        .arg("--agents")
+        .arg(shop.join("agents.csv"))
+        .arg("--scenario")
+        .arg(shop.join("scenario.toml"));
+    c
+}
+
+#[test]
+fn hand_made_roster_with_broken_rules_exits_1() {
+    let d = three_agent_shop();
+    let out = d.path();
     let mut csv = String::from("agent_id,date,shift,start,end,break_start,break_end\n");
     // 15:00-24:00 then 07:00 the next day: 7 h rest; and a shift with no break
     csv.push_str("A0001,2026-11-02,late,2026-11-02 15:00,2026-11-03 00:00,2026-11-02 19:00,2026-11-02 20:00\n");
     csv.push_str("A0001,2026-11-03,early,2026-11-03 07:00,2026-11-03 16:00,2026-11-03 11:00,2026-11-03 12:00\n");
     csv.push_str("A0002,2026-11-02,nobreak,2026-11-02 09:00,2026-11-02 18:00,,\n");
     std::fs::write(out.join("hand.csv"), csv).unwrap();
-    paiban()
-        .arg("check")
-        .arg("--roster")
-        .arg(out.join("hand.csv"))
-        .arg("--agents")
-        .arg(out.join("agents.csv"))
-        .arg("--scenario")
-        .arg(out.join("scenario.toml"))
+    check_in(out, "hand.csv")
         .assert()
         .code(1)
         .stdout(predicate::str::contains("rests only 7.0 h"))
@@ -233,13 +245,8 @@ fn hand_made_roster_with_broken_rules_exits_1() {
 
 #[test]
 fn an_edited_roster_against_the_published_names_each_change_and_what_it_breaks() {
-    let d = tempfile::tempdir().unwrap();
+    let d = three_agent_shop();
     let out = d.path();
-    stdout(
-        paiban()
-            .args(["synth", "--agents", "3", "--years", "1", "--out"])
-            .arg(out),
-    );
     let head = "agent_id,date,shift,start,end,break_start,break_end\n";
     let published = format!(
         "{head}A0001,2026-11-02,late,2026-11-02 15:00,2026-11-03 00:00,2026-11-02 19:00,2026-11-02 20:00\n\
@@ -258,16 +265,8 @@ fn an_edited_roster_against_the_published_names_each_change_and_what_it_breaks()
     std::fs::write(out.join("published.csv"), published).unwrap();
     std::fs::write(out.join("edited.csv"), edited).unwrap();
     let check = |json: bool| {
-        let mut c = paiban();
-        c.arg("check")
-            .arg("--roster")
-            .arg(out.join("edited.csv"))
-            .arg("--against")
-            .arg(out.join("published.csv"))
-            .arg("--agents")
-            .arg(out.join("agents.csv"))
-            .arg("--scenario")
-            .arg(out.join("scenario.toml"));
+        let mut c = check_in(out, "edited.csv");
+        c.arg("--against").arg(out.join("published.csv"));
         if json {
             c.arg("--json");
         }
