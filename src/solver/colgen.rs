@@ -588,14 +588,6 @@ impl MasterLp {
 struct MasterLp;
 
 #[cfg(not(feature = "highs"))]
-struct MasterSolution {
-    objective: f64,
-    pi: Vec<f64>,
-    mu: Vec<f64>,
-    lambda: Vec<(usize, f64)>,
-}
-
-#[cfg(not(feature = "highs"))]
 impl MasterLp {
     fn new(_: &Master) -> Result<MasterLp, SolverError> {
         Err(SolverError::Backend("highs".into()))
@@ -608,6 +600,7 @@ impl MasterLp {
     }
 }
 
+#[cfg(feature = "highs")]
 fn failed(detail: String) -> SolverError {
     SolverError::Failed {
         what: "column generation master".into(),
