@@ -753,29 +753,9 @@ objective {} (requests {}, cover {}); lower bound {}; LP bound {}; column genera
                     ev.cover_penalty,
                     sol.solve.bound.map_or("–".into(), |b| format!("{b:.2}")),
                     sol.lp_bound.map_or("–".into(), |b| format!("{b:.2}")),
-                    sol.column_generation.as_ref().map_or("–".into(), |c| match c.bound {
-                        Some(b) => format!(
-                            "{b:.2} ({}, {} iterations, {} schedules, {:.1} s){}",
-                            if c.converged {
-                                "converged"
-                            } else if c.settled {
-                                "settled: rounded up it meets the master"
-                            } else {
-                                "stopped by its time share"
-                            },
-                            c.iterations,
-                            c.columns,
-                            c.seconds,
-                            match (c.branch_and_price_nodes, c.branch_and_price_bound) {
-                                (0, _) => String::new(),
-                                (n, Some(b)) => {
-                                    format!("; branch-and-price {n} nodes, bound {b:.2}")
-                                }
-                                (n, None) => format!("; branch-and-price {n} nodes"),
-                            }
-                        ),
-                        None => format!("– (stopped before an exact pricing round, {:.1} s)", c.seconds),
-                    }),
+                    sol.column_generation
+                        .as_ref()
+                        .map_or("–".into(), |c| c.text()),
                     sol.solve.status,
                     sol.solve.seconds,
                     ev.violations.len()

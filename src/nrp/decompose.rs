@@ -72,31 +72,10 @@ pub fn decompose(
     seed: u32,
     progress: bool,
 ) -> Result<Decomposed, SolverError> {
-    use crate::solver::colgen::Pricer;
     let (m, cover_rows) = master(p);
     let pricer = NrpPricer::new(p, cover_rows);
-    // each employee's cheapest schedule on its own (no duals): the first columns
-    let zero = vec![0.0; m.links.len()];
-    let mut initial = Vec::new();
-    for e in 0..p.employees.len() {
-        let priced = pricer
-            .price(e, &zero, f64::INFINITY, 1, true, &[])
-            .ok_or_else(|| SolverError::Infeasible {
-                what: "rostering".into(),
-                detail: format!(
-                    "employee {} has no schedule that keeps all of their rules",
-                    p.employees[e].id
-                ),
-            })?;
-        if priced.columns.is_empty() {
-            return Err(SolverError::Failed {
-                what: "column generation".into(),
-                detail: format!("no first schedule found for employee {}", p.employees[e].id),
-            });
-        }
-        initial.extend(priced.columns);
-    }
-    let mut generated = colgen::generate(&m, &pricer, initial, limits.generate, true, progress)?;
+    // no first columns: column generation prices each employee's cheapest schedule itself
+    let mut generated = colgen::generate(&m, &pricer, Vec::new(), limits.generate, true, progress)?;
     let picked = colgen::best_integer(&m, &generated.columns, limits.pick, seed)?;
     let mut roster = picked.map(|(chosen, _)| schedules(&generated.columns, &chosen));
     let mut cost = roster

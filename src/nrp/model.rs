@@ -117,6 +117,34 @@ pub struct ColumnGeneration {
     pub seconds: f64,
 }
 
+impl ColumnGeneration {
+    /// `1054.08 (converged, 41 iterations, 3410 schedules, 1.6 s); branch-and-price 61 nodes, …`
+    pub fn text(&self) -> String {
+        let Some(b) = self.bound else {
+            return format!(
+                "– (stopped before an exact pricing round, {:.1} s)",
+                self.seconds
+            );
+        };
+        let state = if self.converged {
+            "converged"
+        } else if self.settled {
+            "settled: rounded up it meets the master"
+        } else {
+            "stopped by its time share"
+        };
+        let search = match (self.branch_and_price_nodes, self.branch_and_price_bound) {
+            (0, _) => String::new(),
+            (n, Some(b)) => format!("; branch-and-price {n} nodes, bound {b:.2}"),
+            (n, None) => format!("; branch-and-price {n} nodes"),
+        };
+        format!(
+            "{b:.2} ({state}, {} iterations, {} schedules, {:.1} s){search}",
+            self.iterations, self.columns, self.seconds
+        )
+    }
+}
+
 /// What `paiban nrp --json` prints of a solved instance: the benchmark's objective and its
 /// parts, the bounds and the gap, and the instance's size.
 #[derive(Debug, Serialize)]

@@ -32,7 +32,7 @@ struct Label {
 }
 
 /// The state a label's future depends on besides its resources.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Key {
     /// 0: off, s + 1: shift s.
     last: u8,
@@ -157,7 +157,7 @@ impl Pricer for NrpPricer<'_> {
         let ns = p.shifts.len();
         let nd = p.days;
         // per day and choice, the reduced cost (None: not allowed)
-        let rc: Vec<Vec<Option<f64>>> = (0..nd)
+        let mut rc: Vec<Vec<Option<f64>>> = (0..nd)
             .map(|d| {
                 (0..=ns)
                     .map(|k| {
@@ -176,7 +176,6 @@ impl Pricer for NrpPricer<'_> {
             })
             .collect();
         // the branching decisions: a shift required or ruled out on a day
-        let mut rc = rc;
         for b in branches {
             let c = &p.cover[b.row];
             let day = &mut rc[c.day];
@@ -186,15 +185,17 @@ impl Pricer for NrpPricer<'_> {
                 }
             }
         }
-        if !exact {
-            // the cheapest few labels of each state: quick, and no bound from it
+        // the cheapest few labels of each state: quick, and no bound from it
+        let heuristic = || {
             let found = self.search(e, &rc, threshold, Some(BUCKET_CAP))?;
-            let columns = self.best_columns(e, &found, threshold, max_columns);
-            if !columns.is_empty() {
-                return Some(Priced {
-                    columns,
-                    least: f64::NEG_INFINITY,
-                });
+            Some(Priced {
+                columns: self.best_columns(e, &found, threshold, max_columns),
+                least: f64::NEG_INFINITY,
+            })
+        };
+        if !exact {
+            if let Some(h) = heuristic().filter(|h| !h.columns.is_empty()) {
+                return Some(h);
             }
         }
         match self.search(e, &rc, threshold, None) {
@@ -209,15 +210,8 @@ impl Pricer for NrpPricer<'_> {
                 let columns = self.best_columns(e, &found, threshold, max_columns);
                 Some(Priced { columns, least })
             }
-            None => {
-                // too many labels to finish exactly: the heuristic's columns, no bound
-                let found = self.search(e, &rc, threshold, Some(BUCKET_CAP))?;
-                let columns = self.best_columns(e, &found, threshold, max_columns);
-                Some(Priced {
-                    columns,
-                    least: f64::NEG_INFINITY,
-                })
-            }
+            // too many labels to finish exactly: the heuristic's columns, no bound
+            None => heuristic(),
         }
     }
 }

@@ -205,8 +205,13 @@ fn solve_node(
         let Some(p) = pricer.price(b, &zero, f64::INFINITY, 1, true, &mine) else {
             return Ok(None);
         };
+        // no column and no proof of none (a pricer that gave up): the node is not empty,
+        // only unsolved — no bound or pruning may rest on it
         let Some(c) = p.columns.into_iter().next() else {
-            return Ok(None);
+            return Err(SolverError::Failed {
+                what: "column generation".into(),
+                detail: format!("the pricing found no first schedule for block {b}"),
+            });
         };
         lp.add(&c, pool.len())?;
         pool.push(c);
@@ -499,6 +504,31 @@ struct MasterSolution {
     lambda: Vec<(usize, f64)>,
 }
 
+/// A column's coefficients in the HiGHS master: its linking rows and its block's convexity row.
+#[cfg(feature = "highs")]
+fn column_terms<'c>(
+    c: &'c Column,
+    links: &'c [highs::Row],
+    convexity: &'c [highs::Row],
+) -> impl Iterator<Item = (highs::Row, f64)> + 'c {
+    c.rows
+        .iter()
+        .map(|&(r, v)| (links[r], v))
+        .chain([(convexity[c.block], 1.0)])
+}
+
+/// `p` as a quiet, single-threaded HiGHS model to minimise.
+#[cfg(feature = "highs")]
+fn quiet_model(p: highs::ColProblem) -> Result<highs::Model, SolverError> {
+    let mut model = p
+        .try_optimise(highs::Sense::Minimise)
+        .map_err(|e| failed(format!("{e:?}")))?;
+    model.set_option("output_flag", false);
+    model.set_option("log_to_console", false);
+    model.set_option("threads", 1);
+    Ok(model)
+}
+
 /// The master's fixed part as a HiGHS problem: the linking rows, a convexity row per block
 /// and the slacks; columns are added by the caller.
 #[cfg(feature = "highs")]
@@ -520,14 +550,8 @@ fn master_problem(master: &Master) -> (highs::ColProblem, Vec<highs::Row>, Vec<h
 impl MasterLp {
     fn new(master: &Master) -> Result<MasterLp, SolverError> {
         let (p, links, convexity) = master_problem(master);
-        let mut model = p
-            .try_optimise(highs::Sense::Minimise)
-            .map_err(|e| failed(format!("{e:?}")))?;
-        model.set_option("output_flag", false);
-        model.set_option("log_to_console", false);
-        model.set_option("threads", 1);
         Ok(MasterLp {
-            model: Some(model),
+            model: Some(quiet_model(p)?),
             links,
             convexity,
             slacks: master.slacks.len(),
@@ -537,11 +561,7 @@ impl MasterLp {
     fn add(&mut self, c: &Column, pool_index: usize) -> Result<(), SolverError> {
         self.index.push(pool_index);
         let model = self.model.as_mut().expect("master model present");
-        let rows = c
-            .rows
-            .iter()
-            .map(|&(r, v)| (self.links[r], v))
-            .chain([(self.convexity[c.block], 1.0)]);
+        let rows = column_terms(c, &self.links, &self.convexity);
         model
             .try_add_column(c.cost, 0.0..=f64::INFINITY, rows)
             .map(|_| ())
@@ -620,19 +640,9 @@ pub fn best_integer(
 ) -> Result<Option<(Vec<usize>, f64)>, SolverError> {
     let (mut p, links, convexity) = master_problem(master);
     for c in columns {
-        let rows = c
-            .rows
-            .iter()
-            .map(|&(r, v)| (links[r], v))
-            .chain([(convexity[c.block], 1.0)]);
-        p.add_integer_column(c.cost, 0.0..=1.0, rows);
+        p.add_integer_column(c.cost, 0.0..=1.0, column_terms(c, &links, &convexity));
     }
-    let mut model = p
-        .try_optimise(highs::Sense::Minimise)
-        .map_err(|e| failed(format!("{e:?}")))?;
-    model.set_option("output_flag", false);
-    model.set_option("log_to_console", false);
-    model.set_option("threads", 1);
+    let mut model = quiet_model(p)?;
     model.set_option("random_seed", seed as i32);
     model.set_option("time_limit", limit.max(0.05));
     let solved = model.try_solve().map_err(|e| failed(format!("{e:?}")))?;

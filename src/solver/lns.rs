@@ -277,13 +277,9 @@ impl<'a> Search<'a> {
         }
     }
     /// Takes a whole solution (integers rounded).
-    fn set(&mut self, x: Vec<f64>) {
+    fn set(&mut self, mut x: Vec<f64>) {
+        round_integers(self.m, &mut x);
         self.x = x;
-        for v in 0..self.x.len() {
-            if self.m.integer[v] {
-                self.x[v] = self.x[v].round();
-            }
-        }
         self.objective = self.m.objective(&self.x);
     }
     /// Takes a sub-solution's values for the free variables (integers rounded).
@@ -422,12 +418,9 @@ fn complete(search: &mut Search, start: &[(Var, f64)]) -> bool {
     match solved {
         Ok(sub_x) => {
             for (i, &v) in sub.cols.iter().enumerate() {
-                x[v] = if m.integer[v] {
-                    sub_x[i].round()
-                } else {
-                    sub_x[i]
-                };
+                x[v] = sub_x[i];
             }
+            round_integers(m, &mut x);
             if !satisfies(m, &x) {
                 return false;
             }
@@ -436,6 +429,15 @@ fn complete(search: &mut Search, start: &[(Var, f64)]) -> bool {
             true
         }
         Err(_) => false,
+    }
+}
+
+/// `x` with `m`'s integer variables rounded (a solver's values carry its tolerances).
+fn round_integers(m: &Mip, x: &mut [f64]) {
+    for (v, value) in x.iter_mut().enumerate() {
+        if m.integer[v] {
+            *value = value.round();
+        }
     }
 }
 
