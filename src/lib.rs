@@ -22,12 +22,14 @@
 //! 8. [`plan`]: shift templates and the shift-count MIP.
 //! 9. [`roster`]: named agents to the plan's shifts.
 //! 10. [`check`]: the independent checker; [`nrp`]: the Curtois & Qu benchmark on the rules.
-//! 11. [`pipeline`]: every stage from a scenario, typed [`pipeline::RunOutput`], no files;
+//! 11. [`replan`]: a published roster repaired after absences and a re-forecast, with the
+//!     fewest, cheapest changes.
+//! 12. [`pipeline`]: every stage from a scenario, typed [`pipeline::RunOutput`], no files;
 //!     [`pipeline::whatif`]: cases, sweeps, parallel runs, comparison rows.
-//! 12. [`output`]: [`output::export`] and [`output::report`] render runs and comparisons to
+//! 13. [`output`]: [`output::export`] and [`output::report`] render runs and comparisons to
 //!     bytes; [`output::publish`] decides which files a run or a what-if writes and commits
 //!     them all or none.
-//! 13. `main.rs`: the CLI (parse, call, print).
+//! 14. `main.rs`: the CLI (parse, call, print).
 //!
 //! The flat paths callers used before the folders (`paiban::time`, `paiban::agents`,
 //! `paiban::requirements`, …) are re-exported below.
@@ -55,6 +57,8 @@ pub mod roster;
 
 pub mod check;
 pub mod nrp;
+
+pub mod replan;
 
 pub mod pipeline;
 

@@ -80,6 +80,13 @@ enum Cmd {
         no_builtin_events: bool,
         #[arg(long, default_value = "Asia/Shanghai")]
         timezone: String,
+        /// Today's chats so far (a history file): the rest of today is re-forecast from the
+        /// level they show, as much of it as such levels persisted in the history.
+        #[arg(long, requires = "now")]
+        actuals: Option<PathBuf>,
+        /// The time of the re-forecast ("2026-11-11 14:00"), with --actuals.
+        #[arg(long, requires = "actuals")]
+        now: Option<String>,
         #[arg(short, long)]
         output: PathBuf,
     },
@@ -161,6 +168,52 @@ enum Cmd {
         /// moved, swapped) and the rules each breaks that the published one kept.
         #[arg(long)]
         against: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Repair a published roster after absences and a re-forecast: the past fixed, the
+    /// fewest, cheapest changes (scenario `[replan]` prices) that restore the service, every
+    /// rule kept. Prints each change in words; writes the new roster and the changed agents'
+    /// calendars.
+    Replan {
+        /// The published roster.
+        #[arg(long)]
+        roster: PathBuf,
+        /// Agent list (default: the scenario's); `on_call` marks standby and overtime.
+        #[arg(long)]
+        agents: Option<PathBuf>,
+        #[arg(long)]
+        scenario: PathBuf,
+        /// The time of the replan ("2026-11-11 14:00"): everything before it happened.
+        #[arg(long)]
+        now: String,
+        /// Today's chats so far (a history file): the rest of today is re-forecast from them.
+        #[arg(long)]
+        actuals: Option<PathBuf>,
+        /// Absent agents: ID (from today on), ID:DATE or ID:FROM..TO, separated by commas.
+        #[arg(long)]
+        absent: Option<String>,
+        /// The forecast the roster was published against (default: forecast again from the
+        /// scenario's history).
+        #[arg(long)]
+        forecast: Option<PathBuf>,
+        /// The roster of the days before the published one (rest, days in a row).
+        #[arg(long)]
+        previous: Option<PathBuf>,
+        /// Write the new roster here.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Write a calendar (.ics) here for each agent whose shifts changed.
+        #[arg(long)]
+        ics: Option<PathBuf>,
+        #[arg(long)]
+        solver: Option<PathBuf>,
+        /// Time limit of the solve in seconds (default 20, or the solver file's).
+        #[arg(long)]
+        time_limit: Option<f64>,
+        /// Simulation runs for the service level before and after (0: none).
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
         #[arg(long)]
         json: bool,
     },
@@ -269,6 +322,11 @@ enum Cmd {
         interval: Option<time::Minutes>,
         #[arg(long, default_value = "Asia/Shanghai")]
         timezone: String,
+        /// Score the intraday re-forecast made at this time of day (HH:MM) against the morning
+        /// forecast, every day of the history after its first four weeks (weekly origins;
+        /// --horizon, --folds and --every do not apply), instead of the rolling forecasts.
+        #[arg(long)]
+        intraday: Option<time::Clock>,
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
@@ -476,6 +534,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             events,
             no_builtin_events,
             timezone,
+            actuals,
+            now,
             output,
         } => {
             let tz = parse_tz(&timezone)?;
@@ -487,10 +547,23 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 ..Default::default()
             };
             let cal = calendar_of(events.as_deref(), no_builtin_events)?;
-            let (f, notes) = forecast::forecast(&h, grid, &model, &cal)
+            let (mut f, notes) = forecast::forecast(&h, grid, &model, &cal)
                 .with_context(|| format!("forecast from {}", hp.display()))?;
+            let mut said = String::new();
+            if let (Some(ap), Some(now)) = (actuals, now) {
+                let now = time::parse_timestamp(&now, tz)
+                    .map_err(|e| anyhow::anyhow!("--now: {e}; write e.g. \"2026-11-11 14:00\""))?;
+                let (a, _) = history::read_history(&ap, tz, interval.0)?;
+                let at = forecast::intraday::at_minute(now);
+                let samples = forecast::intraday::samples(&h, &cal, &model, at, 52)?;
+                let p = forecast::intraday::persistence(&samples, at);
+                let (g, rf) = forecast::intraday::reforecast(&f, &a, now, &p)?;
+                f = g;
+                said = rf.text();
+            }
             write(&output, &forecast::to_csv(&f))?;
             eprint!("{}{}", rep.text(), notes.text());
+            print!("{said}");
             println!(
                 "forecast: {:.0} inquiries over {days} days → {}",
                 f.total(),
@@ -674,6 +747,101 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 ExitCode::from(1)
             })
         }
+        Cmd::Replan {
+            roster: rp,
+            agents: ap,
+            scenario,
+            now,
+            actuals,
+            absent,
+            forecast: fp,
+            previous,
+            output,
+            ics,
+            solver,
+            time_limit,
+            runs,
+            json,
+        } => {
+            let sc = Scenario::load_with(&scenario, &cli.sets)?;
+            let tz = sc.horizon.tz();
+            let ag = match ap {
+                Some(p) => agents::read_agents_for(&p, &sc)?,
+                None => pipeline::scenario_agents(&sc, &scenario)?,
+            };
+            let published = roster::read_csv(&rp, tz)?;
+            let now = time::parse_timestamp(&now, tz)
+                .map_err(|e| anyhow::anyhow!("--now: {e}; write e.g. \"2026-11-11 14:00\""))?;
+            let last = *published
+                .dates
+                .last()
+                .context("the published roster has no rows")?;
+            let absent =
+                paiban::replan::parse_absences(absent.as_deref().unwrap_or(""), now.date(), last)?;
+            let (history, _) = pipeline::scenario_history(&sc, &scenario)?;
+            let events = pipeline::scenario_events(&sc, &scenario)?;
+            let morning = fp.map(|p| forecast::read_csv(&p, tz)).transpose()?;
+            let actuals = actuals
+                .map(|p| history::read_history(&p, tz, sc.horizon.interval.0).map(|h| h.0))
+                .transpose()?;
+            let prev = previous.map(|p| roster::read_csv(&p, tz)).transpose()?;
+            let mut s = settings(&solver)?;
+            s.time_limit_seconds = time_limit.unwrap_or(if solver.is_some() {
+                s.time_limit_seconds
+            } else {
+                20.0
+            });
+            let out = pipeline::replan::run_replan(
+                &pipeline::replan::ReplanInputs {
+                    sc: &sc,
+                    published: &published,
+                    agents: &ag,
+                    history: &history,
+                    events: events.as_ref(),
+                    forecast: morning.as_ref(),
+                    actuals: actuals.as_ref(),
+                    now,
+                    absent: &absent,
+                    previous: prev.as_ref(),
+                    sim_runs: runs,
+                },
+                &s,
+            )?;
+            let files = publish::replan_files(
+                output.as_deref(),
+                ics.as_deref(),
+                &out.replanned,
+                &ag,
+                &sc,
+                &opts,
+            );
+            publish::commit(&files)?;
+            if json {
+                print_json(&serde_json::json!({
+                    "replan": out.replanned,
+                    "reforecast": out.reforecast,
+                    "service": out.service,
+                    "check": out.check,
+                }))?;
+            } else {
+                if let Some(rf) = &out.reforecast {
+                    print!("{}", rf.text());
+                }
+                print!(
+                    "{}",
+                    paiban::replan::words::text(&out.replanned, out.service.as_ref())
+                );
+                print!("{}", pipeline::check_text(&out.check));
+                for (p, _) in &files {
+                    println!("wrote {}", p.display());
+                }
+            }
+            Ok(if out.check.hard() == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
         Cmd::Simulate {
             roster: rp,
             forecast: fp,
@@ -780,6 +948,7 @@ objective {} (requests {}, cover {}); lower bound {}; LP bound {}; column genera
             first_origin,
             interval,
             timezone,
+            intraday,
             json,
         } => {
             let tz = parse_tz(&timezone)?;
@@ -789,6 +958,18 @@ objective {} (requests {}, cover {}); lower bound {}; LP bound {}; column genera
                 None => h,
             };
             let cal = calendar_of(events.as_deref(), no_builtin_events)?;
+            if let Some(at) = intraday {
+                let model = forecast::SeasonalEvent::default();
+                let samples = forecast::intraday::samples(&h, &cal, &model, at.0, usize::MAX)?;
+                let r = forecast::intraday::backtest(&samples, at.0);
+                if json {
+                    print_json(&r)?;
+                } else {
+                    eprint!("{}", rep.text());
+                    print!("{}", r.text());
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
             let spec = backtest::BacktestSpec {
                 horizon_days: horizon.0,
                 folds,

@@ -57,6 +57,7 @@ fn team(spec: &[AgentSpec]) -> Vec<Agent> {
             preferred_off: vec![],
             requests: vec![],
             skills: vec![],
+            on_call: Default::default(),
         })
         .collect()
 }

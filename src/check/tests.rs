@@ -35,6 +35,7 @@ fn agent(id: &str, name: &str) -> Agent {
         preferred_off: vec![],
         requests: vec![],
         skills: vec![],
+        on_call: Default::default(),
     }
 }
 

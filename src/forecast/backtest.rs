@@ -305,7 +305,7 @@ pub struct BacktestReport {
 }
 
 /// The history before `k` intervals.
-fn head(h: &Series, k: usize) -> Series {
+pub(crate) fn head(h: &Series, k: usize) -> Series {
     Series {
         grid: Grid::new(h.grid.start, h.grid.step_minutes, k),
         volume: h.volume[..k].to_vec(),

@@ -7,6 +7,7 @@
 pub mod backtest;
 pub mod calendar;
 pub mod history;
+pub mod intraday;
 pub mod model;
 pub mod synth;
 pub use model::{FitNotes, SeasonalEvent, SeasonalEventModel};

@@ -249,6 +249,7 @@ pub fn agents(p: &SynthParams) -> Vec<Agent> {
                     ("senior", 1) => vec!["after_sales".into()],
                     _ => vec!["pre_sales".into(), "after_sales".into()],
                 },
+                on_call: Default::default(),
             }
         })
         .collect()

@@ -209,6 +209,36 @@ pub fn folder_name(label: &str) -> String {
         .collect()
 }
 
+/// A replan's files: the new roster at `roster` and, under `ics_dir`, a calendar for each
+/// agent whose days changed (nobody else's calendar is touched).
+pub fn replan_files(
+    roster: Option<&Path>,
+    ics_dir: Option<&Path>,
+    r: &crate::replan::Replanned,
+    agents: &[crate::scenario::agents::Agent],
+    sc: &Scenario,
+    opts: &Options,
+) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    if let Some(p) = roster {
+        files.push((
+            p.to_path_buf(),
+            opts.csv(export::roster_csv(&r.roster, agents, opts.lang)),
+        ));
+    }
+    if let Some(dir) = ics_dir {
+        for id in r.changed_agents() {
+            if let Some(a) = agents.iter().find(|a| a.id == id) {
+                files.push((
+                    dir.join(format!("{}.ics", folder_name(&a.id))),
+                    export::ics(&r.roster, a, sc).into_bytes(),
+                ));
+            }
+        }
+    }
+    files
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,6 +2,7 @@
 //! check, with every intermediate result kept for summarising. Nothing here writes a file:
 //! [`crate::output::publish`] decides which files a run writes.
 
+pub mod replan;
 pub mod whatif;
 
 use crate::check::{check_after, CheckReport};
@@ -32,6 +33,10 @@ pub enum PipelineError {
     Plan(#[from] PlanError),
     #[error("roster: {0}")]
     Roster(#[from] RosterError),
+    #[error("replan: {0}")]
+    Replan(#[from] crate::replan::ReplanError),
+    #[error("intraday re-forecast: {0}")]
+    Intraday(#[from] crate::forecast::intraday::IntradayError),
     #[error("simulation: {0}")]
     Simulate(#[from] crate::staffing::simulate::SimulateError),
     #[error("{0}")]
@@ -92,28 +97,41 @@ pub fn with_temps(
     Ok(team)
 }
 
-pub fn load_inputs(sc: &Scenario, scenario_file: &Path) -> Result<Inputs, PipelineError> {
-    let (history, history_report) = match (&sc.inputs.history, synth_params(sc)) {
+/// The scenario's history (its file, else its synthetic shop), with the reader's report.
+pub fn scenario_history(
+    sc: &Scenario,
+    scenario_file: &Path,
+) -> Result<(Series, Option<HistoryReport>), PipelineError> {
+    match (&sc.inputs.history, synth_params(sc)) {
         (Some(p), _) => {
             let (s, r) = read_history(
                 &Scenario::resolve(scenario_file, p),
                 sc.horizon.tz(),
                 sc.horizon.interval.0,
             )?;
-            (s, Some(r))
+            Ok((s, Some(r)))
         }
-        (None, Some(sp)) => (synth::history(&sp), None),
-        (None, None) => {
-            return Err(PipelineError::Missing(format!(
-                "{}: no history: set inputs.history (or inputs.synth)",
-                scenario_file.display()
-            )))
-        }
-    };
-    let events = match &sc.inputs.events {
+        (None, Some(sp)) => Ok((synth::history(&sp), None)),
+        (None, None) => Err(PipelineError::Missing(format!(
+            "{}: no history: set inputs.history (or inputs.synth)",
+            scenario_file.display()
+        ))),
+    }
+}
+
+/// The scenario's events file, if it names one.
+pub fn scenario_events(
+    sc: &Scenario,
+    scenario_file: &Path,
+) -> Result<Option<Calendar>, PipelineError> {
+    Ok(match &sc.inputs.events {
         Some(p) => Some(read_events(&Scenario::resolve(scenario_file, p))?),
         None => None,
-    };
+    })
+}
+
+pub fn load_inputs(sc: &Scenario, scenario_file: &Path) -> Result<Inputs, PipelineError> {
+    let (history, history_report) = scenario_history(sc, scenario_file)?;
     let previous = match &sc.inputs.previous_roster {
         Some(p) => Some(crate::roster::read_csv(
             &Scenario::resolve(scenario_file, p),
@@ -125,7 +143,7 @@ pub fn load_inputs(sc: &Scenario, scenario_file: &Path) -> Result<Inputs, Pipeli
         history,
         history_report,
         agents: scenario_agents(sc, scenario_file)?,
-        events,
+        events: scenario_events(sc, scenario_file)?,
         previous,
     })
 }

@@ -10,7 +10,7 @@ use crate::model::shift::Template;
 use crate::model::time::{fmt_ts, weekday_short};
 use crate::plan::PlanRow;
 use crate::rules::encode::{self, AgentDays, Choice};
-use crate::rules::params::{self, AgentRules, Carried, PeriodKind};
+use crate::rules::params::{self, AgentRules, Carried};
 use crate::scenario::agents::Agent;
 use crate::scenario::Scenario;
 use crate::solver::{solve, Mip, Outcome, SolverError, SolverSettings, Var};
@@ -325,75 +325,18 @@ fn fill_positions(m: &mut Mip, f: &Frame, x: &[AgentDays]) -> Fill {
     fill
 }
 
-/// The rules of one agent, each with its one encoding. Returns the shortfall variables of
+/// The rules of one agent ([`encode::agent_rules`]). Returns the shortfall variables of
 /// the contract minimums (days, hours).
 fn agent_rows(m: &mut Mip, f: &Frame, ai: usize, x: &AgentDays) -> (Vec<Var>, Vec<Var>) {
-    let (a, r) = (&f.agents[ai], &f.rules[ai]);
-    let start = f.dates[0];
-    let t0 = start.and_hms_opt(0, 0, 0).expect("midnight");
-    let carried = f.carried.get(&a.id).cloned().unwrap_or_default();
-    let carried_end = carried.last_end.map(|e| (e - t0).num_minutes());
-    encode::rest(m, x, r.min_rest_minutes, carried_end);
-    let seq = encode::Sequence {
-        max_on: r.max_consecutive,
-        min_on: 1,
-        min_off: r.min_off_together,
+    let carried = f.carried.get(&f.agents[ai].id).cloned().unwrap_or_default();
+    let frame = encode::AgentFrame {
+        sc: f.sc,
+        dates: &f.dates,
+        rules: &f.rules[ai],
+        carried: &carried,
+        minimum_penalty: Some(f.sc.costs.under_coverage_per_agent_hour * 8.0),
     };
-    let before = encode::Before {
-        unknown: !carried.known,
-        run: carried.run(start),
-        off: carried.off_before(start),
-    };
-    encode::sequences(m, x, seq, before);
-    let weekend = |c: &Choice| f.weekend(c);
-    let night = |c: &Choice| f64::from(u8::from(c.night));
-    let hours = |c: &Choice| c.paid_minutes as f64 / 60.0;
-    let big = f.sc.costs.under_coverage_per_agent_hour * 8.0;
-    let (mut short_days, mut short_hours) = (Vec::new(), Vec::new());
-    for p in params::periods(&f.dates, &f.sc.labour) {
-        let (days, h, nights, weekends) = carried.in_period(&p, start);
-        match p.kind {
-            PeriodKind::Week => {
-                encode::at_most(
-                    m,
-                    x,
-                    &p.days,
-                    |_| 1.0,
-                    r.week_day_cap() as f64 - days as f64,
-                );
-                encode::at_most(m, x, &p.days, hours, r.max_week_hours - h);
-                if let Some(n) = r.max_nights {
-                    encode::at_most(m, x, &p.days, night, (n - nights.min(n)) as f64);
-                }
-                if let Some(n) = r.max_weekend_days {
-                    encode::at_most(m, x, &p.days, weekend, (n - weekends.min(n)) as f64);
-                }
-            }
-            PeriodKind::ContractWeek => {
-                let n = p.days.len();
-                short_days.extend(encode::at_least_soft(
-                    m,
-                    x,
-                    &p.days,
-                    |_| 1.0,
-                    r.min_days_in(n),
-                    big,
-                ));
-                short_hours.extend(encode::at_least_soft(
-                    m,
-                    x,
-                    &p.days,
-                    hours,
-                    r.min_hours_in(n),
-                    big / 8.0,
-                ));
-            }
-            PeriodKind::Month => {
-                encode::at_most(m, x, &p.days, hours, r.month_hours_cap(p.len_days()) - h);
-            }
-        }
-    }
-    (short_days, short_hours)
+    encode::agent_rules(m, &frame, x)
 }
 
 /// Agents planned on the queue in an interval, and the (extra − short) terms that adjust them.

@@ -296,6 +296,96 @@ pub fn team_cap(m: &mut Mip, terms: Vec<(Var, f64)>, cap: f64) {
     }
 }
 
+/// What one agent's rule rows need besides their choices: the scenario, the horizon's dates,
+/// the agent's rule parameters and what they worked just before the horizon.
+pub struct AgentFrame<'a> {
+    pub sc: &'a crate::scenario::Scenario,
+    pub dates: &'a [chrono::NaiveDate],
+    pub rules: &'a crate::rules::params::AgentRules,
+    pub carried: &'a crate::rules::params::Carried,
+    /// Penalty per day short of the contract minimums (soft; `CONTRACT_DAYS`, an hour short
+    /// costing an eighth); `None` leaves the minimums out (a replan does not chase them).
+    pub minimum_penalty: Option<f64>,
+}
+
+/// 1 for a choice starting on a Saturday or Sunday.
+fn on_weekend(dates: &[chrono::NaiveDate], c: &Choice) -> f64 {
+    let day = c.start.div_euclid(1440) as usize;
+    f64::from(u8::from(
+        dates
+            .get(day)
+            .is_some_and(|d| crate::rules::params::is_weekend(*d)),
+    ))
+}
+
+/// Every rule of one agent over their choices, each with its one encoding: `REST`,
+/// `MAX_CONSECUTIVE`, `DAYS_OFF_TOGETHER`, `WEEK_DAYS`/`DAYS_OFF`, `WEEK_HOURS`, `NIGHTS`,
+/// `WEEKENDS`, `MONTH_OVERTIME`, and (with a penalty) the contract minimums. Returns the
+/// shortfall variables of the contract minimums (days, hours).
+pub fn agent_rules(m: &mut Mip, f: &AgentFrame, x: &AgentDays) -> (Vec<Var>, Vec<Var>) {
+    use crate::rules::params::{periods, PeriodKind};
+    let (r, carried) = (f.rules, f.carried);
+    let start = f.dates[0];
+    let t0 = start.and_hms_opt(0, 0, 0).expect("midnight");
+    let carried_end = carried.last_end.map(|e| (e - t0).num_minutes());
+    rest(m, x, r.min_rest_minutes, carried_end);
+    let seq = Sequence {
+        max_on: r.max_consecutive,
+        min_on: 1,
+        min_off: r.min_off_together,
+    };
+    let before = Before {
+        unknown: !carried.known,
+        run: carried.run(start),
+        off: carried.off_before(start),
+    };
+    sequences(m, x, seq, before);
+    let weekend = |c: &Choice| on_weekend(f.dates, c);
+    let night = |c: &Choice| f64::from(u8::from(c.night));
+    let hours = |c: &Choice| c.paid_minutes as f64 / 60.0;
+    let (mut short_days, mut short_hours) = (Vec::new(), Vec::new());
+    for p in periods(f.dates, &f.sc.labour) {
+        let (days, h, nights, weekends) = carried.in_period(&p, start);
+        match p.kind {
+            PeriodKind::Week => {
+                at_most(
+                    m,
+                    x,
+                    &p.days,
+                    |_| 1.0,
+                    r.week_day_cap() as f64 - days as f64,
+                );
+                at_most(m, x, &p.days, hours, r.max_week_hours - h);
+                if let Some(n) = r.max_nights {
+                    at_most(m, x, &p.days, night, (n - nights.min(n)) as f64);
+                }
+                if let Some(n) = r.max_weekend_days {
+                    at_most(m, x, &p.days, weekend, (n - weekends.min(n)) as f64);
+                }
+            }
+            PeriodKind::ContractWeek => {
+                let Some(big) = f.minimum_penalty else {
+                    continue;
+                };
+                let n = p.days.len();
+                short_days.extend(at_least_soft(m, x, &p.days, |_| 1.0, r.min_days_in(n), big));
+                short_hours.extend(at_least_soft(
+                    m,
+                    x,
+                    &p.days,
+                    hours,
+                    r.min_hours_in(n),
+                    big / 8.0,
+                ));
+            }
+            PeriodKind::Month => {
+                at_most(m, x, &p.days, hours, r.month_hours_cap(p.len_days()) - h);
+            }
+        }
+    }
+    (short_days, short_hours)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

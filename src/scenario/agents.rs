@@ -25,6 +25,17 @@ pub struct Agent {
     /// Skills (lower case), e.g. `pre_sales`, `after_sales`: a queue lists the skills that
     /// may serve it. The tier always counts as a skill too (tiers are shorthand).
     pub skills: Vec<String>,
+    /// What a replan may ask of the agent beyond their published shifts (`on_call` column).
+    pub on_call: OnCall,
+}
+
+/// Marks of the agent list's `on_call` column (机动): `standby` (机动班: may be called in on a
+/// day off, at the cheaper standby price) and `overtime` (加班: willing to be called in or to
+/// work past their published hours).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct OnCall {
+    pub standby: bool,
+    pub overtime: bool,
 }
 
 /// A weighted wish about one date (default weight `costs.preference_violation`): to work
@@ -202,6 +213,7 @@ const COLS: &[Col] = &[
     Col::opt("preferred_days_off", &["偏好休息日"]),
     Col::opt("requests", &["排班请求"]),
     Col::opt("skills", &["技能", "技能组", "组别"]),
+    Col::opt("on_call", &["机动", "加班意愿"]),
 ];
 
 fn day_rules(
@@ -255,6 +267,7 @@ pub fn temps(sc: &Scenario) -> Vec<Agent> {
                 preferred_off: vec![],
                 requests: vec![],
                 skills: vec![],
+                on_call: OnCall::default(),
             })
         })
         .collect()
@@ -394,6 +407,7 @@ pub fn read_agents(path: &Path, contracts: &[String]) -> Result<Vec<Agent>, Inpu
         let preferred_off = day_rules(&t, line, "preferred_days_off", t.get(rec, idx[8]))?;
         let requests = day_requests(&t, line, t.get(rec, idx[9]))?;
         let skills = skill_list(t.get(rec, idx[10]));
+        let on_call = on_call(&t, line, t.get(rec, idx[11]))?;
         agents.push(Agent {
             id,
             name,
@@ -407,9 +421,31 @@ pub fn read_agents(path: &Path, contracts: &[String]) -> Result<Vec<Agent>, Inpu
             preferred_off,
             requests,
             skills,
+            on_call,
         });
     }
     Ok(agents)
+}
+
+/// `standby;overtime` (also 机动班, 加班; separated like skills) as marks.
+fn on_call(t: &Table, line: u64, cell: Option<&str>) -> Result<OnCall, InputError> {
+    let mut out = OnCall::default();
+    for mark in skill_list(cell) {
+        match mark.as_str() {
+            "standby" | "机动班" | "机动" | "备班" => out.standby = true,
+            "overtime" | "加班" => out.overtime = true,
+            "no" | "none" | "-" | "否" => {}
+            other => {
+                return Err(t.err(
+                    line,
+                    "on_call",
+                    format!("`{other}` is not an on-call mark"),
+                    "write standby (机动班), overtime (加班), both as standby;overtime, or leave it empty",
+                ))
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// `pre_sales;after_sales` (also separated by `|`, `/` or `、`) as lower-case skills.
@@ -431,8 +467,9 @@ pub fn to_csv(agents: &[Agent]) -> Vec<u8> {
             .collect::<Vec<_>>()
             .join(";")
     };
+    let with_on_call = agents.iter().any(|a| a.on_call != OnCall::default());
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
+    let mut header = vec![
         "agent_id",
         "name",
         "tier",
@@ -444,15 +481,18 @@ pub fn to_csv(agents: &[Agent]) -> Vec<u8> {
         "preferred_days_off",
         "requests",
         "skills",
-    ])
-    .expect("in memory");
+    ];
+    if with_on_call {
+        header.push("on_call");
+    }
+    w.write_record(header).expect("in memory");
     for a in agents {
         let days = if a.min_days == a.max_days {
             a.min_days.to_string()
         } else {
             format!("{}-{}", a.min_days, a.max_days)
         };
-        w.write_record([
+        let mut rec = vec![
             a.id.clone(),
             a.name.clone(),
             a.tier.clone(),
@@ -468,8 +508,16 @@ pub fn to_csv(agents: &[Agent]) -> Vec<u8> {
                 .collect::<Vec<_>>()
                 .join(";"),
             a.skills.join(";"),
-        ])
-        .expect("in memory");
+        ];
+        if with_on_call {
+            let marks = [
+                (a.on_call.standby, "standby"),
+                (a.on_call.overtime, "overtime"),
+            ];
+            let on: Vec<&str> = marks.iter().filter(|m| m.0).map(|m| m.1).collect();
+            rec.push(on.join(";"));
+        }
+        w.write_record(rec).expect("in memory");
     }
     w.into_inner().expect("in memory")
 }

@@ -83,6 +83,7 @@ pub enum ScenarioError {
 /// | `TEMPS_NO_SHIFT` | no `[[shift]]` lists a `[[temps]]` block's contract |
 /// | `TEMPS_RANGE` | a `[[temps]]` value is out of range |
 /// | `TEMPS_PREFIX` | two `[[temps]]` blocks share an `id_prefix` |
+/// | `REPLAN_RANGE` | a `[replan]` price is negative or not a number |
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScenarioIssue {
     pub code: &'static str,
@@ -168,6 +169,66 @@ pub struct Scenario {
     /// Temporary agents added to the agent list for this scenario.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub temps: Vec<Temps>,
+    /// What each kind of change to a published roster costs (`paiban replan`, `leave`).
+    #[serde(default)]
+    pub replan: Replan,
+}
+
+/// The price of each kind of change to a published roster, in the plan's money (the same
+/// units as `costs.under_coverage_per_agent_hour`): a replan minimises the service shortfall
+/// plus these.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Replan {
+    /// A published shift taken away (the agent is sent home or told not to come).
+    #[serde(default = "d_cancel")]
+    pub cancel: f64,
+    /// A published shift starting at another time.
+    #[serde(default = "d_move")]
+    pub r#move: f64,
+    /// A published shift made longer or shorter, same start.
+    #[serde(default = "d_resize")]
+    pub extend: f64,
+    #[serde(default = "d_resize")]
+    pub shorten: f64,
+    /// A shift on a published day off: an agent marked `overtime`, and a `standby` (机动班)
+    /// agent at its own price.
+    #[serde(default = "d_call_in")]
+    pub call_in: f64,
+    #[serde(default = "d_call_in_standby")]
+    pub call_in_standby: f64,
+    /// Each paid hour beyond the published ones on that day (extensions, call-ins).
+    #[serde(default = "d_overtime")]
+    pub overtime_per_hour: f64,
+    /// A changed or new shift starts at least this long after the replan's `--now`.
+    #[serde(default = "d_notice")]
+    pub notice: Minutes,
+}
+fn d_cancel() -> f64 {
+    150.0
+}
+fn d_move() -> f64 {
+    80.0
+}
+fn d_resize() -> f64 {
+    40.0
+}
+fn d_call_in() -> f64 {
+    300.0
+}
+fn d_call_in_standby() -> f64 {
+    60.0
+}
+fn d_overtime() -> f64 {
+    30.0
+}
+fn d_notice() -> Minutes {
+    Minutes(60)
+}
+impl Default for Replan {
+    fn default() -> Self {
+        toml::from_str("").expect("all replan fields have defaults")
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -1031,6 +1092,7 @@ impl Scenario {
         self.validate_demand(&mut out);
         self.validate_labour(&mut out);
         self.validate_contracts(&mut out);
+        self.validate_replan(&mut out);
         self.validate_shifts(&mut out);
         self.validate_temps(&mut out);
         out
@@ -1412,6 +1474,30 @@ impl Scenario {
                         k.productivity, k.cost_per_hour
                     ),
                     "productivity is the share of a trained agent's work, e.g. 0.7 for new temps (0 < p ≤ 2); cost_per_hour ≥ 0",
+                );
+            }
+        }
+    }
+
+    fn validate_replan(&self, out: &mut Vec<ScenarioIssue>) {
+        let r = &self.replan;
+        let prices = [
+            ("cancel", r.cancel),
+            ("move", r.r#move),
+            ("extend", r.extend),
+            ("shorten", r.shorten),
+            ("call_in", r.call_in),
+            ("call_in_standby", r.call_in_standby),
+            ("overtime_per_hour", r.overtime_per_hour),
+        ];
+        for (key, v) in prices {
+            if !(v.is_finite() && v >= 0.0) {
+                flag(
+                    out,
+                    "REPLAN_RANGE",
+                    format!("replan.{key}"),
+                    format!("replan.{key} = {v} is not a price"),
+                    "a change costs 0 or more (in the plan's money, like costs.under_coverage_per_agent_hour)",
                 );
             }
         }

@@ -18,6 +18,7 @@ pub fn agent(id: &str, contract: &str, max_hours: f64, max_days: u32) -> Agent {
         preferred_off: vec![],
         requests: vec![],
         skills: vec![],
+        on_call: Default::default(),
     }
 }
 

@@ -1,0 +1,446 @@
+//! Intraday re-forecast: the rest of today from what has happened so far.
+//!
+//! By `now` a day has shown its level: the chats so far against the forecast so far give a
+//! ratio `x = ln((actual + 1) / (forecast + 1))`. How much of that persists into the rest of
+//! the day is learned from the history: rolling-origin forecasts of past days (each made from
+//! the history before it, as the morning forecast is) give pairs of the ratio before and after
+//! the same time of day, and the least-squares slope through the origin, clamped to [0, 1],
+//! is the persistence `β` — separately for event days (11.11, 618, …; the level of a festival
+//! is the least certain thing about it) and for ordinary days. The rest of today is the
+//! forecast times `exp(β·x)`: the event's shape is kept, its level moves. Later days are left
+//! as they were.
+//!
+//! [`backtest`] scores this on the history itself: each day re-forecast with the `β` learned
+//! from the days before it only, against its morning forecast.
+
+use crate::forecast::backtest::{head, origins, BacktestError, BacktestSpec};
+use crate::forecast::calendar::{Calendar, EventIndex};
+use crate::forecast::history::Series;
+use crate::forecast::{Forecast, ForecastError, Forecaster, Predict, SeasonalEvent};
+use crate::model::time::{fmt_ts, minute_of_day, Grid};
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+use serde::Serialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum IntradayError {
+    #[error("the actuals end at {end}, before --now {now}; give the chats up to now")]
+    ActualsShort { end: String, now: String },
+    #[error("the actuals are at {have}-minute intervals, the forecast at {want}: {detail}")]
+    Interval {
+        have: u32,
+        want: u32,
+        detail: String,
+    },
+    #[error("--now {now} is not inside the forecast ({start} to {end})")]
+    NowOutside {
+        now: String,
+        start: String,
+        end: String,
+    },
+    #[error("the history is too short to learn how deviations persist: {0}")]
+    History(#[from] BacktestError),
+    #[error(transparent)]
+    Forecast(#[from] ForecastError),
+}
+
+/// Smoothing of the ratio (chats): a quiet morning's few chats do not make a level.
+const SMOOTH: f64 = 1.0;
+/// Fewest earlier days of a kind before its own persistence is used (else the pooled one).
+const MIN_SAMPLES: usize = 4;
+/// A day "departs" from its forecast when its level so far is off by more than this.
+pub const DEPARTS: f64 = 0.10;
+
+/// One past day around `at`: its morning forecast and what happened, before and after.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DaySample {
+    pub date: NaiveDate,
+    pub event: bool,
+    pub actual_before: f64,
+    pub forecast_before: f64,
+    /// Per interval from `at` to midnight.
+    pub actual_after: Vec<f64>,
+    pub forecast_after: Vec<f64>,
+}
+
+fn ratio(actual: f64, forecast: f64) -> f64 {
+    ((actual + SMOOTH) / (forecast + SMOOTH)).ln()
+}
+
+impl DaySample {
+    /// The level so far, `ln((actual + 1) / (forecast + 1))`.
+    pub fn before(&self) -> f64 {
+        ratio(self.actual_before, self.forecast_before)
+    }
+    pub fn after(&self) -> f64 {
+        ratio(
+            self.actual_after.iter().sum(),
+            self.forecast_after.iter().sum(),
+        )
+    }
+    pub fn departs(&self) -> bool {
+        self.before().abs() > (1.0 + DEPARTS).ln()
+    }
+}
+
+/// How much of the level so far persists to the rest of the day.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Persistence {
+    /// Minutes after midnight it was learned at.
+    pub at_minute: u32,
+    pub ordinary: f64,
+    pub event: f64,
+    pub ordinary_days: usize,
+    pub event_days: usize,
+}
+
+impl Persistence {
+    pub fn beta(&self, event: bool) -> f64 {
+        if event {
+            self.event
+        } else {
+            self.ordinary
+        }
+    }
+}
+
+/// Least-squares slope through the origin of after on before, clamped to [0, 1].
+fn slope<'a>(samples: impl Iterator<Item = &'a DaySample>) -> (f64, usize) {
+    let (mut xy, mut xx, mut n) = (0.0, 0.0, 0);
+    for s in samples {
+        let (x, y) = (s.before(), s.after());
+        xy += x * y;
+        xx += x * x;
+        n += 1;
+    }
+    let b = if xx > 1e-12 { xy / xx } else { 0.0 };
+    (b.clamp(0.0, 1.0), n)
+}
+
+/// Persistence learned from `samples` (each kind on its own when it has enough days).
+pub fn persistence(samples: &[DaySample], at_minute: u32) -> Persistence {
+    let refs: Vec<&DaySample> = samples.iter().collect();
+    persistence_of(&refs, at_minute)
+}
+
+fn persistence_of(samples: &[&DaySample], at_minute: u32) -> Persistence {
+    let (pooled, _) = slope(samples.iter().copied());
+    let (ordinary, on) = slope(samples.iter().copied().filter(|s| !s.event));
+    let (event, en) = slope(samples.iter().copied().filter(|s| s.event));
+    Persistence {
+        at_minute,
+        ordinary: if on >= MIN_SAMPLES { ordinary } else { pooled },
+        event: if en >= MIN_SAMPLES { event } else { pooled },
+        ordinary_days: on,
+        event_days: en,
+    }
+}
+
+/// Past days of `h` around `at_minute`, each with the forecast made before its week (weekly
+/// origins, as many as the history allows after four weeks of training, at most `max_weeks`).
+pub fn samples(
+    h: &Series,
+    calendar: &Calendar,
+    model: &SeasonalEvent,
+    at_minute: u32,
+    max_weeks: usize,
+) -> Result<Vec<DaySample>, IntradayError> {
+    use rayon::prelude::*;
+    let days = (h.end() - h.grid.start).num_days();
+    let weeks = (((days - 29) / 7).max(0) as usize).min(max_weeks);
+    let spec = BacktestSpec {
+        horizon_days: 7,
+        folds: weeks.max(1),
+        every_days: 7,
+        first_origin: None,
+    };
+    let origins = origins(h, &spec)?;
+    let events = calendar.index(h.grid.start, h.end());
+    let step = h.grid.step_minutes;
+    let per_day = (1440 / step) as usize;
+    let cut = (at_minute / step) as usize;
+    let folds: Result<Vec<Vec<DaySample>>, ForecastError> = origins
+        .par_iter()
+        .map(|o| {
+            let k = h.grid.index_of(*o).expect("origin inside the history");
+            let grid = Grid::new(*o, step, 7 * per_day);
+            let f = model.fit(&head(h, k), &events)?.predict(grid)?;
+            Ok((0..7)
+                .filter_map(|d| day_sample(h, &f, &events, k + d * per_day, d * per_day, cut))
+                .collect())
+        })
+        .collect();
+    Ok(folds?.into_iter().flatten().collect())
+}
+
+/// The sample of the day starting at history index `k` (forecast index `fk`): intervals
+/// without a row (closed hours, gaps) count on neither side; none when nothing was open before
+/// or after the cut.
+fn day_sample(
+    h: &Series,
+    f: &Forecast,
+    events: &EventIndex,
+    k: usize,
+    fk: usize,
+    cut: usize,
+) -> Option<DaySample> {
+    let per_day = (1440 / h.grid.step_minutes) as usize;
+    let actual = h.volume.get(k..k + per_day)?;
+    let forecast = &f.points[fk..fk + per_day];
+    let seen = |r: std::ops::Range<usize>| -> (Vec<f64>, Vec<f64>) {
+        r.filter_map(|i| actual[i].map(|a| (a, forecast[i].volume)))
+            .unzip()
+    };
+    let (ab, fb) = seen(0..cut);
+    let (aa, fa) = seen(cut..per_day);
+    if ab.is_empty() || aa.is_empty() {
+        return None;
+    }
+    let t0 = h.grid.at(k);
+    Some(DaySample {
+        date: t0.date(),
+        event: (0..per_day).any(|i| events.owner(h.grid.at(k + i)).is_some()),
+        actual_before: ab.iter().sum(),
+        forecast_before: fb.iter().sum(),
+        actual_after: aa,
+        forecast_after: fa,
+    })
+}
+
+/// What the re-forecast saw and did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reforecast {
+    pub now: String,
+    pub actual_so_far: f64,
+    pub forecast_so_far: f64,
+    /// `exp(β·x)`: the factor on the rest of today.
+    pub factor: f64,
+    pub beta: f64,
+    pub event_day: bool,
+}
+
+impl Reforecast {
+    pub fn text(&self) -> String {
+        format!(
+            "re-forecast at {}: {:.0} chats so far against {:.0} forecast ({:+.1}%); {} days keep {:.0}% of such a deviation, so the rest of today is {:+.1}%\n",
+            self.now,
+            self.actual_so_far,
+            self.forecast_so_far,
+            (self.actual_so_far / self.forecast_so_far.max(1e-9) - 1.0) * 100.0,
+            if self.event_day { "event" } else { "ordinary" },
+            self.beta * 100.0,
+            (self.factor - 1.0) * 100.0
+        )
+    }
+}
+
+/// `f` with the rest of `now`'s day scaled to the level `actuals` show so far.
+pub fn reforecast(
+    f: &Forecast,
+    actuals: &Series,
+    now: NaiveDateTime,
+    p: &Persistence,
+) -> Result<(Forecast, Reforecast), IntradayError> {
+    let step = f.grid.step_minutes;
+    let a = actuals
+        .resample(step)
+        .map_err(|detail| IntradayError::Interval {
+            have: actuals.grid.step_minutes,
+            want: step,
+            detail,
+        })?;
+    let midnight = now.date().and_hms_opt(0, 0, 0).expect("midnight");
+    let (Some(first), Some(cut)) = (
+        f.grid.index_of(midnight.max(f.grid.start)),
+        f.grid.index_of(now),
+    ) else {
+        return Err(IntradayError::NowOutside {
+            now: fmt_ts(now),
+            start: fmt_ts(f.grid.start),
+            end: fmt_ts(f.grid.end()),
+        });
+    };
+    if a.end() < now {
+        return Err(IntradayError::ActualsShort {
+            end: fmt_ts(a.end()),
+            now: fmt_ts(now),
+        });
+    }
+    let (mut seen, mut expected) = (0.0, 0.0);
+    for i in first..cut {
+        if let Some(v) = a.get(f.grid.at(i)) {
+            seen += v;
+            expected += f.points[i].volume;
+        }
+    }
+    let end_of_day = f
+        .grid
+        .index_of(midnight + Duration::days(1))
+        .unwrap_or(f.grid.len);
+    let event_day = f.points[first..end_of_day]
+        .iter()
+        .any(|p| p.event.is_some());
+    let beta = p.beta(event_day);
+    let factor = (beta * ratio(seen, expected)).exp();
+    let mut out = f.clone();
+    for pt in &mut out.points[cut..end_of_day] {
+        pt.volume *= factor;
+        pt.p10 *= factor;
+        pt.p90 *= factor;
+    }
+    Ok((
+        out,
+        Reforecast {
+            now: fmt_ts(now),
+            actual_so_far: seen,
+            forecast_so_far: expected,
+            factor,
+            beta,
+            event_day,
+        },
+    ))
+}
+
+/// Rest-of-day WAPE of the morning forecast and of the re-forecast over a group of days.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Default)]
+pub struct Score {
+    pub days: usize,
+    pub morning_wape: f64,
+    pub reforecast_wape: f64,
+}
+
+impl Score {
+    /// How much lower the re-forecast's WAPE is (0.3 = 30% lower).
+    pub fn improvement(&self) -> f64 {
+        if self.morning_wape > 0.0 {
+            1.0 - self.reforecast_wape / self.morning_wape
+        } else {
+            0.0
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IntradayReport {
+    pub at_minute: u32,
+    /// Days scored (after the first ones that only teach the persistence).
+    pub all: Score,
+    pub ordinary: Score,
+    pub event: Score,
+    /// Event days whose level so far departs from the forecast by more than [`DEPARTS`].
+    pub event_departing: Score,
+    pub ordinary_departing: Score,
+    /// The persistence learned from every day.
+    pub persistence: Persistence,
+}
+
+#[derive(Default)]
+struct Tally {
+    days: usize,
+    err_m: f64,
+    err_r: f64,
+    actual: f64,
+}
+
+impl Tally {
+    fn score(&self) -> Score {
+        let w = |e: f64| {
+            if self.actual > 0.0 {
+                e / self.actual
+            } else {
+                0.0
+            }
+        };
+        Score {
+            days: self.days,
+            morning_wape: w(self.err_m),
+            reforecast_wape: w(self.err_r),
+        }
+    }
+}
+
+/// Each day of `samples` (in date order) re-forecast at its `at` with the persistence of the
+/// days before it only, scored against its morning forecast. The first days, before a kind has
+/// [`MIN_SAMPLES`] earlier days, are used to learn only.
+pub fn backtest(samples: &[DaySample], at_minute: u32) -> IntradayReport {
+    let mut sorted: Vec<&DaySample> = samples.iter().collect();
+    sorted.sort_by_key(|s| s.date);
+    let mut t: [Tally; 5] = Default::default();
+    for (i, s) in sorted.iter().enumerate() {
+        let earlier = &sorted[..i];
+        let kind = earlier.iter().filter(|e| e.event == s.event).count();
+        if kind < MIN_SAMPLES || i < 2 * MIN_SAMPLES {
+            continue;
+        }
+        let beta = persistence_of(earlier, at_minute).beta(s.event);
+        let factor = (beta * s.before()).exp();
+        let (mut em, mut er, mut act) = (0.0, 0.0, 0.0);
+        for (a, f) in s.actual_after.iter().zip(&s.forecast_after) {
+            em += (a - f).abs();
+            er += (a - f * factor).abs();
+            act += a;
+        }
+        let groups = [
+            true,
+            !s.event,
+            s.event,
+            s.event && s.departs(),
+            !s.event && s.departs(),
+        ];
+        for (g, on) in t.iter_mut().zip(groups) {
+            if on {
+                g.days += 1;
+                g.err_m += em;
+                g.err_r += er;
+                g.actual += act;
+            }
+        }
+    }
+    IntradayReport {
+        at_minute,
+        all: t[0].score(),
+        ordinary: t[1].score(),
+        event: t[2].score(),
+        event_departing: t[3].score(),
+        ordinary_departing: t[4].score(),
+        persistence: persistence(samples, at_minute),
+    }
+}
+
+impl IntradayReport {
+    pub fn text(&self) -> String {
+        let mut s = format!(
+            "intraday re-forecast at {}: rest-of-day WAPE, morning forecast → re-forecast (each day with the persistence learned before it)\n",
+            crate::model::time::Clock(self.at_minute)
+        );
+        let rows = [
+            ("all days", &self.all),
+            ("ordinary days", &self.ordinary),
+            ("  departing >10%", &self.ordinary_departing),
+            ("event days", &self.event),
+            ("  departing >10%", &self.event_departing),
+        ];
+        for (name, sc) in rows {
+            s += &format!(
+                "  {name:<18} {:>4} days  {:>6.1}% → {:>6.1}%  ({:+.1}%)\n",
+                sc.days,
+                sc.morning_wape * 100.0,
+                sc.reforecast_wape * 100.0,
+                -sc.improvement() * 100.0
+            );
+        }
+        let p = &self.persistence;
+        s += &format!(
+            "  persistence: ordinary days keep {:.0}% of the level so far ({} days), event days {:.0}% ({} days)\n",
+            p.ordinary * 100.0,
+            p.ordinary_days,
+            p.event * 100.0,
+            p.event_days
+        );
+        s
+    }
+}
+
+/// The minute of day of `t`, for callers holding a timestamp.
+pub fn at_minute(t: NaiveDateTime) -> u32 {
+    minute_of_day(t)
+}

@@ -1,0 +1,422 @@
+//! The replan MIP: one binary per agent, day and shift they may work (the published one, and
+//! on the days with a gap the scenario's other shifts), a "cancelled" binary per published
+//! shift still to come, the rule model's rows over the whole horizon with the past pinned, a
+//! shortfall per interval after `now`, and the team caps.
+
+use super::words::{price, Willing};
+use super::{Cover, Situation};
+use crate::model::shift::Template;
+use crate::model::time::Grid;
+use crate::model::{Entry, Roster, WorkShift};
+use crate::rules::encode::{self, AgentDays, Choice};
+use crate::rules::params;
+use crate::solver::{lns, Engine, Mip, Outcome, SolverError, SolverSettings, Var};
+use chrono::{Duration, NaiveDate};
+use std::collections::BTreeMap;
+
+/// One shift an agent may work on a day, and its variable.
+struct Option_ {
+    var: Var,
+    shift: WorkShift,
+}
+
+pub(super) struct Built<'a> {
+    s: &'a Situation<'a>,
+    dates: Vec<NaiveDate>,
+    grid: Grid,
+    m: Mip,
+    /// Per agent and day, the shifts they may work.
+    options: Vec<Vec<Vec<Option_>>>,
+    /// The published roster (absences out) as values of the options.
+    start: Vec<(Var, f64)>,
+    /// Agents wanted on the queue per interval (0 before `now`), in trained-agent units.
+    target: Vec<f64>,
+    /// Agents of the roster before the horizon still on the queue per interval.
+    carried: Vec<f64>,
+    productivity: Vec<f64>,
+}
+
+/// Agents on the queue per interval of `grid` for `r`, each counting `weight(agent id)`.
+fn cover_of(r: &Roster, grid: &Grid, weight: impl Fn(&str) -> f64) -> Vec<f64> {
+    let mut cov = vec![0.0; grid.len];
+    for e in &r.entries {
+        if let Some(s) = &e.shift {
+            for i in intervals(s, grid) {
+                cov[i] += weight(&e.agent_id);
+            }
+        }
+    }
+    cov
+}
+
+/// Intervals of `grid` during which `s` puts its agent on the queue.
+fn intervals<'g>(s: &'g WorkShift, grid: &'g Grid) -> impl Iterator<Item = usize> + 'g {
+    let first = (s.start - grid.start).num_minutes().max(0) / grid.step_minutes as i64;
+    let last = ((s.end - grid.start).num_minutes() / grid.step_minutes as i64).min(grid.len as i64);
+    (first..last.max(first))
+        .map(|i| i as usize)
+        .filter(move |&i| s.on_queue(grid.at(i)))
+}
+
+/// The scenario's shifts an agent of `contract` may work: one meal-break position per start
+/// and length (the middle of the window) and the short breaks at the middle of theirs.
+fn shapes(sc: &crate::scenario::Scenario, contract: &str) -> Vec<Template> {
+    let mut by: BTreeMap<(u32, u32, String), Vec<Template>> = BTreeMap::new();
+    for t in crate::plan::shifts::templates(sc) {
+        if t.contracts.iter().any(|c| c == contract) {
+            by.entry((t.start, t.length, t.family.clone()))
+                .or_default()
+                .push(t);
+        }
+    }
+    by.into_values()
+        .filter_map(|v| {
+            let t = v[v.len() / 2].clone();
+            let mut placed = Vec::new();
+            for (len, offsets) in crate::plan::shifts::short_break_options(sc, &t) {
+                placed.push((*offsets.get(offsets.len() / 2)?, len));
+            }
+            Some(t.with_short_breaks(&placed))
+        })
+        .collect()
+}
+
+pub(super) fn build<'a>(s: &'a Situation<'a>, dates: &[NaiveDate], grid: Grid) -> Built<'a> {
+    let sc = s.sc;
+    let t0 = dates[0].and_hms_opt(0, 0, 0).expect("midnight");
+    let productivity: Vec<f64> = s
+        .agents
+        .iter()
+        .map(|a| sc.productivity(&a.contract))
+        .collect();
+    let prod_of: BTreeMap<&str, f64> = s
+        .agents
+        .iter()
+        .zip(&productivity)
+        .map(|(a, p)| (a.id.as_str(), *p))
+        .collect();
+    let weight = |id: &str| prod_of.get(id).copied().unwrap_or(1.0);
+    let carried: Vec<f64> = match s.previous {
+        Some(p) => crate::plan::carried_cover(p, &grid)
+            .into_iter()
+            .map(f64::from)
+            .collect(),
+        None => vec![0.0; grid.len],
+    };
+    let published = cover_of(s.published, &grid, weight);
+    let remaining = cover_of(&super::without_absent(s), &grid, weight);
+    let now_idx = grid.index_of(s.now).unwrap_or(0);
+    let target: Vec<f64> = (0..grid.len)
+        .map(|i| {
+            if i < now_idx {
+                return 0.0;
+            }
+            let (r, r0) = (
+                s.required.rows[i].agents_required as f64,
+                s.planned.rows[i].agents_required as f64,
+            );
+            r.min(published[i] + carried[i] + (r - r0).max(0.0))
+        })
+        .collect();
+    let per_day = grid.per_day();
+    let gap_days: Vec<bool> = (0..dates.len())
+        .map(|d| {
+            (d * per_day..(d + 1) * per_day).any(|i| remaining[i] + carried[i] < target[i] - 1e-9)
+        })
+        .collect();
+    let mut b = Built {
+        s,
+        dates: dates.to_vec(),
+        grid,
+        m: Mip::default(),
+        options: Vec::new(),
+        start: Vec::new(),
+        target,
+        carried,
+        productivity,
+    };
+    let by_day: BTreeMap<(&str, NaiveDate), Option<&WorkShift>> = s
+        .published
+        .entries
+        .iter()
+        .map(|e| ((e.agent_id.as_str(), e.date), e.shift.as_ref()))
+        .collect();
+    let willing = Willing::of(s.agents);
+    let carried_in = s
+        .previous
+        .map(|p| params::carried(p, dates[0]))
+        .unwrap_or_default();
+    let rules = params::agent_rules(sc, s.agents);
+    for (ai, a) in s.agents.iter().enumerate() {
+        let shapes = shapes(sc, &a.contract);
+        let serves = crate::rules::queues_served(sc, a);
+        let mut days = AgentDays::new(dates.len());
+        let mut per_day_options = Vec::new();
+        for (d, date) in dates.iter().enumerate() {
+            b.m.tag_with(Some(ai), Some(d));
+            let before = by_day.get(&(a.id.as_str(), *date)).copied().flatten();
+            let mut opts: Vec<(WorkShift, f64)> = Vec::new();
+            let absent = s.absent.iter().any(|x| x.covers(&a.id, *date));
+            let past = *date < s.now.date() || before.is_some_and(|p| p.start < s.now);
+            if !absent {
+                if let Some(p) = before {
+                    opts.push((p.clone(), 0.0));
+                }
+                let alternatives = !past || before.is_some_and(|p| p.end > s.now);
+                if gap_days[d] && alternatives && a.available(*date) {
+                    let earliest = s.now + Duration::minutes(sc.replan.notice.0 as i64);
+                    for t in &shapes {
+                        let w = WorkShift {
+                            queues: serves.clone(),
+                            ..WorkShift::from_template(*date, t)
+                        };
+                        if w.paid_hours() > rules[ai].max_day_hours + 1e-9 {
+                            continue;
+                        }
+                        let fits = match before {
+                            // a shift under way keeps its start; it may end another time
+                            Some(p) if past => w.start == p.start && w.end >= earliest,
+                            _ => w.start >= earliest,
+                        };
+                        if !fits || before.is_some_and(|p| same_times(p, &w)) {
+                            continue;
+                        }
+                        if let Some((_, cost)) = price(sc, &willing, a, before, Some(&w)) {
+                            opts.push((w, cost));
+                        }
+                    }
+                }
+            }
+            let vars: Vec<Option_> = opts
+                .into_iter()
+                .map(|(shift, cost)| {
+                    let var = b.m.var(0.0, 1.0, true, cost);
+                    Option_ { var, shift }
+                })
+                .collect();
+            for o in &vars {
+                let start = (o.shift.start - t0).num_minutes();
+                days.days[d].push(Choice {
+                    var: o.var,
+                    start,
+                    end: (o.shift.end - t0).num_minutes(),
+                    paid_minutes: (o.shift.paid_hours() * 60.0).round() as u32,
+                    night: o.shift.is_night(),
+                    kind: d,
+                });
+                let published = before.is_some_and(|p| same_times(p, &o.shift));
+                b.start.push((o.var, f64::from(u8::from(published))));
+            }
+            if let (Some(p), false) = (before, absent) {
+                // the day's shift: exactly one if it is under way or over, else one or cancelled
+                let mut terms: Vec<(Var, f64)> = vars.iter().map(|o| (o.var, 1.0)).collect();
+                if !past {
+                    let cost = price(sc, &willing, a, Some(p), None).map_or(0.0, |(_, c)| c);
+                    let off = b.m.var(0.0, 1.0, true, cost);
+                    b.start.push((off, 0.0));
+                    terms.push((off, 1.0));
+                }
+                b.m.row(terms, 1.0, 1.0);
+            }
+            per_day_options.push(vars);
+        }
+        b.m.tag_with(Some(ai), None);
+        let empty = params::Carried::default();
+        let frame = encode::AgentFrame {
+            sc,
+            dates,
+            rules: &rules[ai],
+            carried: carried_in.get(&a.id).unwrap_or(&empty),
+            minimum_penalty: None,
+        };
+        encode::agent_rules(&mut b.m, &frame, &days);
+        b.options.push(per_day_options);
+    }
+    b.m.tag_with(None, None);
+    b.shortfall_rows(now_idx);
+    b.team_rows();
+    b
+}
+
+/// Same start, end and meal break: the published shift itself.
+fn same_times(a: &WorkShift, b: &WorkShift) -> bool {
+    a.start == b.start && a.end == b.end && a.breaks == b.breaks
+}
+
+impl Built<'_> {
+    /// Options on the queue per interval: (var, productivity) terms.
+    fn on_queue(&self) -> Vec<Vec<(Var, f64)>> {
+        let mut per: Vec<Vec<(Var, f64)>> = vec![Vec::new(); self.grid.len];
+        for (ai, days) in self.options.iter().enumerate() {
+            for o in days.iter().flatten() {
+                for i in intervals(&o.shift, &self.grid) {
+                    per[i].push((o.var, self.productivity[ai]));
+                }
+            }
+        }
+        per
+    }
+
+    /// Below the target, each agent-hour costs `costs.under_coverage_per_agent_hour`.
+    fn shortfall_rows(&mut self, now_idx: usize) {
+        let pen = self.s.sc.costs.under_coverage_per_agent_hour * self.grid.step_hours();
+        let per = self.on_queue();
+        let per_day = self.grid.per_day();
+        for (i, mut terms) in per.into_iter().enumerate().skip(now_idx) {
+            let need = self.target[i] - self.carried[i];
+            if need <= 1e-9 {
+                continue;
+            }
+            self.m.tag_with(None, Some(i / per_day));
+            let short = self.m.var(0.0, need, false, pen);
+            terms.push((short, 1.0));
+            self.m.row(terms, need, f64::INFINITY);
+        }
+        self.m.tag_with(None, None);
+    }
+
+    /// `HEADCOUNT`, `SEATS` and `BUDGET` over every option; where the published roster is
+    /// already above a cap, the cap is what it published (a replan makes nothing worse).
+    fn team_rows(&mut self) {
+        let sc = self.s.sc;
+        let agents = self.s.agents;
+        let mut heads: Vec<Vec<(Var, f64)>> = vec![Vec::new(); self.grid.len];
+        let mut seats: BTreeMap<&str, Vec<Vec<(Var, f64)>>> = BTreeMap::new();
+        let mut cost = Vec::new();
+        for (ai, days) in self.options.iter().enumerate() {
+            let contract = &agents[ai].contract;
+            let k = &sc.contracts[contract];
+            for o in days.iter().flatten() {
+                cost.push((o.var, k.cost_per_hour * o.shift.paid_hours()));
+                for i in intervals(&o.shift, &self.grid) {
+                    heads[i].push((o.var, 1.0));
+                    if k.max_on_duty.is_some() {
+                        seats
+                            .entry(contract.as_str())
+                            .or_insert_with(|| vec![Vec::new(); self.grid.len])[i]
+                            .push((o.var, 1.0));
+                    }
+                }
+            }
+        }
+        let published = |terms: &[(Var, f64)]| -> f64 {
+            let on: std::collections::HashSet<Var> = self
+                .start
+                .iter()
+                .filter(|(_, v)| *v > 0.5)
+                .map(|(v, _)| *v)
+                .collect();
+            terms
+                .iter()
+                .filter(|(v, _)| on.contains(v))
+                .map(|(_, w)| w)
+                .sum()
+        };
+        let mut rows = Vec::new();
+        if let Some(cap) = sc.headcount.max_on_duty {
+            for (i, t) in heads.into_iter().enumerate() {
+                let cap = (cap as f64 - self.carried[i]).max(published(&t));
+                rows.push((t, cap));
+            }
+        }
+        for (c, per) in seats {
+            let cap = sc.contracts[c].max_on_duty.expect("capped") as f64;
+            for t in per {
+                let cap = cap.max(published(&t));
+                rows.push((t, cap));
+            }
+        }
+        if let Some(b) = sc.costs.budget {
+            let cap = b.max(published(&cost));
+            rows.push((cost, cap));
+        }
+        for (t, cap) in rows {
+            let most: f64 = t.iter().map(|(_, w)| w).sum();
+            if most > cap + 1e-9 {
+                encode::team_cap(&mut self.m, t, cap);
+            }
+        }
+    }
+
+    pub(super) fn solve(&self, settings: &SolverSettings) -> Result<Outcome, SolverError> {
+        if settings.engine == Engine::Mip {
+            return crate::solver::solve(&self.m, settings, "replan");
+        }
+        let hint = lns::Hint {
+            start: Some(self.start.clone()),
+            ..lns::Hint::default()
+        };
+        lns::solve_lns_with(&self.m, settings, "replan", hint)
+    }
+
+    /// The roster the solution describes: every agent of the published roster and every
+    /// agent called in, day by day.
+    pub(super) fn decode(&self, out: &Outcome) -> Roster {
+        let mut ids: Vec<&str> = Vec::new();
+        for e in &self.s.published.entries {
+            if !ids.contains(&e.agent_id.as_str()) {
+                ids.push(&e.agent_id);
+            }
+        }
+        let index: BTreeMap<&str, usize> = self
+            .s
+            .agents
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.as_str(), i))
+            .collect();
+        for (ai, a) in self.s.agents.iter().enumerate() {
+            let works = self.options[ai]
+                .iter()
+                .flatten()
+                .any(|o| out.value(o.var) > 0.5);
+            if works && !ids.contains(&a.id.as_str()) {
+                ids.push(&a.id);
+            }
+        }
+        let mut entries = Vec::new();
+        for id in ids {
+            for (d, date) in self.dates.iter().enumerate() {
+                let shift = index.get(id).and_then(|&ai| {
+                    self.options[ai][d]
+                        .iter()
+                        .find(|o| out.value(o.var) > 0.5)
+                        .map(|o| o.shift.clone())
+                });
+                entries.push(Entry {
+                    agent_id: id.to_string(),
+                    date: *date,
+                    shift,
+                });
+            }
+        }
+        Roster {
+            dates: self.dates.clone(),
+            entries,
+        }
+    }
+
+    /// Cover of `r` against the target after `now`.
+    pub(super) fn cover(&self, r: &Roster) -> Cover {
+        let prod: BTreeMap<&str, f64> = self
+            .s
+            .agents
+            .iter()
+            .zip(&self.productivity)
+            .map(|(a, p)| (a.id.as_str(), *p))
+            .collect();
+        let cov = cover_of(r, &self.grid, |id| prod.get(id).copied().unwrap_or(1.0));
+        let mut out = Cover {
+            short_agent_hours: 0.0,
+            short_intervals: 0,
+        };
+        for i in 0..self.grid.len {
+            let short = self.target[i] - cov[i] - self.carried[i];
+            if short > 1e-9 {
+                out.short_agent_hours += short * self.grid.step_hours();
+                out.short_intervals += 1;
+            }
+        }
+        out
+    }
+}
