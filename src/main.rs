@@ -217,6 +217,62 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// What approving leave costs: the shortfall it leaves in the published roster and the
+    /// cheapest repair, as `replan` would make it.
+    Leave {
+        #[arg(long)]
+        roster: PathBuf,
+        #[arg(long)]
+        agents: Option<PathBuf>,
+        #[arg(long)]
+        scenario: PathBuf,
+        /// The agent asking for leave.
+        #[arg(long)]
+        agent: String,
+        /// The days asked for: DATE or FROM..TO.
+        #[arg(long)]
+        dates: String,
+        /// When the decision is made (default: the roster's first day, 00:00).
+        #[arg(long)]
+        now: Option<String>,
+        #[arg(long)]
+        previous: Option<PathBuf>,
+        /// Write the repaired roster here.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        #[arg(long)]
+        solver: Option<PathBuf>,
+        /// Time limit of the solve in seconds (default 20, or the solver file's).
+        #[arg(long)]
+        time_limit: Option<f64>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Who could take an open shift without breaking a rule, ranked by the change's price
+    /// (scenario `[replan]`) and the hours they already work that week.
+    Cover {
+        #[arg(long)]
+        roster: PathBuf,
+        #[arg(long)]
+        agents: Option<PathBuf>,
+        #[arg(long)]
+        scenario: PathBuf,
+        #[arg(long)]
+        date: String,
+        /// Start of the open shift (HH:MM).
+        #[arg(long)]
+        from: time::Clock,
+        /// End of the open shift (HH:MM; before the start: the next day).
+        #[arg(long)]
+        to: time::Clock,
+        #[arg(long)]
+        previous: Option<PathBuf>,
+        /// How many candidates (and refusals) to list.
+        #[arg(long, default_value_t = 10)]
+        top: usize,
+        #[arg(long)]
+        json: bool,
+    },
     /// Print a scenario with `extends` and `--set` resolved and every default filled in.
     ShowScenario { file: PathBuf },
     /// Run scenarios side by side (in parallel): comparison table, report, workbook and every
@@ -841,6 +897,130 @@ fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 ExitCode::from(1)
             })
+        }
+        Cmd::Leave {
+            roster: rp,
+            agents: ap,
+            scenario,
+            agent,
+            dates,
+            now,
+            previous,
+            output,
+            solver,
+            time_limit,
+            json,
+        } => {
+            let sc = Scenario::load_with(&scenario, &cli.sets)?;
+            let tz = sc.horizon.tz();
+            let ag = match ap {
+                Some(p) => agents::read_agents_for(&p, &sc)?,
+                None => pipeline::scenario_agents(&sc, &scenario)?,
+            };
+            let published = roster::read_csv(&rp, tz)?;
+            let first = *published
+                .dates
+                .first()
+                .context("the published roster has no rows")?;
+            let last = *published.dates.last().expect("non-empty");
+            let now = match now {
+                Some(t) => time::parse_timestamp(&t, tz)
+                    .map_err(|e| anyhow::anyhow!("--now: {e}; write e.g. \"2026-11-09 10:00\""))?,
+                None => first.and_hms_opt(0, 0, 0).expect("midnight"),
+            };
+            let absent =
+                paiban::replan::parse_absences(&format!("{agent}:{dates}"), now.date(), last)?;
+            let (history, _) = pipeline::scenario_history(&sc, &scenario)?;
+            let events = pipeline::scenario_events(&sc, &scenario)?;
+            let prev = previous.map(|p| roster::read_csv(&p, tz)).transpose()?;
+            let mut s = settings(&solver)?;
+            s.time_limit_seconds = time_limit.unwrap_or(if solver.is_some() {
+                s.time_limit_seconds
+            } else {
+                20.0
+            });
+            let out = pipeline::replan::run_replan(
+                &pipeline::replan::ReplanInputs {
+                    sc: &sc,
+                    published: &published,
+                    agents: &ag,
+                    history: &history,
+                    events: events.as_ref(),
+                    forecast: None,
+                    actuals: None,
+                    now,
+                    absent: &absent,
+                    previous: prev.as_ref(),
+                    sim_runs: 5,
+                },
+                &s,
+            )?;
+            let files =
+                publish::replan_files(output.as_deref(), None, &out.replanned, &ag, &sc, &opts);
+            publish::commit(&files)?;
+            if json {
+                print_json(&serde_json::json!({
+                    "leave": absent,
+                    "replan": out.replanned,
+                    "service": out.service,
+                    "check": out.check,
+                }))?;
+            } else {
+                let who = ag
+                    .iter()
+                    .find(|a| a.id == agent)
+                    .map_or(agent.as_str(), |a| a.name.as_str());
+                let r = &out.replanned;
+                println!(
+                    "leave for {who} ({agent}) on {dates}: unrepaired, the roster falls {:.1} agent-hours below its cover; the cheapest repair costs {:.0} in {} change(s) and leaves {:.1} agent-hours short",
+                    r.before.short_agent_hours,
+                    r.change_cost.abs(),
+                    r.changes.iter().filter(|c| c.kind != paiban::replan::ChangeKind::Absent).count(),
+                    r.after.short_agent_hours
+                );
+                print!("{}", paiban::replan::words::text(r, out.service.as_ref()));
+                print!("{}", pipeline::check_text(&out.check));
+                for (p, _) in &files {
+                    println!("wrote {}", p.display());
+                }
+            }
+            Ok(if out.check.hard() == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        Cmd::Cover {
+            roster: rp,
+            agents: ap,
+            scenario,
+            date,
+            from,
+            to,
+            previous,
+            top,
+            json,
+        } => {
+            let sc = Scenario::load_with(&scenario, &cli.sets)?;
+            let tz = sc.horizon.tz();
+            let ag = match ap {
+                Some(p) => agents::read_agents_for(&p, &sc)?,
+                None => pipeline::scenario_agents(&sc, &scenario)?,
+            };
+            let published = roster::read_csv(&rp, tz)?;
+            let date = time::parse_date(&date).map_err(|e| anyhow::anyhow!("--date: {e}"))?;
+            if !published.dates.contains(&date) {
+                bail!("--date {date} is not a date of the roster {}", rp.display());
+            }
+            let prev = previous.map(|p| roster::read_csv(&p, tz)).transpose()?;
+            let open = paiban::replan::cover::Open { date, from, to };
+            let answer = paiban::replan::cover::cover(&published, &ag, &sc, prev.as_ref(), &open);
+            if json {
+                print_json(&answer)?;
+            } else {
+                print!("{}", answer.text(top));
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Cmd::Simulate {
             roster: rp,

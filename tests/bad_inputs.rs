@@ -157,6 +157,7 @@ fn catalogue() -> Vec<Case> {
         c("missing agent_id column", vec![("a.csv", b"name,tier,contract\nX,junior,full_time\n".to_vec())], plan_with_agents("a.csv"), vec!["a.csv", "line 1", "`agent_id`", "fix:"]),
         c("empty agent id", vec![("a.csv", agents(",X,junior,full_time,,,,,,\n"))], plan_with_agents("a.csv"), vec!["a.csv", "line 2", "`agent_id`", "fix:"]),
         c("negative hours", vec![("a.csv", agents("A1,X,junior,full_time,,-5,,,,\n"))], plan_with_agents("a.csv"), vec!["a.csv", "line 2", "`max_hours_week`", "negative", "fix:"]),
+        c("bad on-call mark", vec![("a.csv", b"agent_id,name,tier,contract,on_call\nA1,X,junior,full_time,sometimes\n".to_vec())], plan_with_agents("a.csv"), vec!["a.csv", "line 2", "`on_call`", "sometimes", "fix:"]),
         // ---- roster CSV ----
         c("shift ends before it starts", vec![("r.csv", roster("A0001,2026-11-02,x,2026-11-02 18:00,2026-11-02 09:00\n"))], check_roster("r.csv"), vec!["r.csv", "line 2", "`end`", "fix:"]),
         c("two rows for one agent and day", vec![("r.csv", roster("A0001,2026-11-02,x,2026-11-02 09:00,2026-11-02 17:00\nA0001,2026-11-02,OFF,,\n"))], check_roster("r.csv"), vec!["r.csv", "line 3", "`date`", "line 2", "fix:"]),
@@ -174,6 +175,7 @@ fn catalogue() -> Vec<Case> {
         c("unknown time zone", vec![("s.toml", scenario_with("timezone = \"Asia/Shanghai\"", "timezone = \"Asia/Beijing\""))], show("s.toml"), vec!["s.toml", "line 15", "`horizon.timezone`", "fix:"]),
         c("target above 100%", vec![("s.toml", scenario_with("target_percent = 80", "target_percent = 120"))], show("s.toml"), vec!["s.toml", "`service.target_percent`", "fix:"]),
         c("deflection above 1", vec![("s.toml", scenario_with("deflection = 0.6", "deflection = 1.5"))], show("s.toml"), vec!["s.toml", "`service.deflection`", "fix:"]),
+        c("negative replan price", vec![("s.toml", scenario_with("[costs]", "[replan]\ncancel = -5\n\n[costs]"))], show("s.toml"), vec!["s.toml", "`replan.cancel`", "fix:"]),
         c("extends a missing file", vec![("s.toml", b"extends = \"nope.toml\"\nname = \"x\"\n".to_vec())], show("s.toml"), vec!["s.toml", "nope.toml", "cannot read", "fix:"]),
         c("temps without a contract", vec![("s.toml", scenario_with("[costs]", "[[temps]]\ncount = 2\ncontract = \"gig\"\n\n[costs]"))], show("s.toml"), vec!["s.toml", "`temps.contract`", "gig", "fix:"]),
         c("scenario agents that cannot fit", vec![("a.csv", agents("A1,X,junior,full_time,50,50,5,,,\n")), ("s.toml", scenario_with("[inputs]", "[inputs]\nagents = \"a.csv\""))], run_scenario("s.toml"), vec!["a.csv", "line 2", "`min_hours_week`", "fix:"]),

@@ -444,3 +444,101 @@ impl IntradayReport {
 pub fn at_minute(t: NaiveDateTime) -> u32 {
     minute_of_day(t)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(day: u32, event: bool, before: f64, after: f64) -> DaySample {
+        // forecast 100 before and 100 after; actuals at the given levels
+        DaySample {
+            date: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + Duration::days(day as i64),
+            event,
+            actual_before: 101.0 * before - 1.0,
+            forecast_before: 100.0,
+            actual_after: vec![101.0 * after - 1.0],
+            forecast_after: vec![100.0],
+        }
+    }
+
+    #[test]
+    fn persistence_is_the_slope_of_after_on_before_per_kind() {
+        let mut s = Vec::new();
+        for d in 0..10 {
+            let x = 1.0 + 0.05 * (d as f64 - 5.0);
+            // ordinary days keep half of the deviation (in logs), event days all of it
+            s.push(sample(d, false, x, x.powf(0.5)));
+            s.push(sample(d + 20, true, x, x));
+        }
+        let p = persistence(&s, 14 * 60);
+        assert!((p.ordinary - 0.5).abs() < 1e-6, "{p:?}");
+        assert!((p.event - 1.0).abs() < 1e-6, "{p:?}");
+        // deviations that reverse are not carried at all
+        let rev: Vec<DaySample> = (0..10)
+            .map(|d| sample(d, false, 1.2, 1.0 / 1.2))
+            .collect();
+        assert_eq!(persistence(&rev, 600).ordinary, 0.0);
+    }
+
+    #[test]
+    fn the_backtest_learns_only_from_earlier_days_and_beats_the_morning_when_levels_persist() {
+        let s: Vec<DaySample> = (0..60)
+            .map(|d| {
+                let x = if d % 3 == 0 { 1.3 } else { 0.9 };
+                sample(d, d % 10 == 0, x, x)
+            })
+            .collect();
+        let r = backtest(&s, 14 * 60);
+        assert!(r.all.days > 0 && r.all.days < 60);
+        assert!(r.all.reforecast_wape < 0.5 * r.all.morning_wape, "{r:?}");
+        assert!(r.ordinary_departing.improvement() > 0.3);
+    }
+
+    #[test]
+    fn reforecast_scales_the_rest_of_today_only() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 11).unwrap();
+        let grid = Grid::days(day, 2, 60);
+        let points = (0..grid.len)
+            .map(|i| crate::forecast::Point {
+                volume: 10.0 + i as f64,
+                p10: 5.0,
+                p90: 20.0,
+                aht_seconds: None,
+                event: None,
+            })
+            .collect();
+        let f = Forecast { grid, points };
+        // actuals to 14:00 at twice the forecast
+        let actuals = Series {
+            grid: Grid::new(grid.start, 60, 14),
+            volume: (0..14).map(|i| Some(2.0 * (10.0 + i as f64) + 1.0)).collect(),
+            aht: None,
+        };
+        let now = day.and_hms_opt(14, 0, 0).unwrap();
+        let p = Persistence {
+            at_minute: 840,
+            ordinary: 0.5,
+            event: 1.0,
+            ordinary_days: 10,
+            event_days: 10,
+        };
+        let (g, rf) = reforecast(&f, &actuals, now, &p).unwrap();
+        assert!(!rf.event_day);
+        // 476 chats against 231 forecast, half the deviation kept
+        assert!((rf.factor - (477.0f64 / 232.0).sqrt()).abs() < 1e-9, "{rf:?}");
+        assert_eq!(g.points[13], f.points[13]);
+        assert!((g.points[14].volume / f.points[14].volume - rf.factor).abs() < 1e-9);
+        assert!((g.points[23].volume / f.points[23].volume - rf.factor).abs() < 1e-9);
+        assert_eq!(g.points[24], f.points[24]);
+        // actuals that stop before now are refused
+        let short = Series {
+            grid: Grid::new(grid.start, 60, 10),
+            volume: vec![Some(1.0); 10],
+            aht: None,
+        };
+        assert!(matches!(
+            reforecast(&f, &short, now, &p),
+            Err(IntradayError::ActualsShort { .. })
+        ));
+    }
+}

@@ -19,6 +19,7 @@
 //! past the published hours are offered to agents marked `standby` or `overtime` in the agent
 //! list (`on_call`), or to everybody when the list marks nobody.
 
+pub mod cover;
 mod model;
 pub mod words;
 

@@ -60,7 +60,7 @@ fn intervals<'g>(s: &'g WorkShift, grid: &'g Grid) -> impl Iterator<Item = usize
 
 /// The scenario's shifts an agent of `contract` may work: one meal-break position per start
 /// and length (the middle of the window) and the short breaks at the middle of theirs.
-fn shapes(sc: &crate::scenario::Scenario, contract: &str) -> Vec<Template> {
+pub(super) fn shapes(sc: &crate::scenario::Scenario, contract: &str) -> Vec<Template> {
     let mut by: BTreeMap<(u32, u32, String), Vec<Template>> = BTreeMap::new();
     for t in crate::plan::shifts::templates(sc) {
         if t.contracts.iter().any(|c| c == contract) {

@@ -38,7 +38,8 @@ pub fn classify(before: Option<&WorkShift>, after: Option<&WorkShift>) -> Option
         (None, None) => None,
         (Some(_), None) => Some(ChangeKind::Cancelled),
         (None, Some(_)) => Some(ChangeKind::CalledIn),
-        (Some(p), Some(w)) if p.start == w.start && p.end == w.end && p.breaks == w.breaks => None,
+        // the same hours with the break elsewhere is no change to the agent's day
+        (Some(p), Some(w)) if p.start == w.start && p.end == w.end => None,
         (Some(p), Some(w)) if p.start == w.start => Some(if w.end > p.end {
             ChangeKind::Extended
         } else {

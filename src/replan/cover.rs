@@ -1,0 +1,248 @@
+//! Who could take an open shift: every agent tried in it, the roster checked with the rule
+//! model's checker, those who break no hard rule the published roster kept ranked by the
+//! change's price and then by the hours they already work that week (fairness).
+
+use super::words::{price, Willing};
+use super::ChangeKind;
+use crate::check::{check_after, Violation};
+use crate::model::time::Clock;
+use crate::model::{Roster, WorkShift};
+use crate::rules::Severity;
+use crate::scenario::agents::Agent;
+use crate::scenario::Scenario;
+use chrono::{Duration, NaiveDate};
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+/// The open shift: a date, a start and an end time (past midnight: the next day).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Open {
+    pub date: NaiveDate,
+    pub from: Clock,
+    pub to: Clock,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Candidate {
+    pub agent_id: String,
+    pub name: String,
+    pub kind: ChangeKind,
+    pub cost: f64,
+    /// Their published shift that day, which taking this one replaces.
+    pub replaces: Option<WorkShift>,
+    /// Paid hours they work in that week as published.
+    pub week_hours: f64,
+    pub shift: WorkShift,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Refused {
+    pub agent_id: String,
+    pub name: String,
+    /// Why, in words: the hard rules it would break, or what the agent list does not allow.
+    pub reasons: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CoverAnswer {
+    pub open: Open,
+    pub candidates: Vec<Candidate>,
+    pub refused: Vec<Refused>,
+}
+
+/// The open shift as `a` would work it: the scenario's shift of that start and length for
+/// their contract (its meal and short breaks), else the bare times (which `SHIFT_FORM` names).
+fn shift_for(sc: &Scenario, a: &Agent, open: &Open) -> WorkShift {
+    let (from, to) = (open.from.0, open.to.0);
+    let length = if to > from {
+        to - from
+    } else {
+        to + 1440 - from
+    };
+    let shapes = super::model::shapes(sc, &a.contract);
+    let queues = crate::rules::queues_served(sc, a);
+    match shapes
+        .iter()
+        .find(|t| t.start == from && t.length == length)
+    {
+        Some(t) => WorkShift {
+            queues,
+            ..WorkShift::from_template(open.date, t)
+        },
+        None => {
+            let start =
+                open.date.and_hms_opt(0, 0, 0).expect("midnight") + Duration::minutes(from as i64);
+            WorkShift {
+                label: format!("{}-{}", open.from, open.to),
+                start,
+                end: start + Duration::minutes(length as i64),
+                queues,
+                ..WorkShift::default()
+            }
+        }
+    }
+}
+
+/// A violation's identity across two checks of nearly the same roster.
+fn key(
+    v: &Violation,
+) -> (
+    crate::rules::Code,
+    String,
+    Option<NaiveDate>,
+    Option<NaiveDate>,
+) {
+    (v.code, v.agent_id.clone(), v.from, v.to)
+}
+
+/// Every agent tried in `open`, ranked.
+pub fn cover(
+    published: &Roster,
+    agents: &[Agent],
+    sc: &Scenario,
+    previous: Option<&Roster>,
+    open: &Open,
+) -> CoverAnswer {
+    use rayon::prelude::*;
+    let base = check_after(published, agents, sc, None, previous);
+    let kept: BTreeSet<_> = base
+        .violations
+        .iter()
+        .filter(|v| v.severity == Severity::Hard)
+        .map(key)
+        .collect();
+    let willing = Willing::of(agents);
+    let week = crate::rules::params::week_of(open.date, sc.labour.week_start_day());
+    let tried: Vec<Result<Candidate, Refused>> = agents
+        .par_iter()
+        .map(|a| {
+            let shift = shift_for(sc, a, open);
+            let before = published
+                .entries
+                .iter()
+                .find(|e| e.agent_id == a.id && e.date == open.date)
+                .and_then(|e| e.shift.clone());
+            let refuse = |reasons: Vec<String>| Refused {
+                agent_id: a.id.clone(),
+                name: a.name.clone(),
+                reasons,
+            };
+            if super::words::classify(before.as_ref(), Some(&shift)).is_none() {
+                return Err(refuse(vec!["already works this shift".into()]));
+            }
+            let Some((kind, cost)) = price(sc, &willing, a, before.as_ref(), Some(&shift)) else {
+                let why = if before.is_some() {
+                    "it means more hours than published, and the agent list does not mark them for overtime"
+                } else {
+                    "it is their day off, and the agent list marks them neither standby nor overtime"
+                };
+                return Err(refuse(vec![why.into()]));
+            };
+            let mut r = published.clone();
+            match r
+                .entries
+                .iter_mut()
+                .find(|e| e.agent_id == a.id && e.date == open.date)
+            {
+                Some(e) => e.shift = Some(shift.clone()),
+                None => r.entries.push(crate::model::Entry {
+                    agent_id: a.id.clone(),
+                    date: open.date,
+                    shift: Some(shift.clone()),
+                }),
+            }
+            let rep = check_after(&r, agents, sc, None, previous);
+            let broken: Vec<String> = rep
+                .violations
+                .iter()
+                .filter(|v| v.severity == Severity::Hard && !kept.contains(&key(v)))
+                .map(|v| format!("{} {}", v.code, v.message))
+                .collect();
+            if !broken.is_empty() {
+                return Err(refuse(broken));
+            }
+            let week_hours = published
+                .entries
+                .iter()
+                .filter(|e| e.agent_id == a.id && e.date >= week && e.date < week + Duration::days(7))
+                .filter_map(|e| e.shift.as_ref())
+                .map(|s| s.paid_hours())
+                .sum();
+            Ok(Candidate {
+                agent_id: a.id.clone(),
+                name: a.name.clone(),
+                kind,
+                cost,
+                replaces: before,
+                week_hours,
+                shift,
+            })
+        })
+        .collect();
+    let (mut candidates, mut refused) = (Vec::new(), Vec::new());
+    for t in tried {
+        match t {
+            Ok(c) => candidates.push(c),
+            Err(r) => refused.push(r),
+        }
+    }
+    candidates.sort_by(|a, b| {
+        a.cost
+            .total_cmp(&b.cost)
+            .then(a.week_hours.total_cmp(&b.week_hours))
+            .then(a.agent_id.cmp(&b.agent_id))
+    });
+    CoverAnswer {
+        open: *open,
+        candidates,
+        refused,
+    }
+}
+
+impl CoverAnswer {
+    /// The ranking in words, the first `top` candidates and why the others cannot.
+    pub fn text(&self, top: usize) -> String {
+        let o = &self.open;
+        let mut s = format!(
+            "open shift {} {}–{}: {} agent(s) could take it without breaking a rule, {} could not\n",
+            o.date,
+            o.from,
+            o.to,
+            self.candidates.len(),
+            self.refused.len()
+        );
+        for (i, c) in self.candidates.iter().take(top).enumerate() {
+            let what = match (&c.kind, &c.replaces) {
+                (ChangeKind::CalledIn, _) => "day off: called in".to_string(),
+                (_, Some(p)) => format!(
+                    "instead of {}",
+                    crate::model::time::fmt_hm_range(p.start, p.end)
+                ),
+                _ => String::new(),
+            };
+            s += &format!(
+                "  {:>2}. {} ({}): cost {:.0}, {:.1} paid h that week; {what}\n",
+                i + 1,
+                c.name,
+                c.agent_id,
+                c.cost,
+                c.week_hours
+            );
+        }
+        if self.candidates.len() > top {
+            s += &format!("  … and {} more\n", self.candidates.len() - top);
+        }
+        for r in self.refused.iter().take(top) {
+            s += &format!(
+                "  not {} ({}): {}\n",
+                r.name,
+                r.agent_id,
+                r.reasons.first().map_or("", String::as_str)
+            );
+        }
+        if self.refused.len() > top {
+            s += &format!("  … and {} more who cannot\n", self.refused.len() - top);
+        }
+        s
+    }
+}

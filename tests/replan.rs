@@ -1,0 +1,301 @@
+//! Replanning a published roster through the real binary: nothing happened → nothing
+//! changes; a sick call is repaired without touching the past and the result passes `check`;
+//! a busy morning re-forecasts the afternoon; leave and cover questions.
+
+mod common;
+
+use common::{paiban, stdout};
+use std::path::Path;
+
+/// A 12-agent shop with a published week (`out/roster.csv`) in a fresh folder.
+fn published_shop() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    stdout(
+        paiban()
+            .args(["synth", "--agents", "12", "--years", "1", "--out"])
+            .arg(d.path()),
+    );
+    stdout(
+        paiban()
+            .args(["run", "--scenario"])
+            .arg(d.path().join("scenario.toml"))
+            .arg("--out")
+            .arg(d.path().join("out")),
+    );
+    d
+}
+
+fn replan_in(shop: &Path, now: &str) -> assert_cmd::Command {
+    let mut c = paiban();
+    c.arg("replan")
+        .arg("--roster")
+        .arg(shop.join("out/roster.csv"))
+        .arg("--scenario")
+        .arg(shop.join("scenario.toml"))
+        .args(["--now", now, "--runs", "2"]);
+    c
+}
+
+fn rows(path: &Path) -> Vec<Vec<String>> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    r.records()
+        .map(|x| x.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+#[test]
+fn a_replan_where_nothing_happened_changes_nothing() {
+    let d = published_shop();
+    let new = d.path().join("new.csv");
+    let text = stdout(replan_in(d.path(), "2026-11-04 10:00").arg("-o").arg(&new));
+    assert!(text.contains("0 change(s)"), "{text}");
+    assert_eq!(
+        std::fs::read(d.path().join("out/roster.csv")).unwrap(),
+        std::fs::read(&new).unwrap()
+    );
+}
+
+#[test]
+fn a_sick_call_is_repaired_the_past_kept_and_the_result_passes_check() {
+    let d = published_shop();
+    let published = rows(&d.path().join("out/roster.csv"));
+    // an agent who works Wednesday afternoon and Thursday: sick from Wednesday 12:00 on
+    let sick = published
+        .iter()
+        .find(|r| r[4] == "2026-11-04" && r[6] != "OFF" && r[7].as_str() >= "2026-11-04 12:00")
+        .map(|r| r[0].clone())
+        .expect("someone works Wednesday afternoon");
+    let new = d.path().join("new.csv");
+    let ics = d.path().join("ics");
+    let json = stdout(
+        replan_in(d.path(), "2026-11-04 12:00")
+            .args([
+                "--absent",
+                &format!("{sick}:2026-11-04..2026-11-05"),
+                "--json",
+                "-o",
+            ])
+            .arg(&new)
+            .arg("--ics")
+            .arg(&ics),
+    );
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        v["check"]["violations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["severity"] == "hard")
+            .count(),
+        0,
+        "{json}"
+    );
+    let changes = v["replan"]["changes"].as_array().unwrap();
+    assert!(changes
+        .iter()
+        .any(|c| c["kind"] == "absent" && c["agent_id"] == sick.as_str()));
+    // the repair is no worse than leaving the hole
+    let short = |k: &str| v["replan"][k]["short_agent_hours"].as_f64().unwrap();
+    assert!(short("after") <= short("before") + 1e-9, "{json}");
+    assert!(short("before") > 0.0, "the absence left a hole: {json}");
+    // the past is as published, the sick agent is off, every day is still there
+    let after = rows(&new);
+    assert_eq!(after.len(), published.len());
+    for r in &published {
+        let n = after.iter().find(|x| x[0] == r[0] && x[4] == r[4]).unwrap();
+        if r[4].as_str() < "2026-11-04" {
+            assert_eq!(n, r, "the past changed");
+        }
+        if r[0] == sick && (r[4] == "2026-11-04" || r[4] == "2026-11-05") {
+            assert_eq!(n[6], "OFF");
+        }
+    }
+    // calendars only for the agents whose days changed
+    let mut changed: Vec<&str> = changes
+        .iter()
+        .map(|c| c["agent_id"].as_str().unwrap())
+        .collect();
+    changed.sort();
+    changed.dedup();
+    let mut written: Vec<String> = std::fs::read_dir(&ics)
+        .unwrap()
+        .map(|e| {
+            e.unwrap()
+                .file_name()
+                .to_string_lossy()
+                .trim_end_matches(".ics")
+                .to_string()
+        })
+        .collect();
+    written.sort();
+    assert_eq!(written, changed);
+    // and the independent checker agrees through the CLI
+    paiban()
+        .arg("check")
+        .arg("--roster")
+        .arg(&new)
+        .arg("--agents")
+        .arg(d.path().join("agents.csv"))
+        .arg("--scenario")
+        .arg(d.path().join("scenario.toml"))
+        .assert()
+        .success();
+}
+
+#[test]
+fn a_busy_morning_is_re_forecast_and_the_afternoon_replanned() {
+    let d = published_shop();
+    // today's chats until 14:00 run 40% above the forecast the roster was made from
+    let mut f = csv::Reader::from_path(d.path().join("out/forecast.csv")).unwrap();
+    let mut actuals = String::from("timestamp,count\n");
+    for r in f.records() {
+        let r = r.unwrap();
+        if r[0].starts_with("2026-11-04") && &r[0][11..16] < "14:00" {
+            let v: f64 = r[1].parse().unwrap();
+            actuals += &format!("{},{:.0}\n", &r[0], v * 1.4);
+        }
+    }
+    std::fs::write(d.path().join("actuals.csv"), actuals).unwrap();
+    let new = d.path().join("new.csv");
+    let json = stdout(
+        replan_in(d.path(), "2026-11-04 14:00")
+            .arg("--actuals")
+            .arg(d.path().join("actuals.csv"))
+            .args(["--json", "-o"])
+            .arg(&new),
+    );
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let rf = &v["reforecast"];
+    let factor = rf["factor"].as_f64().unwrap();
+    assert!(factor > 1.0 && factor <= 1.4 + 1e-9, "{rf}");
+    assert!(rf["actual_so_far"].as_f64().unwrap() > rf["forecast_so_far"].as_f64().unwrap());
+    assert_eq!(
+        v["check"]["violations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["severity"] == "hard")
+            .count(),
+        0
+    );
+    // the same through the forecast command: the rest of today scaled, earlier hours not
+    let hist = d.path().join("history.csv");
+    let out = d.path().join("re.csv");
+    let said = stdout(
+        paiban()
+            .args(["forecast", "--history"])
+            .arg(&hist)
+            .args([
+                "--start",
+                "2026-11-02",
+                "--days",
+                "7",
+                "--now",
+                "2026-11-04 14:00",
+            ])
+            .arg("--actuals")
+            .arg(d.path().join("actuals.csv"))
+            .arg("-o")
+            .arg(&out),
+    );
+    assert!(said.contains("re-forecast at 2026-11-04 14:00"), "{said}");
+    let morning = rows(&d.path().join("out/forecast.csv"));
+    let re = rows(&out);
+    let vol = |rs: &[Vec<String>], t: &str| -> f64 {
+        rs.iter().find(|r| r[0] == t).unwrap()[1].parse().unwrap()
+    };
+    assert_eq!(
+        vol(&re, "2026-11-04 10:00"),
+        vol(&morning, "2026-11-04 10:00")
+    );
+    assert!(vol(&re, "2026-11-04 16:00") > vol(&morning, "2026-11-04 16:00"));
+    assert_eq!(
+        vol(&re, "2026-11-05 16:00"),
+        vol(&morning, "2026-11-05 16:00")
+    );
+}
+
+#[test]
+fn leave_and_cover_answer_in_words() {
+    let d = published_shop();
+    let published = rows(&d.path().join("out/roster.csv"));
+    let asker = published
+        .iter()
+        .find(|r| r[4] == "2026-11-06" && r[6] != "OFF")
+        .map(|r| r[0].clone())
+        .unwrap();
+    let text = stdout(
+        paiban()
+            .arg("leave")
+            .arg("--roster")
+            .arg(d.path().join("out/roster.csv"))
+            .arg("--scenario")
+            .arg(d.path().join("scenario.toml"))
+            .args([
+                "--agent",
+                &asker,
+                "--dates",
+                "2026-11-06",
+                "--now",
+                "2026-11-03 09:00",
+            ]),
+    );
+    assert!(
+        text.contains(&format!("({asker}) on 2026-11-06: unrepaired")),
+        "{text}"
+    );
+    assert!(text.contains("0 hard"), "{text}");
+    let json = stdout(
+        paiban()
+            .arg("cover")
+            .arg("--roster")
+            .arg(d.path().join("out/roster.csv"))
+            .arg("--scenario")
+            .arg(d.path().join("scenario.toml"))
+            .args([
+                "--date",
+                "2026-11-05",
+                "--from",
+                "09:00",
+                "--to",
+                "18:00",
+                "--json",
+            ]),
+    );
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let c = v["candidates"].as_array().unwrap();
+    let r = v["refused"].as_array().unwrap();
+    assert_eq!(c.len() + r.len(), 12);
+    assert!(r
+        .iter()
+        .all(|x| !x["reasons"].as_array().unwrap().is_empty()));
+    // ranked by price, then hours that week
+    for w in c.windows(2) {
+        let key = |x: &serde_json::Value| {
+            (
+                x["cost"].as_f64().unwrap(),
+                x["week_hours"].as_f64().unwrap(),
+            )
+        };
+        assert!(key(&w[0]) <= key(&w[1]), "{json}");
+    }
+}
+
+#[test]
+fn bad_absences_and_times_are_named() {
+    let d = published_shop();
+    replan_in(d.path(), "2026-11-04 10:00")
+        .args(["--absent", "A0001:2026-13-01"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--absent `A0001:2026-13-01`"));
+    replan_in(d.path(), "2026-12-04 10:00")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("outside the published roster"));
+    replan_in(d.path(), "2026-11-04 10:00")
+        .args(["--absent", "NOBODY"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("`NOBODY` is marked absent"));
+}
