@@ -474,9 +474,7 @@ mod tests {
         assert!((p.ordinary - 0.5).abs() < 1e-6, "{p:?}");
         assert!((p.event - 1.0).abs() < 1e-6, "{p:?}");
         // deviations that reverse are not carried at all
-        let rev: Vec<DaySample> = (0..10)
-            .map(|d| sample(d, false, 1.2, 1.0 / 1.2))
-            .collect();
+        let rev: Vec<DaySample> = (0..10).map(|d| sample(d, false, 1.2, 1.0 / 1.2)).collect();
         assert_eq!(persistence(&rev, 600).ordinary, 0.0);
     }
 
@@ -511,7 +509,9 @@ mod tests {
         // actuals to 14:00 at twice the forecast
         let actuals = Series {
             grid: Grid::new(grid.start, 60, 14),
-            volume: (0..14).map(|i| Some(2.0 * (10.0 + i as f64) + 1.0)).collect(),
+            volume: (0..14)
+                .map(|i| Some(2.0 * (10.0 + i as f64) + 1.0))
+                .collect(),
             aht: None,
         };
         let now = day.and_hms_opt(14, 0, 0).unwrap();
@@ -525,7 +525,10 @@ mod tests {
         let (g, rf) = reforecast(&f, &actuals, now, &p).unwrap();
         assert!(!rf.event_day);
         // 476 chats against 231 forecast, half the deviation kept
-        assert!((rf.factor - (477.0f64 / 232.0).sqrt()).abs() < 1e-9, "{rf:?}");
+        assert!(
+            (rf.factor - (477.0f64 / 232.0).sqrt()).abs() < 1e-9,
+            "{rf:?}"
+        );
         assert_eq!(g.points[13], f.points[13]);
         assert!((g.points[14].volume / f.points[14].volume - rf.factor).abs() < 1e-9);
         assert!((g.points[23].volume / f.points[23].volume - rf.factor).abs() < 1e-9);

@@ -180,6 +180,8 @@ pub struct Replanned {
     pub after: Cover,
     /// Sum of the changes' prices.
     pub change_cost: f64,
+    /// Why the service stays below the target where it does, day by day.
+    pub still_short: Vec<String>,
     pub solve: Outcome,
 }
 
@@ -236,6 +238,7 @@ pub fn replan(s: &Situation, settings: &SolverSettings) -> Result<Replanned, Rep
         now: fmt_ts(s.now),
         before: built.cover(&without_absent(s)),
         after: built.cover(&roster),
+        still_short: built.explain(&roster),
         roster,
         changes,
         change_cost,

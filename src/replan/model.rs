@@ -396,6 +396,53 @@ impl Built<'_> {
         }
     }
 
+    /// Why `r` is still below the target, day by day, in words.
+    pub(super) fn explain(&self, r: &Roster) -> Vec<String> {
+        let sc = self.s.sc;
+        let prod: BTreeMap<&str, f64> = self
+            .s
+            .agents
+            .iter()
+            .zip(&self.productivity)
+            .map(|(a, p)| (a.id.as_str(), *p))
+            .collect();
+        let cov = cover_of(r, &self.grid, |id| prod.get(id).copied().unwrap_or(1.0));
+        let heads = cover_of(r, &self.grid, |_| 1.0);
+        let per_day = self.grid.per_day();
+        let mut out = Vec::new();
+        for (d, date) in self.dates.iter().enumerate() {
+            let short: Vec<usize> = (d * per_day..(d + 1) * per_day)
+                .filter(|&i| self.target[i] - cov[i] - self.carried[i] > 1e-9)
+                .collect();
+            if short.is_empty() {
+                continue;
+            }
+            let full = sc.headcount.max_on_duty.map_or(0, |cap| {
+                short
+                    .iter()
+                    .filter(|&&i| heads[i] + self.carried[i] >= cap as f64 - 1e-9)
+                    .count()
+            });
+            let day = format!(
+                "{} {}",
+                crate::model::time::weekday_short(chrono::Datelike::weekday(date)),
+                date
+            );
+            let mut why = format!("{day}: {} interval(s) stay below the target", short.len());
+            if full > 0 {
+                why += &format!(
+                    "; in {full} of them the office is full (headcount.max_on_duty = {})",
+                    sc.headcount.max_on_duty.expect("counted")
+                );
+            }
+            if full < short.len() {
+                why += "; nobody else may work then within the rules (weekly days and hours, rest, days in a row, notice) or at the [replan] prices";
+            }
+            out.push(why);
+        }
+        out
+    }
+
     /// Cover of `r` against the target after `now`.
     pub(super) fn cover(&self, r: &Roster) -> Cover {
         let prod: BTreeMap<&str, f64> = self

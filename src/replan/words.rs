@@ -215,6 +215,9 @@ pub fn text(r: &Replanned, service: Option<&Service>) -> String {
     for c in &r.changes {
         s += &format!("    {}\n", c.line());
     }
+    for w in &r.still_short {
+        s += &format!("  {w}\n");
+    }
     s += &format!(
         "  solve: {:?}, objective {:.1}, bound {}, gap {}, {:.1} s\n",
         r.solve.status,
