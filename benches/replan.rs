@@ -200,12 +200,12 @@ fn main() {
     }
     let hard = chk.hard();
     println!(
-        "\nchats +30% until 14:00 (no seat cap): {} variables ({} integer), objective {:.0}; re-forecast factor {:.3} (β {:.2}); replan {:.2} s (re-forecast included), {} change(s) costing {:.0}, short {:.1} → {:.1} agent-h, solve {:?} gap {}, {hard} hard violation(s)",
+        "\nchats +30% until 14:00 (no seat cap): {} variables ({} integer), objective {:.0}; re-forecast factor {:.3} (persistence {:.2}); replan {:.2} s (re-forecast included), {} change(s) costing {:.0}, short {:.1} → {:.1} agent-h, solve {:?} gap {}, {hard} hard violation(s)",
         r.solve.variables,
         r.solve.integer_variables,
         r.solve.objective,
         rf.factor,
-        rf.beta,
+        rf.weights.total(),
         t.elapsed().as_secs_f64(),
         r.changes.len(),
         r.change_cost,

@@ -47,6 +47,9 @@ pub enum IntradayError {
 const SMOOTH: f64 = 1.0;
 /// Fewest earlier days of a kind before its own persistence is used (else the pooled one).
 const MIN_SAMPLES: usize = 4;
+/// The hours just before `now` that count on their own: a level that has moved during the day
+/// shows there first.
+pub const RECENT_MINUTES: u32 = 180;
 /// A day "departs" from its forecast when its level so far is off by more than this.
 pub const DEPARTS: f64 = 0.10;
 
@@ -57,6 +60,9 @@ pub struct DaySample {
     pub event: bool,
     pub actual_before: f64,
     pub forecast_before: f64,
+    /// The same over the last [`RECENT_MINUTES`] before `at` only.
+    pub actual_recent: f64,
+    pub forecast_recent: f64,
     /// Per interval from `at` to midnight.
     pub actual_after: Vec<f64>,
     pub forecast_after: Vec<f64>,
@@ -77,24 +83,45 @@ impl DaySample {
             self.forecast_after.iter().sum(),
         )
     }
+    /// The level over the last hours before the cut.
+    pub fn recent(&self) -> f64 {
+        ratio(self.actual_recent, self.forecast_recent)
+    }
     pub fn departs(&self) -> bool {
         self.before().abs() > (1.0 + DEPARTS).ln()
     }
 }
 
-/// How much of the level so far persists to the rest of the day.
+/// How much of the level so far, and of the last hours' level, persists to the rest of the day:
+/// the rest of the day is `exp(day · x_day + recent · x_recent)` times the forecast.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Default)]
+pub struct Weights {
+    pub day: f64,
+    pub recent: f64,
+}
+
+impl Weights {
+    pub fn log_factor(&self, x_day: f64, x_recent: f64) -> f64 {
+        self.day * x_day + self.recent * x_recent
+    }
+    /// The share of a deviation seen all day long that is carried.
+    pub fn total(&self) -> f64 {
+        self.day + self.recent
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Persistence {
     /// Minutes after midnight it was learned at.
     pub at_minute: u32,
-    pub ordinary: f64,
-    pub event: f64,
+    pub ordinary: Weights,
+    pub event: Weights,
     pub ordinary_days: usize,
     pub event_days: usize,
 }
 
 impl Persistence {
-    pub fn beta(&self, event: bool) -> f64 {
+    pub fn weights(&self, event: bool) -> Weights {
         if event {
             self.event
         } else {
@@ -103,17 +130,52 @@ impl Persistence {
     }
 }
 
-/// Least-squares slope through the origin of after on before, clamped to [0, 1].
-fn slope<'a>(samples: impl Iterator<Item = &'a DaySample>) -> (f64, usize) {
-    let (mut xy, mut xx, mut n) = (0.0, 0.0, 0);
+/// Least squares through the origin of the rest-of-day level on the day's and the last hours'
+/// levels, both weights in [0, 1]: the unconstrained fit where it is inside, else the better of
+/// the two one-feature fits.
+fn fit<'a>(samples: impl Iterator<Item = &'a DaySample>) -> (Weights, usize) {
+    let (mut xx, mut xz, mut zz, mut xy, mut zy, mut yy, mut n) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0);
     for s in samples {
-        let (x, y) = (s.before(), s.after());
-        xy += x * y;
+        let (x, z, y) = (s.before(), s.recent(), s.after());
         xx += x * x;
+        xz += x * z;
+        zz += z * z;
+        xy += x * y;
+        zy += z * y;
+        yy += y * y;
         n += 1;
     }
-    let b = if xx > 1e-12 { xy / xx } else { 0.0 };
-    (b.clamp(0.0, 1.0), n)
+    // the sum of squared errors of weights (b, c)
+    let sse =
+        |b: f64, c: f64| yy - 2.0 * (b * xy + c * zy) + b * b * xx + 2.0 * b * c * xz + c * c * zz;
+    let one = |sxy: f64, sxx: f64| {
+        if sxx > 1e-12 {
+            (sxy / sxx).clamp(0.0, 1.0)
+        } else {
+            0.0
+        }
+    };
+    let det = xx * zz - xz * xz;
+    if det > 1e-9 * xx * zz && det > 1e-12 {
+        let (b, c) = ((xy * zz - zy * xz) / det, (zy * xx - xy * xz) / det);
+        if (0.0..=1.0).contains(&b) && (0.0..=1.0).contains(&c) && b + c <= 1.0 {
+            return (Weights { day: b, recent: c }, n);
+        }
+    }
+    let day = Weights {
+        day: one(xy, xx),
+        recent: 0.0,
+    };
+    let recent = Weights {
+        day: 0.0,
+        recent: one(zy, zz),
+    };
+    let best = if sse(recent.day, recent.recent) < sse(day.day, day.recent) {
+        recent
+    } else {
+        day
+    };
+    (best, n)
 }
 
 /// Persistence learned from `samples` (each kind on its own when it has enough days).
@@ -123,9 +185,9 @@ pub fn persistence(samples: &[DaySample], at_minute: u32) -> Persistence {
 }
 
 fn persistence_of(samples: &[&DaySample], at_minute: u32) -> Persistence {
-    let (pooled, _) = slope(samples.iter().copied());
-    let (ordinary, on) = slope(samples.iter().copied().filter(|s| !s.event));
-    let (event, en) = slope(samples.iter().copied().filter(|s| s.event));
+    let (pooled, _) = fit(samples.iter().copied());
+    let (ordinary, on) = fit(samples.iter().copied().filter(|s| !s.event));
+    let (event, en) = fit(samples.iter().copied().filter(|s| s.event));
     Persistence {
         at_minute,
         ordinary: if on >= MIN_SAMPLES { ordinary } else { pooled },
@@ -191,6 +253,8 @@ fn day_sample(
             .unzip()
     };
     let (ab, fb) = seen(0..cut);
+    let recent = (RECENT_MINUTES / h.grid.step_minutes).max(1) as usize;
+    let (ar, fr) = seen(cut.saturating_sub(recent)..cut);
     let (aa, fa) = seen(cut..per_day);
     if ab.is_empty() || aa.is_empty() {
         return None;
@@ -201,6 +265,8 @@ fn day_sample(
         event: (0..per_day).any(|i| events.owner(h.grid.at(k + i)).is_some()),
         actual_before: ab.iter().sum(),
         forecast_before: fb.iter().sum(),
+        actual_recent: ar.iter().sum(),
+        forecast_recent: fr.iter().sum(),
         actual_after: aa,
         forecast_after: fa,
     })
@@ -212,22 +278,25 @@ pub struct Reforecast {
     pub now: String,
     pub actual_so_far: f64,
     pub forecast_so_far: f64,
-    /// `exp(β·x)`: the factor on the rest of today.
+    /// The factor on the rest of today.
     pub factor: f64,
-    pub beta: f64,
+    pub weights: Weights,
     pub event_day: bool,
 }
 
 impl Reforecast {
     pub fn text(&self) -> String {
         format!(
-            "re-forecast at {}: {:.0} chats so far against {:.0} forecast ({:+.1}%); {} days keep {:.0}% of such a deviation, so the rest of today is {:+.1}%\n",
+            "re-forecast at {}: {:.0} chats so far against {:.0} forecast ({:+.1}%); {} days keep {:.0}% of such a deviation ({:.0}% of the day's, {:.0}% of the last {} hours'), so the rest of today is {:+.1}%\n",
             self.now,
             self.actual_so_far,
             self.forecast_so_far,
             (self.actual_so_far / self.forecast_so_far.max(1e-9) - 1.0) * 100.0,
             if self.event_day { "event" } else { "ordinary" },
-            self.beta * 100.0,
+            self.weights.total() * 100.0,
+            self.weights.day * 100.0,
+            self.weights.recent * 100.0,
+            RECENT_MINUTES / 60,
             (self.factor - 1.0) * 100.0
         )
     }
@@ -266,10 +335,16 @@ pub fn reforecast(
         });
     }
     let (mut seen, mut expected) = (0.0, 0.0);
+    let (mut seen_recent, mut expected_recent) = (0.0, 0.0);
+    let recent_from = cut.saturating_sub((RECENT_MINUTES / step).max(1) as usize);
     for i in first..cut {
         if let Some(v) = a.get(f.grid.at(i)) {
             seen += v;
             expected += f.points[i].volume;
+            if i >= recent_from {
+                seen_recent += v;
+                expected_recent += f.points[i].volume;
+            }
         }
     }
     let end_of_day = f
@@ -279,8 +354,10 @@ pub fn reforecast(
     let event_day = f.points[first..end_of_day]
         .iter()
         .any(|p| p.event.is_some());
-    let beta = p.beta(event_day);
-    let factor = (beta * ratio(seen, expected)).exp();
+    let w = p.weights(event_day);
+    let factor = w
+        .log_factor(ratio(seen, expected), ratio(seen_recent, expected_recent))
+        .exp();
     let mut out = f.clone();
     for pt in &mut out.points[cut..end_of_day] {
         pt.volume *= factor;
@@ -294,7 +371,7 @@ pub fn reforecast(
             actual_so_far: seen,
             forecast_so_far: expected,
             factor,
-            beta,
+            weights: w,
             event_day,
         },
     ))
@@ -371,8 +448,8 @@ pub fn backtest(samples: &[DaySample], at_minute: u32) -> IntradayReport {
         if kind < MIN_SAMPLES || i < 2 * MIN_SAMPLES {
             continue;
         }
-        let beta = persistence_of(earlier, at_minute).beta(s.event);
-        let factor = (beta * s.before()).exp();
+        let w = persistence_of(earlier, at_minute).weights(s.event);
+        let factor = w.log_factor(s.before(), s.recent()).exp();
         let (mut em, mut er, mut act) = (0.0, 0.0, 0.0);
         for (a, f) in s.actual_after.iter().zip(&s.forecast_after) {
             em += (a - f).abs();
@@ -430,10 +507,13 @@ impl IntradayReport {
         }
         let p = &self.persistence;
         s += &format!(
-            "  persistence: ordinary days keep {:.0}% of the level so far ({} days), event days {:.0}% ({} days)\n",
-            p.ordinary * 100.0,
+            "  persistence: ordinary days {:.0}% of the day's level + {:.0}% of the last {} hours' ({} days), event days {:.0}% + {:.0}% ({} days)\n",
+            p.ordinary.day * 100.0,
+            p.ordinary.recent * 100.0,
+            RECENT_MINUTES / 60,
             p.ordinary_days,
-            p.event * 100.0,
+            p.event.day * 100.0,
+            p.event.recent * 100.0,
             p.event_days
         );
         s
@@ -450,12 +530,18 @@ mod tests {
     use super::*;
 
     fn sample(day: u32, event: bool, before: f64, after: f64) -> DaySample {
-        // forecast 100 before and 100 after; actuals at the given levels
+        recent_sample(day, event, before, before, after)
+    }
+
+    /// Forecast 100 before, 100 in the last hours and 100 after; actuals at the given levels.
+    fn recent_sample(day: u32, event: bool, before: f64, recent: f64, after: f64) -> DaySample {
         DaySample {
             date: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + Duration::days(day as i64),
             event,
             actual_before: 101.0 * before - 1.0,
             forecast_before: 100.0,
+            actual_recent: 101.0 * recent - 1.0,
+            forecast_recent: 100.0,
             actual_after: vec![101.0 * after - 1.0],
             forecast_after: vec![100.0],
         }
@@ -471,11 +557,20 @@ mod tests {
             s.push(sample(d + 20, true, x, x));
         }
         let p = persistence(&s, 14 * 60);
-        assert!((p.ordinary - 0.5).abs() < 1e-6, "{p:?}");
-        assert!((p.event - 1.0).abs() < 1e-6, "{p:?}");
+        assert!((p.ordinary.total() - 0.5).abs() < 1e-6, "{p:?}");
+        assert!((p.event.total() - 1.0).abs() < 1e-6, "{p:?}");
         // deviations that reverse are not carried at all
         let rev: Vec<DaySample> = (0..10).map(|d| sample(d, false, 1.2, 1.0 / 1.2)).collect();
-        assert_eq!(persistence(&rev, 600).ordinary, 0.0);
+        assert_eq!(persistence(&rev, 600).ordinary.total(), 0.0);
+        // a level that moved during the day: the rest follows the last hours, not the morning
+        let moved: Vec<DaySample> = (0..12)
+            .map(|d| {
+                let (morning, late) = (1.0 + 0.02 * d as f64, 1.0 + 0.05 * (d as f64 - 6.0));
+                recent_sample(d, false, morning, late, late)
+            })
+            .collect();
+        let w = persistence(&moved, 600).ordinary;
+        assert!(w.recent > 0.9 && w.day < 0.1, "{w:?}");
     }
 
     #[test]
@@ -517,8 +612,14 @@ mod tests {
         let now = day.and_hms_opt(14, 0, 0).unwrap();
         let p = Persistence {
             at_minute: 840,
-            ordinary: 0.5,
-            event: 1.0,
+            ordinary: Weights {
+                day: 0.5,
+                recent: 0.0,
+            },
+            event: Weights {
+                day: 1.0,
+                recent: 0.0,
+            },
             ordinary_days: 10,
             event_days: 10,
         };
