@@ -318,6 +318,11 @@ enum Cmd {
         runs: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Runs against demand drawn from the forecast's P10–P90 band (a day high or low as a
+        /// whole, wandering within it): the service level's distribution and each day's odds of
+        /// meeting the target, next to the point-forecast figures (0: none).
+        #[arg(long, default_value_t = 30)]
+        demand_runs: usize,
         /// Per-interval results (CSV).
         #[arg(short, long)]
         output: Option<PathBuf>,
@@ -1029,6 +1034,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             agents: ap,
             runs,
             seed,
+            demand_runs,
             output,
             json,
         } => {
@@ -1041,13 +1047,36 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let f = forecast::read_csv(&fp, tz)?;
             let r = roster::read_csv(&rp, tz)?;
             let rep = simulate::simulate(&f, &sc, &r, &ag, &simulate::SimSettings { runs, seed })?;
+            let uncertain = if demand_runs > 0 {
+                let spread = pipeline::demand_spread(&sc, &scenario)?;
+                Some(simulate::simulate_uncertain(
+                    &f,
+                    &sc,
+                    &r,
+                    &ag,
+                    &simulate::SimSettings {
+                        runs: demand_runs,
+                        seed,
+                    },
+                    &spread,
+                )?)
+            } else {
+                None
+            };
             if let Some(o) = &output {
                 write(o, &rep.to_csv())?;
             }
             if json {
-                print_json(&rep.overall)?;
+                let mut v = serde_json::to_value(&rep.overall)?;
+                if let (Some(u), Some(m)) = (&uncertain, v.as_object_mut()) {
+                    m.insert("uncertain".into(), serde_json::to_value(u)?);
+                }
+                print_json(&v)?;
             } else {
                 print!("{}", rep.text(sc.service.target_percent / 100.0));
+                if let Some(u) = &uncertain {
+                    print!("{}", u.text());
+                }
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -210,3 +210,47 @@ tiers = ["senior"]
     assert_eq!(r.intervals[48].agents_on_queue, 0.0);
     assert!(r.intervals[52].agents_on_queue > 0.0);
 }
+
+#[test]
+fn drawn_demand_spreads_the_service_level_and_its_odds_follow_the_staffing() {
+    use paiban::simulate::{simulate_uncertain, Components, Spread};
+    // Erlang C: 14 agents give 88.8% at the forecast, 12 only ~70%
+    let sc = scenario("");
+    let f = steady(50.0, 180.0, 3);
+    let settings = SimSettings { runs: 24, seed: 5 };
+    let spread = |day_sd: f64| Spread::History {
+        ordinary: Components {
+            day_sd,
+            wander_sd: 0.05,
+            hour_correlation: 0.8,
+            resolution_minutes: 15,
+        },
+        event: Components {
+            day_sd,
+            wander_sd: 0.05,
+            hour_correlation: 0.8,
+            resolution_minutes: 15,
+        },
+        days: 100,
+    };
+    let (agents, roster) = team(14, 3);
+    let calm = simulate_uncertain(&f, &sc, &roster, &agents, &settings, &spread(0.02)).unwrap();
+    let wild = simulate_uncertain(&f, &sc, &roster, &agents, &settings, &spread(0.15)).unwrap();
+    assert_eq!(calm.days.len(), 3);
+    for u in [&calm, &wild] {
+        let h = &u.horizon;
+        assert!(h.p10 <= h.p50 && h.p50 <= h.p90, "{h:?}");
+    }
+    // a wilder demand: a wider band and lower odds of meeting the target
+    let width = |u: &paiban::simulate::Uncertainty| u.days[1].odds.p90 - u.days[1].odds.p10;
+    assert!(width(&wild) > 2.0 * width(&calm), "{calm:?}\n{wild:?}");
+    assert!(wild.horizon.meets_target < calm.horizon.meets_target);
+    assert!(calm.horizon.meets_target > 0.9, "{calm:?}");
+    // understaffed: the target is rarely met
+    let (agents, roster) = team(12, 3);
+    let short = simulate_uncertain(&f, &sc, &roster, &agents, &settings, &spread(0.02)).unwrap();
+    assert!(short.horizon.meets_target < 0.1, "{short:?}");
+    // the same seed, the same answer
+    let again = simulate_uncertain(&f, &sc, &roster, &agents, &settings, &spread(0.02)).unwrap();
+    assert_eq!(short, again);
+}

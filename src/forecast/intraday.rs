@@ -235,8 +235,8 @@ pub fn samples(
 }
 
 /// The sample of the day starting at history index `k` (forecast index `fk`): intervals
-/// without a row (closed hours, gaps) count on neither side; none when nothing was open before
-/// or after the cut.
+/// without a row (closed hours, gaps) count on neither side; none when nothing was open after
+/// the cut, or before it (a cut after midnight).
 fn day_sample(
     h: &Series,
     f: &Forecast,
@@ -256,7 +256,7 @@ fn day_sample(
     let recent = (RECENT_MINUTES / h.grid.step_minutes).max(1) as usize;
     let (ar, fr) = seen(cut.saturating_sub(recent)..cut);
     let (aa, fa) = seen(cut..per_day);
-    if ab.is_empty() || aa.is_empty() {
+    if aa.is_empty() || (cut > 0 && ab.is_empty()) {
         return None;
     }
     let t0 = h.grid.at(k);
@@ -269,6 +269,72 @@ fn day_sample(
         forecast_recent: fr.iter().sum(),
         actual_after: aa,
         forecast_after: fa,
+    })
+}
+
+/// How past days departed from their morning forecasts, on the log scale: the spread of a
+/// whole day's level, of the hours within a day around it, and the correlation of the latter an
+/// hour apart — with the Poisson noise of the counts taken out. Measured on whole-day samples
+/// (`samples` at minute 0).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct DayShape {
+    pub day_sd: f64,
+    pub wander_sd: f64,
+    pub hour_correlation: f64,
+    pub days: usize,
+}
+
+/// [`DayShape`] of the samples `keep` selects (None with fewer than 10 days).
+pub fn day_shape(
+    samples: &[DaySample],
+    step_minutes: u32,
+    keep: impl Fn(&DaySample) -> bool,
+) -> Option<DayShape> {
+    let lag = (60 / step_minutes.max(1)).max(1) as usize;
+    let (mut between, mut between_noise, mut within, mut noise, mut cov) =
+        (0.0, 0.0, 0.0, 0.0, 0.0);
+    let (mut cov_n, mut n_days, mut cells) = (0usize, 0usize, 0usize);
+    for s in samples.iter().filter(|s| keep(s)) {
+        let e: Vec<f64> = s
+            .actual_after
+            .iter()
+            .zip(&s.forecast_after)
+            .map(|(a, f)| ratio(*a, *f))
+            .collect();
+        if e.len() < 2 * lag {
+            continue;
+        }
+        // the day's level: its total against the forecast's total
+        let (a, f): (f64, f64) = (s.actual_after.iter().sum(), s.forecast_after.iter().sum());
+        let level = ratio(a, f);
+        between += level * level;
+        between_noise += 1.0 / (f + SMOOTH);
+        n_days += 1;
+        let m = e.iter().sum::<f64>() / e.len() as f64;
+        for (i, x) in e.iter().enumerate() {
+            within += (x - m).powi(2);
+            noise += 1.0 / (s.forecast_after[i] + SMOOTH);
+            cells += 1;
+            if i >= lag {
+                cov += (x - m) * (e[i - lag] - m);
+                cov_n += 1;
+            }
+        }
+    }
+    if n_days < 10 || cells == 0 || cov_n == 0 {
+        return None;
+    }
+    let within_var = (within / cells as f64 - noise / cells as f64).max(0.0);
+    let day_var = (between / n_days as f64 - between_noise / n_days as f64).max(0.0);
+    Some(DayShape {
+        day_sd: day_var.sqrt(),
+        wander_sd: within_var.sqrt(),
+        hour_correlation: if within_var > 1e-9 {
+            (cov / cov_n as f64 / within_var).clamp(0.0, 0.99)
+        } else {
+            0.0
+        },
+        days: n_days,
     })
 }
 
@@ -585,6 +651,45 @@ mod tests {
         assert!(r.all.days > 0 && r.all.days < 60);
         assert!(r.all.reforecast_wape < 0.5 * r.all.morning_wape, "{r:?}");
         assert!(r.ordinary_departing.improvement() > 0.3);
+    }
+
+    #[test]
+    fn day_shape_separates_the_day_level_from_the_hours_and_the_counts_noise() {
+        use rand::SeedableRng;
+        use rand_distr::{Distribution, Normal, Poisson};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        let (day, hour) = (
+            Normal::new(0.0f64, 0.10).unwrap(),
+            Normal::new(0.0f64, 0.05).unwrap(),
+        );
+        let samples: Vec<DaySample> = (0..300)
+            .map(|d| {
+                let level = day.sample(&mut rng);
+                let f = vec![400.0; 24];
+                let a: Vec<f64> = f
+                    .iter()
+                    .map(|x: &f64| {
+                        let lam = x * (level + hour.sample(&mut rng)).exp();
+                        Poisson::new(lam).unwrap().sample(&mut rng)
+                    })
+                    .collect();
+                DaySample {
+                    date: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap() + Duration::days(d),
+                    event: false,
+                    actual_before: 0.0,
+                    forecast_before: 0.0,
+                    actual_recent: 0.0,
+                    forecast_recent: 0.0,
+                    actual_after: a,
+                    forecast_after: f,
+                }
+            })
+            .collect();
+        let s = day_shape(&samples, 60, |_| true).unwrap();
+        assert!((s.day_sd - 0.10).abs() < 0.015, "{s:?}");
+        assert!((s.wander_sd - 0.05).abs() < 0.01, "{s:?}");
+        assert!(s.hour_correlation < 0.15, "{s:?}");
+        assert!(day_shape(&samples[..5], 60, |_| true).is_none());
     }
 
     #[test]

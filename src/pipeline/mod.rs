@@ -130,6 +130,45 @@ pub fn scenario_events(
     })
 }
 
+/// How demand departs from the forecast, learned from the scenario's history (its days against
+/// their morning forecasts, [`crate::forecast::intraday::day_shape`]); the defaults of
+/// [`Spread`](crate::staffing::simulate::Spread) when the scenario has no history or too little.
+pub fn demand_spread(
+    sc: &Scenario,
+    scenario_file: &Path,
+) -> Result<crate::staffing::simulate::Spread, PipelineError> {
+    use crate::forecast::intraday::{day_shape, DayShape};
+    use crate::staffing::simulate::{Components, Spread};
+    let Ok((h, _)) = scenario_history(sc, scenario_file) else {
+        return Ok(Spread::default());
+    };
+    let model = crate::forecast::SeasonalEvent {
+        event_uplift_factor: sc.demand.event_uplift_factor,
+        ..Default::default()
+    };
+    let events = scenario_events(sc, scenario_file)?.unwrap_or_default();
+    let Ok(samples) = crate::forecast::intraday::samples(&h, &events, &model, 0, 52) else {
+        return Ok(Spread::default());
+    };
+    let step = h.grid.step_minutes;
+    let c = |d: DayShape| Components {
+        day_sd: d.day_sd,
+        wander_sd: d.wander_sd,
+        hour_correlation: d.hour_correlation,
+        resolution_minutes: step,
+    };
+    let Some(ordinary) = day_shape(&samples, step, |s| !s.event) else {
+        return Ok(Spread::default());
+    };
+    // too few event days of their own: the ordinary days' spread
+    let event = day_shape(&samples, step, |s| s.event).unwrap_or(ordinary);
+    Ok(Spread::History {
+        ordinary: c(ordinary),
+        event: c(event),
+        days: samples.len(),
+    })
+}
+
 pub fn load_inputs(sc: &Scenario, scenario_file: &Path) -> Result<Inputs, PipelineError> {
     let (history, history_report) = scenario_history(sc, scenario_file)?;
     let previous = match &sc.inputs.previous_roster {

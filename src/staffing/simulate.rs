@@ -233,6 +233,7 @@ pub fn simulate(
 }
 
 /// Everything a run needs, fixed across runs.
+#[derive(Clone)]
 struct World<'a> {
     grid: Grid,
     sc: &'a Scenario,
@@ -713,6 +714,280 @@ impl<'a> World<'a> {
             intervals,
             unanswered_at_end: runs.iter().map(|r| r.unanswered).sum::<f64>() / runs_f,
         }
+    }
+}
+
+/// How demand departs from the forecast in [`simulate_uncertain`], on the log scale of each
+/// interval's expected chats: a part shared by the whole day (`day_sd`: a day runs high or low
+/// as a whole, as real days do) and a part that wanders through the day (`wander_sd`, an AR(1)
+/// with correlation `hour_correlation` an hour apart). The Poisson noise of the counts comes on
+/// top, from the simulation itself.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Components {
+    pub day_sd: f64,
+    pub wander_sd: f64,
+    pub hour_correlation: f64,
+    /// The wander holds for this long (the interval it was measured at: hourly history says
+    /// nothing finer).
+    pub resolution_minutes: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "from")]
+pub enum Spread {
+    /// Learned from past days against their morning forecasts ([`crate::forecast::intraday::day_shape`]),
+    /// for ordinary days and for days with an event.
+    History {
+        ordinary: Components,
+        event: Components,
+        days: usize,
+    },
+    /// No history: each interval's P10–P90 band less the Poisson noise, `day_share` of that
+    /// variance shared by the day.
+    Band {
+        day_share: f64,
+        hour_correlation: f64,
+    },
+}
+
+impl Default for Spread {
+    fn default() -> Self {
+        Spread::Band {
+            day_share: 0.7,
+            hour_correlation: 0.8,
+        }
+    }
+}
+
+impl Spread {
+    /// (day sd, wander sd, correlation an hour apart, minutes the wander holds) for an interval.
+    fn at(&self, p: &crate::forecast::Point, lam: f64) -> (f64, f64, f64, u32) {
+        match *self {
+            Spread::History {
+                ordinary, event, ..
+            } => {
+                let c = if p.event.is_some() { event } else { ordinary };
+                (
+                    c.day_sd,
+                    c.wander_sd,
+                    c.hour_correlation,
+                    c.resolution_minutes,
+                )
+            }
+            Spread::Band {
+                day_share,
+                hour_correlation,
+            } => {
+                let band = if p.p10 > 0.0 && p.p90 > p.p10 {
+                    (p.p90 / p.p10).ln() / (2.0 * 1.2816)
+                } else {
+                    0.0
+                };
+                // the band holds the Poisson noise the run adds anyway: only the rest is drawn
+                let var = (band * band - 1.0 / lam.max(1.0)).max(0.0);
+                let w = day_share.clamp(0.0, 1.0);
+                (
+                    (w * var).sqrt(),
+                    ((1.0 - w) * var).sqrt(),
+                    hour_correlation,
+                    0,
+                )
+            }
+        }
+    }
+    fn words(&self) -> String {
+        match self {
+            Spread::History {
+                ordinary,
+                event,
+                days,
+            } => format!(
+                "learned from {days} past days: a day's level varies ±{:.1}% (event days ±{:.1}%), the hours within it ±{:.1}% (±{:.1}%), {:.2} correlated an hour apart",
+                ordinary.day_sd * 100.0,
+                event.day_sd * 100.0,
+                ordinary.wander_sd * 100.0,
+                event.wander_sd * 100.0,
+                ordinary.hour_correlation
+            ),
+            Spread::Band {
+                day_share,
+                hour_correlation,
+            } => format!(
+                "the P10–P90 band, {:.0}% of its variance shared by the whole day, {:.2} correlated an hour apart (assumed: no history)",
+                day_share * 100.0,
+                hour_correlation
+            ),
+        }
+    }
+}
+
+/// A service level's distribution over runs with demand drawn from the forecast.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Odds {
+    pub p10: f64,
+    pub p50: f64,
+    pub p90: f64,
+    /// Share of runs at or above the target.
+    pub meets_target: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DayOdds {
+    pub date: String,
+    pub odds: Odds,
+}
+
+/// The roster against demand drawn from the forecast's distribution, run by run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Uncertainty {
+    pub runs: usize,
+    pub seed: u64,
+    pub target: f64,
+    pub spread: Spread,
+    /// The horizon's service level (all chats of a run).
+    pub horizon: Odds,
+    pub days: Vec<DayOdds>,
+}
+
+fn odds(mut v: Vec<f64>, target: f64) -> Odds {
+    v.retain(|x| x.is_finite());
+    v.sort_by(f64::total_cmp);
+    let q = |p: f64| {
+        if v.is_empty() {
+            f64::NAN
+        } else {
+            v[((v.len() - 1) as f64 * p).round() as usize]
+        }
+    };
+    Odds {
+        p10: q(0.1),
+        p50: q(0.5),
+        p90: q(0.9),
+        meets_target: if v.is_empty() {
+            f64::NAN
+        } else {
+            v.iter().filter(|x| **x >= target - 1e-9).count() as f64 / v.len() as f64
+        },
+    }
+}
+
+/// Standard normal draw.
+fn normal(rng: &mut ChaCha8Rng) -> f64 {
+    rand_distr::StandardNormal.sample(rng)
+}
+
+impl World<'_> {
+    /// This world with each interval's expected chats multiplied by one draw of `spread`.
+    fn drawn(&self, f: &Forecast, spread: &Spread, rng: &mut ChaCha8Rng) -> Self {
+        let per_day = self.grid.per_day().max(1);
+        let step = self.grid.step_minutes.max(1);
+        let mut out = self.clone();
+        let (mut day, mut wander) = (0.0, 0.0);
+        for i in 0..self.grid.len {
+            let lam: f64 = self.rate[i].iter().sum();
+            let (day_sd, wander_sd, corr, hold) = spread.at(&f.points[i], lam);
+            // the wander moves once per `hold` (at least every interval)
+            let every = (hold / step).max(1) as usize;
+            let lag = (60.0 / (every as u32 * step) as f64).max(1.0);
+            let phi = corr.clamp(0.0, 0.999).powf(1.0 / lag);
+            if i % per_day == 0 {
+                day = normal(rng);
+                wander = normal(rng);
+            } else if (i % per_day).is_multiple_of(every) {
+                wander = phi * wander + (1.0 - phi * phi).sqrt() * normal(rng);
+            }
+            let var = day_sd * day_sd + wander_sd * wander_sd;
+            let m = (day_sd * day + wander_sd * wander - var / 2.0).exp();
+            for r in &mut out.rate[i] {
+                *r *= m;
+            }
+        }
+        out
+    }
+}
+
+/// Simulates `roster` against `settings.runs` demands drawn from `forecast`'s distribution
+/// ([`Spread`]): the service level of the horizon and of each day, as a distribution and as the
+/// share of runs that meet the target.
+pub fn simulate_uncertain(
+    forecast: &Forecast,
+    sc: &Scenario,
+    roster: &Roster,
+    agents: &[Agent],
+    settings: &SimSettings,
+    spread: &Spread,
+) -> Result<Uncertainty, SimulateError> {
+    use rayon::prelude::*;
+    if forecast.grid.step_minutes != sc.horizon.interval.0 {
+        return Err(SimulateError::Interval {
+            have: forecast.grid.step_minutes,
+            want: sc.horizon.interval.0,
+        });
+    }
+    if settings.runs == 0 {
+        return Err(SimulateError::NoRuns);
+    }
+    let qs = queues(sc);
+    let world = World::new(forecast, sc, roster, agents, &qs)?;
+    let per_day = world.grid.per_day().max(1);
+    let n_days = world.grid.len.div_ceil(per_day);
+    // per run: the horizon's service level and each day's
+    let levels: Vec<(f64, Vec<f64>)> = (0..settings.runs)
+        .into_par_iter()
+        .map(|r| {
+            let seed = settings.seed.wrapping_add(r as u64);
+            let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x9e37_79b9_7f4a_7c15);
+            let run = world.drawn(forecast, spread, &mut rng).run(seed);
+            let mut days = vec![Tally::default(); n_days];
+            let mut all = Tally::default();
+            for (i, per_q) in run.tally.iter().enumerate() {
+                for t in per_q {
+                    days[i / per_day].add(t);
+                    all.add(t);
+                }
+            }
+            (all.sl(), days.iter().map(Tally::sl).collect())
+        })
+        .collect();
+    let target = sc.service.target_percent / 100.0;
+    let days = (0..n_days)
+        .map(|d| DayOdds {
+            date: world.grid.at(d * per_day).date().to_string(),
+            odds: odds(levels.iter().map(|l| l.1[d]).collect(), target),
+        })
+        .collect();
+    Ok(Uncertainty {
+        runs: settings.runs,
+        seed: settings.seed,
+        target,
+        spread: *spread,
+        horizon: odds(levels.iter().map(|l| l.0).collect(), target),
+        days,
+    })
+}
+
+impl Uncertainty {
+    pub fn text(&self) -> String {
+        let o = |x: &Odds| {
+            format!(
+                "{:.1}% (P10 {:.1}%, P90 {:.1}%), meets the {:.0}% target in {:.0}% of runs",
+                x.p50 * 100.0,
+                x.p10 * 100.0,
+                x.p90 * 100.0,
+                self.target * 100.0,
+                x.meets_target * 100.0
+            )
+        };
+        let mut t = format!(
+            "against demand drawn around the forecast ({} runs; {}):\n  horizon: service level {}\n",
+            self.runs,
+            self.spread.words(),
+            o(&self.horizon)
+        );
+        for d in &self.days {
+            t += &format!("  {}: {}\n", d.date, o(&d.odds));
+        }
+        t
     }
 }
 
