@@ -196,6 +196,10 @@ pub struct RunOutput {
     pub check: CheckReport,
     /// The roster simulated against the forecast ([`SIM_RUNS`] runs, seed 1).
     pub simulation: crate::staffing::simulate::SimReport,
+    /// The plan → roster → simulation rounds (one with a per-interval target; with a day or
+    /// week target, each plan target tried until the simulation is within a point of the
+    /// scenario's); the output is the best round's.
+    pub rounds: Vec<Round>,
 }
 
 /// Simulation runs in `run`/`demo` (use `paiban simulate --runs N` for more).
@@ -231,29 +235,112 @@ pub fn run(
         .previous
         .as_ref()
         .map(|prev| crate::plan::carried_cover(prev, &req.grid));
-    let p = crate::plan::plan_after(&req, sc, Some(&inputs.agents), settings, carried.as_deref())?;
     let prev = inputs.previous.as_ref();
-    let r = roster_after(&p.rows, &inputs.agents, sc, settings, prev)?;
-    let c = check_after(&r.roster, &inputs.agents, sc, Some(&req), prev);
-    let sim = crate::staffing::simulate::simulate(
-        &f,
-        sc,
-        &r.roster,
-        &inputs.agents,
-        &crate::staffing::simulate::SimSettings {
-            runs: SIM_RUNS,
-            seed: 1,
-        },
-    )?;
+    let sim_settings = crate::staffing::simulate::SimSettings {
+        runs: SIM_RUNS,
+        seed: 1,
+    };
+    // plan, roster and simulate for a plan target; a day or week target is calibrated on the
+    // simulation (the Erlang curves the plan uses are only a model of the queue)
+    let attempt = |plan_target: f64| -> Result<Attempt, PipelineError> {
+        let mut psc = sc.clone();
+        psc.service.target_percent = plan_target;
+        let p = crate::plan::plan_after(
+            &req,
+            &psc,
+            Some(&inputs.agents),
+            settings,
+            carried.as_deref(),
+        )?;
+        let r = roster_after(&p.rows, &inputs.agents, sc, settings, prev)?;
+        let sim =
+            crate::staffing::simulate::simulate(&f, sc, &r.roster, &inputs.agents, &sim_settings)?;
+        Ok(Attempt {
+            plan: p,
+            roster: r,
+            simulation: sim,
+            plan_target,
+        })
+    };
+    let target = sc.service.target_percent;
+    let mut best = attempt(target)?;
+    let mut rounds = vec![best.round()];
+    if sc.service.target_scope != crate::scenario::TargetScope::Interval {
+        let mut last = best.round();
+        for _ in 1..CALIBRATION_ROUNDS {
+            let miss = last.simulated_percent - target;
+            if miss.abs() <= 1.0 {
+                break;
+            }
+            let next = (last.plan_target - miss).clamp(sc.service.floor() + 1.0, 99.9);
+            if (next - last.plan_target).abs() < 0.05 {
+                break;
+            }
+            let a = attempt(next)?;
+            let stuck = (a.plan.paid_hours - last.paid_hours).abs() < 1e-6;
+            last = a.round();
+            rounds.push(last.clone());
+            if a.better_than(&best, target) {
+                best = a;
+            }
+            // the same hours for another target: the contracts' minimums (or the floor) decide
+            if stuck {
+                break;
+            }
+        }
+    }
+    let c = check_after(&best.roster.roster, &inputs.agents, sc, Some(&req), prev);
     Ok(RunOutput {
         forecast: f,
         forecast_notes: notes,
         requirements: req,
-        plan: p,
-        roster: r,
+        plan: best.plan,
+        roster: best.roster,
         check: c,
-        simulation: sim,
+        simulation: best.simulation,
+        rounds,
     })
+}
+
+/// Rounds of plan → roster → simulation at most, calibrating a day or week target.
+pub const CALIBRATION_ROUNDS: usize = 4;
+
+/// One plan, its roster and their simulation.
+struct Attempt {
+    plan: crate::plan::Plan,
+    roster: RosterResult,
+    simulation: crate::staffing::simulate::SimReport,
+    plan_target: f64,
+}
+
+impl Attempt {
+    fn round(&self) -> Round {
+        Round {
+            plan_target: self.plan_target,
+            paid_hours: self.plan.paid_hours,
+            simulated_percent: self.simulation.overall.service_level.mean * 100.0,
+        }
+    }
+    /// Meets the target (within a point) more cheaply, or misses it by less.
+    fn better_than(&self, other: &Attempt, target: f64) -> bool {
+        let (a, b) = (self.round(), other.round());
+        let ok = |r: &Round| r.simulated_percent >= target - 1.0;
+        match (ok(&a), ok(&b)) {
+            (true, true) => a.paid_hours < b.paid_hours,
+            (true, false) => true,
+            (false, true) => false,
+            (false, false) => a.simulated_percent > b.simulated_percent,
+        }
+    }
+}
+
+/// One round of the calibration of a day or week target: the target the plan was made for,
+/// its paid hours and the service level the roster simulated at.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Round {
+    pub plan_target: f64,
+    pub paid_hours: f64,
+    pub simulated_percent: f64,
 }
 
 #[derive(Debug, Serialize)]
@@ -277,6 +364,11 @@ pub struct Summary<'a> {
     pub soft_violations: usize,
     /// What the roster delivers when the week is simulated.
     pub simulated: &'a crate::staffing::simulate::Totals,
+    /// With a day or week target: each calibration round (plan target, paid hours, simulated).
+    #[serde(skip_serializing_if = "<[Round]>::is_empty")]
+    pub calibration: &'a [Round],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan_expects: Option<&'a crate::plan::ScopedService>,
 }
 
 pub fn summary<'a>(sc: &Scenario, o: &'a RunOutput) -> Summary<'a> {
@@ -314,6 +406,12 @@ pub fn summary<'a>(sc: &Scenario, o: &'a RunOutput) -> Summary<'a> {
         hard_violations: o.check.hard(),
         soft_violations: o.check.soft(),
         simulated: &o.simulation.overall,
+        calibration: if o.rounds.len() > 1 || o.plan.scoped.is_some() {
+            &o.rounds
+        } else {
+            &[]
+        },
+        plan_expects: o.plan.scoped.as_ref(),
     }
 }
 
@@ -451,6 +549,28 @@ pub fn summary_text(s: &Summary) -> String {
         100.0 * s.simulated.abandon.mean,
         100.0 * s.simulated.occupancy.mean,
     );
+    if let Some(e) = s.plan_expects {
+        t.push_str(&format!(
+            "  {:?} target {:.0}% (no interval below {:.0}%): the plan expects (Erlang) {}\n",
+            e.scope,
+            e.target_percent,
+            e.floor_percent,
+            e.expected
+                .iter()
+                .map(|(d, sl)| format!("{d} {:.1}%", sl * 100.0))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        for (k, r) in s.calibration.iter().enumerate() {
+            t.push_str(&format!(
+                "    round {}: planned for {:.1}%, {:.0} paid hours, simulated {:.1}%\n",
+                k + 1,
+                r.plan_target,
+                r.paid_hours,
+                r.simulated_percent
+            ));
+        }
+    }
     let list = |t: &mut String, title: &str, v: &[String]| {
         if !v.is_empty() {
             t.push_str(&format!("  {title}:\n"));

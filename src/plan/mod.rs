@@ -93,6 +93,19 @@ pub struct Plan {
     /// Optimum of the LP relaxation (where it was solved to the end): no integer plan can
     /// cost less.
     pub lp_bound: Option<f64>,
+    /// With a day or week target: the service level the plan's cover gives by Erlang, per
+    /// day or for the horizon.
+    pub scoped: Option<ScopedService>,
+}
+
+/// What a plan for a day or week target (`service.target_scope`) expects to deliver.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ScopedService {
+    pub scope: crate::scenario::TargetScope,
+    pub target_percent: f64,
+    pub floor_percent: f64,
+    /// (first date of the group, expected service level): one per day, or one for the horizon.
+    pub expected: Vec<(NaiveDate, f64)>,
 }
 
 /// What `paiban plan --json` prints of a plan: its totals, the solve, shortfalls and warnings.
@@ -106,6 +119,7 @@ pub struct PlanSummary<'a> {
     pub solve: &'a Outcome,
     pub shortfalls: &'a [Shortfall],
     pub warnings: &'a [String],
+    pub scoped: Option<&'a ScopedService>,
 }
 
 impl Plan {
@@ -119,6 +133,7 @@ impl Plan {
             solve: &self.solve,
             shortfalls: &self.shortfalls,
             warnings: &self.warnings,
+            scoped: self.scoped.as_ref(),
         }
     }
 }
@@ -298,7 +313,16 @@ pub fn plan_after(
         .map(|d| grid.start.date() + Duration::days(d as i64))
         .collect();
     let tpls = templates(sc);
-    let mut required = req.required();
+    let scoped = sc.service.target_scope != crate::scenario::TargetScope::Interval;
+    // a day or week target: every interval to its floor, the target over the group
+    let mut required: Vec<u32> = if scoped {
+        req.rows
+            .iter()
+            .map(|r| crate::staffing::requirements::floor_required(sc, r))
+            .collect()
+    } else {
+        req.required()
+    };
     if let Some(c) = carried {
         for (r, c) in required.iter_mut().zip(c) {
             *r = r.saturating_sub(*c);
@@ -326,7 +350,16 @@ pub fn plan_after(
     );
     let under_pen = sc.costs.under_coverage_per_agent_hour * step_h;
     let over_pen = sc.costs.over_coverage_per_agent_hour * step_h;
-    coverage_rows(&mut m, sc, &vars, &required, under_pen, over_pen);
+    let slacks = coverage_rows(&mut m, sc, &vars, &required, under_pen, over_pen);
+    let curves = if scoped {
+        // the cover of the coverage row is required − under + over, and last week's agents
+        let base: Vec<f64> = (0..grid.len)
+            .map(|i| (required[i] + carried.map_or(0, |c| c[i])) as f64)
+            .collect();
+        service_rows(&mut m, sc, req, &base, &slacks)
+    } else {
+        Vec::new()
+    };
     let skill_gaps = skill_rows(&mut m, req, &pools, &vars.pool_cover, under_pen);
     let budget_terms = std::mem::take(&mut vars.budget_terms);
     seat_and_budget_rows(&mut m, sc, &vars.seats, budget_terms);
@@ -359,6 +392,7 @@ pub fn plan_after(
         .sum::<f64>()
         * step_h;
     let warnings = min_contract_warnings(&out, &min_slacks);
+    let scoped = scoped.then(|| expected_service(sc, req, &curves, &cov, carried, &dates));
     let mut shortfalls = explain(
         &grid,
         &required,
@@ -385,7 +419,146 @@ pub fn plan_after(
         warnings,
         lp_bound: out.lp_bound,
         solve: out,
+        scoped,
     })
+}
+
+/// An interval's service curve: its chats and the service level at 0, 1, … agents on the queue.
+struct Curve {
+    chats: f64,
+    shrinkage: f64,
+    sl: Vec<f64>,
+}
+
+/// A day or week target (`service.target_scope`): per open interval, the chats answered in
+/// time are at most the concave envelope of its Erlang curve at the plan's cover (one row per
+/// segment between whole agents on the queue, over the cover `base − under + over` of the
+/// coverage row, `base` its floor plus last week's agents); per group (day, or the horizon)
+/// they reach the target, elastic at `costs.under_coverage_per_agent_hour` per chat short.
+/// Returns each interval's curve.
+fn service_rows(
+    m: &mut Mip,
+    sc: &Scenario,
+    req: &Requirements,
+    base: &[f64],
+    slacks: &[(Var, Var)],
+) -> Vec<Option<Curve>> {
+    let per_day = req.grid.per_day();
+    let target = sc.service.target_percent / 100.0;
+    let mut groups: BTreeMap<usize, (Vec<(Var, f64)>, f64)> = BTreeMap::new();
+    let mut curves = Vec::with_capacity(req.rows.len());
+    for (i, r) in req.rows.iter().enumerate() {
+        if !r.open || r.agent_volume <= 0.0 {
+            curves.push(None);
+            continue;
+        }
+        let upto = r.agents_on_queue + 4;
+        let c = Curve {
+            chats: r.agent_volume,
+            shrinkage: r.shrinkage,
+            sl: crate::staffing::requirements::service_curve(sc, r, upto),
+        };
+        let lam = c.chats;
+        let g = m.var(0.0, lam, false, 0.0);
+        // agents on the queue = (1 − shrinkage) × (base − under + over)
+        let on = 1.0 - c.shrinkage;
+        let base = base[i];
+        let (u, o) = slacks[i];
+        let lowest = ((base * on).floor() as usize).saturating_sub(1);
+        for (k, slope) in upper_hull(&c.sl, lowest) {
+            // g ≤ λ (sl_k + slope (on·cover − k)), cover = base − u + o
+            let w = lam * slope * on;
+            m.row(
+                vec![(g, 1.0), (u, w), (o, -w)],
+                f64::NEG_INFINITY,
+                lam * (c.sl[k] - slope * k as f64) + w * base,
+            );
+        }
+        let key = match sc.service.target_scope {
+            crate::scenario::TargetScope::Day => i / per_day,
+            _ => 0,
+        };
+        let e = groups.entry(key).or_default();
+        e.0.push((g, 1.0));
+        e.1 += lam;
+        curves.push(Some(c));
+    }
+    for (_, (mut terms, chats)) in groups {
+        let short = m.var(
+            0.0,
+            f64::INFINITY,
+            false,
+            sc.costs.under_coverage_per_agent_hour,
+        );
+        terms.push((short, 1.0));
+        m.row(terms, target * chats, f64::INFINITY);
+    }
+    curves
+}
+
+/// The segments (start, slope) of the upper concave hull of the curve's points from `from` on,
+/// with (0, 0): lines that lie above every point, so a cover that cannot reach the curve never
+/// makes the rows infeasible (an S-shaped start is bridged), exact where the curve is concave.
+fn upper_hull(sl: &[f64], from: usize) -> Vec<(usize, f64)> {
+    let mut pts: Vec<(usize, f64)> = vec![(0, 0.0)];
+    pts.extend((from.max(1)..sl.len()).map(|k| (k, sl[k])));
+    let mut hull: Vec<(usize, f64)> = Vec::new();
+    for p in pts {
+        while hull.len() >= 2 {
+            let (a, b) = (hull[hull.len() - 2], hull[hull.len() - 1]);
+            // drop b when it lies on or below the line from a to p
+            let cross =
+                (b.0 as f64 - a.0 as f64) * (p.1 - a.1) - (b.1 - a.1) * (p.0 as f64 - a.0 as f64);
+            if cross >= 0.0 {
+                hull.pop();
+            } else {
+                break;
+            }
+        }
+        hull.push(p);
+    }
+    hull.windows(2)
+        .filter_map(|w| {
+            let slope = (w[1].1 - w[0].1) / (w[1].0 - w[0].0) as f64;
+            (slope > 1e-9).then_some((w[0].0, slope))
+        })
+        .collect()
+}
+
+/// The service level the plan's cover gives by Erlang, per day or for the horizon.
+fn expected_service(
+    sc: &Scenario,
+    req: &Requirements,
+    curves: &[Option<Curve>],
+    cov: &[u32],
+    carried: Option<&[u32]>,
+    dates: &[NaiveDate],
+) -> ScopedService {
+    let per_day = req.grid.per_day();
+    let scope = sc.service.target_scope;
+    let mut acc: BTreeMap<usize, (f64, f64)> = BTreeMap::new();
+    for (i, c) in curves.iter().enumerate() {
+        let Some(c) = c else { continue };
+        let cover = cov[i] + carried.map_or(0, |x| x[i]);
+        let sl = crate::staffing::requirements::curve_at(&c.sl, cover as f64 * (1.0 - c.shrinkage));
+        let key = if scope == crate::scenario::TargetScope::Day {
+            i / per_day
+        } else {
+            0
+        };
+        let e = acc.entry(key).or_default();
+        e.0 += c.chats * sl;
+        e.1 += c.chats;
+    }
+    ScopedService {
+        scope,
+        target_percent: sc.service.target_percent,
+        floor_percent: sc.service.floor(),
+        expected: acc
+            .into_iter()
+            .map(|(k, (within, chats))| (dates[k], if chats > 0.0 { within / chats } else { 1.0 }))
+            .collect(),
+    }
 }
 
 /// The plan MIP by the configured engine: the LP relaxation first (a bound, and quick), then
@@ -533,10 +706,12 @@ fn coverage_rows(
     required: &[u32],
     under_pen: f64,
     over_pen: f64,
-) {
+) -> Vec<(Var, Var)> {
+    let mut slacks = Vec::with_capacity(vars.cover.len());
     for i in 0..vars.cover.len() {
         let u = m.var(0.0, f64::INFINITY, false, under_pen);
         let o = m.var(0.0, f64::INFINITY, false, over_pen);
+        slacks.push((u, o));
         let mut terms: Vec<(Var, f64)> = vars.cover[i].clone();
         terms.push((u, 1.0));
         terms.push((o, -1.0));
@@ -545,6 +720,7 @@ fn coverage_rows(
             m.row(vars.heads[i].clone(), f64::NEG_INFINITY, maxd as f64);
         }
     }
+    slacks
 }
 
 /// Seats per contract (its agents on the queue at once), and the labour budget.

@@ -52,6 +52,8 @@ pub enum ScenarioError {
 /// | `SERVICE_ABANDON` | `service.max_abandon_percent` out of (0, 100) or without a patience |
 /// | `SERVICE_QUANTILE` | `service.forecast_quantile` is not in [0.05, 0.99] |
 /// | `SERVICE_HOURS` | `service.hours` does not open before it closes |
+/// | `SERVICE_FLOOR` | `service.floor_percent` is not in [0, `target_percent`] |
+/// | `TARGET_SCOPE_QUEUES` | a day or week `target_scope` with `[[queue]]`s |
 /// | `PERIOD_WEEKDAY` | a shrinkage or deflection period names an unknown weekday |
 /// | `PERIOD_TIMES` | a period's `from` is not before its `to` |
 /// | `PERIOD_SHRINKAGE` | a shrinkage period's `add` is not in [0, 0.9) |
@@ -381,6 +383,30 @@ pub struct Service {
     /// `deflection` and the queues' own.
     #[serde(default)]
     pub deflection_periods: Vec<DeflectionPeriod>,
+    /// Over what the target is measured: every `interval` on its own (the textbook), or the
+    /// chats of each `day` or of the whole `week` (the horizon) together, as the KPIs a
+    /// supervisor is judged on are; then every interval keeps at least `floor_percent`.
+    #[serde(default)]
+    pub target_scope: TargetScope,
+    /// The service level no interval may fall below when the target is a day's or the week's
+    /// (default 50).
+    pub floor_percent: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum TargetScope {
+    #[default]
+    Interval,
+    Day,
+    Week,
+}
+
+impl Service {
+    /// The interval floor of a day or week target (percent).
+    pub fn floor(&self) -> f64 {
+        self.floor_percent.unwrap_or(50.0).min(self.target_percent)
+    }
 }
 
 /// Times of the week: weekdays (`["Mon", "Tue"]`, default every day) and a clock range.
@@ -1205,6 +1231,29 @@ impl Scenario {
             );
         }
         self.validate_service_chats(out);
+        if let Some(f) = s.floor_percent {
+            if !(0.0..=s.target_percent).contains(&f) {
+                flag(
+                    out,
+                    "SERVICE_FLOOR",
+                    "service.floor_percent",
+                    format!(
+                        "service.floor_percent = {f} must be in [0, target_percent = {}]",
+                        s.target_percent
+                    ),
+                    "the floor is what no interval may fall below, e.g. 60 under an 80% week target",
+                );
+            }
+        }
+        if s.target_scope != TargetScope::Interval && !self.queues.is_empty() {
+            flag(
+                out,
+                "TARGET_SCOPE_QUEUES",
+                "service.target_scope",
+                "a day or week target with [[queue]]s is not supported yet: each queue keeps its own per-interval target",
+                "use target_scope = \"interval\" with [[queue]]s, or one queue",
+            );
+        }
         if let Some([open, close]) = s.hours {
             if open >= close {
                 flag(

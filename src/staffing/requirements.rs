@@ -110,6 +110,86 @@ pub fn target(sc: &Scenario) -> Target {
     }
 }
 
+/// The service level of interval `r` (one queue) with `m` agents on the queue, for `m` from 0
+/// to `upto`: the share of its chats answered within the target answer time (Erlang C, or
+/// Erlang A with a patience; `m` agents hold `m × concurrency` chats at once).
+pub fn service_curve(sc: &Scenario, r: &Requirement, upto: u32) -> Vec<f64> {
+    let q = &queues(sc)[0];
+    let secs = sc.horizon.interval.0 as f64 * 60.0;
+    let k = q.concurrency.max(1);
+    let (chats, aht) = (r.agent_volume, r.aht_seconds);
+    (0..=upto)
+        .map(|m| {
+            let n = m * k;
+            if chats <= 0.0 {
+                return 1.0;
+            }
+            if n == 0 {
+                return 0.0;
+            }
+            match q.patience {
+                Some(p) => crate::staffing::erlang::erlang_a_service_level(
+                    n,
+                    chats / secs,
+                    aht,
+                    p,
+                    q.target.answer_seconds,
+                ),
+                None => {
+                    let a = chats * aht / secs;
+                    if (n as f64) <= a {
+                        0.0
+                    } else {
+                        crate::staffing::erlang::service_level(n, a, aht, q.target.answer_seconds)
+                    }
+                }
+            }
+        })
+        .collect()
+}
+
+/// A [`service_curve`] at `on` agents on the queue on average (shrinkage makes it a fraction):
+/// linear between whole agents, the last point beyond the curve.
+pub fn curve_at(curve: &[f64], on: f64) -> f64 {
+    let Some(last) = curve.len().checked_sub(1) else {
+        return 1.0;
+    };
+    let on = on.max(0.0);
+    let k = (on.floor() as usize).min(last);
+    if k == last {
+        return curve[last];
+    }
+    curve[k] + (curve[k + 1] - curve[k]) * (on - k as f64)
+}
+
+/// Agents to schedule in interval `r` (one queue) so that it keeps the floor of a day or week
+/// target (`service.floor_percent`) and every other part of the target (occupancy, ASA,
+/// abandonment), with `service.min_agents` while open.
+pub fn floor_required(sc: &Scenario, r: &Requirement) -> u32 {
+    let q = &queues(sc)[0];
+    let secs = sc.horizon.interval.0 as f64 * 60.0;
+    let k = q.concurrency.max(1) as f64;
+    let target = Target {
+        service_level: sc.service.floor() / 100.0,
+        ..q.target
+    };
+    let st = match q.patience {
+        Some(p) => servers_for_a(r.agent_volume / secs, r.aht_seconds, p, &target),
+        None => servers_for(
+            r.agent_volume * r.aht_seconds / secs,
+            r.aht_seconds,
+            &target,
+        ),
+    };
+    let on_queue = (st.servers as f64 / k).ceil() as u32;
+    let req = scheduled(on_queue, r.shrinkage);
+    if r.open {
+        req.max(sc.service.min_agents)
+    } else {
+        req
+    }
+}
+
 /// Per interval of `grid`: whether the service is open (`service.hours`).
 pub fn open_intervals(sc: &Scenario, grid: Grid) -> Vec<bool> {
     (0..grid.len)
