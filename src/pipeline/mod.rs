@@ -369,6 +369,8 @@ pub struct Summary<'a> {
     pub calibration: &'a [Round],
     #[serde(skip_serializing_if = "Option::is_none")]
     pub plan_expects: Option<&'a crate::plan::ScopedService>,
+    #[serde(skip)]
+    pub target_percent: f64,
 }
 
 pub fn summary<'a>(sc: &Scenario, o: &'a RunOutput) -> Summary<'a> {
@@ -412,6 +414,7 @@ pub fn summary<'a>(sc: &Scenario, o: &'a RunOutput) -> Summary<'a> {
             &[]
         },
         plan_expects: o.plan.scoped.as_ref(),
+        target_percent: sc.service.target_percent,
     }
 }
 
@@ -551,10 +554,11 @@ pub fn summary_text(s: &Summary) -> String {
     );
     if let Some(e) = s.plan_expects {
         t.push_str(&format!(
-            "  {:?} target {:.0}% (no interval below {:.0}%): the plan expects (Erlang) {}\n",
-            e.scope,
-            e.target_percent,
+            "  {} target {:.0}% (no interval below {:.0}%): the plan, made for {:.1}%, expects (Erlang) {}\n",
+            format!("{:?}", e.scope).to_lowercase(),
+            s.target_percent,
             e.floor_percent,
+            e.target_percent,
             e.expected
                 .iter()
                 .map(|(d, sl)| format!("{d} {:.1}%", sl * 100.0))
