@@ -299,3 +299,31 @@ fn bad_absences_and_times_are_named() {
         .code(2)
         .stderr(predicates::str::contains("`NOBODY` is marked absent"));
 }
+
+#[test]
+fn a_past_that_already_breaks_a_rule_is_named_not_solved() {
+    let d = published_shop();
+    let mut csv = String::from("agent_id,date,shift,start,end,break_start,break_end\n");
+    // Monday's late shift and Tuesday's early one: 7 h rest, days before --now
+    csv.push_str("A0001,2026-11-02,late,2026-11-02 15:00,2026-11-03 00:00,2026-11-02 19:00,2026-11-02 20:00\n");
+    csv.push_str("A0001,2026-11-03,early,2026-11-03 07:00,2026-11-03 16:00,2026-11-03 11:00,2026-11-03 12:00\n");
+    for day in 4..=8 {
+        csv.push_str(&format!("A0001,2026-11-0{day},OFF,,,,\n"));
+    }
+    std::fs::write(d.path().join("hand.csv"), csv).unwrap();
+    paiban()
+        .arg("replan")
+        .arg("--roster")
+        .arg(d.path().join("hand.csv"))
+        .arg("--scenario")
+        .arg(d.path().join("scenario.toml"))
+        .args(["--now", "2026-11-04 10:00", "--runs", "0", "-o"])
+        .arg(d.path().join("never.csv"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "already breaks hard rules up to --now",
+        ))
+        .stderr(predicates::str::contains("REST"));
+    assert!(!d.path().join("never.csv").exists());
+}

@@ -55,6 +55,8 @@ pub enum ReplanError {
         want: usize,
         first: NaiveDate,
     },
+    #[error("the published roster already breaks hard rules up to --now, which a replan keeps as it happened:\n  {}\nfix: correct the roster of those days (paiban check lists every violation), or replan from a later --now", .0.join("\n  "))]
+    PastBroken(Vec<String>),
     #[error(transparent)]
     Solver(#[from] SolverError),
 }
@@ -230,7 +232,13 @@ pub fn replan(s: &Situation, settings: &SolverSettings) -> Result<Replanned, Rep
         }
     }
     let built = model::build(s, &dates, grid);
-    let out = built.solve(settings)?;
+    let out = match built.solve(settings) {
+        Ok(out) => out,
+        Err(e @ (SolverError::Infeasible { .. } | SolverError::Failed { .. })) => {
+            return Err(past_broken(s).unwrap_or(ReplanError::Solver(e)))
+        }
+        Err(e) => return Err(e.into()),
+    };
     let roster = built.decode(&out);
     let changes = words::changes(s, &roster);
     let change_cost = changes.iter().map(|c| c.cost).sum();
@@ -244,6 +252,22 @@ pub fn replan(s: &Situation, settings: &SolverSettings) -> Result<Replanned, Rep
         change_cost,
         solve: out,
     })
+}
+
+/// When the replan has no solution: the hard rules the published roster (absences out) already
+/// breaks on days up to today, which the pinned past cannot mend.
+fn past_broken(s: &Situation) -> Option<ReplanError> {
+    let r = without_absent(s);
+    let rep = crate::check::check_after(&r, s.agents, s.sc, None, s.previous);
+    let today = s.now.date();
+    let broken: Vec<String> = rep
+        .violations
+        .iter()
+        .filter(|v| v.severity == crate::rules::Severity::Hard)
+        .filter(|v| v.from.is_none_or(|d| d <= today))
+        .map(|v| format!("{} {}", v.code, v.message))
+        .collect();
+    (!broken.is_empty()).then_some(ReplanError::PastBroken(broken))
 }
 
 /// The published roster's dates, consecutive, with `now` inside them.
