@@ -101,3 +101,42 @@ fn floors_above_the_target_and_week_targets_with_queues_are_refused() {
         "{e}"
     );
 }
+
+#[test]
+fn run_calibrates_a_week_target_and_reports_its_odds() {
+    let mut sc = baseline();
+    sc.service.target_scope = TargetScope::Week;
+    sc.horizon.days = 3;
+    let inputs = paiban::pipeline::load_inputs(&sc, Path::new("scenarios/baseline.toml")).unwrap();
+    let o = paiban::pipeline::run(&sc, &inputs, &SolverSettings::default()).unwrap();
+    assert!(!o.rounds.is_empty() && o.rounds.len() <= paiban::pipeline::CALIBRATION_ROUNDS);
+    assert_eq!(o.rounds[0].plan_target, 80.0);
+    // each later round moves the plan's target against the simulated miss
+    for w in o.rounds.windows(2) {
+        let miss = w[0].simulated_percent - 80.0;
+        assert!(
+            (w[1].plan_target - w[0].plan_target) * miss < 0.0,
+            "{:?}",
+            o.rounds
+        );
+    }
+    // the output is the best round: the simulation reported is one of the rounds'
+    let sim = o.simulation.overall.service_level.mean * 100.0;
+    assert!(o
+        .rounds
+        .iter()
+        .any(|r| (r.simulated_percent - sim).abs() < 1e-9));
+    let odds = o.odds.as_ref().unwrap();
+    assert_eq!(odds.days.len(), 3);
+    assert!((0.0..=1.0).contains(&odds.horizon.meets_target));
+    let text = paiban::pipeline::summary_text(&paiban::pipeline::summary(&sc, &o));
+    assert!(text.contains("week target 80%"), "{text}");
+    assert!(text.contains("round 1: planned for 80.0%"), "{text}");
+    // a per-interval target: one round, no odds
+    let sc = baseline();
+    let mut short = sc.clone();
+    short.horizon.days = 3;
+    let o = paiban::pipeline::run(&short, &inputs, &SolverSettings::default()).unwrap();
+    assert_eq!(o.rounds.len(), 1);
+    assert!(o.odds.is_none() && o.plan.scoped.is_none());
+}

@@ -137,18 +137,30 @@ pub fn demand_spread(
     sc: &Scenario,
     scenario_file: &Path,
 ) -> Result<crate::staffing::simulate::Spread, PipelineError> {
+    let Ok((h, _)) = scenario_history(sc, scenario_file) else {
+        return Ok(crate::staffing::simulate::Spread::default());
+    };
+    let events = scenario_events(sc, scenario_file)?;
+    Ok(spread_of(sc, &h, events.as_ref()))
+}
+
+/// [`demand_spread`] from a history in hand.
+pub fn spread_of(
+    sc: &Scenario,
+    h: &Series,
+    events: Option<&Calendar>,
+) -> crate::staffing::simulate::Spread {
     use crate::forecast::intraday::{day_shape, DayShape};
     use crate::staffing::simulate::{Components, Spread};
-    let Ok((h, _)) = scenario_history(sc, scenario_file) else {
-        return Ok(Spread::default());
-    };
     let model = crate::forecast::SeasonalEvent {
         event_uplift_factor: sc.demand.event_uplift_factor,
         ..Default::default()
     };
-    let events = scenario_events(sc, scenario_file)?.unwrap_or_default();
-    let Ok(samples) = crate::forecast::intraday::samples(&h, &events, &model, 0, 52) else {
-        return Ok(Spread::default());
+    let default = Calendar::default();
+    let Ok(samples) =
+        crate::forecast::intraday::samples(h, events.unwrap_or(&default), &model, 0, 52)
+    else {
+        return Spread::default();
     };
     let step = h.grid.step_minutes;
     let c = |d: DayShape| Components {
@@ -158,15 +170,15 @@ pub fn demand_spread(
         resolution_minutes: step,
     };
     let Some(ordinary) = day_shape(&samples, step, |s| !s.event) else {
-        return Ok(Spread::default());
+        return Spread::default();
     };
     // too few event days of their own: the ordinary days' spread
     let event = day_shape(&samples, step, |s| s.event).unwrap_or(ordinary);
-    Ok(Spread::History {
+    Spread::History {
         ordinary: c(ordinary),
         event: c(event),
         days: samples.len(),
-    })
+    }
 }
 
 pub fn load_inputs(sc: &Scenario, scenario_file: &Path) -> Result<Inputs, PipelineError> {
@@ -200,6 +212,8 @@ pub struct RunOutput {
     /// week target, each plan target tried until the simulation is within a point of the
     /// scenario's); the output is the best round's.
     pub rounds: Vec<Round>,
+    /// With a day or week target: the roster against demand drawn around the forecast.
+    pub odds: Option<crate::staffing::simulate::Uncertainty>,
 }
 
 /// Simulation runs in `run`/`demo` (use `paiban simulate --runs N` for more).
@@ -290,6 +304,23 @@ pub fn run(
         }
     }
     let c = check_after(&best.roster.roster, &inputs.agents, sc, Some(&req), prev);
+    // a day or week target: the odds of meeting it when demand departs from the forecast
+    let odds = if sc.service.target_scope != crate::scenario::TargetScope::Interval {
+        let spread = spread_of(sc, &inputs.history, inputs.events.as_ref());
+        Some(crate::staffing::simulate::simulate_uncertain(
+            &f,
+            sc,
+            &best.roster.roster,
+            &inputs.agents,
+            &crate::staffing::simulate::SimSettings {
+                runs: ODDS_RUNS,
+                seed: 1,
+            },
+            &spread,
+        )?)
+    } else {
+        None
+    };
     Ok(RunOutput {
         forecast: f,
         forecast_notes: notes,
@@ -299,8 +330,12 @@ pub fn run(
         check: c,
         simulation: best.simulation,
         rounds,
+        odds,
     })
 }
+
+/// Runs against demand drawn around the forecast for the odds of a day or week target.
+pub const ODDS_RUNS: usize = 30;
 
 /// Rounds of plan → roster → simulation at most, calibrating a day or week target.
 pub const CALIBRATION_ROUNDS: usize = 4;
@@ -371,6 +406,8 @@ pub struct Summary<'a> {
     pub plan_expects: Option<&'a crate::plan::ScopedService>,
     #[serde(skip)]
     pub target_percent: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub odds: Option<&'a crate::staffing::simulate::Uncertainty>,
 }
 
 pub fn summary<'a>(sc: &Scenario, o: &'a RunOutput) -> Summary<'a> {
@@ -415,6 +452,7 @@ pub fn summary<'a>(sc: &Scenario, o: &'a RunOutput) -> Summary<'a> {
         },
         plan_expects: o.plan.scoped.as_ref(),
         target_percent: sc.service.target_percent,
+        odds: o.odds.as_ref(),
     }
 }
 
@@ -565,6 +603,11 @@ pub fn summary_text(s: &Summary) -> String {
                 .collect::<Vec<_>>()
                 .join(", ")
         ));
+        if let Some(u) = s.odds {
+            for line in u.text().lines() {
+                t.push_str(&format!("    {line}\n"));
+            }
+        }
         for (k, r) in s.calibration.iter().enumerate() {
             t.push_str(&format!(
                 "    round {}: planned for {:.1}%, {:.0} paid hours, simulated {:.1}%\n",
