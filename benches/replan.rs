@@ -144,6 +144,54 @@ fn main() {
         median(fs),
         median(fc)
     );
+    // two agents off sick for the rest of the week: every remaining day open to change
+    let last_day = *published.dates.last().unwrap();
+    let absent: Vec<Absence> = sick
+        .iter()
+        .take(2)
+        .map(|id| Absence {
+            agent_id: id.clone(),
+            from: today,
+            to: last_day,
+        })
+        .collect();
+    let s = Situation {
+        published: &published,
+        agents: &agents,
+        sc: &sc,
+        now,
+        absent: &absent,
+        planned: &req,
+        required: &req,
+        previous: None,
+    };
+    for (engine, name) in [
+        (paiban::solver::Engine::Auto, "anytime engine"),
+        (paiban::solver::Engine::Mip, "one MIP"),
+    ] {
+        let t = Instant::now();
+        let r = replan(
+            &s,
+            &SolverSettings {
+                time_limit_seconds: 20.0,
+                engine,
+                ..settings.clone()
+            },
+        )
+        .unwrap();
+        let hard = check_after(&r.roster, &agents, &sc, Some(&req), None).hard();
+        println!(
+            "\ntwo agents sick for the rest of the week ({name}): {:.1} s, {} change(s), short {:.1} → {:.1} agent-h, objective {:.0}, bound {}, {:?}, {} variables, {hard} hard violation(s)",
+            t.elapsed().as_secs_f64(),
+            r.changes.iter().filter(|c| c.kind != ChangeKind::Absent).count(),
+            r.before.short_agent_hours,
+            r.after.short_agent_hours,
+            r.solve.objective,
+            r.solve.bound.map_or("none".into(), |b| format!("{b:.0}")),
+            r.solve.status,
+            r.solve.variables
+        );
+    }
     // the chats 30% above the forecast until 14:00
     let mut actual = f.clone();
     for (i, p) in actual.points.iter_mut().enumerate() {

@@ -10,9 +10,14 @@ use crate::model::time::Grid;
 use crate::model::{Entry, Roster, WorkShift};
 use crate::rules::encode::{self, AgentDays, Choice};
 use crate::rules::params;
-use crate::solver::{lns, Engine, Mip, Outcome, SolverError, SolverSettings, Var};
+use crate::solver::{lns, Engine, Mip, Outcome, SolverError, SolverSettings, Status, Var};
 use chrono::{Duration, NaiveDate};
 use std::collections::BTreeMap;
+
+/// Share of a replan's time limit the whole MIP gets before the anytime engine takes over.
+const WHOLE_MIP_SHARE: f64 = 0.5;
+/// Replans with more binaries go to the anytime engine straight from the published roster.
+const WHOLE_MIP_BELOW: usize = 10_000;
 
 /// One shift an agent may work on a day, and its variable.
 struct Option_ {
@@ -119,10 +124,13 @@ pub(super) fn build<'a>(s: &'a Situation<'a>, dates: &[NaiveDate], grid: Grid) -
         })
         .collect();
     let per_day = grid.per_day();
+    // intervals below the target once the absences are out: only shifts that reach one of
+    // them can lower the shortfall, so only those are offered
+    let gap: Vec<bool> = (0..grid.len)
+        .map(|i| remaining[i] + carried[i] < target[i] - 1e-9)
+        .collect();
     let gap_days: Vec<bool> = (0..dates.len())
-        .map(|d| {
-            (d * per_day..(d + 1) * per_day).any(|i| remaining[i] + carried[i] < target[i] - 1e-9)
-        })
+        .map(|d| gap[d * per_day..(d + 1) * per_day].iter().any(|g| *g))
         .collect();
     let mut b = Built {
         s,
@@ -178,7 +186,10 @@ pub(super) fn build<'a>(s: &'a Situation<'a>, dates: &[NaiveDate], grid: Grid) -
                             Some(p) if past => w.start == p.start && w.end >= earliest,
                             _ => w.start >= earliest,
                         };
-                        if !fits || before.is_some_and(|p| same_times(p, &w)) {
+                        if !fits
+                            || before.is_some_and(|p| same_times(p, &w))
+                            || !intervals(&w, &grid).any(|i| gap[i])
+                        {
                             continue;
                         }
                         if let Some((_, cost)) = price(sc, &willing, a, before, Some(&w)) {
@@ -338,15 +349,51 @@ impl Built<'_> {
         }
     }
 
+    /// A replan of up to [`WHOLE_MIP_BELOW`] binaries: the whole MIP for half the time limit
+    /// (HiGHS closes most of them outright), what it leaves open finished by the anytime engine
+    /// from its best roster, its bound carried over. A larger one: the anytime engine from the
+    /// published roster (measured in `benches/replan.rs`: on a 200-agent week with two agents
+    /// off for the rest of it, 22k binaries, it reaches the optimum in ~10 s where the whole
+    /// MIP needs 18 s and, stopped at half the limit, hands over a poorer start).
     pub(super) fn solve(&self, settings: &SolverSettings) -> Result<Outcome, SolverError> {
         if settings.engine == Engine::Mip {
             return crate::solver::solve(&self.m, settings, "replan");
         }
-        let hint = lns::Hint {
-            start: Some(self.start.clone()),
-            ..lns::Hint::default()
+        if self.m.num_integer() > WHOLE_MIP_BELOW {
+            let hint = lns::Hint {
+                start: Some(self.start.clone()),
+                ..lns::Hint::default()
+            };
+            return lns::solve_lns_with(&self.m, settings, "replan", hint);
+        }
+        let started = std::time::Instant::now();
+        let half = SolverSettings {
+            time_limit_seconds: settings.time_limit_seconds * WHOLE_MIP_SHARE,
+            ..settings.clone()
         };
-        lns::solve_lns_with(&self.m, settings, "replan", hint)
+        let (start, bound) = match crate::solver::solve(&self.m, &half, "replan") {
+            Ok(o) if matches!(o.status, Status::Optimal | Status::GapLimit) => return Ok(o),
+            Ok(o) => {
+                let chosen = self
+                    .start
+                    .iter()
+                    .map(|(v, _)| (*v, o.value(*v).round()))
+                    .collect();
+                (chosen, o.bound)
+            }
+            Err(SolverError::Failed { .. }) => (self.start.clone(), None),
+            Err(e) => return Err(e),
+        };
+        let hint = lns::Hint {
+            start: Some(start),
+            // HiGHS's bound holds for the whole model and is at least its LP relaxation's
+            bound_beats_lp: bound.is_some(),
+            bound,
+        };
+        let rest = settings.remaining(started.elapsed().as_secs_f64());
+        let mut out = lns::solve_lns_with(&self.m, &rest, "replan", hint)?;
+        out.seconds = started.elapsed().as_secs_f64();
+        Ok(out)
     }
 
     /// The roster the solution describes: every agent of the published roster and every
