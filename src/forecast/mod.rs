@@ -210,6 +210,7 @@ pub fn forecast(
             .collect();
         let mut notes = m.notes;
         notes.intraday_prior = Some(coarse);
+        prior_events(&mut notes, &events, grid);
         return Ok((Forecast { grid, points }, notes));
     }
     let h = history
@@ -217,7 +218,38 @@ pub fn forecast(
         .map_err(ForecastError::Interval)?;
     let events = calendar.index(h.grid.start, grid.end());
     let m = model.fit(&h, &events)?;
-    Ok((m.predict(grid)?, m.notes))
+    let f = m.predict(grid)?;
+    let mut notes = m.notes;
+    prior_events(&mut notes, &events, grid);
+    Ok((f, notes))
+}
+
+/// The events of `grid` whose effect the fit did not learn (no earlier occurrence), each
+/// with its first interval and the prior's strongest effect there.
+fn prior_events(notes: &mut FitNotes, events: &EventIndex, grid: Grid) {
+    let mut seen: Vec<model::PriorEvent> = Vec::new();
+    for k in 0..grid.len {
+        let t = grid.at(k);
+        let Some(o) = events.owner(t) else { continue };
+        if notes.learned.contains_key(o.key.as_ref()) {
+            continue;
+        }
+        let effect = o.prior(t);
+        match seen.iter_mut().find(|e| e.key == o.key.as_ref()) {
+            Some(e) => {
+                if (effect - 1.0).abs() > (e.peak - 1.0).abs() {
+                    e.peak = effect;
+                }
+            }
+            None => seen.push(model::PriorEvent {
+                key: o.key.to_string(),
+                label: o.label.to_string(),
+                from: time::fmt_ts(t),
+                peak: effect,
+            }),
+        }
+    }
+    notes.from_prior = seen;
 }
 
 fn calendar_label(events: &EventIndex, t: NaiveDateTime) -> Option<Arc<str>> {
@@ -334,6 +366,28 @@ mod tests {
             )
             .unwrap();
             assert_eq!(notes.learned.get("double11_peak"), Some(&2), "{notes:?}");
+            // learned events are not said to come from their prior
+            assert!(
+                notes.from_prior.iter().all(|e| e.key != "double11_peak"),
+                "{notes:?}"
+            );
+            // eight weeks of history: the 11.11 peak is forecast from its prior, and said so
+            let k = train.grid.len - 8 * 7 * 24;
+            let short = Series {
+                grid: Grid::new(train.grid.at(k), 60, 8 * 7 * 24),
+                volume: train.volume[k..].to_vec(),
+                aht: None,
+            };
+            let (_, n) = forecast(
+                &short,
+                grid,
+                &SeasonalEvent::default(),
+                &Calendar::default(),
+            )
+            .unwrap();
+            let peak = n.from_prior.iter().find(|e| e.key == "double11_peak");
+            assert!(peak.is_some_and(|e| e.peak > 1.0), "{n:?}");
+            assert!(n.text().contains("forecast from its prior alone"));
             let actual: Vec<f64> = (0..grid.len)
                 .map(|k| full.get(grid.at(k)).unwrap())
                 .collect();

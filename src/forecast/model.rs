@@ -85,6 +85,20 @@ pub struct FitNotes {
     /// The history's interval (minutes) when it was too coarse for an intraday shape and the
     /// built-in e-commerce profile spread the forecast over the day.
     pub intraday_prior: Option<u32>,
+    /// Events in the forecast with no earlier occurrence in the history: forecast from their
+    /// prior effect alone.
+    pub from_prior: Vec<PriorEvent>,
+}
+
+/// An event of the forecast horizon that the history cannot teach.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PriorEvent {
+    pub key: String,
+    pub label: String,
+    /// Its first interval in the forecast.
+    pub from: String,
+    /// The prior's strongest effect inside the forecast (1.3 = +30%; below 1 a closure).
+    pub peak: f64,
 }
 
 impl FitNotes {
@@ -127,6 +141,15 @@ impl FitNotes {
         }
         if self.outages.len() > 5 {
             s.push_str(&format!("  … {} more outages\n", self.outages.len() - 5));
+        }
+        for e in &self.from_prior {
+            s.push_str(&format!(
+                "  event {} ({}) from {}: no earlier occurrence in the history, forecast from its prior alone (at most {:+.0}%); if you know better, give it an uplift or profile in an events file (below 1 for a closure)\n",
+                e.label,
+                e.key,
+                e.from,
+                (e.peak - 1.0) * 100.0
+            ));
         }
         s
     }
