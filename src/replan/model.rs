@@ -39,6 +39,8 @@ pub(super) struct Built<'a> {
     /// Agents of the roster before the horizon still on the queue per interval.
     carried: Vec<f64>,
     productivity: Vec<f64>,
+    /// Who may be asked for more than their published shifts.
+    willing: Willing,
 }
 
 /// Agents on the queue per interval of `grid` for `r`, each counting `weight(agent id)`.
@@ -86,30 +88,36 @@ pub(super) fn shapes(sc: &crate::scenario::Scenario, contract: &str) -> Vec<Temp
         .collect()
 }
 
-pub(super) fn build<'a>(s: &'a Situation<'a>, dates: &[NaiveDate], grid: Grid) -> Built<'a> {
-    let sc = s.sc;
-    let t0 = dates[0].and_hms_opt(0, 0, 0).expect("midnight");
-    let productivity: Vec<f64> = s
-        .agents
-        .iter()
-        .map(|a| sc.productivity(&a.contract))
-        .collect();
+/// The cover the replan answers for, per interval of the grid.
+struct Targets {
+    /// Agents wanted on the queue (0 before `now`).
+    target: Vec<f64>,
+    /// Last roster's agents still on the queue.
+    carried: Vec<f64>,
+    /// Below the target once the absences are out.
+    gap: Vec<bool>,
+    now_idx: usize,
+}
+
+/// Per interval after `now`: `min(required now, published cover + the rise of the requirement
+/// since the roster was planned)`, and where the published roster less the absences falls short.
+fn targets(s: &Situation, grid: &Grid, productivity: &[f64]) -> Targets {
     let prod_of: BTreeMap<&str, f64> = s
         .agents
         .iter()
-        .zip(&productivity)
+        .zip(productivity)
         .map(|(a, p)| (a.id.as_str(), *p))
         .collect();
     let weight = |id: &str| prod_of.get(id).copied().unwrap_or(1.0);
     let carried: Vec<f64> = match s.previous {
-        Some(p) => crate::plan::carried_cover(p, &grid)
+        Some(p) => crate::plan::carried_cover(p, grid)
             .into_iter()
             .map(f64::from)
             .collect(),
         None => vec![0.0; grid.len],
     };
-    let published = cover_of(s.published, &grid, weight);
-    let remaining = cover_of(&super::without_absent(s), &grid, weight);
+    let published = cover_of(s.published, grid, weight);
+    let remaining = cover_of(&super::without_absent(s), grid, weight);
     let now_idx = grid.index_of(s.now).unwrap_or(0);
     let target: Vec<f64> = (0..grid.len)
         .map(|i| {
@@ -123,12 +131,92 @@ pub(super) fn build<'a>(s: &'a Situation<'a>, dates: &[NaiveDate], grid: Grid) -
             r.min(published[i] + carried[i] + (r - r0).max(0.0))
         })
         .collect();
-    let per_day = grid.per_day();
-    // intervals below the target once the absences are out: only shifts that reach one of
-    // them can lower the shortfall, so only those are offered
-    let gap: Vec<bool> = (0..grid.len)
+    let gap = (0..grid.len)
         .map(|i| remaining[i] + carried[i] < target[i] - 1e-9)
         .collect();
+    Targets {
+        target,
+        carried,
+        gap,
+        now_idx,
+    }
+}
+
+/// What one agent-day may become.
+struct DayCase<'w> {
+    date: NaiveDate,
+    /// The published shift.
+    before: Option<&'w WorkShift>,
+    absent: bool,
+    /// Over, or under way at `now`.
+    past: bool,
+}
+
+/// The shifts agent `a` may work on one day, each with its change price: the published one,
+/// and — where the day has a gap — the scenario's shifts that reach an interval below target,
+/// start after the notice (or, under way, keep their start), fit the day's hours and the
+/// agent's willingness.
+fn day_options(
+    b: &Built,
+    a: &crate::scenario::agents::Agent,
+    shapes: &[crate::model::shift::Template],
+    max_day_hours: f64,
+    c: &DayCase,
+    gap: &[bool],
+    gap_day: bool,
+) -> Vec<(WorkShift, f64)> {
+    let (s, sc) = (b.s, b.s.sc);
+    let mut opts: Vec<(WorkShift, f64)> = Vec::new();
+    if c.absent {
+        return opts;
+    }
+    if let Some(p) = c.before {
+        opts.push((p.clone(), 0.0));
+    }
+    let open = !c.past || c.before.is_some_and(|p| p.end > s.now);
+    if !(gap_day && open && a.available(c.date)) {
+        return opts;
+    }
+    let serves = crate::rules::queues_served(sc, a);
+    let earliest = s.now + Duration::minutes(sc.replan.notice.0 as i64);
+    for t in shapes {
+        let w = WorkShift {
+            queues: serves.clone(),
+            ..WorkShift::from_template(c.date, t)
+        };
+        let fits = match c.before {
+            // a shift under way keeps its start; it may end another time
+            Some(p) if c.past => w.start == p.start && w.end >= earliest,
+            _ => w.start >= earliest,
+        };
+        if !fits
+            || w.paid_hours() > max_day_hours + 1e-9
+            || c.before.is_some_and(|p| same_times(p, &w))
+            || !intervals(&w, &b.grid).any(|i| gap[i])
+        {
+            continue;
+        }
+        if let Some((_, cost)) = price(sc, &b.willing, a, c.before, Some(&w)) {
+            opts.push((w, cost));
+        }
+    }
+    opts
+}
+
+pub(super) fn build<'a>(s: &'a Situation<'a>, dates: &[NaiveDate], grid: Grid) -> Built<'a> {
+    let sc = s.sc;
+    let productivity: Vec<f64> = s
+        .agents
+        .iter()
+        .map(|a| sc.productivity(&a.contract))
+        .collect();
+    let Targets {
+        target,
+        carried,
+        gap,
+        now_idx,
+    } = targets(s, &grid, &productivity);
+    let per_day = grid.per_day();
     let gap_days: Vec<bool> = (0..dates.len())
         .map(|d| gap[d * per_day..(d + 1) * per_day].iter().any(|g| *g))
         .collect();
@@ -142,6 +230,7 @@ pub(super) fn build<'a>(s: &'a Situation<'a>, dates: &[NaiveDate], grid: Grid) -
         target,
         carried,
         productivity,
+        willing: Willing::of(s.agents),
     };
     let by_day: BTreeMap<(&str, NaiveDate), Option<&WorkShift>> = s
         .published
@@ -149,7 +238,6 @@ pub(super) fn build<'a>(s: &'a Situation<'a>, dates: &[NaiveDate], grid: Grid) -
         .iter()
         .map(|e| ((e.agent_id.as_str(), e.date), e.shift.as_ref()))
         .collect();
-    let willing = Willing::of(s.agents);
     let carried_in = s
         .previous
         .map(|p| params::carried(p, dates[0]))
@@ -157,79 +245,27 @@ pub(super) fn build<'a>(s: &'a Situation<'a>, dates: &[NaiveDate], grid: Grid) -
     let rules = params::agent_rules(sc, s.agents);
     for (ai, a) in s.agents.iter().enumerate() {
         let shapes = shapes(sc, &a.contract);
-        let serves = crate::rules::queues_served(sc, a);
         let mut days = AgentDays::new(dates.len());
         let mut per_day_options = Vec::new();
         for (d, date) in dates.iter().enumerate() {
-            b.m.tag_with(Some(ai), Some(d));
             let before = by_day.get(&(a.id.as_str(), *date)).copied().flatten();
-            let mut opts: Vec<(WorkShift, f64)> = Vec::new();
-            let absent = s.absent.iter().any(|x| x.covers(&a.id, *date));
-            let past = *date < s.now.date() || before.is_some_and(|p| p.start < s.now);
-            if !absent {
-                if let Some(p) = before {
-                    opts.push((p.clone(), 0.0));
-                }
-                let alternatives = !past || before.is_some_and(|p| p.end > s.now);
-                if gap_days[d] && alternatives && a.available(*date) {
-                    let earliest = s.now + Duration::minutes(sc.replan.notice.0 as i64);
-                    for t in &shapes {
-                        let w = WorkShift {
-                            queues: serves.clone(),
-                            ..WorkShift::from_template(*date, t)
-                        };
-                        if w.paid_hours() > rules[ai].max_day_hours + 1e-9 {
-                            continue;
-                        }
-                        let fits = match before {
-                            // a shift under way keeps its start; it may end another time
-                            Some(p) if past => w.start == p.start && w.end >= earliest,
-                            _ => w.start >= earliest,
-                        };
-                        if !fits
-                            || before.is_some_and(|p| same_times(p, &w))
-                            || !intervals(&w, &grid).any(|i| gap[i])
-                        {
-                            continue;
-                        }
-                        if let Some((_, cost)) = price(sc, &willing, a, before, Some(&w)) {
-                            opts.push((w, cost));
-                        }
-                    }
-                }
-            }
-            let vars: Vec<Option_> = opts
-                .into_iter()
-                .map(|(shift, cost)| {
-                    let var = b.m.var(0.0, 1.0, true, cost);
-                    Option_ { var, shift }
-                })
-                .collect();
-            for o in &vars {
-                let start = (o.shift.start - t0).num_minutes();
-                days.days[d].push(Choice {
-                    var: o.var,
-                    start,
-                    end: (o.shift.end - t0).num_minutes(),
-                    paid_minutes: (o.shift.paid_hours() * 60.0).round() as u32,
-                    night: o.shift.is_night(),
-                    kind: d,
-                });
-                let published = before.is_some_and(|p| same_times(p, &o.shift));
-                b.start.push((o.var, f64::from(u8::from(published))));
-            }
-            if let (Some(p), false) = (before, absent) {
-                // the day's shift: exactly one if it is under way or over, else one or cancelled
-                let mut terms: Vec<(Var, f64)> = vars.iter().map(|o| (o.var, 1.0)).collect();
-                if !past {
-                    let cost = price(sc, &willing, a, Some(p), None).map_or(0.0, |(_, c)| c);
-                    let off = b.m.var(0.0, 1.0, true, cost);
-                    b.start.push((off, 0.0));
-                    terms.push((off, 1.0));
-                }
-                b.m.row(terms, 1.0, 1.0);
-            }
-            per_day_options.push(vars);
+            let case = DayCase {
+                date: *date,
+                before,
+                absent: s.absent.iter().any(|x| x.covers(&a.id, *date)),
+                past: *date < s.now.date() || before.is_some_and(|p| p.start < s.now),
+            };
+            let opts = day_options(
+                &b,
+                a,
+                &shapes,
+                rules[ai].max_day_hours,
+                &case,
+                &gap,
+                gap_days[d],
+            );
+            b.m.tag_with(Some(ai), Some(d));
+            per_day_options.push(b.day_vars(a, d, &case, opts, &mut days));
         }
         b.m.tag_with(Some(ai), None);
         let empty = params::Carried::default();
@@ -255,6 +291,51 @@ fn same_times(a: &WorkShift, b: &WorkShift) -> bool {
 }
 
 impl Built<'_> {
+    /// One agent-day's variables: a binary per option (its choice for the rule rows, its value
+    /// in the published start) and the day's row — exactly one shift if it is under way or
+    /// over, else one or a "cancelled" binary at the cancel price.
+    fn day_vars(
+        &mut self,
+        a: &crate::scenario::agents::Agent,
+        d: usize,
+        c: &DayCase,
+        opts: Vec<(WorkShift, f64)>,
+        days: &mut AgentDays,
+    ) -> Vec<Option_> {
+        let t0 = self.dates[0].and_hms_opt(0, 0, 0).expect("midnight");
+        let vars: Vec<Option_> = opts
+            .into_iter()
+            .map(|(shift, cost)| Option_ {
+                var: self.m.var(0.0, 1.0, true, cost),
+                shift,
+            })
+            .collect();
+        for o in &vars {
+            days.days[d].push(Choice {
+                var: o.var,
+                start: (o.shift.start - t0).num_minutes(),
+                end: (o.shift.end - t0).num_minutes(),
+                paid_minutes: (o.shift.paid_hours() * 60.0).round() as u32,
+                night: o.shift.is_night(),
+                kind: d,
+            });
+            let published = c.before.is_some_and(|p| same_times(p, &o.shift));
+            self.start.push((o.var, f64::from(u8::from(published))));
+        }
+        if let (Some(p), false) = (c.before, c.absent) {
+            let mut terms: Vec<(Var, f64)> = vars.iter().map(|o| (o.var, 1.0)).collect();
+            if !c.past {
+                let cost =
+                    price(self.s.sc, &self.willing, a, Some(p), None).map_or(0.0, |(_, c)| c);
+                let off = self.m.var(0.0, 1.0, true, cost);
+                self.start.push((off, 0.0));
+                terms.push((off, 1.0));
+            }
+            self.m.row(terms, 1.0, 1.0);
+        }
+        vars
+    }
+
     /// Options on the queue per interval: (var, productivity) terms.
     fn on_queue(&self) -> Vec<Vec<(Var, f64)>> {
         let mut per: Vec<Vec<(Var, f64)>> = vec![Vec::new(); self.grid.len];
