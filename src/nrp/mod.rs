@@ -6,9 +6,11 @@ use crate::io::{read_text, InputError};
 pub mod decompose;
 pub mod model;
 mod pricing;
+pub mod solve;
 
-pub use model::{evaluate, solve, Assignment, Problem, Solution, Summary};
+pub use model::{evaluate, Assignment, Problem, Solution, Summary};
 use model::{Cover, Employee, Request, ShiftType};
+pub use solve::solve;
 use std::collections::HashMap;
 use std::path::Path;
 
