@@ -14,8 +14,8 @@
 //! nothing happened changes nothing, and a replan answers only for what did happen.
 //!
 //! **Where it may change.** The published shifts of every later day may stay or be cancelled;
-//! other shifts are offered on the days with a gap (some interval below its target once the
-//! absences are taken out): the days a repair can help. Calling in on a day off and working
+//! other shifts are offered where they reach an interval below its target once the absences
+//! are taken out (nothing else could lower the shortfall). Calling in on a day off and working
 //! past the published hours are offered to agents marked `standby` or `overtime` in the agent
 //! list (`on_call`), or to everybody when the list marks nobody.
 
