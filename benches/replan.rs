@@ -212,10 +212,9 @@ fn main() {
     let cal = paiban::calendar::Calendar::default();
     let model = paiban::forecast::SeasonalEvent::default();
     let t = Instant::now();
-    let at = paiban::forecast::intraday::at_minute(now);
-    let samples = paiban::forecast::intraday::samples(&history, &cal, &model, at, 52).unwrap();
-    let p = paiban::forecast::intraday::persistence(&samples, at);
-    let (g, rf) = paiban::forecast::intraday::reforecast(&f, &series, now, &p).unwrap();
+    let (g, rf) =
+        paiban::forecast::intraday::reforecast_learned(&history, &cal, &model, &f, &series, now)
+            .unwrap();
     let req_now = paiban::requirements::requirements(&g, &sc).unwrap();
     // the office's seat cap (headcount.max_on_duty) would leave nothing to do: lifted here
     let mut open_office = sc.clone();

@@ -460,6 +460,47 @@ fn settings(p: &Option<PathBuf>) -> Result<SolverSettings> {
     })
 }
 
+/// The agent list given with `--agents`, else the scenario's.
+fn team_of(ap: Option<PathBuf>, sc: &Scenario, scenario: &Path) -> Result<Vec<agents::Agent>> {
+    Ok(match ap {
+        Some(p) => agents::read_agents_for(&p, sc)?,
+        None => pipeline::scenario_agents(sc, scenario)?,
+    })
+}
+
+/// Solver settings for a replan: the solver file's, the time limit `--time-limit`, else the
+/// file's, else 20 s (a replan answers during the day).
+fn replan_settings(solver: &Option<PathBuf>, time_limit: Option<f64>) -> Result<SolverSettings> {
+    let mut s = settings(solver)?;
+    s.time_limit_seconds = time_limit.unwrap_or(if solver.is_some() {
+        s.time_limit_seconds
+    } else {
+        20.0
+    });
+    Ok(s)
+}
+
+/// A replan (or leave) in words: the changes, the check of the new roster, the files written.
+fn print_replan(out: &pipeline::replan::ReplanOutput, files: &[(PathBuf, Vec<u8>)]) {
+    print!(
+        "{}",
+        paiban::replan::words::text(&out.replanned, out.service.as_ref())
+    );
+    print!("{}", pipeline::check_text(&out.check));
+    for (p, _) in files {
+        println!("wrote {}", p.display());
+    }
+}
+
+/// 1 when the replanned roster broke a hard rule (as `check`).
+fn replan_exit(out: &pipeline::replan::ReplanOutput) -> ExitCode {
+    if out.check.hard() == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
 fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     write_atomic(path, bytes).with_context(|| format!("cannot write {}", path.display()))
 }
@@ -615,10 +656,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 let now = time::parse_timestamp(&now, tz)
                     .map_err(|e| anyhow::anyhow!("--now: {e}; write e.g. \"2026-11-11 14:00\""))?;
                 let (a, _) = history::read_history(&ap, tz, interval.0)?;
-                let at = forecast::intraday::at_minute(now);
-                let samples = forecast::intraday::samples(&h, &cal, &model, at, 52)?;
-                let p = forecast::intraday::persistence(&samples, at);
-                let (g, rf) = forecast::intraday::reforecast(&f, &a, now, &p)?;
+                let (g, rf) =
+                    forecast::intraday::reforecast_learned(&h, &cal, &model, &f, &a, now)?;
                 f = g;
                 said = rf.text();
             }
@@ -682,10 +721,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             let sc = Scenario::load_with(&scenario, &cli.sets)?;
             let req = requirements::read_csv(&rp, sc.horizon.tz())?;
-            let ag = match ap {
-                Some(p) => agents::read_agents_for(&p, &sc)?,
-                None => pipeline::scenario_agents(&sc, &scenario)?,
-            };
+            let ag = team_of(ap, &sc, &scenario)?;
             let carried = previous
                 .map(|p| roster::read_csv(&p, sc.horizon.tz()))
                 .transpose()?
@@ -826,10 +862,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             let sc = Scenario::load_with(&scenario, &cli.sets)?;
             let tz = sc.horizon.tz();
-            let ag = match ap {
-                Some(p) => agents::read_agents_for(&p, &sc)?,
-                None => pipeline::scenario_agents(&sc, &scenario)?,
-            };
+            let ag = team_of(ap, &sc, &scenario)?;
             let published = roster::read_csv(&rp, tz)?;
             let now = time::parse_timestamp(&now, tz)
                 .map_err(|e| anyhow::anyhow!("--now: {e}; write e.g. \"2026-11-11 14:00\""))?;
@@ -846,12 +879,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 .map(|p| history::read_history(&p, tz, sc.horizon.interval.0).map(|h| h.0))
                 .transpose()?;
             let prev = previous.map(|p| roster::read_csv(&p, tz)).transpose()?;
-            let mut s = settings(&solver)?;
-            s.time_limit_seconds = time_limit.unwrap_or(if solver.is_some() {
-                s.time_limit_seconds
-            } else {
-                20.0
-            });
+            let s = replan_settings(&solver, time_limit)?;
             let out = pipeline::replan::run_replan(
                 &pipeline::replan::ReplanInputs {
                     sc: &sc,
@@ -888,20 +916,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 if let Some(rf) = &out.reforecast {
                     print!("{}", rf.text());
                 }
-                print!(
-                    "{}",
-                    paiban::replan::words::text(&out.replanned, out.service.as_ref())
-                );
-                print!("{}", pipeline::check_text(&out.check));
-                for (p, _) in &files {
-                    println!("wrote {}", p.display());
-                }
+                print_replan(&out, &files);
             }
-            Ok(if out.check.hard() == 0 {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
-            })
+            Ok(replan_exit(&out))
         }
         Cmd::Leave {
             roster: rp,
@@ -918,10 +935,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             let sc = Scenario::load_with(&scenario, &cli.sets)?;
             let tz = sc.horizon.tz();
-            let ag = match ap {
-                Some(p) => agents::read_agents_for(&p, &sc)?,
-                None => pipeline::scenario_agents(&sc, &scenario)?,
-            };
+            let ag = team_of(ap, &sc, &scenario)?;
             let published = roster::read_csv(&rp, tz)?;
             let first = *published
                 .dates
@@ -938,12 +952,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let (history, _) = pipeline::scenario_history(&sc, &scenario)?;
             let events = pipeline::scenario_events(&sc, &scenario)?;
             let prev = previous.map(|p| roster::read_csv(&p, tz)).transpose()?;
-            let mut s = settings(&solver)?;
-            s.time_limit_seconds = time_limit.unwrap_or(if solver.is_some() {
-                s.time_limit_seconds
-            } else {
-                20.0
-            });
+            let s = replan_settings(&solver, time_limit)?;
             let out = pipeline::replan::run_replan(
                 &pipeline::replan::ReplanInputs {
                     sc: &sc,
@@ -983,17 +992,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     r.changes.iter().filter(|c| c.kind != paiban::replan::ChangeKind::Absent).count(),
                     r.after.short_agent_hours
                 );
-                print!("{}", paiban::replan::words::text(r, out.service.as_ref()));
-                print!("{}", pipeline::check_text(&out.check));
-                for (p, _) in &files {
-                    println!("wrote {}", p.display());
-                }
+                print_replan(&out, &files);
             }
-            Ok(if out.check.hard() == 0 {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
-            })
+            Ok(replan_exit(&out))
         }
         Cmd::Cover {
             roster: rp,
@@ -1008,10 +1009,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             let sc = Scenario::load_with(&scenario, &cli.sets)?;
             let tz = sc.horizon.tz();
-            let ag = match ap {
-                Some(p) => agents::read_agents_for(&p, &sc)?,
-                None => pipeline::scenario_agents(&sc, &scenario)?,
-            };
+            let ag = team_of(ap, &sc, &scenario)?;
             let published = roster::read_csv(&rp, tz)?;
             let date = time::parse_date(&date).map_err(|e| anyhow::anyhow!("--date: {e}"))?;
             if !published.dates.contains(&date) {
@@ -1040,10 +1038,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             let sc = Scenario::load_with(&scenario, &cli.sets)?;
             let tz = sc.horizon.tz();
-            let ag = match ap {
-                Some(p) => agents::read_agents_for(&p, &sc)?,
-                None => pipeline::scenario_agents(&sc, &scenario)?,
-            };
+            let ag = team_of(ap, &sc, &scenario)?;
             let f = forecast::read_csv(&fp, tz)?;
             let r = roster::read_csv(&rp, tz)?;
             let rep = simulate::simulate(&f, &sc, &r, &ag, &simulate::SimSettings { runs, seed })?;

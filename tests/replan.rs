@@ -25,14 +25,20 @@ fn published_shop() -> tempfile::TempDir {
     d
 }
 
-fn replan_in(shop: &Path, now: &str) -> assert_cmd::Command {
+/// `paiban COMMAND --roster out/roster.csv --scenario scenario.toml` in the shop.
+fn on_published(shop: &Path, command: &str) -> assert_cmd::Command {
     let mut c = paiban();
-    c.arg("replan")
+    c.arg(command)
         .arg("--roster")
         .arg(shop.join("out/roster.csv"))
         .arg("--scenario")
-        .arg(shop.join("scenario.toml"))
-        .args(["--now", now, "--runs", "2"]);
+        .arg(shop.join("scenario.toml"));
+    c
+}
+
+fn replan_in(shop: &Path, now: &str) -> assert_cmd::Command {
+    let mut c = on_published(shop, "replan");
+    c.args(["--now", now, "--runs", "2"]);
     c
 }
 
@@ -224,44 +230,28 @@ fn leave_and_cover_answer_in_words() {
         .find(|r| r[4] == "2026-11-06" && r[6] != "OFF")
         .map(|r| r[0].clone())
         .unwrap();
-    let text = stdout(
-        paiban()
-            .arg("leave")
-            .arg("--roster")
-            .arg(d.path().join("out/roster.csv"))
-            .arg("--scenario")
-            .arg(d.path().join("scenario.toml"))
-            .args([
-                "--agent",
-                &asker,
-                "--dates",
-                "2026-11-06",
-                "--now",
-                "2026-11-03 09:00",
-            ]),
-    );
+    let text = stdout(on_published(d.path(), "leave").args([
+        "--agent",
+        &asker,
+        "--dates",
+        "2026-11-06",
+        "--now",
+        "2026-11-03 09:00",
+    ]));
     assert!(
         text.contains(&format!("({asker}) on 2026-11-06: unrepaired")),
         "{text}"
     );
     assert!(text.contains("0 hard"), "{text}");
-    let json = stdout(
-        paiban()
-            .arg("cover")
-            .arg("--roster")
-            .arg(d.path().join("out/roster.csv"))
-            .arg("--scenario")
-            .arg(d.path().join("scenario.toml"))
-            .args([
-                "--date",
-                "2026-11-05",
-                "--from",
-                "09:00",
-                "--to",
-                "18:00",
-                "--json",
-            ]),
-    );
+    let json = stdout(on_published(d.path(), "cover").args([
+        "--date",
+        "2026-11-05",
+        "--from",
+        "09:00",
+        "--to",
+        "18:00",
+        "--json",
+    ]));
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     let c = v["candidates"].as_array().unwrap();
     let r = v["refused"].as_array().unwrap();

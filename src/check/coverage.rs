@@ -109,10 +109,8 @@ fn by_queue(r: &Roster, agents: &[Agent], sc: &Scenario, req: &Requirements) -> 
                 continue;
             };
             if serves(a, &s.queues) {
-                for k in super::team::intervals(s, &g) {
-                    if s.on_queue(g.at(k)) {
-                        have[k] += sc.productivity(&a.contract);
-                    }
+                for k in s.queue_intervals(&g) {
+                    have[k] += sc.productivity(&a.contract);
                 }
             }
         }
@@ -158,11 +156,9 @@ fn on_queue(
             continue;
         };
         let p = sc.productivity(&a.contract);
-        for k in super::team::intervals(s, &g) {
-            if s.on_queue(g.at(k)) {
-                sched[k] += 1;
-                eff[k] += p;
-            }
+        for k in s.queue_intervals(&g) {
+            sched[k] += 1;
+            eff[k] += p;
         }
     }
     let effective = eff.into_iter().map(crate::scenario::whole_agents).collect();

@@ -4,10 +4,8 @@
 
 use super::{span, AgentDays, Code, Horizon, Violation};
 use crate::model::time::Grid;
-use crate::model::WorkShift;
 use crate::scenario::{Labour, Scenario};
 use chrono::{Duration, NaiveDate, NaiveTime};
-use std::ops::Range;
 
 pub(super) fn check(views: &[AgentDays], sc: &Scenario, h: Horizon, v: &mut Vec<Violation>) {
     let g = Grid::days(h.first, h.len(), sc.horizon.interval.0.max(1));
@@ -17,21 +15,13 @@ pub(super) fn check(views: &[AgentDays], sc: &Scenario, h: Horizon, v: &mut Vec<
     seniors(views, &sc.labour, &g, v);
 }
 
-/// The intervals of `g` a shift may be on the queue in.
-pub(super) fn intervals(s: &WorkShift, g: &Grid) -> Range<usize> {
-    let step = g.step_minutes as i64;
-    let from = (s.start - g.start).num_minutes().max(0) / step;
-    let to = ((s.end - g.start).num_minutes().max(0) + step - 1) / step;
-    (from as usize).min(g.len)..(to as usize).min(g.len)
-}
-
 /// Agents on the queue per interval, among the agents `pick` takes; last week's shifts that
 /// run into the horizon count too.
 fn on_queue(views: &[AgentDays], g: &Grid, pick: impl Fn(&AgentDays) -> bool) -> Vec<u32> {
     let mut n = vec![0u32; g.len];
     for a in views.iter().filter(|a| pick(a)) {
         for s in a.shifts.values() {
-            for k in intervals(s, g).filter(|k| s.on_queue(g.at(*k))) {
+            for k in s.queue_intervals(g) {
                 n[k] += 1;
             }
         }

@@ -586,9 +586,20 @@ impl IntradayReport {
     }
 }
 
-/// The minute of day of `t`, for callers holding a timestamp.
-pub fn at_minute(t: NaiveDateTime) -> u32 {
-    minute_of_day(t)
+/// `f` re-forecast at `now` from `actuals` with the persistence learned from history `h`
+/// (its last 52 weeks of days, at `now`'s time of day): the one way the CLI, the replan and
+/// the benchmarks re-forecast.
+pub fn reforecast_learned(
+    h: &Series,
+    calendar: &Calendar,
+    model: &SeasonalEvent,
+    f: &Forecast,
+    actuals: &Series,
+    now: NaiveDateTime,
+) -> Result<(Forecast, Reforecast), IntradayError> {
+    let at = minute_of_day(now);
+    let days = samples(h, calendar, model, at, 52)?;
+    reforecast(f, actuals, now, &persistence(&days, at))
 }
 
 #[cfg(test)]

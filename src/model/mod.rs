@@ -71,6 +71,18 @@ impl WorkShift {
         crate::model::time::minute_of_day(self.start) < crate::model::shift::NIGHT_ENDS
             || self.end > next
     }
+    /// The intervals of `g` the agent is on the queue in (at each interval's start): what
+    /// coverage counts, in the checker and in every model that adds rostered shifts up.
+    pub fn queue_intervals<'g>(
+        &'g self,
+        g: &'g crate::model::time::Grid,
+    ) -> impl Iterator<Item = usize> + 'g {
+        let step = g.step_minutes as i64;
+        let from = (self.start - g.start).num_minutes().max(0) / step;
+        let to = ((self.end - g.start).num_minutes().max(0) + step - 1) / step;
+        ((from as usize).min(g.len)..(to as usize).min(g.len))
+            .filter(move |k| self.on_queue(g.at(*k)))
+    }
     pub fn on_queue(&self, t: NaiveDateTime) -> bool {
         t >= self.start + Duration::minutes(self.prep as i64)
             && t < self.end - Duration::minutes(self.wrap_up as i64)

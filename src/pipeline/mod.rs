@@ -152,11 +152,8 @@ pub fn spread_of(
 ) -> crate::staffing::simulate::Spread {
     use crate::forecast::intraday::{day_shape, DayShape};
     use crate::staffing::simulate::{Components, Spread};
-    let model = crate::forecast::SeasonalEvent {
-        event_uplift_factor: sc.demand.event_uplift_factor,
-        ..Default::default()
-    };
     let default = Calendar::default();
+    let model = forecast_model(sc);
     let Ok(samples) =
         crate::forecast::intraday::samples(h, events.unwrap_or(&default), &model, 0, 52)
     else {
@@ -230,12 +227,21 @@ pub fn forecast_for(
         sc.horizon.days,
         sc.horizon.interval.0,
     );
-    let model = SeasonalEvent {
+    let default = Calendar::default();
+    forecast(
+        history,
+        grid,
+        &forecast_model(sc),
+        events.unwrap_or(&default),
+    )
+}
+
+/// The forecasting model a scenario asks for (its festival uplift).
+pub fn forecast_model(sc: &Scenario) -> SeasonalEvent {
+    SeasonalEvent {
         event_uplift_factor: sc.demand.event_uplift_factor,
         ..SeasonalEvent::default()
-    };
-    let default = Calendar::default();
-    forecast(history, grid, &model, events.unwrap_or(&default))
+    }
 }
 
 pub fn run(

@@ -8,7 +8,7 @@ use crate::check::{check_after, CheckReport};
 use crate::forecast::calendar::Calendar;
 use crate::forecast::history::Series;
 use crate::forecast::intraday::{self, Reforecast};
-use crate::forecast::{Forecast, SeasonalEvent};
+use crate::forecast::Forecast;
 use crate::model::time::Grid;
 use crate::model::Roster;
 use crate::replan::words::Service;
@@ -92,16 +92,16 @@ fn forecasts(
     let Some(actuals) = i.actuals else {
         return Ok((morning.clone(), morning, None));
     };
-    let model = SeasonalEvent {
-        event_uplift_factor: sc.demand.event_uplift_factor,
-        ..SeasonalEvent::default()
-    };
     let default = Calendar::default();
     let cal = i.events.unwrap_or(&default);
-    let at = intraday::at_minute(i.now);
-    let samples = intraday::samples(i.history, cal, &model, at, 52)?;
-    let p = intraday::persistence(&samples, at);
-    let (now, rf) = intraday::reforecast(&morning, actuals, i.now, &p)?;
+    let (now, rf) = intraday::reforecast_learned(
+        i.history,
+        cal,
+        &super::forecast_model(sc),
+        &morning,
+        actuals,
+        i.now,
+    )?;
     Ok((morning, now, Some(rf)))
 }
 

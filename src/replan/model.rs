@@ -43,26 +43,33 @@ pub(super) struct Built<'a> {
     willing: Willing,
 }
 
+/// Agents on the queue per interval of `grid` for `r` in trained-agent equivalents (each
+/// agent counts as their contract's productivity, `productivity[i]` for `agents[i]`).
+fn effective_cover(
+    agents: &[crate::scenario::agents::Agent],
+    productivity: &[f64],
+    r: &Roster,
+    grid: &Grid,
+) -> Vec<f64> {
+    let prod: BTreeMap<&str, f64> = agents
+        .iter()
+        .zip(productivity)
+        .map(|(a, p)| (a.id.as_str(), *p))
+        .collect();
+    cover_of(r, grid, |id| prod.get(id).copied().unwrap_or(1.0))
+}
+
 /// Agents on the queue per interval of `grid` for `r`, each counting `weight(agent id)`.
 fn cover_of(r: &Roster, grid: &Grid, weight: impl Fn(&str) -> f64) -> Vec<f64> {
     let mut cov = vec![0.0; grid.len];
     for e in &r.entries {
         if let Some(s) = &e.shift {
-            for i in intervals(s, grid) {
+            for i in s.queue_intervals(grid) {
                 cov[i] += weight(&e.agent_id);
             }
         }
     }
     cov
-}
-
-/// Intervals of `grid` during which `s` puts its agent on the queue.
-fn intervals<'g>(s: &'g WorkShift, grid: &'g Grid) -> impl Iterator<Item = usize> + 'g {
-    let first = (s.start - grid.start).num_minutes().max(0) / grid.step_minutes as i64;
-    let last = ((s.end - grid.start).num_minutes() / grid.step_minutes as i64).min(grid.len as i64);
-    (first..last.max(first))
-        .map(|i| i as usize)
-        .filter(move |&i| s.on_queue(grid.at(i)))
 }
 
 /// The scenario's shifts an agent of `contract` may work: one meal-break position per start
@@ -102,13 +109,6 @@ struct Targets {
 /// Per interval after `now`: `min(required now, published cover + the rise of the requirement
 /// since the roster was planned)`, and where the published roster less the absences falls short.
 fn targets(s: &Situation, grid: &Grid, productivity: &[f64]) -> Targets {
-    let prod_of: BTreeMap<&str, f64> = s
-        .agents
-        .iter()
-        .zip(productivity)
-        .map(|(a, p)| (a.id.as_str(), *p))
-        .collect();
-    let weight = |id: &str| prod_of.get(id).copied().unwrap_or(1.0);
     let carried: Vec<f64> = match s.previous {
         Some(p) => crate::plan::carried_cover(p, grid)
             .into_iter()
@@ -116,8 +116,8 @@ fn targets(s: &Situation, grid: &Grid, productivity: &[f64]) -> Targets {
             .collect(),
         None => vec![0.0; grid.len],
     };
-    let published = cover_of(s.published, grid, weight);
-    let remaining = cover_of(&super::without_absent(s), grid, weight);
+    let published = effective_cover(s.agents, productivity, s.published, grid);
+    let remaining = effective_cover(s.agents, productivity, &super::without_absent(s), grid);
     let now_idx = grid.index_of(s.now).unwrap_or(0);
     let target: Vec<f64> = (0..grid.len)
         .map(|i| {
@@ -192,7 +192,7 @@ fn day_options(
         if !fits
             || w.paid_hours() > max_day_hours + 1e-9
             || c.before.is_some_and(|p| same_times(p, &w))
-            || !intervals(&w, &b.grid).any(|i| gap[i])
+            || !w.queue_intervals(&b.grid).any(|i| gap[i])
         {
             continue;
         }
@@ -341,7 +341,7 @@ impl Built<'_> {
         let mut per: Vec<Vec<(Var, f64)>> = vec![Vec::new(); self.grid.len];
         for (ai, days) in self.options.iter().enumerate() {
             for o in days.iter().flatten() {
-                for i in intervals(&o.shift, &self.grid) {
+                for i in o.shift.queue_intervals(&self.grid) {
                     per[i].push((o.var, self.productivity[ai]));
                 }
             }
@@ -380,7 +380,7 @@ impl Built<'_> {
             let k = &sc.contracts[contract];
             for o in days.iter().flatten() {
                 cost.push((o.var, k.cost_per_hour * o.shift.paid_hours()));
-                for i in intervals(&o.shift, &self.grid) {
+                for i in o.shift.queue_intervals(&self.grid) {
                     heads[i].push((o.var, 1.0));
                     if k.max_on_duty.is_some() {
                         seats
@@ -527,14 +527,7 @@ impl Built<'_> {
     /// Why `r` is still below the target, day by day, in words.
     pub(super) fn explain(&self, r: &Roster) -> Vec<String> {
         let sc = self.s.sc;
-        let prod: BTreeMap<&str, f64> = self
-            .s
-            .agents
-            .iter()
-            .zip(&self.productivity)
-            .map(|(a, p)| (a.id.as_str(), *p))
-            .collect();
-        let cov = cover_of(r, &self.grid, |id| prod.get(id).copied().unwrap_or(1.0));
+        let cov = effective_cover(self.s.agents, &self.productivity, r, &self.grid);
         let heads = cover_of(r, &self.grid, |_| 1.0);
         let per_day = self.grid.per_day();
         let mut out = Vec::new();
@@ -573,14 +566,7 @@ impl Built<'_> {
 
     /// Cover of `r` against the target after `now`.
     pub(super) fn cover(&self, r: &Roster) -> Cover {
-        let prod: BTreeMap<&str, f64> = self
-            .s
-            .agents
-            .iter()
-            .zip(&self.productivity)
-            .map(|(a, p)| (a.id.as_str(), *p))
-            .collect();
-        let cov = cover_of(r, &self.grid, |id| prod.get(id).copied().unwrap_or(1.0));
+        let cov = effective_cover(self.s.agents, &self.productivity, r, &self.grid);
         let mut out = Cover {
             short_agent_hours: 0.0,
             short_intervals: 0,

@@ -213,18 +213,8 @@ pub fn simulate(
     settings: &SimSettings,
 ) -> Result<SimReport, SimulateError> {
     use rayon::prelude::*;
-    let want = sc.horizon.interval.0;
-    if forecast.grid.step_minutes != want {
-        return Err(SimulateError::Interval {
-            have: forecast.grid.step_minutes,
-            want,
-        });
-    }
-    if settings.runs == 0 {
-        return Err(SimulateError::NoRuns);
-    }
     let qs = queues(sc);
-    let world = World::new(forecast, sc, roster, agents, &qs)?;
+    let world = World::checked(forecast, sc, roster, agents, settings, &qs)?;
     let runs: Vec<Run> = (0..settings.runs)
         .into_par_iter()
         .map(|r| world.run(settings.seed.wrapping_add(r as u64)))
@@ -255,6 +245,29 @@ struct World<'a> {
 }
 
 impl<'a> World<'a> {
+    /// [`World::new`] once the forecast is at the scenario's interval and at least one run
+    /// is asked for.
+    fn checked(
+        f: &Forecast,
+        sc: &'a Scenario,
+        roster: &Roster,
+        agents: &[Agent],
+        settings: &SimSettings,
+        qs: &[QueueSpec],
+    ) -> Result<Self, SimulateError> {
+        let want = sc.horizon.interval.0;
+        if f.grid.step_minutes != want {
+            return Err(SimulateError::Interval {
+                have: f.grid.step_minutes,
+                want,
+            });
+        }
+        if settings.runs == 0 {
+            return Err(SimulateError::NoRuns);
+        }
+        World::new(f, sc, roster, agents, qs)
+    }
+
     fn new(
         f: &Forecast,
         sc: &'a Scenario,
@@ -918,17 +931,8 @@ pub fn simulate_uncertain(
     spread: &Spread,
 ) -> Result<Uncertainty, SimulateError> {
     use rayon::prelude::*;
-    if forecast.grid.step_minutes != sc.horizon.interval.0 {
-        return Err(SimulateError::Interval {
-            have: forecast.grid.step_minutes,
-            want: sc.horizon.interval.0,
-        });
-    }
-    if settings.runs == 0 {
-        return Err(SimulateError::NoRuns);
-    }
     let qs = queues(sc);
-    let world = World::new(forecast, sc, roster, agents, &qs)?;
+    let world = World::checked(forecast, sc, roster, agents, settings, &qs)?;
     let per_day = world.grid.per_day().max(1);
     let n_days = world.grid.len.div_ceil(per_day);
     // per run: the horizon's service level and each day's
