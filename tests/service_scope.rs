@@ -126,6 +126,7 @@ fn run_calibrates_a_week_target_and_reports_its_odds() {
         .rounds
         .iter()
         .any(|r| (r.simulated_percent - sim).abs() < 1e-9));
+    assert_eq!(o.check.hard(), 0, "{:?}", o.check.violations);
     let odds = o.odds.as_ref().unwrap();
     assert_eq!(odds.days.len(), 3);
     assert!((0.0..=1.0).contains(&odds.horizon.meets_target));
