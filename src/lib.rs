@@ -13,7 +13,7 @@
 //!
 //! 1. [`model`]: [`model::time`] (durations, clock times, the interval grid),
 //!    [`model::shift`] (shift templates) and the roster types.
-//! 2. [`io`]: decoding, header checks, located input errors, atomic all-or-none writes.
+//! 2. [`io`] and [`i18n`] (messages in the user's language): decoding, header checks, located input errors, atomic all-or-none writes.
 //! 3. [`scenario`]: the scenario file and its [`scenario::agents`] (the team, temps).
 //! 4. [`solver`]: the solver-independent MIP and its backends.
 //! 5. [`rules`]: the rule catalogue, each agent's parameters, the one encoding of each rule.
@@ -39,6 +39,7 @@
 
 pub mod model;
 
+pub mod i18n;
 pub mod io;
 
 pub mod scenario;

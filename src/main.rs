@@ -29,9 +29,49 @@ struct Cli {
     /// Write CSV files for people as UTF-8 with a byte-order mark (Chinese Excel).
     #[arg(long, global = true)]
     excel: bool,
-    /// Language of headers and labels in files for people: en or zh.
-    #[arg(long, global = true, default_value = "en")]
-    lang: export::Lang,
+    /// Language of messages and of the headers and labels in files for people: en or zh
+    /// (default: the locale, e.g. LANG=zh_CN.UTF-8 gives zh).
+    #[arg(long, global = true)]
+    lang: Option<export::Lang>,
+}
+
+/// The language the user asked for, set once before anything is printed.
+static LANG: std::sync::OnceLock<export::Lang> = std::sync::OnceLock::new();
+
+/// Prints `text` to stdout (or stderr) in the user's language. With `PAIBAN_LANG_STRICT` set,
+/// lines the catalogue does not translate are also listed on stderr (the tests' check that
+/// every message has a Chinese version).
+fn show(text: &str, to_err: bool) {
+    use std::io::Write;
+    let lang = LANG.get().copied().unwrap_or_default();
+    let shown = paiban::i18n::translate(text, lang);
+    if to_err {
+        let _ = std::io::stderr().write_all(shown.as_bytes());
+    } else {
+        let _ = std::io::stdout().write_all(shown.as_bytes());
+    }
+    if lang == export::Lang::Zh && std::env::var_os("PAIBAN_LANG_STRICT").is_some() {
+        for l in paiban::i18n::untranslated(text) {
+            eprintln!("untranslated: {l}");
+        }
+    }
+}
+
+/// `print!` in the user's language.
+macro_rules! say {
+    ($($a:tt)*) => { show(&format!($($a)*), false) };
+}
+/// `println!` in the user's language.
+macro_rules! sayln {
+    ($($a:tt)*) => { show(&format!("{}\n", format_args!($($a)*)), false) };
+}
+/// `eprint!` in the user's language.
+macro_rules! warn {
+    ($($a:tt)*) => { show(&format!($($a)*), true) };
+}
+/// `eprintln!` in the user's language.
+macro_rules! warnln {
+    ($($a:tt)*) => { show(&format!("{}\n", format_args!($($a)*)), true) };
 }
 
 #[derive(Subcommand)]
@@ -432,10 +472,15 @@ fn main() -> ExitCode {
     // progress is abandoned and writes nothing
     let _ = ctrlc::set_handler(|| {
         let _outputs = paiban::io::hold_outputs();
-        eprintln!("interrupted: stopped; no partial output was written");
+        warnln!("interrupted: stopped; no partial output was written");
         std::process::exit(130);
     });
-    match run(Cli::parse()) {
+    let cli = Cli::parse();
+    let _ = LANG.set(
+        cli.lang
+            .unwrap_or_else(|| export::Lang::from_locale(|k| std::env::var(k).ok())),
+    );
+    match run(cli) {
         Ok(code) => code,
         Err(e) => {
             // the error and its causes, each once (thiserror messages often quote their source)
@@ -447,7 +492,7 @@ fn main() -> ExitCode {
                     msg.push_str(&c);
                 }
             }
-            eprintln!("error: {msg}");
+            warnln!("error: {msg}");
             ExitCode::from(2)
         }
     }
@@ -482,13 +527,13 @@ fn replan_settings(solver: &Option<PathBuf>, time_limit: Option<f64>) -> Result<
 
 /// A replan (or leave) in words: the changes, the check of the new roster, the files written.
 fn print_replan(out: &pipeline::replan::ReplanOutput, files: &[(PathBuf, Vec<u8>)]) {
-    print!(
+    say!(
         "{}",
         paiban::replan::words::text(&out.replanned, out.service.as_ref())
     );
-    print!("{}", pipeline::check_text(&out.check));
+    say!("{}", pipeline::check_text(&out.check));
     for (p, _) in files {
-        println!("wrote {}", p.display());
+        sayln!("wrote {}", p.display());
     }
 }
 
@@ -534,7 +579,7 @@ fn print_json_sorted<T: serde::Serialize>(v: &T) -> Result<()> {
 fn run(cli: Cli) -> Result<ExitCode> {
     let opts = export::Options {
         excel: cli.excel,
-        lang: cli.lang,
+        lang: LANG.get().copied().unwrap_or_default(),
     };
     match cli.cmd {
         Cmd::Demo { out, solver, json } => {
@@ -620,7 +665,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 &agents::to_csv(&synth::agents(&sp)),
             )?;
             write(&out.join("scenario.toml"), toml::to_string(&sc)?.as_bytes())?;
-            println!(
+            sayln!(
                 "wrote history.csv ({} hourly rows), agents.csv ({n} agents), scenario.toml to {}",
                 h.grid.len,
                 out.display()
@@ -662,9 +707,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 said = rf.text();
             }
             write(&output, &forecast::to_csv(&f))?;
-            eprint!("{}{}", rep.text(), notes.text());
-            print!("{said}");
-            println!(
+            warn!("{}{}", rep.text(), notes.text());
+            say!("{said}");
+            sayln!(
                 "forecast: {:.0} inquiries over {days} days → {}",
                 f.total(),
                 output.display()
@@ -680,8 +725,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let tz = parse_tz(&timezone)?;
             let (h, rep) = history::read_history(&hp, tz, interval.0)?;
             write(&output, &history::to_csv(&h))?;
-            eprint!("{}", rep.text());
-            println!(
+            warn!("{}", rep.text());
+            sayln!(
                 "aggregated: {} intervals of {} min → {}",
                 h.grid.len,
                 h.grid.step_minutes,
@@ -702,7 +747,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             if let Some(p) = &by_queue {
                 write(p, &requirements::by_queue_csv(&r))?;
             }
-            println!(
+            sayln!(
                 "requirements: peak {} agents, {:.0} agent-hours → {}",
                 r.peak(),
                 r.agent_hours(),
@@ -737,7 +782,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             if json {
                 print_json_sorted(&p.summary())?;
             } else {
-                println!(
+                sayln!(
                     "plan: {} shifts, {:.0} paid hours, cost {:.0}; {:.1} agent-hours under-covered; solver {} in {:.2} s, gap {:.3}%, LP bound {} → {}",
                     p.rows.iter().map(|r| r.count).sum::<u32>(),
                     p.paid_hours,
@@ -750,10 +795,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     output.display()
                 );
                 for s in &p.shortfalls {
-                    println!("  {}", s.message);
+                    sayln!("  {}", s.message);
                 }
                 for w in &p.warnings {
-                    println!("  warning: {w}");
+                    sayln!("  warning: {w}");
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -778,7 +823,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             if json {
                 print_json_sorted(&r.summary())?;
             } else {
-                println!(
+                sayln!(
                     "roster: {} agents × {} days; {} unfilled position group(s), {} extra shift(s), {} preferred day(s) off and {} request(s) not granted; solver {} in {:.2} s → {}",
                     ag.len(),
                     r.roster.dates.len(),
@@ -791,7 +836,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     output.display()
                 );
                 for u in r.unfilled.iter().chain(&r.warnings) {
-                    println!("  {u}");
+                    sayln!("  {u}");
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -833,9 +878,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 (true, None) => print_json(&rep)?,
                 (false, _) => {
                     if let (Some(c), Some(p)) = (&cmp, &against) {
-                        print!("{}", pipeline::against_text(c, &p.display().to_string()));
+                        say!("{}", pipeline::against_text(c, &p.display().to_string()));
                     }
-                    print!("{}", pipeline::check_text(&rep));
+                    say!("{}", pipeline::check_text(&rep));
                 }
             }
             Ok(if rep.hard() == 0 {
@@ -914,7 +959,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }))?;
             } else {
                 if let Some(rf) = &out.reforecast {
-                    print!("{}", rf.text());
+                    say!("{}", rf.text());
                 }
                 print_replan(&out, &files);
             }
@@ -985,7 +1030,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     .find(|a| a.id == agent)
                     .map_or(agent.as_str(), |a| a.name.as_str());
                 let r = &out.replanned;
-                println!(
+                sayln!(
                     "leave for {who} ({agent}) on {dates}: unrepaired, the roster falls {:.1} agent-hours below its cover; the cheapest repair costs {:.0} in {} change(s) and leaves {:.1} agent-hours short",
                     r.before.short_agent_hours,
                     r.change_cost.abs(),
@@ -1021,7 +1066,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             if json {
                 print_json(&answer)?;
             } else {
-                print!("{}", answer.text(top));
+                say!("{}", answer.text(top));
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -1068,9 +1113,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 }
                 print_json(&v)?;
             } else {
-                print!("{}", rep.text(sc.service.target_percent / 100.0));
+                say!("{}", rep.text(sc.service.target_percent / 100.0));
                 if let Some(u) = &uncertain {
-                    print!("{}", u.text());
+                    say!("{}", u.text());
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -1113,7 +1158,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             if json {
                 print_json_sorted(&sol.summary(&p, &file.display().to_string()))?;
             } else {
-                println!(
+                sayln!(
                     "{}: {} employees × {} days × {} shift types
 objective {} (requests {}, cover {}); lower bound {}; LP bound {}; column generation bound {}; {} in {:.2} s; {} hard violations",
                     file.display(),
@@ -1133,7 +1178,7 @@ objective {} (requests {}, cover {}); lower bound {}; LP bound {}; column genera
                     ev.violations.len()
                 );
                 for v in ev.violations.iter().take(10) {
-                    println!("  {}", v.message);
+                    sayln!("  {}", v.message);
                 }
             }
             Ok(if ev.violations.is_empty() {
@@ -1169,8 +1214,8 @@ objective {} (requests {}, cover {}); lower bound {}; LP bound {}; column genera
                 if json {
                     print_json(&r)?;
                 } else {
-                    eprint!("{}", rep.text());
-                    print!("{}", r.text());
+                    warn!("{}", rep.text());
+                    say!("{}", r.text());
                 }
                 return Ok(ExitCode::SUCCESS);
             }
@@ -1196,8 +1241,8 @@ objective {} (requests {}, cover {}); lower bound {}; LP bound {}; column genera
             if json {
                 print_json(&r)?;
             } else {
-                eprint!("{}", rep.text());
-                print!("{}", r.text());
+                warn!("{}", rep.text());
+                say!("{}", r.text());
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -1235,7 +1280,7 @@ objective {} (requests {}, cover {}); lower bound {}; LP bound {}; column genera
             if json {
                 print_json(&answer)?;
             } else {
-                print!("{}", answer.text());
+                say!("{}", answer.text());
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -1252,17 +1297,17 @@ fn finish_run(
     opts: &export::Options,
 ) -> Result<ExitCode> {
     if let Some(rep) = &inputs.history_report {
-        eprint!("{}", rep.text());
+        warn!("{}", rep.text());
     }
     let o = pipeline::run(sc, inputs, s)?;
-    eprint!("{}", o.forecast_notes.text());
+    warn!("{}", o.forecast_notes.text());
     publish::write_run(out, sc, inputs, &o, write_inputs, opts)?;
     let sum = pipeline::summary(sc, &o);
     if json {
         print_json(&sum)?;
     } else {
-        print!("{}", pipeline::summary_text(&sum));
-        println!("  files: {}", out.display());
+        say!("{}", pipeline::summary_text(&sum));
+        sayln!("  files: {}", out.display());
     }
     Ok(if o.check.hard() == 0 {
         ExitCode::SUCCESS
@@ -1292,7 +1337,7 @@ fn whatif_cmd(
         }
         None => whatif::cases(files, sets)?,
     };
-    eprintln!(
+    warnln!(
         "whatif: {} scenario(s) on {} thread(s)…",
         cases.len(),
         rayon::current_num_threads()
@@ -1304,8 +1349,8 @@ fn whatif_cmd(
     if json {
         print_json(&rows)?;
     } else {
-        print!("{}", export::comparison_text(&rows, opts.lang));
-        println!("  files: {}", out.display());
+        say!("{}", export::comparison_text(&rows, opts.lang));
+        sayln!("  files: {}", out.display());
     }
     Ok(if rows.iter().all(|r| r.hard_violations == 0) {
         ExitCode::SUCCESS

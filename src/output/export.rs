@@ -16,28 +16,10 @@ use std::collections::BTreeMap;
 pub enum ExportError {
     #[error("XLSX workbook: {0}")]
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
-    #[error("--lang `{0}`: use en or zh")]
-    Lang(String),
 }
 
-/// Language of headers and labels in files meant for people.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    En,
-    Zh,
-}
-
-impl std::str::FromStr for Lang {
-    type Err = ExportError;
-    fn from_str(s: &str) -> Result<Self, ExportError> {
-        match s.to_ascii_lowercase().as_str() {
-            "en" => Ok(Lang::En),
-            "zh" | "cn" | "zh-cn" => Ok(Lang::Zh),
-            _ => Err(ExportError::Lang(s.into())),
-        }
-    }
-}
+/// Language of headers and labels in files meant for people (and of messages).
+pub use crate::i18n::Lang;
 
 /// How files meant for people are written.
 #[derive(Debug, Clone, Copy, Default)]
