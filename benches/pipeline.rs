@@ -173,7 +173,13 @@ fn bench_backtest(c: &mut Criterion) {
     });
     let bank = std::path::Path::new("../shared/data/call-volume/us_bank_2003_5min.csv");
     if bank.exists() {
-        let (h5, _) = paiban::history::read_history(bank, chrono_tz::America::New_York, 5).unwrap();
+        let (h5, _) = paiban::history::read_history(
+            bank,
+            chrono_tz::America::New_York,
+            5,
+            &Default::default(),
+        )
+        .unwrap();
         let spec = BacktestSpec {
             horizon_days: 7,
             folds: 16,

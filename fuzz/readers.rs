@@ -15,7 +15,9 @@ const CONTRACTS: [&str; 3] = ["full_time", "part_time", "outsourced"];
 
 pub fn history(data: &[u8]) {
     let p = scratch("history.csv", data);
-    if let Ok((h, rep)) = paiban::history::read_history(&p, chrono_tz::Asia::Shanghai, 15) {
+    if let Ok((h, rep)) =
+        paiban::history::read_history(&p, chrono_tz::Asia::Shanghai, 15, &Default::default())
+    {
         let _ = rep.text();
         let _ = paiban::history::to_csv(&h);
         let _ = h.resample(60);
@@ -25,7 +27,7 @@ pub fn history(data: &[u8]) {
 pub fn agents(data: &[u8]) {
     let p = scratch("agents.csv", data);
     let contracts: Vec<String> = CONTRACTS.iter().map(|c| c.to_string()).collect();
-    if let Ok(a) = paiban::agents::read_agents(&p, &contracts) {
+    if let Ok(a) = paiban::agents::read_agents(&p, &contracts, &Default::default()) {
         let _ = paiban::agents::to_csv(&a);
     }
 }

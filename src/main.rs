@@ -26,6 +26,14 @@ struct Cli {
     /// `--set temps.0.count=8` (repeatable; TOML values, else text).
     #[arg(long = "set", value_name = "KEY=VALUE", global = true)]
     sets: Vec<String>,
+    /// Name the columns of your history or agent file that paiban does not recognise:
+    /// `--columns count=进线人数,timestamp=日期时间` (also `[inputs.columns]` in a scenario).
+    #[arg(long = "columns", value_name = "KEY=HEADER,…", global = true)]
+    columns: Vec<String>,
+    /// Leave these columns of your files out: `--ignore-columns 满意度,销售额` (unknown
+    /// columns are otherwise errors, never dropped silently).
+    #[arg(long = "ignore-columns", value_name = "HEADER,…", global = true)]
+    ignore_columns: Vec<String>,
     /// Write CSV files for people as UTF-8 with a byte-order mark (Chinese Excel).
     #[arg(long, global = true)]
     excel: bool,
@@ -576,7 +584,37 @@ fn print_json_sorted<T: serde::Serialize>(v: &T) -> Result<()> {
     print_json(&serde_json::to_value(v)?)
 }
 
-fn run(cli: Cli) -> Result<ExitCode> {
+/// The header mapping of `--columns` and `--ignore-columns`.
+fn cli_columns(cli: &Cli) -> Result<paiban::io::Columns> {
+    let mut c = paiban::io::Columns::default();
+    for spec in &cli.columns {
+        c.map.extend(
+            paiban::io::Columns::parse_map(spec).map_err(|e| anyhow::anyhow!("--columns {e}"))?,
+        );
+    }
+    for spec in &cli.ignore_columns {
+        c.ignore.extend(paiban::io::Columns::parse_list(spec));
+    }
+    Ok(c)
+}
+
+/// `--set` overrides with the header mapping flags added (into the scenario's `[inputs]`).
+fn sets_with_columns(cli: &Cli, cols: &paiban::io::Columns) -> Vec<String> {
+    let quote = |s: &str| toml::Value::String(s.to_string()).to_string();
+    let mut sets = cli.sets.clone();
+    for (k, h) in &cols.map {
+        sets.push(format!("inputs.columns.{k}={}", quote(h)));
+    }
+    if !cols.ignore.is_empty() {
+        let list: Vec<String> = cols.ignore.iter().map(|h| quote(h)).collect();
+        sets.push(format!("inputs.ignore_columns+=[{}]", list.join(",")));
+    }
+    sets
+}
+
+fn run(mut cli: Cli) -> Result<ExitCode> {
+    let columns = cli_columns(&cli)?;
+    cli.sets = sets_with_columns(&cli, &columns);
     let opts = export::Options {
         excel: cli.excel,
         lang: LANG.get().copied().unwrap_or_default(),
@@ -686,7 +724,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             output,
         } => {
             let tz = parse_tz(&timezone)?;
-            let (h, rep) = history::read_history(&hp, tz, interval.0)?;
+            let (h, rep) = history::read_history(&hp, tz, interval.0, &columns)?;
             let start = time::parse_date(&start).map_err(anyhow::Error::msg)?;
             let grid = time::Grid::days(start, days, interval.0);
             let model = forecast::SeasonalEvent {
@@ -700,7 +738,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             if let (Some(ap), Some(now)) = (actuals, now) {
                 let now = time::parse_timestamp(&now, tz)
                     .map_err(|e| anyhow::anyhow!("--now: {e}; write e.g. \"2026-11-11 14:00\""))?;
-                let (a, _) = history::read_history(&ap, tz, interval.0)?;
+                let (a, _) = history::read_history(&ap, tz, interval.0, &columns)?;
                 let (g, rf) =
                     forecast::intraday::reforecast_learned(&h, &cal, &model, &f, &a, now)?;
                 f = g;
@@ -723,7 +761,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             output,
         } => {
             let tz = parse_tz(&timezone)?;
-            let (h, rep) = history::read_history(&hp, tz, interval.0)?;
+            let (h, rep) = history::read_history(&hp, tz, interval.0, &columns)?;
             write(&output, &history::to_csv(&h))?;
             warn!("{}", rep.text());
             sayln!(
@@ -921,7 +959,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let events = pipeline::scenario_events(&sc, &scenario)?;
             let morning = fp.map(|p| forecast::read_csv(&p, tz)).transpose()?;
             let actuals = actuals
-                .map(|p| history::read_history(&p, tz, sc.horizon.interval.0).map(|h| h.0))
+                .map(|p| {
+                    history::read_history(&p, tz, sc.horizon.interval.0, &sc.columns()).map(|h| h.0)
+                })
                 .transpose()?;
             let prev = previous.map(|p| roster::read_csv(&p, tz)).transpose()?;
             let s = replan_settings(&solver, time_limit)?;
@@ -1201,7 +1241,7 @@ objective {} (requests {}, cover {}); lower bound {}; LP bound {}; column genera
             json,
         } => {
             let tz = parse_tz(&timezone)?;
-            let (h, rep) = history::read_history(&hp, tz, interval.map_or(60, |m| m.0))?;
+            let (h, rep) = history::read_history(&hp, tz, interval.map_or(60, |m| m.0), &columns)?;
             let h = match interval {
                 Some(m) => h.resample(m.0).map_err(anyhow::Error::msg)?,
                 None => h,

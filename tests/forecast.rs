@@ -32,7 +32,8 @@ fn methods() -> [Method; 2] {
 
 fn bank(interval: u32) -> Option<Series> {
     let bank = common::shared_file(BANK)?;
-    let (h, rep) = read_history(&bank, chrono_tz::America::New_York, 5).unwrap();
+    let (h, rep) =
+        read_history(&bank, chrono_tz::America::New_York, 5, &Default::default()).unwrap();
     // nights and weekends are closed hours, not gaps; the missing holidays are gaps
     assert_eq!(
         rep.closed,

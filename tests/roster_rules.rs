@@ -396,7 +396,7 @@ fn weighted_requests_are_granted_and_checked() {
     let d = tempfile::tempdir().unwrap();
     let f = d.path().join("agents.csv");
     std::fs::write(&f, paiban::agents::to_csv(&inputs.agents)).unwrap();
-    let back = paiban::agents::read_agents(&f, &sc.contract_names()).unwrap();
+    let back = paiban::agents::read_agents(&f, &sc.contract_names(), &Default::default()).unwrap();
     assert_eq!(back[ai].requests, inputs.agents[ai].requests);
     for (k, _, _) in &asked {
         assert_eq!(back[*k].requests, inputs.agents[*k].requests);
@@ -406,7 +406,7 @@ fn weighted_requests_are_granted_and_checked() {
         .unwrap()
         .replace(&format!("{wed}:off:1000"), "2026-11-04:maybe");
     std::fs::write(&f, text).unwrap();
-    let e = paiban::agents::read_agents(&f, &sc.contract_names()).unwrap_err();
+    let e = paiban::agents::read_agents(&f, &sc.contract_names(), &Default::default()).unwrap_err();
     assert_eq!(e.field.as_deref(), Some("requests"));
     assert!(e.problem.contains("maybe") && e.fix.contains(":off"), "{e}");
 }

@@ -2,7 +2,7 @@
 //! (`timestamp,count[,aht_seconds]`, or the workbench's hourly report `日期,时段,咨询量`) or
 //! aggregated from a session log with one row per chat (`start_time[,handle_seconds,…]`).
 
-use crate::io::{read_text, Col, InputError, Table};
+use crate::io::{columns, read_text, Col, Columns, InputError, Table};
 use crate::model::time::{fmt_ts, parse_timestamp, Grid};
 use chrono::{Duration, NaiveDateTime, NaiveTime, Timelike};
 use serde::Serialize;
@@ -114,6 +114,15 @@ pub struct HistoryReport {
     pub closed: Vec<String>,
     /// Missing stretches outside the closed hours `(first missing interval, number of intervals)`.
     pub gaps: Vec<(String, usize)>,
+    /// How the file's headers were read: `(header, column)`, for headers not named as paiban
+    /// names them (`咨询人数` → `count`).
+    pub columns: Vec<(String, String)>,
+    /// Headers naming a column another header names better, not read (see [`Table::set_aside`]).
+    pub set_aside: Vec<String>,
+    /// Rows per interval summed (a report with one row per agent and interval).
+    pub per_agent_rows: bool,
+    /// Mean first-response time in the history (seconds, weighted by volume), when it has one.
+    pub response_seconds: Option<f64>,
 }
 
 impl HistoryReport {
@@ -135,6 +144,23 @@ impl HistoryReport {
                 self.closed.join("; ")
             ));
         }
+        if !self.columns.is_empty() {
+            let read: Vec<String> = self
+                .columns
+                .iter()
+                .map(|(h, c)| format!("{h} → {c}"))
+                .collect();
+            t.push_str(&format!("  columns read: {}\n", read.join(", ")));
+        }
+        for s in &self.set_aside {
+            t.push_str(&format!("  set aside: {s}\n"));
+        }
+        if self.per_agent_rows {
+            t.push_str("  one row per agent and interval: summed per interval\n");
+        }
+        if let Some(r) = self.response_seconds {
+            t.push_str(&format!("  mean first response in the history: {r:.0} s\n"));
+        }
         for (from, n) in self.gaps.iter().take(5) {
             t.push_str(&format!(
                 "  gap: {n} interval(s) missing from {from} (not filled; the model skips them)\n"
@@ -144,41 +170,209 @@ impl HistoryReport {
     }
 }
 
+/// Columns of an aggregated history: the names paiban writes first, then those of the
+/// workbench's reports (earlier names win when a file has two: 咨询人数 over 接待人数).
 const AGG_COLS: &[Col] = &[
-    Col::opt("timestamp", &["时间", "时间段", "interval_start"]),
-    Col::opt("date", &["日期"]),
-    Col::opt("slot", &["时段", "hour"]),
-    Col::req("count", &["咨询量", "volume", "咨询人数"]),
-    Col::opt("aht_seconds", &["平均处理时长", "平均处理时长(秒)"]),
+    Col::opt(
+        "timestamp",
+        &[
+            "interval_start",
+            "datetime",
+            "date_time",
+            "time",
+            "interval",
+            "period",
+            "时间",
+            "日期时间",
+            "统计时间",
+            "时间点",
+            "开始时间段",
+        ],
+    ),
+    Col::opt("date", &["day", "日期", "统计日期", "日期(天)"]),
+    Col::opt(
+        "slot",
+        &["hour", "time_slot", "时段", "小时", "时间段", "整点"],
+    ),
+    Col::req(
+        "count",
+        &[
+            "volume",
+            "inquiries",
+            "chats",
+            "contacts",
+            "calls",
+            "sessions",
+            "conversations",
+            "arrivals",
+            "咨询量",
+            "咨询人数",
+            "咨询数",
+            "咨询次数",
+            "进线量",
+            "进线人数",
+            "进线数",
+            "会话数",
+            "会话量",
+            "来电量",
+            "呼入量",
+            "接待人数",
+            "接待量",
+            "接待数",
+        ],
+    ),
+    Col::opt(
+        "aht_seconds",
+        &[
+            "aht",
+            "handle_time",
+            "handle_seconds",
+            "avg_handle_time",
+            "average_handle_time",
+            "平均处理时长",
+            "平均接待时长",
+            "平均会话时长",
+            "平均通话时长",
+            "平均服务时长",
+        ],
+    ),
+    Col::opt(
+        "response_seconds",
+        &[
+            "response_time",
+            "avg_response_time",
+            "first_response",
+            "asa",
+            "平均响应时间",
+            "平均响应时长",
+            "平均首响时间",
+            "平均首次响应时间",
+            "首次响应时间",
+            "首响时长",
+            "平均等待时长",
+        ],
+    ),
+    Col::opt(
+        "agent",
+        &[
+            "agent_id",
+            "agent_name",
+            "客服",
+            "客服昵称",
+            "客服账号",
+            "子账号",
+            "旺旺",
+            "接待客服",
+        ],
+    ),
 ];
 
+/// Columns of a session log (one row per chat, as the workbench exports 聊天记录 / 会话明细).
 const LOG_COLS: &[Col] = &[
-    Col::req("start_time", &["开始时间", "会话开始时间"]),
-    Col::opt("end_time", &["结束时间"]),
-    Col::opt("first_response_seconds", &["首次响应时长"]),
-    Col::opt("handle_seconds", &["处理时长", "会话时长"]),
-    Col::opt("agent", &["客服", "接待客服"]),
-    Col::opt("bot_resolved", &["机器人解决", "智能客服解决"]),
-    Col::opt("session_id", &["会话id", "会话ID"]),
+    Col::req(
+        "start_time",
+        &[
+            "session_start",
+            "created_at",
+            "开始时间",
+            "会话开始时间",
+            "接入时间",
+            "进线时间",
+            "咨询时间",
+            "咨询开始时间",
+            "创建时间",
+        ],
+    ),
+    Col::opt(
+        "end_time",
+        &["session_end", "closed_at", "结束时间", "会话结束时间"],
+    ),
+    Col::opt(
+        "first_response_seconds",
+        &[
+            "first_response",
+            "首次响应时长",
+            "首次响应时间",
+            "首响时长",
+            "首响时间",
+        ],
+    ),
+    Col::opt(
+        "handle_seconds",
+        &[
+            "handle_time",
+            "duration",
+            "处理时长",
+            "会话时长",
+            "接待时长",
+            "持续时长",
+        ],
+    ),
+    Col::opt(
+        "agent",
+        &[
+            "agent_id",
+            "agent_name",
+            "客服",
+            "接待客服",
+            "客服昵称",
+            "子账号",
+            "客服账号",
+        ],
+    ),
+    Col::opt(
+        "bot_resolved",
+        &["机器人解决", "智能客服解决", "机器人接待"],
+    ),
+    Col::opt("session_id", &["id", "会话id", "会话编号"]),
+    Col::opt("customer", &["buyer", "买家", "买家昵称", "顾客", "访客"]),
 ];
 
-/// Reads history from a CSV file. Session logs are aggregated into `log_interval` minutes.
+/// Reads history from a CSV file: an aggregated series, or a session log (told by its header)
+/// aggregated into `log_interval` minutes. `user` maps headers paiban does not know.
 pub fn read_history(
     path: &Path,
     tz: chrono_tz::Tz,
     log_interval: u32,
+    user: &Columns,
 ) -> Result<(Series, HistoryReport), InputError> {
     let first = crate::io::first_line(path)?;
-    let lower = first.to_ascii_lowercase();
-    let is_log = LOG_COLS[0].aliases.iter().any(|a| lower.contains(a))
-        || lower.split(',').any(|h| h.trim() == "start_time");
+    let headers: Vec<String> = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(first.as_bytes())
+        .records()
+        .next()
+        .and_then(Result::ok)
+        .map(|r| r.iter().map(str::to_string).collect())
+        .unwrap_or_default();
+    let names = |h: &str, c: &Col| {
+        let n = columns::normalize(h);
+        user.mapped(h) == Some(c.name)
+            || std::iter::once(c.name)
+                .chain(c.aliases.iter().copied())
+                .any(|a| columns::normalize(a) == n)
+    };
+    // one row per chat: a start time and no count (an hourly report may call its interval
+    // 开始时间 too, but it has a count)
+    let count = AGG_COLS.iter().find(|c| c.name == "count").expect("count");
+    let is_log =
+        headers.iter().any(|h| names(h, &LOG_COLS[0])) && !headers.iter().any(|h| names(h, count));
     if is_log {
         // session logs run to millions of rows: streamed, never held in memory
-        read_session_log(path, &first, tz, log_interval)
+        read_session_log(path, &first, tz, log_interval, user)
     } else {
         let (text, encoding) = read_text(path)?;
-        read_aggregated(path, &text, encoding, tz)
+        read_aggregated(path, &text, encoding, tz, user)
     }
+}
+
+/// How `t`'s headers map to `cols`, for headers paiban does not write itself.
+fn columns_read(t: &Table, idx: &[Option<usize>], cols: &[Col]) -> Vec<(String, String)> {
+    cols.iter()
+        .zip(idx)
+        .filter_map(|(c, i)| i.map(|i| (t.header[i].clone(), c.name.to_string())))
+        .filter(|(h, c)| columns::normalize(h) != columns::normalize(c))
+        .collect()
 }
 
 fn parse_slot(text: &str) -> Option<NaiveTime> {
@@ -194,64 +388,106 @@ fn parse_slot(text: &str) -> Option<NaiveTime> {
     NaiveTime::parse_from_str(head, "%H:%M").ok()
 }
 
+/// One row's interval: a full timestamp (`timestamp`, or a slot that holds one), else the
+/// `date` with the clock time of `timestamp` or `slot` (`日期` + `时段`/`小时`/`时间`).
+fn row_time(
+    t: &Table,
+    line: u64,
+    rec: &csv::StringRecord,
+    [i_ts, i_date, i_slot]: [Option<usize>; 3],
+    tz: chrono_tz::Tz,
+) -> Result<NaiveDateTime, InputError> {
+    let ts = t.get(rec, i_ts);
+    let slot = t.get(rec, i_slot);
+    let full = ts.or(slot).filter(|_| i_date.is_none() || ts.is_some());
+    if let Some(s) = full {
+        match parse_timestamp(s, tz) {
+            Ok(v) => return Ok(v),
+            Err(e) if i_date.is_none() => {
+                let field = if ts.is_some() { "timestamp" } else { "slot" };
+                return Err(t.err(
+                    line,
+                    field,
+                    e,
+                    "use one timestamp format for the whole column",
+                ));
+            }
+            Err(_) => {}
+        }
+    }
+    if i_date.is_none() {
+        return Err(t.err(
+            line,
+            "timestamp",
+            "empty timestamp",
+            "fill in the interval's start time, e.g. 2026-11-11 00:00, or delete the row",
+        ));
+    }
+    let ds = t
+        .get(rec, i_date)
+        .ok_or_else(|| t.err(line, "date", "empty date", "fill in the date"))?;
+    let date = crate::model::time::parse_date(ds)
+        .map_err(|e| t.err(line, "date", e, "write dates as YYYY-MM-DD"))?;
+    let (field, clock) = match (ts, slot) {
+        (Some(c), _) => ("timestamp", c),
+        (None, Some(c)) => ("slot", c),
+        (None, None) => {
+            return Err(t.err(
+                line,
+                "slot",
+                "empty time slot",
+                "fill in the slot, e.g. 10:00-11:00",
+            ))
+        }
+    };
+    let tm = parse_slot(clock).ok_or_else(|| {
+        t.err(
+            line,
+            field,
+            format!("`{clock}` is not a time slot"),
+            "write slots as 10:00-11:00 or 10",
+        )
+    })?;
+    Ok(date.and_time(tm))
+}
+
+/// One interval of an aggregated history: its first line, count, and the handle and response
+/// times weighted by count (sums, for reports with one row per agent).
+#[derive(Default, Clone, Copy)]
+struct Point {
+    line: u64,
+    count: f64,
+    aht: (f64, f64),
+    response: (f64, f64),
+}
+
 fn read_aggregated(
     path: &Path,
     text: &str,
     encoding: &'static str,
     tz: chrono_tz::Tz,
+    user: &Columns,
 ) -> Result<(Series, HistoryReport), InputError> {
-    let (t, idx) = Table::parse(path, text, AGG_COLS)?;
-    let [i_ts, i_date, i_slot, i_count, i_aht] = [idx[0], idx[1], idx[2], idx[3], idx[4]];
-    if i_ts.is_none() && (i_date.is_none() || i_slot.is_none()) {
+    let (t, idx) = Table::parse_with(path, text, AGG_COLS, user)?;
+    let [i_ts, i_date, i_slot, i_count, i_aht, i_resp, i_agent] =
+        [idx[0], idx[1], idx[2], idx[3], idx[4], idx[5], idx[6]];
+    if i_ts.is_none() && i_slot.is_none() {
+        let fix = if i_date.is_some() {
+            "a report per day has no time of day to staff by: export the hourly report (分时段), or add a `slot` column (时段) beside the date"
+        } else {
+            "add a `timestamp` column with local times such as 2026-11-11 00:00, or name yours: --columns timestamp=HEADER"
+        };
         return Err(InputError::new(
             path,
             "no time column: need `timestamp`, or `date` and `slot` (日期, 时段)",
-            "add a `timestamp` column with local times such as 2026-11-11 00:00",
+            fix,
         )
         .at(1));
     }
-    let mut points: BTreeMap<NaiveDateTime, (u64, f64, Option<f64>)> = BTreeMap::new();
+    let per_agent = i_agent.is_some();
+    let mut points: BTreeMap<NaiveDateTime, Point> = BTreeMap::new();
     for (line, rec) in &t.rows {
-        let ts = if let Some(s) = t.get(rec, i_ts) {
-            parse_timestamp(s, tz).map_err(|e| {
-                t.err(
-                    *line,
-                    "timestamp",
-                    e,
-                    "use one timestamp format for the whole column",
-                )
-            })?
-        } else if i_ts.is_some() {
-            return Err(t.err(
-                *line,
-                "timestamp",
-                "empty timestamp",
-                "fill in the interval's start time, e.g. 2026-11-11 00:00, or delete the row",
-            ));
-        } else {
-            let ds = t
-                .get(rec, i_date)
-                .ok_or_else(|| t.err(*line, "date", "empty date", "fill in the date"))?;
-            let date = crate::model::time::parse_date(ds)
-                .map_err(|e| t.err(*line, "date", e, "write dates as YYYY-MM-DD"))?;
-            let ss = t.get(rec, i_slot).ok_or_else(|| {
-                t.err(
-                    *line,
-                    "slot",
-                    "empty time slot",
-                    "fill in the slot, e.g. 10:00-11:00",
-                )
-            })?;
-            let tm = parse_slot(ss).ok_or_else(|| {
-                t.err(
-                    *line,
-                    "slot",
-                    format!("`{ss}` is not a time slot"),
-                    "write slots as 10:00-11:00 or 10",
-                )
-            })?;
-            date.and_time(tm)
-        };
+        let ts = row_time(&t, *line, rec, [i_ts, i_date, i_slot], tz)?;
         let cs = t.get(rec, i_count).ok_or_else(|| {
             t.err(
                 *line,
@@ -260,32 +496,72 @@ fn read_aggregated(
                 "write 0 for an interval with no inquiries; leave the row out only for a real gap",
             )
         })?;
-        let count = t.nonneg(*line, "count", cs)?;
-        let aht = match t.get(rec, i_aht) {
-            Some(a) => Some(t.nonneg(*line, "aht_seconds", a)?),
-            None => None,
-        };
-        if let Some((prev, _, _)) = points.insert(ts, (*line, count, aht)) {
+        // exports write thousands as 1,234 (quoted)
+        let plain = cs.replace([',', '，'], "");
+        let count = t.nonneg(*line, "count", if plain.is_empty() { cs } else { &plain })?;
+        let aht = t
+            .get(rec, i_aht)
+            .map(|a| t.seconds(*line, "aht_seconds", a, i_aht))
+            .transpose()?;
+        let resp = t
+            .get(rec, i_resp)
+            .map(|a| t.seconds(*line, "response_seconds", a, i_resp))
+            .transpose()?;
+        let p = points.entry(ts).or_insert(Point {
+            line: *line,
+            ..Point::default()
+        });
+        if p.line != *line && !per_agent {
             return Err(t.err(
                 *line,
                 "timestamp",
-                format!("duplicate timestamp {} (first on line {prev})", fmt_ts(ts)),
+                format!(
+                    "duplicate timestamp {} (first on line {})",
+                    fmt_ts(ts),
+                    p.line
+                ),
                 "keep one row per interval (sum the counts if they are parts of one interval)",
             ));
         }
+        p.count += count;
+        // a row without a count weight still carries its handle time (weight 1)
+        let w = count.max(1e-9);
+        if let Some(a) = aht {
+            p.aht.0 += a * w;
+            p.aht.1 += w;
+        }
+        if let Some(r) = resp {
+            p.response.0 += r * w;
+            p.response.1 += w;
+        }
     }
-    let has_aht = points.values().any(|p| p.2.is_some());
-    build_series(
+    let has_aht = points.values().any(|p| p.aht.1 > 0.0);
+    let (rs, rw) = points
+        .values()
+        .fold((0.0, 0.0), |(s, w), p| (s + p.response.0, w + p.response.1));
+    let (series, mut report) = build_series(
         path,
         points
             .into_iter()
-            .map(|(ts, (l, c, a))| (ts, l, c, a))
+            .map(|(ts, p)| {
+                (
+                    ts,
+                    p.line,
+                    p.count,
+                    (p.aht.1 > 0.0).then(|| p.aht.0 / p.aht.1),
+                )
+            })
             .collect(),
         has_aht,
         "aggregated",
         encoding,
         t.rows.len(),
-    )
+    )?;
+    report.columns = columns_read(&t, &idx, AGG_COLS);
+    report.set_aside = t.set_aside.clone();
+    report.per_agent_rows = per_agent;
+    report.response_seconds = (rw > 0.0).then(|| rs / rw);
+    Ok((series, report))
 }
 
 /// Longest history read: 20 years (a stray year 9999 must not make paiban fill centuries
@@ -386,6 +662,10 @@ fn build_series(
         total_volume: total,
         closed,
         gaps,
+        columns: Vec::new(),
+        set_aside: Vec::new(),
+        per_agent_rows: false,
+        response_seconds: None,
     };
     Ok((Series { grid, volume, aht }, report))
 }
@@ -489,6 +769,7 @@ fn read_session_log(
     first_line: &str,
     tz: chrono_tz::Tz,
     step: u32,
+    user: &Columns,
 ) -> Result<(Series, HistoryReport), InputError> {
     if first_line.trim().is_empty() {
         return Err(InputError::new(
@@ -504,7 +785,7 @@ fn read_session_log(
         .buffer_capacity(1 << 16)
         .from_reader(reader);
     // the table's checks and helpers, without holding its rows
-    let (t, idx) = Table::header(path, first_line, &mut rdr, LOG_COLS)?;
+    let (t, idx) = Table::header(path, first_line, &mut rdr, LOG_COLS, user)?;
     let (i_start, i_end, i_handle) = (idx[0], idx[1], idx[3]);
     // bucket -> (first line, count, handle-time sum, handle-time count)
     let mut buckets: BTreeMap<NaiveDateTime, (u64, f64, f64, f64)> = BTreeMap::new();
@@ -531,7 +812,7 @@ fn read_session_log(
             )
         })?;
         let handle = if let Some(h) = t.get(&rec, i_handle) {
-            Some(t.nonneg(line, "handle_seconds", h)?)
+            Some(t.seconds(line, "handle_seconds", h, i_handle)?)
         } else if let Some(e) = t.get(&rec, i_end) {
             let end = parse_timestamp(e, tz)
                 .map_err(|e| t.err(line, "end_time", e, "use the same format as start_time"))?;
@@ -595,7 +876,11 @@ fn read_session_log(
         points.push(p);
         ts += Duration::minutes(step as i64);
     }
-    build_series(path, points, has_aht, "session log", encoding, n_rows)
+    let (series, mut report) =
+        build_series(path, points, has_aht, "session log", encoding, n_rows)?;
+    report.columns = columns_read(&t, &idx, LOG_COLS);
+    report.set_aside = t.set_aside.clone();
+    Ok((series, report))
 }
 
 /// Writes a series as `timestamp,count[,aht_seconds]`.
@@ -667,7 +952,7 @@ mod tests {
     fn reads_aggregated_with_gap() {
         let f =
             tmp(b"timestamp,count\n2026-01-01 00:00,5\n2026-01-01 01:00,7\n2026-01-01 03:00,2\n");
-        let (s, r) = read_history(f.path(), TZ, 15).unwrap();
+        let (s, r) = read_history(f.path(), TZ, 15, &Columns::default()).unwrap();
         assert_eq!(s.grid.step_minutes, 60);
         assert_eq!(s.volume, vec![Some(5.0), Some(7.0), None, Some(2.0)]);
         assert_eq!(r.gaps, vec![("2026-01-01 02:00".to_string(), 1)]);
@@ -680,7 +965,7 @@ mod tests {
         let (b, _, _) = encoding_rs::GBK
             .encode("日期,时段,咨询量\n2026-11-11,00:00-01:00,900\n2026-11-11,01:00-02:00,300\n");
         let f = tmp(&b);
-        let (s, r) = read_history(f.path(), TZ, 15).unwrap();
+        let (s, r) = read_history(f.path(), TZ, 15, &Columns::default()).unwrap();
         assert_eq!(r.encoding, "GBK/GB18030");
         assert_eq!(s.volume, vec![Some(900.0), Some(300.0)]);
     }
@@ -688,10 +973,14 @@ mod tests {
     #[test]
     fn rejects_duplicates_and_negatives_with_line() {
         let f = tmp(b"timestamp,count\n2026-01-01 00:00,5\n2026-01-01 00:00,7\n");
-        let e = read_history(f.path(), TZ, 15).unwrap_err().to_string();
+        let e = read_history(f.path(), TZ, 15, &Columns::default())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("line 3") && e.contains("duplicate"), "{e}");
         let f = tmp(b"timestamp,count\n2026-01-01 00:00,5\n2026-01-01 01:00,-7\n");
-        let e = read_history(f.path(), TZ, 15).unwrap_err().to_string();
+        let e = read_history(f.path(), TZ, 15, &Columns::default())
+            .unwrap_err()
+            .to_string();
         assert!(
             e.contains("line 3") && e.contains("`count`") && e.contains("negative"),
             "{e}"
@@ -701,7 +990,7 @@ mod tests {
     #[test]
     fn aggregates_session_log() {
         let f = tmp(b"start_time,handle_seconds\n2026-01-01 10:01:00,100\n2026-01-01 10:14:00,300\n2026-01-01 10:20:00,60\n");
-        let (s, r) = read_history(f.path(), TZ, 15).unwrap();
+        let (s, r) = read_history(f.path(), TZ, 15, &Columns::default()).unwrap();
         assert_eq!(r.format, "session log");
         assert_eq!(s.grid.len, 96);
         assert_eq!(s.volume[40], Some(2.0));

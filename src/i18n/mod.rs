@@ -211,7 +211,8 @@ fn holes_fit<'a>(pieces: &[String], rest: &'a str, caps: &mut Vec<&'a str>) -> b
     if lit.is_empty() {
         return false; // two values side by side: ambiguous, never written
     }
-    let mut from = 1;
+    // a value is at least one character
+    let mut from = rest.chars().next().map_or(1, char::len_utf8);
     while let Some(off) = rest.get(from..).and_then(|r| r.find(lit.as_str())) {
         let at = from + off;
         caps.push(&rest[..at]);
@@ -306,6 +307,8 @@ mod tests {
         // the error frame and the problem inside it are both translated
         let e = t("h.csv, line 3, field `count`: negative value `-3`\n  fix: counts and durations must be 0 or more");
         assert!(e.contains("第 3 行"), "{e}");
+        let e = t("h.csv, line 1, field `满意度`: negative value `-3`");
+        assert!(e.contains("第 1 行，字段 `满意度`"), "{e}");
         assert!(e.contains("`-3`"), "{e}");
         assert!(!e.contains("negative value"), "{e}");
         assert!(!e.contains("fix:"), "{e}");

@@ -1,6 +1,9 @@
 //! Readers and writers at the edge: decoding (UTF-8, UTF-8 with BOM, GBK/GB18030),
 //! header checking, precise input errors and atomic output files.
 
+pub mod columns;
+
+pub use columns::Columns;
 use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -121,6 +124,9 @@ pub struct Table {
     pub path: PathBuf,
     pub header: Vec<String>,
     pub rows: Vec<(u64, csv::StringRecord)>,
+    /// Headers that name a column another header of the file names better (`接待人数` beside
+    /// `咨询人数`): not read, and said so (`set aside: …`) by the reader's report.
+    pub set_aside: Vec<String>,
 }
 
 /// Column spec: canonical name, accepted aliases (e.g. Chinese headers), required or not.
@@ -168,6 +174,16 @@ impl Table {
         text: &str,
         cols: &[Col],
     ) -> Result<(Table, Vec<Option<usize>>), InputError> {
+        Table::parse_with(path, text, cols, &Columns::default())
+    }
+
+    /// [`Table::parse`] with the user's own column mapping.
+    pub fn parse_with(
+        path: &Path,
+        text: &str,
+        cols: &[Col],
+        user: &Columns,
+    ) -> Result<(Table, Vec<Option<usize>>), InputError> {
         if text.trim().is_empty() {
             return Err(InputError::new(
                 path,
@@ -179,7 +195,8 @@ impl Table {
             .has_headers(true)
             .flexible(false)
             .from_reader(text.as_bytes());
-        let (mut t, idx) = Table::header(path, text.lines().next().unwrap_or(""), &mut rdr, cols)?;
+        let first = text.lines().next().unwrap_or("");
+        let (mut t, idx) = Table::header(path, first, &mut rdr, cols, user)?;
         let mut rec = csv::StringRecord::new();
         while let Some(line) = t.next_row(&mut rdr, &mut rec)? {
             t.rows.push((line, rec.clone()));
@@ -197,6 +214,7 @@ impl Table {
         first_line: &str,
         rdr: &mut csv::Reader<R>,
         cols: &[Col],
+        user: &Columns,
     ) -> Result<(Table, Vec<Option<usize>>), InputError> {
         if !first_line.contains(',') && (first_line.contains(';') || first_line.contains('\t')) {
             return Err(InputError::new(
@@ -219,12 +237,13 @@ impl Table {
             .iter()
             .map(|h| h.trim().to_string())
             .collect();
-        let idx = map_columns(path, &header, cols)?;
+        let (idx, set_aside) = map_columns(path, &header, cols, user)?;
         Ok((
             Table {
                 path: path.to_path_buf(),
                 header,
                 rows: Vec::new(),
+                set_aside,
             },
             idx,
         ))
@@ -270,6 +289,32 @@ impl Table {
             "the file has a header but no data rows",
             "add data rows",
         )
+    }
+
+    /// Seconds per unit the header of column `idx` names (`平均接待时长(分钟)`: 60).
+    pub fn unit(&self, idx: Option<usize>) -> Option<f64> {
+        idx.and_then(|i| self.header.get(i))
+            .and_then(|h| columns::unit_seconds(h))
+    }
+
+    /// A duration in `field` (seconds, `mm:ss`, `3分25秒`, …; a bare number in the header's unit).
+    pub fn seconds(
+        &self,
+        line: u64,
+        field: &str,
+        text: &str,
+        idx: Option<usize>,
+    ) -> Result<f64, InputError> {
+        match columns::parse_seconds(text, self.unit(idx)) {
+            Some(v) if v.is_finite() && v >= 0.0 && v <= 1e9 => Ok(v),
+            Some(_) => self.nonneg(line, field, text),
+            None => Err(self.err(
+                line,
+                field,
+                format!("`{text}` is not a duration"),
+                "write seconds (205), minutes and seconds (03:25 or 3分25秒), or name the unit in the header, e.g. 平均接待时长(秒)",
+            )),
+        }
     }
 
     pub fn get<'a>(&self, rec: &'a csv::StringRecord, idx: Option<usize>) -> Option<&'a str> {
@@ -389,21 +434,33 @@ impl Regular {
     }
 }
 
-/// Maps a header onto `cols` (canonical names or aliases, case-insensitive): the index of each
-/// column in the file. Unknown and repeated columns are errors, as are missing required ones.
+/// Maps a header onto `cols`: the index of each column in the file. A header is a column's
+/// canonical name or one of its aliases (compared by [`columns::normalize`]), or what the user
+/// mapped it to; headers the user ignores are skipped. When two headers name one column, the
+/// one named earlier in the column's list is read and the other set aside (returned, to be
+/// reported). Every unknown header is named in one error, with the column it looks like;
+/// missing required columns are errors too.
 pub fn map_columns(
     path: &Path,
     header: &[String],
     cols: &[Col],
-) -> Result<Vec<Option<usize>>, InputError> {
-    let mut idx = vec![None; cols.len()];
+    user: &Columns,
+) -> Result<(Vec<Option<usize>>, Vec<String>), InputError> {
+    let mut idx: Vec<Option<(usize, usize)>> = vec![None; cols.len()];
+    let mut set_aside = Vec::new();
+    let mut unknown = Vec::new();
     for (i, h) in header.iter().enumerate() {
-        let lower = h.to_ascii_lowercase();
-        match cols
-            .iter()
-            .position(|c| c.name == lower || c.aliases.contains(&h.as_str()))
-        {
-            Some(p) if idx[p].is_some() => {
+        if user.ignored(h) {
+            continue;
+        }
+        let Some((p, rank)) = column_of(h, cols, user) else {
+            if !h.trim().is_empty() || i + 1 < header.len() {
+                unknown.push(h.as_str());
+            }
+            continue;
+        };
+        match idx[p] {
+            Some((j, _)) if header[j].trim() == h.trim() => {
                 return Err(InputError::new(
                     path,
                     format!("column `{h}` appears twice"),
@@ -412,21 +469,36 @@ pub fn map_columns(
                 .at(1)
                 .field(h.clone()))
             }
-            Some(p) => idx[p] = Some(i),
-            None => {
-                let known: Vec<&str> = cols.iter().map(|c| c.name).collect();
+            Some((j, r)) if r == rank => {
                 return Err(InputError::new(
                     path,
-                    format!("unknown column `{h}`"),
                     format!(
-                        "rename or remove it; the columns this file may have are: {}",
-                        known.join(", ")
+                        "columns `{}` and `{h}` are both `{}`",
+                        header[j], cols[p].name
+                    ),
+                    format!(
+                        "keep one of the two columns, or leave one out with --ignore-columns {h}"
                     ),
                 )
                 .at(1)
-                .field(h.clone()));
+                .field(h.clone()))
             }
+            Some((j, r)) if r < rank => set_aside.push(format!(
+                "`{h}` (`{}` is read from `{}`)",
+                cols[p].name, header[j]
+            )),
+            Some((j, _)) => {
+                set_aside.push(format!(
+                    "`{}` (`{}` is read from `{h}`)",
+                    header[j], cols[p].name
+                ));
+                idx[p] = Some((i, rank));
+            }
+            None => idx[p] = Some((i, rank)),
         }
+    }
+    if !unknown.is_empty() {
+        return Err(unknown_columns(path, &unknown, cols));
     }
     for (c, i) in cols.iter().zip(&idx) {
         if c.required && i.is_none() {
@@ -437,13 +509,77 @@ pub fn map_columns(
                     c.name,
                     header.join(",")
                 ),
-                format!("add a `{}` column", c.name),
+                format!(
+                    "name the column that holds it: --columns {}=HEADER (or [inputs.columns] {} = \"HEADER\" in the scenario); names read as `{}`: {}",
+                    c.name,
+                    c.name,
+                    c.name,
+                    std::iter::once(c.name).chain(c.aliases.iter().copied()).collect::<Vec<_>>().join(", ")
+                ),
             )
             .at(1)
             .field(c.name));
         }
     }
-    Ok(idx)
+    Ok((
+        idx.into_iter().map(|o| o.map(|(i, _)| i)).collect(),
+        set_aside,
+    ))
+}
+
+/// The column `h` names and how well (0: the canonical name or the user's own mapping, then
+/// the aliases in order).
+fn column_of(h: &str, cols: &[Col], user: &Columns) -> Option<(usize, usize)> {
+    if let Some(key) = user.mapped(h) {
+        if let Some(p) = cols.iter().position(|c| c.name == key) {
+            return Some((p, 0));
+        }
+    }
+    let n = columns::normalize(h);
+    cols.iter().enumerate().find_map(|(p, c)| {
+        std::iter::once(c.name)
+            .chain(c.aliases.iter().copied())
+            .position(|a| columns::normalize(a) == n)
+            .map(|rank| (p, rank))
+    })
+}
+
+/// One error naming every unknown header, each with the column it looks like, and the flags
+/// that map or leave them out.
+fn unknown_columns(path: &Path, unknown: &[&str], cols: &[Col]) -> InputError {
+    let named = || cols.iter().map(|c| (c.name, c.aliases));
+    let quoted: Vec<String> = unknown.iter().map(|h| format!("`{h}`")).collect();
+    let mut fixes = Vec::new();
+    let mut maps = Vec::new();
+    for h in unknown {
+        if let Some(name) = columns::guess(h, named()) {
+            fixes.push(format!(
+                "`{h}` looks like the {name}: add --columns {name}={h}"
+            ));
+            maps.push(format!("{name}={h}"));
+        }
+    }
+    let known: Vec<&str> = cols.iter().map(|c| c.name).collect();
+    let rest: Vec<&str> = unknown
+        .iter()
+        .copied()
+        .filter(|h| columns::guess(h, named()).is_none())
+        .collect();
+    if !rest.is_empty() {
+        fixes.push(format!(
+            "leave out what paiban does not use with --ignore-columns {} (or ignore_columns in the scenario's [inputs]); the columns this file may have are: {}",
+            rest.join(","),
+            known.join(", ")
+        ));
+    }
+    let problem = if unknown.len() == 1 {
+        format!("unknown column {}", quoted[0])
+    } else {
+        format!("{} unknown columns: {}", unknown.len(), quoted.join(", "))
+    };
+    InputError::new(path, problem, fixes.join("; "))
+        .at(1)
+        .field(unknown[0].to_string())
 }
 
 /// The first line of a file as text (for sniffing its format), with its byte-order mark
@@ -646,11 +782,34 @@ mod tests {
 
     #[test]
     fn unknown_and_missing_columns() {
-        let cols = [Col::req("timestamp", &["时间"]), Col::req("count", &[])];
+        let cols = [
+            Col::req("timestamp", &["时间"]),
+            Col::req("count", &["咨询量"]),
+        ];
         let e = Table::parse(Path::new("h.csv"), "timestamp,cnt\n1,2\n", &cols)
             .err()
             .unwrap();
         assert!(e.to_string().contains("unknown column `cnt`"), "{e}");
+        // a guess is offered for a header that shares a name
+        let e = Table::parse(Path::new("h.csv"), "时间,进线咨询量,备注\n1,2,x\n", &cols)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(e.contains("2 unknown columns: `进线咨询量`, `备注`"), "{e}");
+        assert!(e.contains("add --columns count=进线咨询量"), "{e}");
+        assert!(e.contains("--ignore-columns 备注"), "{e}");
+        let mut user = Columns::default();
+        user.map.insert("count".into(), "进线咨询量".into());
+        user.ignore.insert("备注".into());
+        let (t, idx) = Table::parse_with(
+            Path::new("h.csv"),
+            "时间,进线咨询量,备注\n1,2,x\n",
+            &cols,
+            &user,
+        )
+        .unwrap();
+        assert_eq!(idx, vec![Some(0), Some(1)]);
+        assert!(t.set_aside.is_empty());
         let e = Table::parse(Path::new("h.csv"), "时间\n1\n", &cols)
             .err()
             .unwrap();

@@ -190,7 +190,31 @@ const TS_FORMATS: &[&str] = &[
     "%Y/%m/%d %H:%M",
     "%Y-%m-%d %H:%M:%S%.f",
     "%Y-%m-%dT%H:%M:%S%.f",
+    "%Y/%m/%d %H:%M:%S%.f",
+    "%Y年%m月%d日 %H:%M:%S",
+    "%Y年%m月%d日 %H:%M",
+    "%Y.%m.%d %H:%M:%S",
+    "%Y.%m.%d %H:%M",
 ];
+
+/// Excel's own serial date-time (days since 1899-12-30, the fraction the time of day), as a
+/// date cell reads when exported without its format: 45972.5 is 2025-11-11 12:00.
+fn excel_serial(t: &str) -> Option<NaiveDateTime> {
+    let v: f64 = t.parse().ok()?;
+    if !(20_000.0..=80_000.0).contains(&v) {
+        return None;
+    }
+    let base = NaiveDate::from_ymd_opt(1899, 12, 30)?.and_time(NaiveTime::MIN);
+    // to the second, and to the minute when within a second of one (floating point)
+    let secs = (v * 86_400.0).round() as i64;
+    let minute = (secs + 30).div_euclid(60) * 60;
+    let secs = if (secs - minute).abs() <= 1 {
+        minute
+    } else {
+        secs
+    };
+    Some(base + chrono::Duration::seconds(secs))
+}
 
 /// Parses a local timestamp. Timestamps with an offset (`+08:00`, `Z`) are converted to
 /// the given time zone; naive ones are taken as already local.
@@ -204,8 +228,11 @@ pub fn parse_timestamp(text: &str, tz: chrono_tz::Tz) -> Result<NaiveDateTime, S
     if let Ok(v) = chrono::DateTime::parse_from_rfc3339(t) {
         return Ok(v.with_timezone(&tz).naive_local());
     }
-    if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+    if let Ok(d) = parse_date(t) {
         return Ok(d.and_time(NaiveTime::MIN));
+    }
+    if let Some(v) = excel_serial(t) {
+        return Ok(v);
     }
     Err(format!(
         "`{t}` is not a timestamp: write local time as 2026-11-11 00:00:00 (or 2026-11-11T00:00, or with an offset like +08:00)"
@@ -214,8 +241,19 @@ pub fn parse_timestamp(text: &str, tz: chrono_tz::Tz) -> Result<NaiveDateTime, S
 
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
     let t = text.trim();
-    NaiveDate::parse_from_str(t, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(t, "%Y/%m/%d"))
+    // Excel writes a date cell with its midnight (`2025-11-11 00:00:00`, `2025/11/11 0:00`)
+    let day = t.split_whitespace().next().unwrap_or(t);
+    let midnight = |rest: &str| {
+        rest.trim()
+            .split(':')
+            .all(|p| p.trim().parse::<u32>() == Ok(0))
+    };
+    ["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日", "%Y.%m.%d", "%Y%m%d"]
+        .iter()
+        .find_map(|f| NaiveDate::parse_from_str(day, f).ok())
+        .filter(|_| day == t || midnight(&t[day.len()..]))
+        .or_else(|| excel_serial(t).map(|v| v.date()))
+        .ok_or(())
         .map_err(|_| format!("`{t}` is not a date: write it as YYYY-MM-DD, e.g. 2026-11-09"))
 }
 

@@ -108,6 +108,7 @@ pub fn scenario_history(
                 &Scenario::resolve(scenario_file, p),
                 sc.horizon.tz(),
                 sc.horizon.interval.0,
+                &sc.columns(),
             )?;
             Ok((s, Some(r)))
         }

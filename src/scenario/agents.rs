@@ -1,6 +1,6 @@
 //! The agent list: who can work, on which contract, how much, and when not.
 
-use crate::io::{read_text, Col, InputError, Table};
+use crate::io::{read_text, Col, Columns, InputError, Table};
 use crate::model::time::{parse_weekday, weekday_short};
 use crate::scenario::Scenario;
 use chrono::{Datelike, NaiveDate, Weekday};
@@ -201,20 +201,110 @@ impl Agent {
     }
 }
 
+/// Columns of the agent list: paiban's names first, then those of the workbench's staff lists
+/// (子账号 exports, 客服绩效 reports) and HR sheets.
 const COLS: &[Col] = &[
-    Col::req("agent_id", &["工号", "客服id", "id"]),
-    Col::req("name", &["姓名", "客服"]),
-    Col::req("tier", &["级别", "层级"]),
-    Col::req("contract", &["合同类型", "用工类型"]),
-    Col::opt("min_hours_week", &["每周最少工时"]),
-    Col::opt("max_hours_week", &["每周最多工时"]),
-    Col::opt("days_per_week", &["每周天数"]),
-    Col::opt("unavailable", &["不可排班"]),
-    Col::opt("preferred_days_off", &["偏好休息日"]),
-    Col::opt("requests", &["排班请求"]),
-    Col::opt("skills", &["技能", "技能组", "组别"]),
+    Col::req(
+        "agent_id",
+        &[
+            "id",
+            "agent",
+            "employee_id",
+            "staff_id",
+            "account",
+            "工号",
+            "客服id",
+            "客服账号",
+            "子账号",
+            "账号",
+            "员工编号",
+            "员工工号",
+            "旺旺",
+            "客服旺旺",
+        ],
+    ),
+    Col::opt(
+        "name",
+        &[
+            "agent_name",
+            "nickname",
+            "姓名",
+            "昵称",
+            "客服昵称",
+            "客服",
+            "名字",
+            "客服姓名",
+            "员工姓名",
+        ],
+    ),
+    Col::opt(
+        "tier",
+        &["level", "grade", "role", "级别", "层级", "职级", "岗位"],
+    ),
+    Col::opt(
+        "contract",
+        &[
+            "employment",
+            "employment_type",
+            "合同类型",
+            "用工类型",
+            "用工方式",
+            "雇佣类型",
+            "员工类型",
+        ],
+    ),
+    Col::opt("min_hours_week", &["每周最少工时", "最少工时"]),
+    Col::opt("max_hours_week", &["每周最多工时", "最多工时"]),
+    Col::opt("days_per_week", &["每周天数", "每周上班天数"]),
+    Col::opt("unavailable", &["不可排班", "不可上班"]),
+    Col::opt("preferred_days_off", &["偏好休息日", "希望休息日"]),
+    Col::opt("requests", &["排班请求", "排班需求"]),
+    Col::opt(
+        "skills",
+        &[
+            "skill",
+            "group",
+            "groups",
+            "queue",
+            "queues",
+            "技能",
+            "技能组",
+            "组别",
+            "分组",
+            "接待组",
+            "客服组",
+        ],
+    ),
     Col::opt("on_call", &["机动", "加班意愿"]),
 ];
+
+/// The contract an agent list without a `contract` column gives everybody: the scenario's
+/// `full_time` if it has one, else its first.
+pub fn default_contract(contracts: &[String]) -> Option<&str> {
+    contracts
+        .iter()
+        .find(|c| *c == "full_time")
+        .or(contracts.first())
+        .map(String::as_str)
+}
+
+/// A contract cell as HR sheets write it, read as one of the scenario's contracts: the name
+/// itself, or 全职/正式 (full_time), 兼职 (part_time), 外包 (outsourced), 临时/小时工 (temp).
+fn contract_named<'a>(cell: &str, contracts: &'a [String]) -> Option<&'a str> {
+    let canonical = match cell.trim() {
+        "全职" | "正式" | "正式工" | "全日制" | "full-time" | "full time" | "fulltime" => {
+            "full_time"
+        }
+        "兼职" | "非全日制" | "part-time" | "part time" | "parttime" => "part_time",
+        "外包" | "外包客服" => "outsourced",
+        "临时" | "临时工" | "小时工" | "temporary" => "temp",
+        other => other,
+    };
+    contracts
+        .iter()
+        .find(|c| *c == canonical || c.eq_ignore_ascii_case(cell.trim()))
+        .map(String::as_str)
+}
 
 fn day_rules(
     t: &Table,
@@ -277,7 +367,7 @@ pub fn temps(sc: &Scenario) -> Vec<Agent> {
 /// [`read_agents`] for a scenario: its contracts, and every agent's contract hours and days
 /// must fit the week its labour rules allow (line numbers are the file's).
 pub fn read_agents_for(path: &Path, sc: &Scenario) -> Result<Vec<Agent>, InputError> {
-    let agents = read_agents(path, &sc.contract_names())?;
+    let agents = read_agents(path, &sc.contract_names(), &sc.columns())?;
     for (i, a) in agents.iter().enumerate() {
         if let Some((field, problem, fix)) = unfit(a, sc) {
             return Err(InputError::new(path, problem, fix)
@@ -331,9 +421,24 @@ pub fn unfit(a: &Agent, sc: &Scenario) -> Option<(&'static str, String, String)>
     None
 }
 
-pub fn read_agents(path: &Path, contracts: &[String]) -> Result<Vec<Agent>, InputError> {
+/// Reads the agent list; `contracts` are the contract names the scenario defines, `user` maps
+/// headers paiban does not know. Without a `name` column the id is the name; without `tier`,
+/// everybody is `agent`; without `contract`, everybody has [`default_contract`].
+pub fn read_agents(
+    path: &Path,
+    contracts: &[String],
+    user: &Columns,
+) -> Result<Vec<Agent>, InputError> {
     let (text, _) = read_text(path)?;
-    let (t, idx) = Table::parse(path, &text, COLS)?;
+    let (t, idx) = Table::parse_with(path, &text, COLS, user)?;
+    if let Some(first) = t.set_aside.first() {
+        return Err(InputError::new(
+            path,
+            format!("two columns name one thing: {first}"),
+            "leave one out with --ignore-columns HEADER, or name the one to read with --columns KEY=HEADER",
+        )
+        .at(1));
+    }
     let mut agents: Vec<Agent> = Vec::new();
     let mut seen = std::collections::BTreeMap::new();
     for (line, rec) in &t.rows {
@@ -352,9 +457,21 @@ pub fn read_agents(path: &Path, contracts: &[String]) -> Result<Vec<Agent>, Inpu
                 "give every agent a unique id",
             ));
         }
-        let name = need(1, "name")?;
-        let tier = need(2, "tier")?.to_ascii_lowercase();
-        let contract = need(3, "contract")?;
+        let name = match idx[1] {
+            None => id.clone(),
+            Some(_) => need(1, "name")?,
+        };
+        let tier = match idx[2] {
+            None => "agent".to_string(),
+            Some(_) => need(2, "tier")?.to_lowercase(),
+        };
+        let contract = match (idx[3], default_contract(contracts)) {
+            (None, Some(c)) => c.to_string(),
+            _ => need(3, "contract")?,
+        };
+        let contract = contract_named(&contract, contracts)
+            .map(str::to_string)
+            .unwrap_or(contract);
         if !contracts.contains(&contract) {
             return Err(t.err(
                 line,
@@ -532,11 +649,13 @@ mod tests {
         let mut f = tempfile::NamedTempFile::new().unwrap();
         write!(f, "agent_id,name,tier,contract,days_per_week,unavailable\nA1,Li,senior,full_time,5,Sun;2026-11-11\nA2,Wang,junior,part_time,3-4,\n").unwrap();
         let c = vec!["full_time".to_string(), "part_time".to_string()];
-        let a = read_agents(f.path(), &c).unwrap();
+        let a = read_agents(f.path(), &c, &Columns::default()).unwrap();
         assert_eq!(a[1].min_days, 3);
         assert!(!a[0].available(NaiveDate::from_ymd_opt(2026, 11, 11).unwrap()));
         assert!(!a[0].available(NaiveDate::from_ymd_opt(2026, 11, 15).unwrap()));
-        let e = read_agents(f.path(), &c[..1]).unwrap_err().to_string();
+        let e = read_agents(f.path(), &c[..1], &Columns::default())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("line 3") && e.contains("part_time"), "{e}");
     }
 
@@ -544,7 +663,7 @@ mod tests {
     fn requests_of_every_kind() {
         let mut f = tempfile::NamedTempFile::new().unwrap();
         write!(f, "agent_id,name,tier,contract,requests\nA1,Li,senior,full_time,2026-11-11:off:50;2026-11-12:上班;2026-11-13:start_from=10:00;2026-11-14:最晚=17:30:40\n").unwrap();
-        let a = read_agents(f.path(), &["full_time".to_string()]).unwrap();
+        let a = read_agents(f.path(), &["full_time".to_string()], &Columns::default()).unwrap();
         let r = &a[0].requests;
         let w: Vec<(Wish, Option<f64>)> = r.iter().map(|r| (r.wish, r.weight)).collect();
         assert_eq!(
@@ -574,7 +693,8 @@ mod tests {
                 format!("agent_id,name,tier,contract,requests\nA1,Li,senior,full_time,{bad}\n"),
             )
             .unwrap();
-            let e = read_agents(f.path(), &["full_time".to_string()]).unwrap_err();
+            let e =
+                read_agents(f.path(), &["full_time".to_string()], &Columns::default()).unwrap_err();
             assert_eq!(e.field.as_deref(), Some("requests"), "{bad}");
         }
     }

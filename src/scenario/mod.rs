@@ -246,6 +246,13 @@ pub struct Inputs {
     pub previous_roster: Option<PathBuf>,
     /// A built-in synthetic shop used for whatever input is not given as a file.
     pub synth: Option<SynthInput>,
+    /// Headers of the history and agent files that paiban does not know, mapped to its
+    /// columns: `count = "进线人数"` (as `--columns count=进线人数`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub columns: BTreeMap<String, String>,
+    /// Headers to leave out of those files (as `--ignore-columns`); unknown ones are errors.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignore_columns: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -952,10 +959,27 @@ pub fn apply_set(table: &mut toml::Table, set: &str) -> Result<(), String> {
         .split_once('=')
         .ok_or_else(|| format!("`{set}` is not KEY=VALUE (e.g. service.deflection=0.7)"))?;
     let (key, raw) = (key.trim(), raw.trim());
-    let value = match format!("v = {raw}").parse::<toml::Table>() {
+    // `key+=[…]` appends to a list instead of replacing it
+    let (key, append) = match key.strip_suffix('+') {
+        Some(k) => (k.trim_end(), true),
+        None => (key, false),
+    };
+    let mut value = match format!("v = {raw}").parse::<toml::Table>() {
         Ok(mut t) => t.remove("v").expect("parsed v"),
         Err(_) => toml::Value::String(raw.to_string()),
     };
+    if append {
+        let mut old = match lookup(table, key) {
+            Some(toml::Value::Array(a)) => a.clone(),
+            None => Vec::new(),
+            Some(_) => return Err(format!("`{key}+=`: `{key}` is not a list")),
+        };
+        match value {
+            toml::Value::Array(a) => old.extend(a),
+            v => old.push(v),
+        }
+        value = toml::Value::Array(old);
+    }
     let parts: Vec<&str> = key.split('.').collect();
     if parts.iter().any(|p| p.is_empty()) {
         return Err(format!(
@@ -969,6 +993,20 @@ pub fn apply_set(table: &mut toml::Table, set: &str) -> Result<(), String> {
         _ => unreachable!("the root stays a table"),
     };
     result
+}
+
+/// The value at a dotted `key` of `table`, if there is one.
+fn lookup<'a>(table: &'a toml::Table, key: &str) -> Option<&'a toml::Value> {
+    let mut parts = key.split('.');
+    let mut at = table.get(parts.next()?)?;
+    for p in parts {
+        at = match at {
+            toml::Value::Table(t) => t.get(p)?,
+            toml::Value::Array(a) => a.get(p.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(at)
 }
 
 fn set_path(
@@ -1093,8 +1131,24 @@ impl Scenario {
                 .as_ref()
                 .map(|_| "previous_roster.csv".into()),
             synth: None,
+            // the files written are in paiban's own columns
+            columns: BTreeMap::new(),
+            ignore_columns: Vec::new(),
         };
         self
+    }
+
+    /// The header mapping of `[inputs]` (`columns`, `ignore_columns`).
+    pub fn columns(&self) -> crate::io::Columns {
+        crate::io::Columns {
+            map: self
+                .inputs
+                .columns
+                .iter()
+                .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
+                .collect(),
+            ignore: self.inputs.ignore_columns.iter().cloned().collect(),
+        }
     }
 
     /// Resolves an input path relative to the scenario file's folder.
