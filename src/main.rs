@@ -93,6 +93,22 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// Write a first scenario for your team from your history and agent list (as exported):
+    /// service hours, shifts and contracts fitted to them; then `paiban run` it.
+    Init {
+        #[arg(long)]
+        history: PathBuf,
+        #[arg(long)]
+        agents: PathBuf,
+        #[arg(short, long, default_value = "scenario.toml")]
+        output: PathBuf,
+        /// The scenario's name (default: the output file's name).
+        #[arg(long)]
+        name: Option<String>,
+        /// Replace the output file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
     /// Write a synthetic shop: hourly history, agent list and a scenario pointing at both.
     Synth {
         #[arg(long)]
@@ -674,6 +690,44 @@ fn run(mut cli: Cli) -> Result<ExitCode> {
                 synthetic,
                 &opts,
             )
+        }
+        Cmd::Init {
+            history: hp,
+            agents: ap,
+            output,
+            name,
+            force,
+        } => {
+            if output.exists() && !force {
+                bail!(
+                    "{} exists; paiban init does not replace it (add --force, or write elsewhere with -o)",
+                    output.display()
+                );
+            }
+            let (h, rep) = history::read_history(&hp, chrono_tz::Asia::Shanghai, 15, &columns)?;
+            let contracts = agents::contracts_in(&ap, &columns)?;
+            let team = agents::read_agents(&ap, &contracts, &columns)?;
+            let found = pipeline::init::inspect(&h, &rep, &team);
+            let stem = output
+                .file_stem()
+                .map_or("my-team".into(), |s| s.to_string_lossy().to_string());
+            let files = pipeline::init::Files {
+                scenario: &output,
+                history: &hp,
+                agents: &ap,
+                name: name.as_deref().unwrap_or(&stem),
+            };
+            let text = pipeline::init::scenario_text(&found, &files, &columns)?;
+            warn!("{}", rep.text());
+            say!("{}", found.text());
+            write(&output, text.as_bytes())?;
+            sayln!("wrote {}", output.display());
+            sayln!(
+                "next: paiban run --scenario {} --out plan-{}",
+                output.display(),
+                found.start
+            );
+            Ok(ExitCode::SUCCESS)
         }
         Cmd::Synth {
             out,

@@ -2,6 +2,7 @@
 //! check, with every intermediate result kept for summarising. Nothing here writes a file:
 //! [`crate::output::publish`] decides which files a run writes.
 
+pub mod init;
 pub mod replan;
 pub mod whatif;
 

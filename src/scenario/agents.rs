@@ -288,6 +288,35 @@ pub fn default_contract(contracts: &[String]) -> Option<&str> {
         .map(String::as_str)
 }
 
+/// The contracts an agent list names, as scenario contract names (全职 → `full_time`, …;
+/// others as written), most common first; `full_time` when the list has no contract column.
+/// For `paiban init`, which writes a scenario defining them.
+pub fn contracts_in(path: &Path, user: &Columns) -> Result<Vec<String>, InputError> {
+    let (text, _) = read_text(path)?;
+    let (t, idx) = Table::parse_with(path, &text, COLS, user)?;
+    let known: Vec<String> = ["full_time", "part_time", "outsourced", "temp"]
+        .map(String::from)
+        .to_vec();
+    let mut count: Vec<(String, usize)> = Vec::new();
+    for (_, rec) in &t.rows {
+        let Some(cell) = t.get(rec, idx[3]) else {
+            continue;
+        };
+        let name = contract_named(cell, &known).map_or_else(|| cell.to_string(), str::to_string);
+        match count.iter_mut().find(|(c, _)| *c == name) {
+            Some(e) => e.1 += 1,
+            None => count.push((name, 1)),
+        }
+    }
+    count.sort_by(|a, b| b.1.cmp(&a.1));
+    let names: Vec<String> = count.into_iter().map(|(c, _)| c).collect();
+    Ok(if names.is_empty() {
+        vec!["full_time".into()]
+    } else {
+        names
+    })
+}
+
 /// A contract cell as HR sheets write it, read as one of the scenario's contracts: the name
 /// itself, or 全职/正式 (full_time), 兼职 (part_time), 外包 (outsourced), 临时/小时工 (temp).
 fn contract_named<'a>(cell: &str, contracts: &'a [String]) -> Option<&'a str> {
