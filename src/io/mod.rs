@@ -577,7 +577,8 @@ fn unknown_columns(path: &Path, unknown: &[&str], cols: &[Col]) -> InputError {
     } else {
         format!("{} unknown columns: {}", unknown.len(), quoted.join(", "))
     };
-    InputError::new(path, problem, fixes.join("; "))
+    // one fix per line, under the first
+    InputError::new(path, problem, fixes.join("\n       "))
         .at(1)
         .field(unknown[0].to_string())
 }
