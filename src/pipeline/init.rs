@@ -29,8 +29,8 @@ pub struct Findings {
     pub hourly: Vec<f64>,
     /// The three busiest hours of the day, busiest first.
     pub busiest: Vec<u32>,
-    /// Service hours `[open, close)` in whole hours: the hours with at least 5% of the busiest
-    /// hour's inquiries.
+    /// Service hours `[open, close)` in whole hours: the day without its longest quiet stretch
+    /// (under 10% of the busiest hour's inquiries).
     pub open: (u32, u32),
     /// Share of inquiries arriving outside the service hours (answered after opening).
     pub outside_share: f64,
@@ -49,7 +49,7 @@ pub struct Findings {
 }
 
 /// Share of the busiest hour's inquiries below which an hour counts as closed.
-const QUIET_SHARE: f64 = 0.05;
+const QUIET_SHARE: f64 = 0.1;
 
 /// What `history` and `agents` say about the team.
 pub fn inspect(history: &Series, report: &HistoryReport, agents: &[Agent]) -> Findings {
@@ -61,13 +61,7 @@ pub fn inspect(history: &Series, report: &HistoryReport, agents: &[Agent]) -> Fi
             .total_cmp(&hourly[*a as usize])
             .then(a.cmp(b))
     });
-    let open_hours: Vec<u32> = (0..24)
-        .filter(|h| peak > 0.0 && hourly[*h as usize] >= QUIET_SHARE * peak)
-        .collect();
-    let open = match (open_hours.first(), open_hours.last()) {
-        (Some(a), Some(b)) => (*a, b + 1),
-        _ => (8, 24),
-    };
+    let open = service_hours(&hourly, peak);
     let total: f64 = hourly.iter().sum();
     let inside: f64 = (open.0..open.1).map(|h| hourly[h as usize]).sum();
     let first = history.grid.start;
@@ -107,6 +101,34 @@ pub fn inspect(history: &Series, report: &HistoryReport, agents: &[Agent]) -> Fi
         contracts: tally(agents.iter().map(|a| a.contract.clone())),
         tiers: tally(agents.iter().map(|a| a.tier.clone())),
         skills: tally(agents.iter().flat_map(|a| a.skills.clone())),
+    }
+}
+
+/// The service hours `[open, close)`: the day without its longest quiet stretch (hours with
+/// less than [`QUIET_SHARE`] of the busiest hour's inquiries, counted round midnight). Hours
+/// must open before they close within the day, so a window running past midnight closes at
+/// 24:00 (what arrives after is answered in the morning).
+fn service_hours(hourly: &[f64], peak: f64) -> (u32, u32) {
+    let quiet = |h: usize| hourly[h % 24] < QUIET_SHARE * peak;
+    if peak <= 0.0 || (0..24).all(|h| !quiet(h)) {
+        return (0, 24);
+    }
+    // the longest run of quiet hours, round the clock: (first hour, length)
+    let mut best = (0, 0);
+    for s in 0..24 {
+        if quiet(s) && !quiet(s + 23) {
+            let len = (0..24).take_while(|k| quiet(s + k)).count();
+            if len > best.1 {
+                best = (s, len);
+            }
+        }
+    }
+    let open = ((best.0 + best.1) % 24) as u32;
+    let close = best.0 as u32;
+    if close > open {
+        (open, close)
+    } else {
+        (open, 24)
     }
 }
 
@@ -353,7 +375,7 @@ fn service(s: &mut String, f: &Findings) {
     let busy: Vec<String> = f.busiest.iter().map(|h| clock(*h)).collect();
     let _ = writeln!(
         s,
-        "hours = [\"{}\", \"{}\"] # from the history: hours with at least 5% of the busiest hour's chats (busiest: {})",
+        "hours = [\"{}\", \"{}\"] # from the history: the day without its quiet night (under 10% of the busiest hour; busiest: {})",
         clock(f.open.0),
         clock(f.open.1),
         busy.join(", ")
@@ -593,6 +615,17 @@ mod tests {
         let agents = vec![agent("A1", "full_time"), agent("A2", "part_time")];
         let f = inspect(&s, &r, &agents);
         assert_eq!(f.open, (9, 23));
+        // a quiet night running past midnight closes at 24:00; no quiet hour: open round the clock
+        let mut h = vec![50.0; 24];
+        for q in [2, 3, 4, 5, 6] {
+            h[q] = 1.0;
+        }
+        assert_eq!(service_hours(&h, 50.0), (7, 24));
+        h[23] = 1.0;
+        h[0] = 1.0;
+        h[1] = 1.0;
+        assert_eq!(service_hours(&h, 50.0), (7, 23));
+        assert_eq!(service_hours(&[5.0; 24], 5.0), (0, 24));
         assert_eq!(f.busiest, vec![22, 21, 20]);
         assert_eq!(f.start, NaiveDate::from_ymd_opt(2026, 10, 19).unwrap());
         let files = Files {
