@@ -43,26 +43,9 @@ struct Cli {
     lang: Option<export::Lang>,
 }
 
-/// The language the user asked for, set once before anything is printed.
-static LANG: std::sync::OnceLock<export::Lang> = std::sync::OnceLock::new();
-
-/// Prints `text` to stdout (or stderr) in the user's language. With `PAIBAN_LANG_STRICT` set,
-/// lines the catalogue does not translate are also listed on stderr (the tests' check that
-/// every message has a Chinese version).
+/// Prints in the user's language (see [`paiban::i18n::show`]).
 fn show(text: &str, to_err: bool) {
-    use std::io::Write;
-    let lang = LANG.get().copied().unwrap_or_default();
-    let shown = paiban::i18n::translate(text, lang);
-    if to_err {
-        let _ = std::io::stderr().write_all(shown.as_bytes());
-    } else {
-        let _ = std::io::stdout().write_all(shown.as_bytes());
-    }
-    if lang == export::Lang::Zh && std::env::var_os("PAIBAN_LANG_STRICT").is_some() {
-        for l in paiban::i18n::untranslated(text) {
-            eprintln!("untranslated: {l}");
-        }
-    }
+    paiban::i18n::show(text, to_err)
 }
 
 /// `print!` in the user's language.
@@ -500,7 +483,7 @@ fn main() -> ExitCode {
         std::process::exit(130);
     });
     let cli = Cli::parse();
-    let _ = LANG.set(
+    paiban::i18n::set_lang(
         cli.lang
             .unwrap_or_else(|| export::Lang::from_locale(|k| std::env::var(k).ok())),
     );
@@ -633,7 +616,7 @@ fn run(mut cli: Cli) -> Result<ExitCode> {
     cli.sets = sets_with_columns(&cli, &columns);
     let opts = export::Options {
         excel: cli.excel,
-        lang: LANG.get().copied().unwrap_or_default(),
+        lang: paiban::i18n::lang(),
     };
     match cli.cmd {
         Cmd::Demo { out, solver, json } => {
@@ -1344,7 +1327,7 @@ objective {} (requests {}, cover {}); lower bound {}; LP bound {}; column genera
             if json {
                 print_json(&paiban::rules::CATALOGUE)?;
             } else {
-                print!("{}", paiban::rules::catalogue_markdown());
+                say!("{}", paiban::rules::catalogue_markdown());
             }
             Ok(ExitCode::SUCCESS)
         }

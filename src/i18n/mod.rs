@@ -54,6 +54,40 @@ impl Lang {
     }
 }
 
+/// The language of this process's messages, set once by the program (the CLI, from `--lang`
+/// or the locale) before anything is printed; English until then. Like `setlocale`, it is the
+/// one process-wide setting: the solver's progress lines, printed as they happen, follow it.
+static PROCESS_LANG: OnceLock<Lang> = OnceLock::new();
+
+/// Sets the process's language (the first call wins).
+pub fn set_lang(lang: Lang) {
+    let _ = PROCESS_LANG.set(lang);
+}
+
+/// The process's language.
+pub fn lang() -> Lang {
+    PROCESS_LANG.get().copied().unwrap_or_default()
+}
+
+/// Prints `text` to stdout (or stderr) in the process's language. With `PAIBAN_LANG_STRICT`
+/// set, lines the catalogue does not translate are also listed on stderr as `untranslated: …`
+/// (the tests' check that every message has a Chinese version).
+pub fn show(text: &str, to_err: bool) {
+    use std::io::Write;
+    let lang = lang();
+    let shown = translate(text, lang);
+    if to_err {
+        let _ = std::io::stderr().write_all(shown.as_bytes());
+    } else {
+        let _ = std::io::stdout().write_all(shown.as_bytes());
+    }
+    if lang == Lang::Zh && std::env::var_os("PAIBAN_LANG_STRICT").is_some() {
+        for l in untranslated(text) {
+            eprintln!("untranslated: {l}");
+        }
+    }
+}
+
 /// The Chinese catalogue's files (each a TOML table of English template → Chinese).
 const ZH_FILES: &[(&str, &str)] = &[
     ("terms.toml", include_str!("zh/terms.toml")),
@@ -177,9 +211,43 @@ fn phrase(s: &str, depth: usize) -> Option<String> {
 /// names, dates, quoted file contents) is kept. Backtick-quoted values are the user's own text.
 fn value(s: &str, depth: usize) -> String {
     if s.starts_with('`') && s.ends_with('`') && s.len() >= 2 {
-        return s.to_string();
+        return clip_note(s);
     }
-    phrase(s, depth).unwrap_or_else(|| s.to_string())
+    // a value padded to a column's width: the words translated, the padding kept
+    let core = s.trim();
+    if core.len() < s.len() && !core.is_empty() {
+        let at = s.find(core).unwrap_or(0);
+        return format!("{}{}{}", &s[..at], value(core, depth), &s[at + core.len()..]);
+    }
+    if let Some(t) = phrase(s, depth) {
+        return t;
+    }
+    if s.ends_with(" characters)") {
+        return clip_note(s);
+    }
+    // a list (`A 2025-11-11; B 2026-06-18`): each item in turn
+    if s.contains("; ") {
+        let items: Vec<String> = s.split("; ").map(|p| value(p, depth + 1)).collect();
+        return items.join("；");
+    }
+    s.to_string()
+}
+
+/// A quoted value is the user's own text, kept; only the note paiban adds when it cuts a long
+/// one (`…… (2000000 characters)`, see `io::clip_quoted`) is translated.
+fn clip_note(s: &str) -> String {
+    let (open, inner, close) = match s.strip_prefix('`').and_then(|x| x.strip_suffix('`')) {
+        Some(inner) => ("`", inner, "`"),
+        None => ("", s, ""),
+    };
+    if let Some((head, n)) = inner.rsplit_once("… (") {
+        if let Some(n) = n.strip_suffix(" characters)") {
+            if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) {
+                return format!("{open}{head}…（共 {n} 个字符）{close}");
+            }
+        }
+    }
+    s.to_string()
 }
 
 /// The values a template's placeholders take in `s`, if it matches: every literal piece in
@@ -312,6 +380,15 @@ mod tests {
         assert!(e.contains("`-3`"), "{e}");
         assert!(!e.contains("negative value"), "{e}");
         assert!(!e.contains("fix:"), "{e}");
+        let e = t("h.csv, line 2, field `count`: negative value `-99… (5000 characters)`");
+        assert!(e.ends_with("`-99…（共 5000 个字符）`"), "{e}");
+    }
+
+    #[test]
+    fn lists_inside_a_message_are_translated_item_by_item() {
+        let e = t("festivals in the history: Double 12 2025-12-12; 618 pre-sale launch 2026-05-20");
+        assert!(e.contains("2025-12-12；"), "{e}");
+        assert!(!e.contains("pre-sale"), "{e}");
     }
 
     #[test]

@@ -251,10 +251,10 @@ impl<'a> Search<'a> {
                 .map(|b| format!("{:.2}%", 100.0 * rel_gap(p.objective, b)))
                 .unwrap_or_else(|| "–".into());
             let bound = p.bound.map(|b| format!("{b:.1}")).unwrap_or("–".into());
-            eprintln!(
-                "{:>7.1} s  {:<12} best {:>12.1}  bound {:>12}  gap {gap}",
+            crate::i18n::show(&format!(
+                "{:>7.1} s  {:<12} best {:>12.1}  bound {:>12}  gap {gap}\n",
                 p.seconds, p.phase, p.objective, bound
-            );
+            ), true);
         }
         self.trace.push(p);
     }
@@ -336,14 +336,14 @@ fn solve_tuned(
     check_memory(m, s, what)?;
     let mut search = Search::new(m, s, what, small_model);
     if s.progress {
-        eprintln!(
-            "{what}: {} variables ({} integer), {} rows, {} blocks × {} times",
+        crate::i18n::show(&format!(
+            "{what}: {} variables ({} integer), {} rows, {} blocks × {} times\n",
             m.num_vars(),
             m.num_integer(),
             m.rows.len(),
             search.shape.blocks.len(),
             search.shape.times.len()
-        );
+        ), true);
     }
     if let Some(b) = hint.bound {
         search.tighten(b);
@@ -757,10 +757,10 @@ fn neighbourhoods(search: &mut Search, until: f64) {
     }
     if search.s.progress {
         let [b, t, x] = tally;
-        eprintln!(
-            "neighbourhoods (moves/better): people {}/{}, days {}/{}, people × days {}/{}; sizes now {k:.0} people, {w:.0} days, {km:.0} people × {:.0} days",
+        crate::i18n::show(&format!(
+            "neighbourhoods (moves/better): people {}/{}, days {}/{}, people × days {}/{}; sizes now {k:.0} people, {w:.0} days, {km:.0} people × {:.0} days\n",
             b.0, b.1, t.0, t.1, x.0, x.1, (2.0 * w).min(nt as f64)
-        );
+        ), true);
     }
 }
 
