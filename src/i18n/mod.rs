@@ -217,7 +217,12 @@ fn value(s: &str, depth: usize) -> String {
     let core = s.trim();
     if core.len() < s.len() && !core.is_empty() {
         let at = s.find(core).unwrap_or(0);
-        return format!("{}{}{}", &s[..at], value(core, depth), &s[at + core.len()..]);
+        return format!(
+            "{}{}{}",
+            &s[..at],
+            value(core, depth),
+            &s[at + core.len()..]
+        );
     }
     if let Some(t) = phrase(s, depth) {
         return t;

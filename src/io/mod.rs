@@ -306,7 +306,7 @@ impl Table {
         idx: Option<usize>,
     ) -> Result<f64, InputError> {
         match columns::parse_seconds(text, self.unit(idx)) {
-            Some(v) if v.is_finite() && v >= 0.0 && v <= 1e9 => Ok(v),
+            Some(v) if (0.0..=1e9).contains(&v) => Ok(v),
             Some(_) => self.nonneg(line, field, text),
             None => Err(self.err(
                 line,

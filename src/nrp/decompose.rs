@@ -102,13 +102,16 @@ pub fn decompose(
         proven = s.proven;
         nodes = s.nodes;
         if progress {
-            crate::i18n::show(&format!(
-                "branch-and-price: {} nodes, best {}, bound {:.2}{}\n",
-                s.nodes,
-                cost.map_or("–".into(), |c| format!("{c}")),
-                bound,
-                if proven { ", proven" } else { "" }
-            ), true);
+            crate::i18n::show(
+                &format!(
+                    "branch-and-price: {} nodes, best {}, bound {:.2}{}\n",
+                    s.nodes,
+                    cost.map_or("–".into(), |c| format!("{c}")),
+                    bound,
+                    if proven { ", proven" } else { "" }
+                ),
+                true,
+            );
         }
     }
     Ok(Decomposed {

@@ -308,7 +308,7 @@ pub fn contracts_in(path: &Path, user: &Columns) -> Result<Vec<String>, InputErr
             None => count.push((name, 1)),
         }
     }
-    count.sort_by(|a, b| b.1.cmp(&a.1));
+    count.sort_by_key(|c| std::cmp::Reverse(c.1));
     let names: Vec<String> = count.into_iter().map(|(c, _)| c).collect();
     Ok(if names.is_empty() {
         vec!["full_time".into()]

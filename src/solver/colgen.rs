@@ -261,13 +261,16 @@ fn solve_node(
             node.bound = node.bound.max(lagrange);
         }
         if progress && branches.is_empty() {
-            crate::i18n::show(&format!(
-                "{:>7.1} s  pricing      master {:>12.2}  bound {:>12.2}  +{added} columns{}\n",
-                t0.elapsed().as_secs_f64(),
-                node.value,
-                node.bound,
-                if exact { "" } else { " (heuristic)" }
-            ), true);
+            crate::i18n::show(
+                &format!(
+                    "{:>7.1} s  pricing      master {:>12.2}  bound {:>12.2}  +{added} columns{}\n",
+                    t0.elapsed().as_secs_f64(),
+                    node.value,
+                    node.bound,
+                    if exact { "" } else { " (heuristic)" }
+                ),
+                true,
+            );
         }
         if added == 0 {
             // no column at all: exact pricing proved none below the duals

@@ -251,10 +251,13 @@ impl<'a> Search<'a> {
                 .map(|b| format!("{:.2}%", 100.0 * rel_gap(p.objective, b)))
                 .unwrap_or_else(|| "–".into());
             let bound = p.bound.map(|b| format!("{b:.1}")).unwrap_or("–".into());
-            crate::i18n::show(&format!(
-                "{:>7.1} s  {:<12} best {:>12.1}  bound {:>12}  gap {gap}\n",
-                p.seconds, p.phase, p.objective, bound
-            ), true);
+            crate::i18n::show(
+                &format!(
+                    "{:>7.1} s  {:<12} best {:>12.1}  bound {:>12}  gap {gap}\n",
+                    p.seconds, p.phase, p.objective, bound
+                ),
+                true,
+            );
         }
         self.trace.push(p);
     }
@@ -336,14 +339,17 @@ fn solve_tuned(
     check_memory(m, s, what)?;
     let mut search = Search::new(m, s, what, small_model);
     if s.progress {
-        crate::i18n::show(&format!(
-            "{what}: {} variables ({} integer), {} rows, {} blocks × {} times\n",
-            m.num_vars(),
-            m.num_integer(),
-            m.rows.len(),
-            search.shape.blocks.len(),
-            search.shape.times.len()
-        ), true);
+        crate::i18n::show(
+            &format!(
+                "{what}: {} variables ({} integer), {} rows, {} blocks × {} times\n",
+                m.num_vars(),
+                m.num_integer(),
+                m.rows.len(),
+                search.shape.blocks.len(),
+                search.shape.times.len()
+            ),
+            true,
+        );
     }
     if let Some(b) = hint.bound {
         search.tighten(b);
