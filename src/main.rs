@@ -482,11 +482,12 @@ fn main() -> ExitCode {
         warnln!("interrupted: stopped; no partial output was written");
         std::process::exit(130);
     });
-    let cli = Cli::parse();
-    paiban::i18n::set_lang(
-        cli.lang
-            .unwrap_or_else(|| export::Lang::from_locale(|k| std::env::var(k).ok())),
-    );
+    let locale = || export::Lang::from_locale(|k| std::env::var(k).ok());
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e, lang_in_args().unwrap_or_else(locale)),
+    };
+    paiban::i18n::set_lang(cli.lang.unwrap_or_else(locale));
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -503,6 +504,34 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The `--lang` of a command line clap refused, so its error is in the user's language.
+fn lang_in_args() -> Option<export::Lang> {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter().enumerate().find_map(|(i, a)| {
+        let v = match a.strip_prefix("--lang=") {
+            Some(v) => v,
+            None if a == "--lang" => args.get(i + 1)?,
+            None => return None,
+        };
+        v.parse().ok()
+    })
+}
+
+/// A command line clap refused: help and version as clap prints them, errors in the user's
+/// language, exit 2.
+fn usage_error(e: clap::Error, lang: export::Lang) -> ExitCode {
+    use clap::error::ErrorKind::*;
+    if matches!(
+        e.kind(),
+        DisplayHelp | DisplayVersion | DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        e.exit()
+    }
+    paiban::i18n::set_lang(lang);
+    show(&e.render().to_string(), true);
+    ExitCode::from(2)
 }
 
 fn settings(p: &Option<PathBuf>) -> Result<SolverSettings> {

@@ -451,3 +451,32 @@ fn calculators_and_backtests_print_chinese() {
     .unwrap();
     zh(&["nrp", s(&f), "--time-limit", "5"], 0, "目标函数值 200");
 }
+
+#[test]
+fn a_mistyped_command_line_is_explained_in_chinese() {
+    let o = paiban()
+        .args(["--lang", "zh", "run", "--scenari", "x.toml"])
+        .env("PAIBAN_LANG_STRICT", "1")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("错误：无法识别的参数 '--scenari'"), "{err}");
+    assert!(err.contains("用法："), "{err}");
+    assert!(!err.contains("untranslated:"), "{err}");
+    // the locale chooses Chinese too; --lang en overrides it
+    let o = paiban()
+        .args(["run"])
+        .env("LANG", "zh_CN.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&o.stderr).contains("缺少以下必需的参数"));
+    let o = paiban()
+        .args(["--lang", "en", "run"])
+        .env("LANG", "zh_CN.UTF-8")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&o.stderr).contains("required arguments were not provided"));
+}

@@ -25,7 +25,12 @@ pub fn agent(id: &str, contract: &str, max_hours: f64, max_days: u32) -> Agent {
 /// The real binary.
 #[allow(dead_code)]
 pub fn paiban() -> assert_cmd::Command {
-    assert_cmd::Command::cargo_bin("paiban").unwrap()
+    let mut c = assert_cmd::Command::cargo_bin("paiban").unwrap();
+    // messages follow the locale: the tests read English unless they ask for Chinese
+    c.env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8");
+    c
 }
 
 /// Runs `cmd`, fails the test with its output unless it succeeds, returns its stdout.
