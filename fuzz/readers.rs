@@ -34,7 +34,7 @@ pub fn agents(data: &[u8]) {
 
 pub fn roster(data: &[u8]) {
     let p = scratch("roster.csv", data);
-    if let Ok(r) = paiban::roster::read_csv(&p, chrono_tz::Asia::Shanghai) {
+    if let Ok(r) = paiban::roster::read_csv(&p, chrono_tz::Asia::Shanghai, &Default::default()) {
         let _ = paiban::roster::to_csv(&r, &[]);
     }
 }

@@ -845,7 +845,7 @@ fn run(mut cli: Cli) -> Result<ExitCode> {
             by_queue,
         } => {
             let sc = Scenario::load_with(&scenario, &cli.sets)?;
-            let f = forecast::read_csv(&fp, sc.horizon.tz())?;
+            let f = forecast::read_csv(&fp, sc.horizon.tz(), &sc.columns())?;
             let r = requirements::requirements(&f, &sc)?;
             write(&output, &requirements::to_csv(&r))?;
             if let Some(p) = &by_queue {
@@ -869,10 +869,10 @@ fn run(mut cli: Cli) -> Result<ExitCode> {
             json,
         } => {
             let sc = Scenario::load_with(&scenario, &cli.sets)?;
-            let req = requirements::read_csv(&rp, sc.horizon.tz())?;
+            let req = requirements::read_csv(&rp, sc.horizon.tz(), &sc.columns())?;
             let ag = team_of(ap, &sc, &scenario)?;
             let carried = previous
-                .map(|p| roster::read_csv(&p, sc.horizon.tz()))
+                .map(|p| roster::read_csv(&p, sc.horizon.tz(), &sc.columns()))
                 .transpose()?
                 .map(|prev| plan::carried_cover(&prev, &req.grid));
             let p = plan::plan_after(
@@ -920,7 +920,7 @@ fn run(mut cli: Cli) -> Result<ExitCode> {
             let ag = agents::read_agents_for(&ap, &sc)?;
             let rows = plan::read_csv(&pp, &sc)?;
             let prev = previous
-                .map(|p| roster::read_csv(&p, sc.horizon.tz()))
+                .map(|p| roster::read_csv(&p, sc.horizon.tz(), &sc.columns()))
                 .transpose()?;
             let r = roster::roster_after(&rows, &ag, &sc, &settings(&solver)?, prev.as_ref())?;
             write(&output, &roster::to_csv(&r.roster, &ag))?;
@@ -956,17 +956,17 @@ fn run(mut cli: Cli) -> Result<ExitCode> {
         } => {
             let sc = Scenario::load_with(&scenario, &cli.sets)?;
             let ag = agents::read_agents_for(&ap, &sc)?;
-            let r = roster::read_csv(&rp, sc.horizon.tz())?;
+            let r = roster::read_csv(&rp, sc.horizon.tz(), &sc.columns())?;
             let req = reqp
-                .map(|p| requirements::read_csv(&p, sc.horizon.tz()))
+                .map(|p| requirements::read_csv(&p, sc.horizon.tz(), &sc.columns()))
                 .transpose()?;
             let prev = previous
-                .map(|p| roster::read_csv(&p, sc.horizon.tz()))
+                .map(|p| roster::read_csv(&p, sc.horizon.tz(), &sc.columns()))
                 .transpose()?;
             let mut r = r;
             let published = against
                 .as_ref()
-                .map(|p| roster::read_csv(p, sc.horizon.tz()))
+                .map(|p| roster::read_csv(p, sc.horizon.tz(), &sc.columns()))
                 .transpose()?
                 .map(|mut published| {
                     check::against::same_dates(&mut r, &mut published);
@@ -1012,7 +1012,7 @@ fn run(mut cli: Cli) -> Result<ExitCode> {
             let sc = Scenario::load_with(&scenario, &cli.sets)?;
             let tz = sc.horizon.tz();
             let ag = team_of(ap, &sc, &scenario)?;
-            let published = roster::read_csv(&rp, tz)?;
+            let published = roster::read_csv(&rp, tz, &sc.columns())?;
             let now = time::parse_timestamp(&now, tz)
                 .map_err(|e| anyhow::anyhow!("--now: {e}; write e.g. \"2026-11-11 14:00\""))?;
             let last = *published
@@ -1023,13 +1023,17 @@ fn run(mut cli: Cli) -> Result<ExitCode> {
                 paiban::replan::parse_absences(absent.as_deref().unwrap_or(""), now.date(), last)?;
             let (history, _) = pipeline::scenario_history(&sc, &scenario)?;
             let events = pipeline::scenario_events(&sc, &scenario)?;
-            let morning = fp.map(|p| forecast::read_csv(&p, tz)).transpose()?;
+            let morning = fp
+                .map(|p| forecast::read_csv(&p, tz, &sc.columns()))
+                .transpose()?;
             let actuals = actuals
                 .map(|p| {
                     history::read_history(&p, tz, sc.horizon.interval.0, &sc.columns()).map(|h| h.0)
                 })
                 .transpose()?;
-            let prev = previous.map(|p| roster::read_csv(&p, tz)).transpose()?;
+            let prev = previous
+                .map(|p| roster::read_csv(&p, tz, &sc.columns()))
+                .transpose()?;
             let s = replan_settings(&solver, time_limit)?;
             let out = pipeline::replan::run_replan(
                 &pipeline::replan::ReplanInputs {
@@ -1087,7 +1091,7 @@ fn run(mut cli: Cli) -> Result<ExitCode> {
             let sc = Scenario::load_with(&scenario, &cli.sets)?;
             let tz = sc.horizon.tz();
             let ag = team_of(ap, &sc, &scenario)?;
-            let published = roster::read_csv(&rp, tz)?;
+            let published = roster::read_csv(&rp, tz, &sc.columns())?;
             let first = *published
                 .dates
                 .first()
@@ -1102,7 +1106,9 @@ fn run(mut cli: Cli) -> Result<ExitCode> {
                 paiban::replan::parse_absences(&format!("{agent}:{dates}"), now.date(), last)?;
             let (history, _) = pipeline::scenario_history(&sc, &scenario)?;
             let events = pipeline::scenario_events(&sc, &scenario)?;
-            let prev = previous.map(|p| roster::read_csv(&p, tz)).transpose()?;
+            let prev = previous
+                .map(|p| roster::read_csv(&p, tz, &sc.columns()))
+                .transpose()?;
             let s = replan_settings(&solver, time_limit)?;
             let out = pipeline::replan::run_replan(
                 &pipeline::replan::ReplanInputs {
@@ -1161,12 +1167,14 @@ fn run(mut cli: Cli) -> Result<ExitCode> {
             let sc = Scenario::load_with(&scenario, &cli.sets)?;
             let tz = sc.horizon.tz();
             let ag = team_of(ap, &sc, &scenario)?;
-            let published = roster::read_csv(&rp, tz)?;
+            let published = roster::read_csv(&rp, tz, &sc.columns())?;
             let date = time::parse_date(&date).map_err(|e| anyhow::anyhow!("--date: {e}"))?;
             if !published.dates.contains(&date) {
                 bail!("--date {date} is not a date of the roster {}", rp.display());
             }
-            let prev = previous.map(|p| roster::read_csv(&p, tz)).transpose()?;
+            let prev = previous
+                .map(|p| roster::read_csv(&p, tz, &sc.columns()))
+                .transpose()?;
             let open = paiban::replan::cover::Open { date, from, to };
             let answer = paiban::replan::cover::cover(&published, &ag, &sc, prev.as_ref(), &open);
             if json {
@@ -1190,8 +1198,8 @@ fn run(mut cli: Cli) -> Result<ExitCode> {
             let sc = Scenario::load_with(&scenario, &cli.sets)?;
             let tz = sc.horizon.tz();
             let ag = team_of(ap, &sc, &scenario)?;
-            let f = forecast::read_csv(&fp, tz)?;
-            let r = roster::read_csv(&rp, tz)?;
+            let f = forecast::read_csv(&fp, tz, &sc.columns())?;
+            let r = roster::read_csv(&rp, tz, &sc.columns())?;
             let rep = simulate::simulate(&f, &sc, &r, &ag, &simulate::SimSettings { runs, seed })?;
             let uncertain = if demand_runs > 0 {
                 let spread = pipeline::demand_spread(&sc, &scenario)?;

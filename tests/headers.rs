@@ -420,6 +420,34 @@ fn init_writes_a_scenario_that_runs_first_time_from_a_gbk_export() {
         o.status.success() && said.contains("no rule broken"),
         "{said}"
     );
+    // the roster as another tool exports it: its headers read too, one mapped by --columns
+    let roster = std::fs::read_to_string(run.join("roster.csv"))
+        .unwrap()
+        .replacen(
+            "agent_id,name,tier,contract,date,weekday,shift,start,end",
+            "员工ID,昵称,tier,contract,排班日期,weekday,班次名称,开始时间,结束时间",
+            1,
+        );
+    std::fs::write(team.join("排班.csv"), encode(&roster, Enc::Gbk)).unwrap();
+    let check = |extra: &[&str]| {
+        paiban()
+            .current_dir(&team)
+            .args(["check", "--roster", "排班.csv", "--agents", "客服名单.csv"])
+            .args(["--scenario", "scenario.toml"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let o = check(&[]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("`员工ID` looks like the agent_id"), "{err}");
+    let o = check(&["--columns", "agent_id=员工ID"]);
+    let said = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success() && said.contains("no rule broken"),
+        "{said}"
+    );
     // init does not replace a scenario the user may have edited
     let o = paiban()
         .current_dir(&team)

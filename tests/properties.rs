@@ -101,7 +101,7 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let rp = dir.path().join("req.csv");
         std::fs::write(&rp, csv).unwrap();
-        let req = paiban::requirements::read_csv(&rp, sc.horizon.tz()).unwrap();
+        let req = paiban::requirements::read_csv(&rp, sc.horizon.tz(), &Default::default()).unwrap();
         let settings = SolverSettings { time_limit_seconds: 20.0, ..SolverSettings::default() };
         let plan = paiban::plan::plan(&req, &sc, Some(&agents), &settings).unwrap();
         let r = paiban::roster::roster(&plan.rows, &agents, &sc, &settings).unwrap();

@@ -98,7 +98,7 @@ fn short_breaks_and_preparation_survive_csv_and_are_checked() {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("roster.csv");
     std::fs::write(&f, to_csv(&o.roster.roster, &inputs.agents)).unwrap();
-    let back = read_csv(&f, sc.horizon.tz()).unwrap();
+    let back = read_csv(&f, sc.horizon.tz(), &Default::default()).unwrap();
     assert_eq!(back.entries, o.roster.roster.entries);
     // a shift without its second short break, and one without preparation, break the rules
     let mut broken = back.clone();

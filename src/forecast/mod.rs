@@ -295,6 +295,7 @@ pub fn to_csv(f: &Forecast) -> Vec<u8> {
 pub fn read_csv(
     path: &std::path::Path,
     tz: chrono_tz::Tz,
+    user: &crate::io::Columns,
 ) -> Result<Forecast, crate::io::InputError> {
     use crate::io::{read_text, Col, InputError, Table};
     const COLS: &[Col] = &[
@@ -307,7 +308,7 @@ pub fn read_csv(
         Col::opt("event", &[]),
     ];
     let (text, _) = read_text(path)?;
-    let (t, idx) = Table::parse(path, &text, COLS)?;
+    let (t, idx) = Table::parse_with(path, &text, COLS, user)?;
     let mut regular = crate::io::Regular::default();
     let mut points = Vec::new();
     for (line, rec) in &t.rows {
@@ -465,7 +466,7 @@ mod tests {
         .unwrap();
         let file = tempfile::NamedTempFile::new().unwrap();
         std::fs::write(file.path(), to_csv(&f)).unwrap();
-        let g = read_csv(file.path(), chrono_tz::Asia::Shanghai).unwrap();
+        let g = read_csv(file.path(), chrono_tz::Asia::Shanghai, &Default::default()).unwrap();
         assert_eq!(g.grid, f.grid);
         assert!((g.total() - f.total()).abs() < 1.0);
     }

@@ -186,6 +186,7 @@ pub fn load_inputs(sc: &Scenario, scenario_file: &Path) -> Result<Inputs, Pipeli
         Some(p) => Some(crate::roster::read_csv(
             &Scenario::resolve(scenario_file, p),
             sc.horizon.tz(),
+            &sc.columns(),
         )?),
         None => None,
     };

@@ -1232,7 +1232,7 @@ pub fn read_csv(
     ];
     let tpls = templates(sc);
     let (text, _) = read_text(path)?;
-    let (t, idx) = Table::parse(path, &text, COLS)?;
+    let (t, idx) = Table::parse_with(path, &text, COLS, &sc.columns())?;
     let mut rows = Vec::new();
     for (line, rec) in &t.rows {
         let date = crate::model::time::parse_date(t.get(rec, idx[0]).unwrap_or(""))

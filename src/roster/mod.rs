@@ -725,18 +725,22 @@ pub fn to_csv(r: &Roster, agents: &[Agent]) -> Vec<u8> {
 pub fn read_csv(
     path: &std::path::Path,
     tz: chrono_tz::Tz,
+    user: &crate::io::Columns,
 ) -> Result<Roster, crate::io::InputError> {
     use crate::io::{read_text, Col, Table};
     const COLS: &[Col] = &[
-        Col::req("agent_id", &["工号"]),
-        Col::opt("name", &["姓名"]),
+        Col::req(
+            "agent_id",
+            &["工号", "客服账号", "子账号", "账号", "员工编号", "员工工号"],
+        ),
+        Col::opt("name", &["姓名", "昵称"]),
         Col::opt("tier", &["级别"]),
         Col::opt("contract", &["合同类型"]),
-        Col::req("date", &["日期"]),
+        Col::req("date", &["日期", "排班日期"]),
         Col::opt("weekday", &["星期"]),
-        Col::req("shift", &["班次"]),
-        Col::opt("start", &["上班时间"]),
-        Col::opt("end", &["下班时间"]),
+        Col::req("shift", &["班次", "班次名称"]),
+        Col::opt("start", &["上班时间", "开始时间"]),
+        Col::opt("end", &["下班时间", "结束时间"]),
         Col::opt("break_start", &["休息开始"]),
         Col::opt("break_end", &["休息结束"]),
         Col::opt("paid_hours", &["工时"]),
@@ -746,7 +750,7 @@ pub fn read_csv(
         Col::opt("queues", &["队列", "服务队列"]),
     ];
     let (text, _) = read_text(path)?;
-    let (t, idx) = Table::parse(path, &text, COLS)?;
+    let (t, idx) = Table::parse_with(path, &text, COLS, user)?;
     let mut entries = Vec::new();
     let ts = |line: u64,
               f: &str,

@@ -541,7 +541,11 @@ pub fn by_queue_csv(r: &Requirements) -> Vec<u8> {
 
 /// Reads requirements; only `interval_start` and `agents_required` are needed, so a
 /// supervisor can hand-edit or write the file from another tool.
-pub fn read_csv(path: &std::path::Path, tz: chrono_tz::Tz) -> Result<Requirements, InputError> {
+pub fn read_csv(
+    path: &std::path::Path,
+    tz: chrono_tz::Tz,
+    user: &crate::io::Columns,
+) -> Result<Requirements, InputError> {
     const COLS: &[Col] = &[
         Col::req("interval_start", &["timestamp", "时间"]),
         Col::req("agents_required", &["需求人数"]),
@@ -559,7 +563,7 @@ pub fn read_csv(path: &std::path::Path, tz: chrono_tz::Tz) -> Result<Requirement
         Col::opt("shrinkage", &[]),
     ];
     let (text, _) = read_text(path)?;
-    let (t, idx) = Table::parse(path, &text, COLS)?;
+    let (t, idx) = Table::parse_with(path, &text, COLS, user)?;
     let mut rows = Vec::new();
     let mut regular = crate::io::Regular::default();
     for (line, rec) in &t.rows {
