@@ -339,6 +339,9 @@ pub struct UserEvent {
     /// Or that effect hour by hour from the window's start, e.g. `[1.2, 4.0, 2.0, 1.3]` for a
     /// 20:00 launch with `pre_hours = 1`; the last value holds to the window's end.
     pub profile: Option<Vec<f64>>,
+    /// Events of one group share one learned effect (default: the name): differently named
+    /// promotions of one kind (`group = "brand_day"`) learn from each other's history.
+    pub group: Option<String>,
 }
 
 /// The events a forecast knows: the built-in calendar (unless switched off) plus the user's.
@@ -404,7 +407,7 @@ pub fn read_events(path: &Path) -> Result<Calendar, InputError> {
         let mut err = InputError::new(
             path,
             e.message().to_string(),
-            "each event is an [[event]] table with name, date (or start and end) and optional time, pre_hours/pre_days, post_hours/post_days, uplift, label",
+            "each event is an [[event]] table with name, date (or start and end) and optional time, pre_hours/pre_days, post_hours/post_days, uplift or profile, label, group",
         );
         err.line = line;
         err
@@ -534,7 +537,7 @@ impl UserEvent {
         }
         let builtin = BUILTIN_KEYS.contains(&self.name.as_str());
         Ok(Occurrence {
-            key: self.name.as_str().into(),
+            key: self.group.as_deref().unwrap_or(&self.name).into(),
             label: self.label.as_deref().unwrap_or(&self.name).into(),
             anchor,
             before_hours: pre,

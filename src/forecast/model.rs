@@ -82,6 +82,9 @@ pub struct FitNotes {
     pub yearly: bool,
     /// Multiplicative spread (log sd) of the baseline by horizon day, from rolling origins.
     pub sigma_by_day: Vec<f64>,
+    /// Spread (log sd) of learned event effects, from forecasting each past occurrence of an
+    /// event seen more than once from the others; None with too few.
+    pub event_spread: Option<f64>,
     /// The history's interval (minutes) when it was too coarse for an intraday shape and the
     /// built-in e-commerce profile spread the forecast over the day.
     pub intraday_prior: Option<u32>,
@@ -529,8 +532,9 @@ fn aht_profile(p: &Prep, kc: usize, weeks: usize) -> Option<Vec<f64>> {
     })
 }
 
-/// Offset from an event's anchor (in intervals) → (actual, baseline, weight) per occurrence.
-type Observations = BTreeMap<i64, Vec<(f64, f64, f64)>>;
+/// Offset from an event's anchor (in intervals) → (actual, baseline, weight, occurrence) per
+/// occurrence.
+type Observations = BTreeMap<i64, Vec<(f64, f64, f64, usize)>>;
 
 /// A fitted [`SeasonalEvent`] model.
 pub struct SeasonalEventModel {
@@ -541,6 +545,9 @@ pub struct SeasonalEventModel {
     aht_effects: BTreeMap<Arc<str>, f64>,
     events: EventIndex,
     sigma_by_day: Vec<f64>,
+    /// Spread of learned event effects, calibrated by leaving each past occurrence out (None:
+    /// too few occurrences; each offset's spread across occurrences is used).
+    event_spread: Option<f64>,
     end: NaiveDateTime,
     step: u32,
     uplift: f64,
@@ -691,7 +698,7 @@ impl Forecaster for SeasonalEvent {
                 };
                 any = true;
                 let off = o.offset_minutes(t).div_euclid(step as i64);
-                entry.entry(off).or_default().push((v, b.at(t), weight));
+                entry.entry(off).or_default().push((v, b.at(t), weight, oi));
                 if let (Some(a), Some(ab)) = (h.aht.as_ref().and_then(|x| x[k]), ab.as_ref()) {
                     aw += v;
                     ab_sum += v * a / ab[(minute_of_day(t) / step) as usize];
@@ -706,18 +713,15 @@ impl Forecaster for SeasonalEvent {
                 e.1 += aw;
             }
         }
+        let sigma_by_day = self.calibrate(&p);
+        let sigma0 = sigma_by_day[0];
+        let event_spread = event_spread(&acc, step, sigma0);
+        notes.event_spread = event_spread.map(|s| (s * 1000.0).round() / 1000.0);
         let effects = acc
-            .into_iter()
-            .map(|(key, offs)| {
-                let m = offs
-                    .into_iter()
-                    .map(|(off, obs)| (off, effect(&obs)))
-                    .collect();
-                (key, m)
-            })
+            .iter()
+            .map(|(key, offs)| (key.clone(), learned_effects(offs, step, sigma0)))
             .collect();
         let aht_effects = aht_acc.into_iter().map(|(k, (s, w))| (k, s / w)).collect();
-        let sigma_by_day = self.calibrate(&p);
         notes.sigma_by_day = sigma_by_day
             .iter()
             .map(|s| (s * 1000.0).round() / 1000.0)
@@ -729,6 +733,7 @@ impl Forecaster for SeasonalEvent {
             aht_effects,
             events: events.clone(),
             sigma_by_day,
+            event_spread,
             end: h.end(),
             step,
             uplift: self.event_uplift_factor,
@@ -739,15 +744,15 @@ impl Forecaster for SeasonalEvent {
 
 /// Weighted ratio of actual to baseline over the occurrences at one offset, and the spread of
 /// the per-occurrence log ratios (how much the effect varies between occurrences).
-fn effect(obs: &[(f64, f64, f64)]) -> (f64, f64) {
+fn effect(obs: &[(f64, f64, f64, usize)]) -> (f64, f64) {
     let (a, b) = obs
         .iter()
-        .fold((0.0, 0.0), |(a, b), (v, p, w)| (a + w * v, b + w * p));
+        .fold((0.0, 0.0), |(a, b), (v, p, w, _)| (a + w * v, b + w * p));
     let r = if b > 0.0 { a / b } else { 1.0 };
     let logs: Vec<f64> = obs
         .iter()
-        .filter(|(_, p, _)| *p > 0.0)
-        .map(|(v, p, _)| ((v + 1.0) / (p + 1.0)).ln())
+        .filter(|(_, p, _, _)| *p > 0.0)
+        .map(|(v, p, _, _)| ((v + 1.0) / (p + 1.0)).ln())
         .collect();
     let spread = if logs.len() >= 2 {
         let mean = logs.iter().sum::<f64>() / logs.len() as f64;
@@ -759,6 +764,149 @@ fn effect(obs: &[(f64, f64, f64)]) -> (f64, f64) {
         SPREAD_ONE
     };
     (r, spread)
+}
+
+/// Smoothing bandwidth of an event effect at `hours` from its anchor, as a share of that
+/// distance: an effect changes fast near its anchor (the 00:00 rush) and slowly far from it
+/// (the after-sales wave), so its neighbours say more the farther out it is.
+const BANDWIDTH_SHARE: f64 = 0.3;
+
+/// The effects of one event learned from its observations, each offset's ratio shrunk toward
+/// its neighbours' (empirical Bayes): a smooth curve through the log-ratios (a Gaussian kernel
+/// whose width grows with the distance from the anchor, weighted by precision), and each
+/// offset pulled toward it by how much of its distance from the curve is noise — counting
+/// noise and the interval-level spread `sigma0` over the occurrences seen — rather than real
+/// structure (the variance of the distances beyond noise). One unusual hour in one year no
+/// longer sets next year's forecast; a shape seen consistently stays.
+fn learned_effects(offs: &Observations, step: u32, sigma0: f64) -> BTreeMap<i64, (f64, f64)> {
+    struct Raw {
+        off: i64,
+        log: f64,
+        noise: f64,
+        spread: f64,
+    }
+    let raw: Vec<Raw> = offs
+        .iter()
+        .map(|(&off, obs)| {
+            let (r, spread) = effect(obs);
+            let (sw, sw2, level) = obs.iter().fold((0.0, 0.0, 0.0), |(a, b, c), o| {
+                (a + o.2, b + o.2 * o.2, c + o.2 * o.1 * r)
+            });
+            let n_eff = if sw2 > 0.0 { sw * sw / sw2 } else { 1.0 };
+            let level = if sw > 0.0 { level / sw } else { 0.0 };
+            Raw {
+                off,
+                log: r.max(0.01).ln(),
+                noise: (sigma0 * sigma0 + 1.0 / (level + 1.0)) / n_eff.max(1.0),
+                spread,
+            }
+        })
+        .collect();
+    let per_hour = 60.0 / step as f64;
+    let bw = |off: i64| BANDWIDTH_SHARE * (off as f64 / per_hour).abs() * per_hour;
+    let smooth: Vec<Option<f64>> = raw
+        .iter()
+        .enumerate()
+        .map(|(i, x)| {
+            let h = bw(x.off);
+            if h < 1.0 {
+                return None;
+            }
+            let (mut num, mut den) = (0.0, 0.0);
+            let reach = (2.0 * h).ceil() as i64;
+            let lo = raw.partition_point(|y| y.off < x.off - reach);
+            for y in raw[lo..].iter().take_while(|y| y.off <= x.off + reach) {
+                let d = (y.off - x.off) as f64 / h;
+                let w = (-0.5 * d * d).exp() / y.noise;
+                num += w * y.log;
+                den += w;
+            }
+            let _ = i;
+            (den > 0.0).then(|| num / den)
+        })
+        .collect();
+    // variance of the distances from the curve beyond noise: the real structure
+    let (mut d2, mut nz, mut n) = (0.0, 0.0, 0.0);
+    for (x, s) in raw.iter().zip(&smooth) {
+        if let Some(s) = s {
+            d2 += (x.log - s).powi(2);
+            nz += x.noise;
+            n += 1.0;
+        }
+    }
+    let tau2 = if n > 0.0 {
+        ((d2 - nz) / n).max(0.0)
+    } else {
+        0.0
+    };
+    raw.iter()
+        .zip(&smooth)
+        .map(|(x, s)| {
+            let log = match s {
+                Some(s) => s + tau2 / (tau2 + x.noise) * (x.log - s),
+                None => x.log,
+            };
+            (x.off, (log.exp(), x.spread))
+        })
+        .collect()
+}
+
+/// The spread of learned event effects, from the events seen more than once: each past
+/// occurrence forecast from the others (with [`learned_effects`]), and the spread found for
+/// which 80% of its intervals fall inside P10–P90 around that forecast — so the band in an
+/// event window is as wide as such forecasts were wrong. None with too few such intervals.
+fn event_spread(acc: &BTreeMap<Arc<str>, Observations>, step: u32, sigma0: f64) -> Option<f64> {
+    let mut pairs: Vec<(f64, f64)> = Vec::new();
+    for offs in acc.values() {
+        let occs: std::collections::BTreeSet<usize> =
+            offs.values().flatten().map(|o| o.3).collect();
+        if occs.len() < 2 {
+            continue;
+        }
+        for &j in &occs {
+            let others: Observations = offs
+                .iter()
+                .map(|(off, v)| {
+                    (
+                        *off,
+                        v.iter().copied().filter(|o| o.3 != j).collect::<Vec<_>>(),
+                    )
+                })
+                .filter(|(_, v)| !v.is_empty())
+                .collect();
+            let eff = learned_effects(&others, step, sigma0);
+            for (off, obs) in offs {
+                let Some(&(r, _)) = eff.get(off) else {
+                    continue;
+                };
+                pairs.extend(obs.iter().filter(|o| o.3 == j).map(|o| (o.0, o.1 * r)));
+            }
+        }
+    }
+    if pairs.len() < 100 {
+        return None;
+    }
+    let coverage = |s: f64| {
+        let sd = (sigma0 * sigma0 + s * s).sqrt();
+        pairs
+            .iter()
+            .filter(|(a, q)| ((a + 1.0) / (q + 1.0)).ln().abs() <= Z80 * total_sd(sd, *q))
+            .count() as f64
+            / pairs.len() as f64
+    };
+    if coverage(0.0) >= 0.8 {
+        return Some(0.0);
+    }
+    let (mut lo, mut hi) = (0.0, 3.0);
+    for _ in 0..40 {
+        let mid = 0.5 * (lo + hi);
+        if coverage(mid) >= 0.8 {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    Some(hi)
 }
 
 impl Predict for SeasonalEventModel {
@@ -777,7 +925,7 @@ impl Predict for SeasonalEventModel {
                         .effects
                         .get(&o.key)
                         .and_then(|m| m.get(&off))
-                        .copied()
+                        .map(|&(r, s)| (r, self.event_spread.unwrap_or(s)))
                         .unwrap_or((o.prior(t), SPREAD_PRIOR));
                     r = (1.0 + (r - 1.0) * self.uplift).max(0.0);
                     if let (Some(a), Some(f)) = (aht.as_mut(), self.aht_effects.get(&o.key)) {
