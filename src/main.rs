@@ -2,7 +2,7 @@
 //! Exit codes: 0 success, 1 a roster breaks a hard rule (`check`, `run`, `demo`), 2 error.
 
 use anyhow::{bail, Context, Result};
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use paiban::{
     agents, backtest, calendar, check, erlang, export, forecast, history, io::write_atomic, nrp,
     pipeline, plan, publish, requirements, roster, scenario::Scenario, simulate,
@@ -10,6 +10,8 @@ use paiban::{
 };
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+mod help;
 
 const BASELINE: &str = include_str!("../scenarios/baseline.toml");
 
@@ -483,9 +485,15 @@ fn main() -> ExitCode {
         std::process::exit(130);
     });
     let locale = || export::Lang::from_locale(|k| std::env::var(k).ok());
-    let cli = match Cli::try_parse() {
+    // the command line in the user's language: its --help, then its errors
+    let args_lang = lang_in_args().unwrap_or_else(locale);
+    let mut cmd = help::localise(Cli::command(), args_lang);
+    let parsed = cmd
+        .try_get_matches_from_mut(std::env::args_os())
+        .and_then(|mut m| Cli::from_arg_matches_mut(&mut m).map_err(|e| e.format(&mut cmd)));
+    let cli = match parsed {
         Ok(cli) => cli,
-        Err(e) => return usage_error(e, lang_in_args().unwrap_or_else(locale)),
+        Err(e) => return usage_error(e, args_lang),
     };
     paiban::i18n::set_lang(cli.lang.unwrap_or_else(locale));
     match run(cli) {

@@ -480,3 +480,99 @@ fn a_mistyped_command_line_is_explained_in_chinese() {
         .unwrap();
     assert!(String::from_utf8_lossy(&o.stderr).contains("required arguments were not provided"));
 }
+
+/// `--help` follows the language too: with `--lang zh` (or a Chinese locale) the program's,
+/// every command's and `help`'s own help is Chinese, headings and default values included;
+/// in English it is clap's help as it always was.
+#[test]
+fn help_is_chinese_under_lang_zh() {
+    let help = |args: &[&str], locale: &str| {
+        let o = paiban().args(args).env("LANG", locale).output().unwrap();
+        let (so, se) = (
+            String::from_utf8(o.stdout).unwrap(),
+            String::from_utf8(o.stderr).unwrap(),
+        );
+        assert_eq!(o.status.code(), Some(0), "{args:?}\n{so}\n{se}");
+        so
+    };
+    let top = help(&["--lang", "zh", "--help"], "C.UTF-8");
+    // the commands, listed under 命令, are names to type: the rest of each line is Chinese
+    let commands: Vec<&str> = top
+        .lines()
+        .skip_while(|l| *l != "命令：")
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert!(
+        commands.contains(&"run") && commands.contains(&"init"),
+        "{top}"
+    );
+    let chinese_only = |args: &[&str], text: &str| {
+        assert!(text.contains("用法：paiban"), "{args:?}\n{text}");
+        for en in [
+            "Usage:",
+            "Options:",
+            "Commands:",
+            "Arguments:",
+            "Print ",
+            "[default:",
+        ] {
+            assert!(!text.contains(en), "{args:?}: `{en}` in\n{text}");
+        }
+        for l in text.lines() {
+            // a default value (`[默认：lns]`) is a value to type, not prose
+            let l = match (l.find("[默认："), l.rfind(']')) {
+                (Some(a), Some(b)) if a < b => format!("{}{}", &l[..a], &l[b + 1..]),
+                _ => l.to_string(),
+            };
+            let w: Vec<String> = english_words(&l)
+                .into_iter()
+                .filter(|w| w != "paiban" && !commands.contains(&w.as_str()))
+                .collect();
+            assert!(w.is_empty(), "{args:?}: English {w:?} left in `{l}`");
+        }
+    };
+    chinese_only(&["--help"], &top);
+    assert!(
+        top.contains("  run            从方案文件的输入开始运行全部环节"),
+        "{top}"
+    );
+    assert!(
+        top.contains("  -h, --help                       显示帮助"),
+        "{top}"
+    );
+    assert!(
+        top.contains("  -V, --version                    显示版本"),
+        "{top}"
+    );
+    // (`help --help` is no help, in English as in Chinese: clap reads `--help` as a command)
+    for cmd in commands.iter().filter(|c| **c != "help") {
+        for flag in ["--help", "-h"] {
+            let args = ["--lang", "zh", cmd, flag];
+            chinese_only(&args, &help(&args, "C.UTF-8"));
+        }
+    }
+    assert_eq!(help(&["--lang", "zh", "help"], "C.UTF-8"), top);
+    let args = ["--lang", "zh", "help", "help"];
+    chinese_only(&args, &help(&args, "C.UTF-8"));
+    let run = help(&["--lang", "zh", "run", "--help"], "C.UTF-8");
+    assert!(
+        run.contains("选项：") && run.contains("覆盖方案文件中的一个值"),
+        "{run}"
+    );
+    let init = help(&["--lang", "zh", "init", "--help"], "C.UTF-8");
+    assert!(init.contains("[默认：scenario.toml]"), "{init}");
+    assert!(init.contains("输出文件已存在时覆盖它"), "{init}");
+    let nrp = help(&["--lang", "zh", "nrp", "--help"], "C.UTF-8");
+    assert!(nrp.contains("参数：\n  <FILE>"), "{nrp}");
+    // `help COMMAND` and a Chinese locale say the same; --lang en overrides the locale
+    assert_eq!(help(&["--lang", "zh", "help", "run"], "C.UTF-8"), run);
+    assert_eq!(help(&["run", "--help"], "zh_CN.UTF-8"), run);
+    let english = help(&["--lang", "en", "run", "--help"], "zh_CN.UTF-8");
+    assert_eq!(english, help(&["run", "--help"], "C.UTF-8"));
+    // English help is clap's, unchanged
+    insta::assert_snapshot!("english_help", help(&["--help"], "C.UTF-8"));
+    assert!(english.starts_with("Run every stage from a scenario's inputs\n\nUsage: paiban run"));
+    assert!(english.contains("  -h, --help                       Print help\n"));
+}

@@ -94,6 +94,7 @@ const ZH_FILES: &[(&str, &str)] = &[
     ("errors.toml", include_str!("zh/errors.toml")),
     ("inputs.toml", include_str!("zh/inputs.toml")),
     ("output.toml", include_str!("zh/output.toml")),
+    ("help.toml", include_str!("zh/help.toml")),
 ];
 
 /// One catalogue entry: the English template cut at its `{}`s, and the Chinese template.
