@@ -669,6 +669,19 @@ post_hours = 52
     }
 
     #[test]
+    fn events_of_one_group_share_a_key_and_closures_are_allowed() {
+        let cal = events_file(
+            "[[event]]\nname = \"spring_brand_day\"\ndate = \"2025-03-15\"\ngroup = \"brand_day\"\n\n[[event]]\nname = \"autumn_brand_day\"\nlabel = \"Autumn brand day\"\ndate = \"2025-09-15\"\ngroup = \"brand_day\"\n\n[[event]]\nname = \"office_move\"\ndate = \"2025-10-08\"\nuplift = 0.2\n",
+        )
+        .unwrap();
+        assert_eq!(&*cal.user[0].key, "brand_day");
+        assert_eq!(&*cal.user[1].key, "brand_day");
+        assert_eq!(&*cal.user[1].label, "Autumn brand day");
+        assert_eq!(&*cal.user[2].key, "office_move");
+        assert_eq!(cal.user[2].prior(at(d(2025, 10, 8), 10)), 0.2);
+    }
+
+    #[test]
     fn builtin_can_be_switched_off() {
         let cal = events_file("builtin = false\n").unwrap();
         let idx = cal.index(at(d(2025, 1, 1), 0), at(d(2025, 12, 31), 0));
