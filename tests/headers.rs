@@ -494,3 +494,45 @@ fn init_on_the_demo_files_runs_and_speaks_chinese() {
         assert!(text.contains(&format!("[contracts.{c}]")), "{text}");
     }
 }
+
+#[test]
+fn every_agent_list_family_reads_through_init() {
+    let d = tempfile::tempdir().unwrap();
+    let shop = shop(d.path(), 5);
+    // (file, text, encoding, what init must find)
+    let families = [
+        (
+            "english.csv",
+            "employee_id,nickname,employment,group\nE1,Amy,full-time,pre_sales\nE2,Bo,part-time,after_sales\nE3,Cy,full-time,pre_sales\n",
+            Enc::Utf8,
+            "contracts: full_time 2, part_time 1",
+        ),
+        (
+            "hr.csv",
+            "工号,姓名,合同类型,技能组,职级\nA1,王一,全职,售前,组长\nA2,李二,外包,售后,客服\n",
+            Enc::Bom,
+            "contracts: full_time 1, outsourced 1",
+        ),
+        (
+            "qianniu.csv",
+            "客服账号,客服昵称,分组\n店铺:小王,小王,售前\n店铺:小李,小李,售前\n",
+            Enc::Gbk,
+            "contracts: full_time 2",
+        ),
+    ];
+    for (name, text, enc, want) in families {
+        let f = d.path().join(name);
+        std::fs::write(&f, encode(text, enc)).unwrap();
+        let out = stdout(
+            paiban()
+                .args(["init", "--history"])
+                .arg(shop.join("history.csv"))
+                .arg("--agents")
+                .arg(&f)
+                .arg("-o")
+                .arg(d.path().join(format!("{name}.toml"))),
+        );
+        assert!(out.contains(want), "{name}: {out}");
+        assert!(out.contains("skills: "), "{name}: {out}");
+    }
+}

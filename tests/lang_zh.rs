@@ -576,3 +576,20 @@ fn help_is_chinese_under_lang_zh() {
     assert!(english.starts_with("Run every stage from a scenario's inputs\n\nUsage: paiban run"));
     assert!(english.contains("  -h, --help                       Print help\n"));
 }
+
+#[test]
+fn the_rule_catalogue_is_chinese_row_by_row() {
+    let out = zh(
+        &["rules"],
+        0,
+        "| 代码 | 硬性/软性 | 含义 | 参数（默认值） |",
+    );
+    // one row per rule, each with its meaning and parameters in Chinese (codes and keys kept)
+    let rows: Vec<&str> = out.lines().filter(|l| l.starts_with("| `")).collect();
+    assert!(rows.len() >= 20, "{out}");
+    assert!(out.contains("客服名单 `agent_id`"), "{out}");
+    assert!(
+        out.contains("`labour.max_nights_per_week`（不限制）"),
+        "{out}"
+    );
+}

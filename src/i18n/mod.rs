@@ -211,7 +211,7 @@ fn phrase(s: &str, depth: usize) -> Option<String> {
 /// A value inside a message: a phrase of the catalogue is translated, anything else (numbers,
 /// names, dates, quoted file contents) is kept. Backtick-quoted values are the user's own text.
 fn value(s: &str, depth: usize) -> String {
-    if s.starts_with('`') && s.ends_with('`') && s.len() >= 2 {
+    if s.len() >= 2 && s.starts_with('`') && s.ends_with('`') && !s[1..s.len() - 1].contains('`') {
         return clip_note(s);
     }
     // a value padded to a column's width: the words translated, the padding kept
