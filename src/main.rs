@@ -71,20 +71,26 @@ macro_rules! warnln {
 enum Cmd {
     /// Generate a demo shop and run the whole pipeline on it.
     Demo {
+        /// Write every output file into this folder.
         #[arg(long, default_value = "demo-out")]
         out: PathBuf,
+        /// Solver settings file (TOML, see solver-configs/); default: the built-in settings.
         #[arg(long)]
         solver: Option<PathBuf>,
+        /// Print the result as JSON instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Write a first scenario for your team from your history and agent list (as exported):
     /// service hours, shifts and contracts fitted to them; then `paiban run` it.
     Init {
+        /// Your inquiry history as exported (hourly report or session log; any header the workbench uses, UTF-8 or GBK).
         #[arg(long)]
         history: PathBuf,
+        /// Your agent list as exported (子账号 list or HR sheet).
         #[arg(long)]
         agents: PathBuf,
+        /// Where to write the scenario.
         #[arg(short, long, default_value = "scenario.toml")]
         output: PathBuf,
         /// The scenario's name (default: the output file's name).
@@ -96,12 +102,16 @@ enum Cmd {
     },
     /// Write a synthetic shop: hourly history, agent list and a scenario pointing at both.
     Synth {
+        /// Write every output file into this folder.
         #[arg(long)]
         out: PathBuf,
+        /// Agents on the team.
         #[arg(long, default_value_t = 20)]
         agents: usize,
+        /// Years of hourly history.
         #[arg(long, default_value_t = 3)]
         years: u32,
+        /// Random seed: the same seed gives the same result.
         #[arg(long, default_value_t = 42)]
         seed: u64,
         /// History ends the day before this date; the scenario plans the week from it.
@@ -110,12 +120,16 @@ enum Cmd {
     },
     /// Forecast volume per interval from history.
     Forecast {
+        /// The inquiry history (CSV: counts per interval, or a session log with one row per chat).
         #[arg(long)]
         history: PathBuf,
+        /// First day of the forecast (YYYY-MM-DD).
         #[arg(long)]
         start: String,
+        /// Days to forecast.
         #[arg(long, default_value_t = 7)]
         days: u32,
+        /// Length of one interval (15m, 30m, 1h, …).
         #[arg(long, default_value = "15m")]
         interval: time::Minutes,
         /// Scale the learned festival effects (1.3 = a 30% bigger promotion).
@@ -127,6 +141,7 @@ enum Cmd {
         /// Leave out the built-in Chinese e-commerce calendar (a team elsewhere).
         #[arg(long)]
         no_builtin_events: bool,
+        /// Time zone of the timestamps (an IANA name).
         #[arg(long, default_value = "Asia/Shanghai")]
         timezone: String,
         /// Today's chats so far (a history file): the rest of today is re-forecast from the
@@ -136,27 +151,35 @@ enum Cmd {
         /// The time of the re-forecast ("2026-11-11 14:00"), with --actuals.
         #[arg(long, requires = "actuals")]
         now: Option<String>,
+        /// Write the result to this file.
         #[arg(short, long)]
         output: PathBuf,
     },
     /// Aggregate a history file — above all a session log with one row per chat, streamed,
     /// any size — into counts (and handle time) per interval.
     Aggregate {
+        /// The inquiry history (CSV: counts per interval, or a session log with one row per chat).
         #[arg(long)]
         history: PathBuf,
+        /// Length of the intervals the counts are summed into.
         #[arg(long, default_value = "15m")]
         interval: time::Minutes,
+        /// Time zone of the timestamps (an IANA name).
         #[arg(long, default_value = "Asia/Shanghai")]
         timezone: String,
+        /// Write the result to this file.
         #[arg(short, long)]
         output: PathBuf,
     },
     /// Agents required per interval from a forecast.
     Requirements {
+        /// The forecast (CSV, as paiban forecast writes it).
         #[arg(long)]
         forecast: PathBuf,
+        /// The scenario file (TOML).
         #[arg(long)]
         scenario: PathBuf,
+        /// Write the result to this file.
         #[arg(short, long)]
         output: PathBuf,
         /// Also write the requirement per queue and interval here (scenarios with [[queue]]s).
@@ -165,49 +188,64 @@ enum Cmd {
     },
     /// Shift counts per day and template (MIP).
     Plan {
+        /// The requirements per interval (CSV, as paiban requirements writes it).
         #[arg(long)]
         requirements: PathBuf,
+        /// The scenario file (TOML).
         #[arg(long)]
         scenario: PathBuf,
         /// Agent list bounding the plan (default: the scenario's).
         #[arg(long)]
         agents: Option<PathBuf>,
+        /// Solver settings file (TOML, see solver-configs/); default: the built-in settings.
         #[arg(long)]
         solver: Option<PathBuf>,
         /// Last week's roster: its overnight shifts already cover the first hours.
         #[arg(long)]
         previous: Option<PathBuf>,
+        /// Write the result to this file.
         #[arg(short, long)]
         output: PathBuf,
+        /// Print the result as JSON instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Named agents to the plan's shifts (MIP).
     Roster {
+        /// The shift plan (CSV, as paiban plan writes it).
         #[arg(long)]
         plan: PathBuf,
+        /// The agent list (CSV).
         #[arg(long)]
         agents: PathBuf,
+        /// The scenario file (TOML).
         #[arg(long)]
         scenario: PathBuf,
+        /// Solver settings file (TOML, see solver-configs/); default: the built-in settings.
         #[arg(long)]
         solver: Option<PathBuf>,
         /// Last week's roster: rest and working days in a row carry over the week boundary.
         #[arg(long)]
         previous: Option<PathBuf>,
+        /// Write the result to this file.
         #[arg(short, long)]
         output: PathBuf,
+        /// Print the result as JSON instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Verify any roster against every rule; exit 1 if a hard rule is broken.
     Check {
+        /// The roster (CSV, as paiban writes it or edited by hand).
         #[arg(long)]
         roster: PathBuf,
+        /// The agent list (CSV).
         #[arg(long)]
         agents: PathBuf,
+        /// The scenario file (TOML).
         #[arg(long)]
         scenario: PathBuf,
+        /// Also report coverage against these requirements (CSV).
         #[arg(long)]
         requirements: Option<PathBuf>,
         /// Last week's roster: rest and working days in a row carry over the week boundary.
@@ -217,6 +255,7 @@ enum Cmd {
         /// moved, swapped) and the rules each breaks that the published one kept.
         #[arg(long)]
         against: Option<PathBuf>,
+        /// Print the result as JSON instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -231,6 +270,7 @@ enum Cmd {
         /// Agent list (default: the scenario's); `on_call` marks standby and overtime.
         #[arg(long)]
         agents: Option<PathBuf>,
+        /// The scenario file (TOML).
         #[arg(long)]
         scenario: PathBuf,
         /// The time of the replan ("2026-11-11 14:00"): everything before it happened.
@@ -255,6 +295,7 @@ enum Cmd {
         /// Write a calendar (.ics) here for each agent whose shifts changed.
         #[arg(long)]
         ics: Option<PathBuf>,
+        /// Solver settings file (TOML, see solver-configs/); default: the built-in settings.
         #[arg(long)]
         solver: Option<PathBuf>,
         /// Time limit of the solve in seconds (default 20, or the solver file's).
@@ -263,16 +304,20 @@ enum Cmd {
         /// Simulation runs for the service level before and after (0: none).
         #[arg(long, default_value_t = 5)]
         runs: usize,
+        /// Print the result as JSON instead of text.
         #[arg(long)]
         json: bool,
     },
     /// What approving leave costs: the shortfall it leaves in the published roster and the
     /// cheapest repair, as `replan` would make it.
     Leave {
+        /// The published roster.
         #[arg(long)]
         roster: PathBuf,
+        /// The agent list (CSV); default: the scenario's.
         #[arg(long)]
         agents: Option<PathBuf>,
+        /// The scenario file (TOML).
         #[arg(long)]
         scenario: PathBuf,
         /// The agent asking for leave.
@@ -284,28 +329,35 @@ enum Cmd {
         /// When the decision is made (default: the roster's first day, 00:00).
         #[arg(long)]
         now: Option<String>,
+        /// Last week's roster: rest and days in a row count across the week boundary.
         #[arg(long)]
         previous: Option<PathBuf>,
         /// Write the repaired roster here.
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// Solver settings file (TOML, see solver-configs/); default: the built-in settings.
         #[arg(long)]
         solver: Option<PathBuf>,
         /// Time limit of the solve in seconds (default 20, or the solver file's).
         #[arg(long)]
         time_limit: Option<f64>,
+        /// Print the result as JSON instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Who could take an open shift without breaking a rule, ranked by the change's price
     /// (scenario `[replan]`) and the hours they already work that week.
     Cover {
+        /// The published roster.
         #[arg(long)]
         roster: PathBuf,
+        /// The agent list (CSV); default: the scenario's.
         #[arg(long)]
         agents: Option<PathBuf>,
+        /// The scenario file (TOML).
         #[arg(long)]
         scenario: PathBuf,
+        /// The date of the open shift (YYYY-MM-DD).
         #[arg(long)]
         date: String,
         /// Start of the open shift (HH:MM).
@@ -314,11 +366,13 @@ enum Cmd {
         /// End of the open shift (HH:MM; before the start: the next day).
         #[arg(long)]
         to: time::Clock,
+        /// Last week's roster: rest and days in a row count across the week boundary.
         #[arg(long)]
         previous: Option<PathBuf>,
         /// How many candidates (and refusals) to list.
         #[arg(long, default_value_t = 10)]
         top: usize,
+        /// Print the result as JSON instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -327,44 +381,57 @@ enum Cmd {
     /// Run scenarios side by side (in parallel): comparison table, report, workbook and every
     /// scenario's files under --out.
     Whatif {
+        /// Scenario files to compare side by side.
         #[arg(required = true)]
         scenarios: Vec<PathBuf>,
+        /// Write every output file into this folder.
         #[arg(long)]
         out: PathBuf,
         /// Vary one numeric value over a range, KEY=FROM..TO:STEP, e.g.
         /// `service.deflection=0.5..0.8:0.05` (one scenario file).
         #[arg(long)]
         sweep: Option<String>,
+        /// Solver settings file (TOML, see solver-configs/); default: the built-in settings.
         #[arg(long)]
         solver: Option<PathBuf>,
+        /// Print the result as JSON instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Run every stage from a scenario's inputs.
     Run {
+        /// The scenario file (TOML).
         #[arg(long)]
         scenario: PathBuf,
+        /// Write every output file into this folder.
         #[arg(long)]
         out: PathBuf,
+        /// Solver settings file (TOML, see solver-configs/); default: the built-in settings.
         #[arg(long)]
         solver: Option<PathBuf>,
+        /// Print the result as JSON instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Simulate a roster against a forecast: service level, ASA, abandonment and occupancy per
     /// interval and overall, with 95% confidence intervals over the runs.
     Simulate {
+        /// The roster (CSV, as paiban writes it or edited by hand).
         #[arg(long)]
         roster: PathBuf,
+        /// The forecast (CSV, as paiban forecast writes it).
         #[arg(long)]
         forecast: PathBuf,
+        /// The scenario file (TOML).
         #[arg(long)]
         scenario: PathBuf,
         /// Agent list (tiers decide who serves which queue); default: the scenario's.
         #[arg(long)]
         agents: Option<PathBuf>,
+        /// Simulation runs at the point forecast (for the confidence intervals).
         #[arg(long, default_value_t = 30)]
         runs: usize,
+        /// Random seed: the same seed gives the same result.
         #[arg(long, default_value_t = 1)]
         seed: u64,
         /// Runs against demand drawn from the forecast's P10–P90 band (a day high or low as a
@@ -375,15 +442,19 @@ enum Cmd {
         /// Per-interval results (CSV).
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// Print the result as JSON instead of text.
         #[arg(long)]
         json: bool,
     },
     /// Solve a Curtois & Qu shift scheduling benchmark instance with paiban's rule engine; prints
     /// the objective as the benchmark defines it, the lower bound and the gap.
     Nrp {
+        /// A Curtois & Qu instance file.
         file: PathBuf,
+        /// Time limit in seconds.
         #[arg(long, default_value_t = 60.0)]
         time_limit: f64,
+        /// Solver threads.
         #[arg(long, default_value_t = 1)]
         threads: u32,
         /// HiGHS primal heuristic effort (0–1; HiGHS's default 0.05).
@@ -392,6 +463,7 @@ enum Cmd {
         /// Write the roster (employee,day,shift) here.
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// Print the result as JSON instead of text.
         #[arg(long)]
         json: bool,
         /// `lns` (column generation for the bound and a first roster, large-neighbourhood
@@ -407,6 +479,7 @@ enum Cmd {
     },
     /// Rolling-origin backtest of the forecast against seasonal naive (same hour last week).
     Backtest {
+        /// The inquiry history (CSV: counts per interval, or a session log with one row per chat).
         #[arg(long)]
         history: PathBuf,
         /// Events file (TOML) adding to the built-in festival calendar.
@@ -430,6 +503,7 @@ enum Cmd {
         /// Interval to forecast at; by default the history's own.
         #[arg(long)]
         interval: Option<time::Minutes>,
+        /// Time zone of the timestamps (an IANA name).
         #[arg(long, default_value = "Asia/Shanghai")]
         timezone: String,
         /// Score the intraday re-forecast made at this time of day (HH:MM) against the morning
@@ -443,6 +517,7 @@ enum Cmd {
     },
     /// Every rule paiban knows: code, hard or soft, meaning, where its parameters come from.
     Rules {
+        /// Print the rule catalogue as JSON.
         #[arg(long)]
         json: bool,
     },
@@ -451,6 +526,7 @@ enum Cmd {
         /// Contacts arriving in one interval.
         #[arg(long)]
         volume: f64,
+        /// Length of the interval the volume arrives in.
         #[arg(long, default_value = "30m")]
         interval: time::Minutes,
         /// Average handle time, e.g. 180s or 3m.
@@ -459,10 +535,13 @@ enum Cmd {
         /// Service target PERCENT/SECONDS, e.g. 80/20s.
         #[arg(long, default_value = "80/20s")]
         target: String,
+        /// Share of paid time away from the queue (0.3 = 30%).
         #[arg(long, default_value_t = 0.0)]
         shrinkage: f64,
+        /// Highest occupancy allowed (0.85 = 85%).
         #[arg(long, default_value_t = 1.0)]
         occupancy: f64,
+        /// Chats one agent handles at once.
         #[arg(long, default_value_t = 1)]
         concurrency: u32,
         /// Customers' mean patience (e.g. 2m): Erlang A, with abandonment.
@@ -471,6 +550,7 @@ enum Cmd {
         /// Highest share of customers abandoning, in percent (Erlang A).
         #[arg(long)]
         max_abandon: Option<f64>,
+        /// Print the result as JSON instead of text.
         #[arg(long)]
         json: bool,
     },
