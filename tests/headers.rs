@@ -536,3 +536,59 @@ fn every_agent_list_family_reads_through_init() {
         assert!(out.contains("skills: "), "{name}: {out}");
     }
 }
+
+#[test]
+fn a_reports_title_lines_and_total_row_are_skipped_and_said() {
+    let d = tempfile::tempdir().unwrap();
+    let shop = shop(d.path(), 5);
+    let rows = rows(&shop);
+    let want = forecast(d.path(), &shop.join("history.csv"), &[]);
+    let mut text =
+        String::from("咨询数据报表\n统计时间：2025-11-02 至 2026-11-01\n\n日期,时段,咨询人数\n");
+    let mut total = 0u64;
+    for r in &rows {
+        text.push_str(&format!(
+            "{},{},{}\n",
+            r.0.format("%Y-%m-%d"),
+            r.0.format("%H:00"),
+            r.1
+        ));
+        total += r.1.parse::<u64>().unwrap();
+    }
+    text.push_str(&format!("合计,,{total}\n"));
+    let f = d.path().join("report.csv");
+    std::fs::write(&f, encode(&text, Enc::Gbk)).unwrap();
+    assert_eq!(forecast(d.path(), &f, &[]), want);
+    let o = paiban()
+        .args(["forecast", "--history"])
+        .arg(&f)
+        .args(["--start", "2026-11-02", "--days", "1", "-o"])
+        .arg(d.path().join("x.csv"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("skipped: 3 title line(s) above the header (line 4)"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "skipped: the `合计` row (line {})",
+            rows.len() + 5
+        )),
+        "{err}"
+    );
+    // a bad cell is named at its line in the file, title lines counted
+    // the first data row's count made `x…`
+    let bad = text.replacen(",00:00,", ",00:00,x", 1);
+    std::fs::write(&f, encode(&bad, Enc::Gbk)).unwrap();
+    let o = paiban()
+        .args(["forecast", "--history"])
+        .arg(&f)
+        .args(["--start", "2026-11-02", "--days", "1", "-o"])
+        .arg(d.path().join("x.csv"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("line 5, field `count`"), "{err}");
+}

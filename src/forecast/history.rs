@@ -119,6 +119,8 @@ pub struct HistoryReport {
     pub columns: Vec<(String, String)>,
     /// Headers naming a column another header names better, not read (see [`Table::set_aside`]).
     pub set_aside: Vec<String>,
+    /// Lines that are not the table: a title above the header, a total row (see [`Table::skipped`]).
+    pub skipped: Vec<String>,
     /// Rows per interval summed (a report with one row per agent and interval).
     pub per_agent_rows: bool,
     /// Mean first-response time in the history (seconds, weighted by volume), when it has one.
@@ -154,6 +156,9 @@ impl HistoryReport {
         }
         for s in &self.set_aside {
             t.push_str(&format!("  set aside: {s}\n"));
+        }
+        for s in &self.skipped {
+            t.push_str(&format!("  skipped: {s}\n"));
         }
         if self.per_agent_rows {
             t.push_str("  one row per agent and interval: summed per interval\n");
@@ -559,6 +564,7 @@ fn read_aggregated(
     )?;
     report.columns = columns_read(&t, &idx, AGG_COLS);
     report.set_aside = t.set_aside.clone();
+    report.skipped = t.skipped.clone();
     report.per_agent_rows = per_agent;
     report.response_seconds = (rw > 0.0).then(|| rs / rw);
     Ok((series, report))
@@ -664,6 +670,7 @@ fn build_series(
         gaps,
         columns: Vec::new(),
         set_aside: Vec::new(),
+        skipped: Vec::new(),
         per_agent_rows: false,
         response_seconds: None,
     };

@@ -127,6 +127,67 @@ pub struct Table {
     /// Headers that name a column another header of the file names better (`接待人数` beside
     /// `咨询人数`): not read, and said so (`set aside: …`) by the reader's report.
     pub set_aside: Vec<String>,
+    /// Lines of the file that are not the table, left out and said so by the reader's report:
+    /// a report's title lines above the header, its total row at the end.
+    pub skipped: Vec<String>,
+    /// Lines of the file before the header (a report's title), added to every line number.
+    offset: u64,
+}
+
+/// First cells of a report's total row (合计, 总计, Total, …), left out at the end of a table.
+const TOTAL_LABELS: &[&str] = &[
+    "合计",
+    "总计",
+    "汇总",
+    "小计",
+    "总和",
+    "total",
+    "totals",
+    "sum",
+    "grand total",
+];
+
+/// Lines above a table's header: a report's title and period lines (`咨询数据报表`,
+/// `统计时间：2025-11-01 至 2025-11-30`), recognised when a line within the first ten names two
+/// or more of the columns and every line above it has fewer than half its fields filled. 0
+/// otherwise (the first line is the header, and its own errors are reported).
+fn title_lines(text: &str, cols: &[Col], user: &Columns) -> usize {
+    let record = |line: &str| -> Vec<String> {
+        csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(line.as_bytes())
+            .records()
+            .next()
+            .and_then(Result::ok)
+            .map(|r| r.iter().map(|f| f.trim().to_string()).collect())
+            .unwrap_or_default()
+    };
+    let lines: Vec<&str> = text.lines().take(10).collect();
+    // a header: two or more of its names are columns of the table
+    let known = |h: &[String]| {
+        h.iter()
+            .filter(|x| column_of(x, cols, user).is_some())
+            .count()
+    };
+    if lines
+        .first()
+        .is_some_and(|l| known(&record(l)) >= 2.min(cols.len()))
+    {
+        return 0;
+    }
+    for k in 1..lines.len() {
+        let header = record(lines[k]);
+        let filled = header.iter().filter(|f| !f.is_empty()).count();
+        if filled < 2 || known(&header) < 2 {
+            continue;
+        }
+        let above_short = lines[..k]
+            .iter()
+            .all(|l| 2 * record(l).iter().filter(|f| !f.is_empty()).count() < filled);
+        return if above_short { k } else { 0 };
+    }
+    0
 }
 
 /// Column spec: canonical name, accepted aliases (e.g. Chinese headers), required or not.
@@ -191,15 +252,41 @@ impl Table {
                 "export the data with a header row and at least one data row",
             ));
         }
+        let skip = title_lines(text, cols, user);
+        let body = text.split_inclusive('\n').skip(skip).collect::<String>();
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(false)
-            .from_reader(text.as_bytes());
-        let first = text.lines().next().unwrap_or("");
-        let (mut t, idx) = Table::header(path, first, &mut rdr, cols, user)?;
+            .from_reader(body.as_bytes());
+        let first = body.lines().next().unwrap_or("");
+        let (mut t, idx) = Table::header(path, first, &mut rdr, cols, user).map_err(|mut e| {
+            e.line = e.line.map(|l| l + skip as u64);
+            e
+        })?;
+        t.offset = skip as u64;
+        if skip > 0 {
+            t.skipped.push(format!(
+                "{skip} title line(s) above the header (line {})",
+                skip + 1
+            ));
+        }
         let mut rec = csv::StringRecord::new();
         while let Some(line) = t.next_row(&mut rdr, &mut rec)? {
             t.rows.push((line, rec.clone()));
+        }
+        // a report's total row at the end is not an interval
+        while let Some((line, rec)) = t.rows.last() {
+            let first = rec
+                .iter()
+                .map(str::trim)
+                .find(|c| !c.is_empty())
+                .unwrap_or("");
+            if !TOTAL_LABELS.contains(&first.trim_end_matches([':', '：']).to_lowercase().as_str())
+            {
+                break;
+            }
+            t.skipped.push(format!("the `{first}` row (line {line})"));
+            t.rows.pop();
         }
         if t.rows.is_empty() {
             return Err(t.no_rows());
@@ -244,6 +331,8 @@ impl Table {
                 header,
                 rows: Vec::new(),
                 set_aside,
+                skipped: Vec::new(),
+                offset: 0,
             },
             idx,
         ))
@@ -258,7 +347,7 @@ impl Table {
     ) -> Result<Option<u64>, InputError> {
         loop {
             let more = rdr.read_record(rec).map_err(|e| {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                let line = e.position().map(|p| p.line()).unwrap_or(0) + self.offset;
                 let msg = match e.kind() {
                     csv::ErrorKind::UnequalLengths {
                         expected_len, len, ..
@@ -277,7 +366,9 @@ impl Table {
                 return Ok(None);
             }
             if !rec.iter().all(|f| f.trim().is_empty()) {
-                return Ok(Some(rec.position().map(|p| p.line()).unwrap_or(0)));
+                return Ok(Some(
+                    rec.position().map(|p| p.line()).unwrap_or(0) + self.offset,
+                ));
             }
         }
     }

@@ -588,6 +588,7 @@ mod tests {
             gaps: vec![],
             columns: vec![],
             set_aside: vec![],
+            skipped: vec![],
             per_agent_rows: false,
             response_seconds: None,
         };
