@@ -592,3 +592,56 @@ fn a_reports_title_lines_and_total_row_are_skipped_and_said() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("line 5, field `count`"), "{err}");
 }
+
+#[test]
+fn an_excel_workbook_reads_like_its_csv() {
+    use chrono::{Datelike, Timelike};
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let d = tempfile::tempdir().unwrap();
+    let shop = shop(d.path(), 5);
+    let rows = rows(&shop);
+    let want = forecast(d.path(), &shop.join("history.csv"), &[]);
+    // the workbench's hourly report saved as .xlsx: a title row, real date and time cells, the
+    // handle time as a duration cell (mm:ss), numbers as numbers
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let date_fmt = Format::new().set_num_format("yyyy/m/d");
+    let time_fmt = Format::new().set_num_format("hh:mm");
+    let dur_fmt = Format::new().set_num_format("[mm]:ss");
+    ws.write_string(0, 0, "咨询数据报表").unwrap();
+    for (c, h) in ["日期", "时段", "咨询人数", "平均接待时长"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(1, c as u16, *h).unwrap();
+    }
+    for (i, r) in rows.iter().enumerate() {
+        let row = i as u32 + 2;
+        let t = r.0;
+        let day = ExcelDateTime::from_ymd(t.year() as u16, t.month() as u8, t.day() as u8).unwrap();
+        ws.write_datetime_with_format(row, 0, &day, &date_fmt)
+            .unwrap();
+        let hour = ExcelDateTime::from_hms(t.hour() as u16, 0, 0).unwrap();
+        ws.write_datetime_with_format(row, 1, &hour, &time_fmt)
+            .unwrap();
+        ws.write_number(row, 2, r.1.parse::<f64>().unwrap())
+            .unwrap();
+        let aht: f64 = r.2.parse().unwrap();
+        let dur = ExcelDateTime::from_hms(0, (aht / 60.0) as u8, aht % 60.0).unwrap();
+        ws.write_datetime_with_format(row, 3, &dur, &dur_fmt)
+            .unwrap();
+    }
+    let f = d.path().join("咨询报表.xlsx");
+    wb.save(&f).unwrap();
+    assert_eq!(forecast(d.path(), &f, &[]), want);
+    let o = paiban()
+        .args(["forecast", "--history"])
+        .arg(&f)
+        .args(["--start", "2026-11-02", "--days", "1", "-o"])
+        .arg(d.path().join("x.csv"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("Excel workbook"), "{err}");
+    assert!(err.contains("skipped: 1 title line(s)"), "{err}");
+}

@@ -381,7 +381,7 @@ fn columns_read(t: &Table, idx: &[Option<usize>], cols: &[Col]) -> Vec<(String, 
 }
 
 fn parse_slot(text: &str) -> Option<NaiveTime> {
-    // "10", "10:00", "10:00-11:00", "10点"
+    // "10", "10:00", "10:00:00" (a workbook's time cell), "10:00-11:00", "10点"
     let head = text
         .split(['-', '~', '–'])
         .next()?
@@ -390,7 +390,9 @@ fn parse_slot(text: &str) -> Option<NaiveTime> {
     if let Ok(h) = head.parse::<u32>() {
         return NaiveTime::from_hms_opt(h, 0, 0);
     }
-    NaiveTime::parse_from_str(head, "%H:%M").ok()
+    NaiveTime::parse_from_str(head, "%H:%M")
+        .or_else(|_| NaiveTime::parse_from_str(head, "%H:%M:%S"))
+        .ok()
 }
 
 /// One row's interval: a full timestamp (`timestamp`, or a slot that holds one), else the

@@ -83,6 +83,9 @@ impl std::error::Error for InputError {}
 /// Chinese Excel saves CSV in. Returns the text and the name of the encoding found.
 pub fn read_text(path: &Path) -> Result<(String, &'static str), InputError> {
     note_input(path);
+    if is_workbook(path) {
+        return Ok((workbook_text(path)?, "Excel workbook"));
+    }
     let bytes = std::fs::read(path).map_err(|e| {
         InputError::new(
             path,
@@ -116,6 +119,69 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<(String, &'static str), Input
                 Ok((text.into_owned(), "GBK/GB18030"))
             }
         }
+    }
+}
+
+/// Whether `path` names an Excel (or OpenDocument) workbook, read by its first sheet.
+pub fn is_workbook(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        ["xlsx", "xlsm", "xlsb", "xls", "ods"].contains(&e.to_ascii_lowercase().as_str())
+    })
+}
+
+/// The first sheet of a workbook as CSV text, cells as Excel shows them: dates and times as
+/// `2025-11-11 00:00:00` (a time alone as `00:03:25`, a date alone as `2025-11-11`), numbers
+/// as numbers, so every reader reads a workbook as it reads the CSV Excel would save.
+pub fn workbook_text(path: &Path) -> Result<String, InputError> {
+    use calamine::{open_workbook_auto, Data, Reader};
+    let cannot = |e: String| {
+        InputError::new(
+            path,
+            format!("cannot read the workbook: {e}"),
+            "save it from Excel as .xlsx again, or as CSV",
+        )
+    };
+    let mut wb = open_workbook_auto(path).map_err(|e| cannot(e.to_string()))?;
+    let range = wb
+        .worksheet_range_at(0)
+        .ok_or_else(|| cannot("it has no sheet".into()))?
+        .map_err(|e| cannot(e.to_string()))?;
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    for row in range.rows() {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|c| match c {
+                Data::Empty => String::new(),
+                Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+                Data::Int(i) => i.to_string(),
+                Data::Float(f) => f.to_string(),
+                Data::Bool(b) => b.to_string(),
+                Data::DateTime(d) => excel_date_text(d.as_f64()),
+                Data::Error(e) => format!("#{e:?}"),
+            })
+            .collect();
+        w.write_record(&cells).map_err(|e| cannot(e.to_string()))?;
+    }
+    let bytes = w.into_inner().map_err(|e| cannot(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| cannot(e.to_string()))
+}
+
+/// An Excel date-time serial (days since 1899-12-30) as text: a time alone (under a day) as
+/// `HH:MM:SS`, a whole day as a date, else date and time; to the second.
+fn excel_date_text(v: f64) -> String {
+    let secs = (v * 86_400.0).round() as i64;
+    let base = chrono::NaiveDate::from_ymd_opt(1899, 12, 30)
+        .expect("valid")
+        .and_hms_opt(0, 0, 0)
+        .expect("valid");
+    if v < 1.0 {
+        return format!("{:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60);
+    }
+    let t = base + chrono::Duration::seconds(secs);
+    if secs % 86_400 == 0 {
+        t.format("%Y-%m-%d").to_string()
+    } else {
+        t.format("%Y-%m-%d %H:%M:%S").to_string()
     }
 }
 
@@ -678,6 +744,13 @@ fn unknown_columns(path: &Path, unknown: &[&str], cols: &[Col]) -> InputError {
 /// removed; GBK is decoded.
 pub fn first_line(path: &Path) -> Result<String, InputError> {
     use std::io::Read;
+    if is_workbook(path) {
+        return Ok(workbook_text(path)?
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_string());
+    }
     let mut f = std::fs::File::open(path).map_err(|e| {
         InputError::new(
             path,
@@ -718,6 +791,14 @@ pub fn first_line(path: &Path) -> Result<String, InputError> {
 /// megabyte; the name of the encoding is returned with the reader.
 pub fn open_text(path: &Path) -> Result<(Box<dyn std::io::Read>, &'static str), InputError> {
     note_input(path);
+    if is_workbook(path) {
+        // a workbook's sheet is read whole (Excel holds at most 1,048,576 rows)
+        let text = workbook_text(path)?;
+        return Ok((
+            Box::new(std::io::Cursor::new(text.into_bytes())),
+            "Excel workbook",
+        ));
+    }
     use std::io::{Read, Seek};
     let cannot = |e: std::io::Error| {
         InputError::new(
