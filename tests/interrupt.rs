@@ -9,6 +9,10 @@ fn ctrl_c_during_a_solve_stops_cleanly_and_writes_nothing() {
     let out = d.path().join("out");
     // the Double 11 week with temps: its plan MIP runs to the 60 s limit
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_paiban"))
+        // messages in English whatever the machine's locale
+        .env("LANG", "C.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
         .args([
             "run",
             "--scenario",
