@@ -645,3 +645,59 @@ fn an_excel_workbook_reads_like_its_csv() {
     assert!(err.contains("Excel workbook"), "{err}");
     assert!(err.contains("skipped: 1 title line(s)"), "{err}");
 }
+
+#[test]
+fn a_session_log_under_a_title_is_streamed_from_its_header() {
+    let d = tempfile::tempdir().unwrap();
+    let mut log =
+        String::from("聊天记录导出\n导出时间：2026-01-02 09:00\n会话开始时间,接待客服,会话时长\n");
+    for k in 0..400 {
+        let t = chrono::NaiveDate::from_ymd_opt(2026, 1, 1)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap()
+            + chrono::Duration::seconds(k * 97);
+        log.push_str(&format!(
+            "{},小王,{}\n",
+            t.format("%Y-%m-%d %H:%M:%S"),
+            60 + k % 300
+        ));
+    }
+    let plain = log.splitn(3, '\n').nth(2).unwrap().to_string();
+    let mut outs = Vec::new();
+    for (name, text) in [("titled.csv", log.clone()), ("plain.csv", plain)] {
+        let f = d.path().join(name);
+        std::fs::write(&f, encode(&text, Enc::Gbk)).unwrap();
+        let out = d.path().join(format!("agg-{name}"));
+        let o = paiban()
+            .args(["aggregate", "--history"])
+            .arg(&f)
+            .args(["--interval", "60m", "-o"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr).to_string();
+        assert!(o.status.success(), "{err}");
+        assert!(err.contains("session log"), "{err}");
+        assert_eq!(
+            name == "titled.csv",
+            err.contains("skipped: 2 title line(s)"),
+            "{err}"
+        );
+        outs.push(std::fs::read_to_string(out).unwrap());
+    }
+    assert_eq!(outs[0], outs[1]);
+    // a bad row is named at its line in the file
+    let bad = log.replacen(",小王,60\n", ",小王,-60\n", 1);
+    let f = d.path().join("bad.csv");
+    std::fs::write(&f, encode(&bad, Enc::Gbk)).unwrap();
+    let o = paiban()
+        .args(["aggregate", "--history"])
+        .arg(&f)
+        .args(["--interval", "60m", "-o"])
+        .arg(d.path().join("x.csv"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("line 4, field `handle_seconds`"), "{err}");
+}

@@ -341,7 +341,12 @@ pub fn read_history(
     log_interval: u32,
     user: &Columns,
 ) -> Result<(Series, HistoryReport), InputError> {
-    let first = crate::io::first_line(path)?;
+    // a report may have title lines above its header: the header is the first line of the
+    // first ten naming two or more columns of either kind
+    let head = crate::io::first_lines(path, 10)?;
+    let joined = head.join("\n");
+    let skip_log = crate::io::title_lines(&joined, LOG_COLS, user);
+    let first = head.get(skip_log).cloned().unwrap_or_default();
     let headers: Vec<String> = csv::ReaderBuilder::new()
         .has_headers(false)
         .from_reader(first.as_bytes())
@@ -364,7 +369,7 @@ pub fn read_history(
         headers.iter().any(|h| names(h, &LOG_COLS[0])) && !headers.iter().any(|h| names(h, count));
     if is_log {
         // session logs run to millions of rows: streamed, never held in memory
-        read_session_log(path, &first, tz, log_interval, user)
+        read_session_log(path, (&first, skip_log), tz, log_interval, user)
     } else {
         let (text, encoding) = read_text(path)?;
         read_aggregated(path, &text, encoding, tz, user)
@@ -775,7 +780,7 @@ fn closed_and_gaps(grid: Grid, volume: &[Option<f64>]) -> (Vec<String>, Vec<(Str
 
 fn read_session_log(
     path: &Path,
-    first_line: &str,
+    (first_line, title): (&str, usize),
     tz: chrono_tz::Tz,
     step: u32,
     user: &Columns,
@@ -788,13 +793,24 @@ fn read_session_log(
         ));
     }
     let (reader, encoding) = crate::io::open_text(path)?;
+    let mut reader = std::io::BufReader::with_capacity(1 << 16, reader);
+    for _ in 0..title {
+        let mut skipped = Vec::new();
+        std::io::BufRead::read_until(&mut reader, b'\n', &mut skipped).map_err(|e| {
+            InputError::new(path, format!("cannot read the file: {e}"), "check the file")
+        })?;
+    }
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
         .buffer_capacity(1 << 16)
         .from_reader(reader);
     // the table's checks and helpers, without holding its rows
-    let (t, idx) = Table::header(path, first_line, &mut rdr, LOG_COLS, user)?;
+    let (t, idx) = Table::header(path, first_line, &mut rdr, LOG_COLS, user).map_err(|mut e| {
+        e.line = e.line.map(|l| l + title as u64);
+        e
+    })?;
+    let t = t.after_title_lines(title);
     let (i_start, i_end, i_handle) = (idx[0], idx[1], idx[3]);
     // bucket -> (first line, count, handle-time sum, handle-time count)
     let mut buckets: BTreeMap<NaiveDateTime, (u64, f64, f64, f64)> = BTreeMap::new();
@@ -889,6 +905,7 @@ fn read_session_log(
         build_series(path, points, has_aht, "session log", encoding, n_rows)?;
     report.columns = columns_read(&t, &idx, LOG_COLS);
     report.set_aside = t.set_aside.clone();
+    report.skipped = t.skipped.clone();
     Ok((series, report))
 }
 

@@ -217,7 +217,7 @@ const TOTAL_LABELS: &[&str] = &[
 /// `统计时间：2025-11-01 至 2025-11-30`), recognised when a line within the first ten names two
 /// or more of the columns and every line above it has fewer than half its fields filled. 0
 /// otherwise (the first line is the header, and its own errors are reported).
-fn title_lines(text: &str, cols: &[Col], user: &Columns) -> usize {
+pub fn title_lines(text: &str, cols: &[Col], user: &Columns) -> usize {
     let record = |line: &str| -> Vec<String> {
         csv::ReaderBuilder::new()
             .has_headers(false)
@@ -402,6 +402,19 @@ impl Table {
             },
             idx,
         ))
+    }
+
+    /// The same table read after `k` title lines of its file (a streamed report whose header is
+    /// not on line 1): line numbers counted from the file's start, and said in `skipped`.
+    pub fn after_title_lines(mut self, k: usize) -> Table {
+        self.offset = k as u64;
+        if k > 0 {
+            self.skipped.push(format!(
+                "{k} title line(s) above the header (line {})",
+                k + 1
+            ));
+        }
+        self
     }
 
     /// Reads the next row that is not blank into `rec` and returns its line number; None at
@@ -743,13 +756,19 @@ fn unknown_columns(path: &Path, unknown: &[&str], cols: &[Col]) -> InputError {
 /// The first line of a file as text (for sniffing its format), with its byte-order mark
 /// removed; GBK is decoded.
 pub fn first_line(path: &Path) -> Result<String, InputError> {
+    Ok(first_lines(path, 1)?.into_iter().next().unwrap_or_default())
+}
+
+/// The first `n` lines of a file as text (from its first 64 KB; for sniffing its format and
+/// finding a report's header under its title), byte-order mark removed, GBK decoded.
+pub fn first_lines(path: &Path, n: usize) -> Result<Vec<String>, InputError> {
     use std::io::Read;
     if is_workbook(path) {
         return Ok(workbook_text(path)?
             .lines()
-            .next()
-            .unwrap_or("")
-            .to_string());
+            .take(n)
+            .map(str::to_string)
+            .collect());
     }
     let mut f = std::fs::File::open(path).map_err(|e| {
         InputError::new(
@@ -759,11 +778,11 @@ pub fn first_line(path: &Path) -> Result<String, InputError> {
         )
     })?;
     let mut buf = vec![0u8; 64 * 1024];
-    let mut n = 0;
-    while n < buf.len() {
-        match f.read(&mut buf[n..]) {
+    let mut got = 0;
+    while got < buf.len() {
+        match f.read(&mut buf[got..]) {
             Ok(0) => break,
-            Ok(k) => n += k,
+            Ok(k) => got += k,
             Err(e) => {
                 return Err(InputError::new(
                     path,
@@ -773,17 +792,23 @@ pub fn first_line(path: &Path) -> Result<String, InputError> {
             }
         }
     }
-    let head = &buf[..n];
+    let head = &buf[..got];
     let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-    let line = head.split(|b| *b == b'\n').next().unwrap_or(&[]);
-    Ok(match std::str::from_utf8(line) {
-        Ok(s) => s.trim_end_matches('\r').to_string(),
-        Err(_) => encoding_rs::GB18030
-            .decode(line)
-            .0
-            .trim_end_matches('\r')
-            .to_string(),
-    })
+    let utf8 = match std::str::from_utf8(head) {
+        Ok(_) => true,
+        Err(e) => e.error_len().is_none(),
+    };
+    Ok(head
+        .split(|b| *b == b'\n')
+        .take(n.max(1))
+        .map(|line| {
+            let text = match (utf8, std::str::from_utf8(line)) {
+                (true, Ok(s)) => s.to_string(),
+                _ => encoding_rs::GB18030.decode(line).0.into_owned(),
+            };
+            text.trim_end_matches('\r').to_string()
+        })
+        .collect())
 }
 
 /// A file opened for streaming as UTF-8 text: UTF-8 (with or without BOM) passes through,
