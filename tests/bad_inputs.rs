@@ -195,6 +195,25 @@ fn catalogue() -> Vec<Case> {
     ]
 }
 
+/// Writes `case`'s files into `dir`: the folder, the output path it must not write, and its
+/// command line with `{DIR}` (the valid inputs) and `OUT` filled in.
+fn stage(case: &Case, dir: &Path, valid: &Path) -> (PathBuf, PathBuf, Vec<String>) {
+    std::fs::create_dir_all(dir).unwrap();
+    for (name, bytes) in &case.files {
+        std::fs::write(dir.join(name), bytes).unwrap();
+    }
+    let out = dir.join("out-file");
+    let args = case
+        .args
+        .iter()
+        .map(|a| {
+            a.replace("{DIR}", &valid.display().to_string())
+                .replace("OUT", &out.display().to_string())
+        })
+        .collect();
+    (dir.to_path_buf(), out, args)
+}
+
 #[test]
 fn every_bad_input_is_named_with_a_fix_exits_2_and_writes_nothing() {
     let d = tempfile::tempdir().unwrap();
@@ -203,20 +222,7 @@ fn every_bad_input_is_named_with_a_fix_exits_2_and_writes_nothing() {
     assert!(cases.len() >= 40, "the catalogue has {} cases", cases.len());
     let mut failures = Vec::new();
     for (k, case) in cases.iter().enumerate() {
-        let dir = d.path().join(format!("case{k}"));
-        std::fs::create_dir_all(&dir).unwrap();
-        for (name, bytes) in &case.files {
-            std::fs::write(dir.join(name), bytes).unwrap();
-        }
-        let out = dir.join("out-file");
-        let args: Vec<String> = case
-            .args
-            .iter()
-            .map(|a| {
-                a.replace("{DIR}", &valid.display().to_string())
-                    .replace("OUT", &out.display().to_string())
-            })
-            .collect();
+        let (dir, out, args) = stage(case, &d.path().join(format!("case{k}")), &valid);
         let before: Vec<(PathBuf, Vec<u8>)> = case
             .files
             .iter()
@@ -372,27 +378,12 @@ fn gaps_are_reported_where_they_are_and_skipped_not_filled() {
 /// no English prose is left in what is printed (the frame `错误：…` alone is not enough).
 #[test]
 fn every_bad_input_is_reported_in_chinese_with_a_fix() {
-    // the column/header messages are being rewritten elsewhere: their frame is checked, their
-    // wording not yet
     let d = tempfile::tempdir().unwrap();
     let valid = valid_inputs(d.path());
     let cases = catalogue();
     let mut failures = Vec::new();
     for (k, case) in cases.iter().enumerate() {
-        let dir = d.path().join(format!("case{k}"));
-        std::fs::create_dir_all(&dir).unwrap();
-        for (name, bytes) in &case.files {
-            std::fs::write(dir.join(name), bytes).unwrap();
-        }
-        let out = dir.join("out-file");
-        let args: Vec<String> = case
-            .args
-            .iter()
-            .map(|a| {
-                a.replace("{DIR}", &valid.display().to_string())
-                    .replace("OUT", &out.display().to_string())
-            })
-            .collect();
+        let (dir, _, args) = stage(case, &d.path().join(format!("case{k}")), &valid);
         let o = paiban()
             .arg("--lang")
             .arg("zh")

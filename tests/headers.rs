@@ -38,6 +38,17 @@ fn rows(shop: &Path) -> Vec<(chrono::NaiveDateTime, String, String)> {
         .collect()
 }
 
+/// `paiban forecast` of `file` for one day (into `dir`), its output as it ended.
+fn one_day(dir: &Path, file: &Path) -> std::process::Output {
+    paiban()
+        .args(["forecast", "--history"])
+        .arg(file)
+        .args(["--start", "2026-11-02", "--days", "1", "-o"])
+        .arg(dir.join("x.csv"))
+        .output()
+        .unwrap()
+}
+
 #[derive(Clone, Copy)]
 enum Enc {
     Utf8,
@@ -237,13 +248,7 @@ fn handle_times_and_per_agent_rows_read_as_exported() {
             .unwrap()
     };
     assert!((aht(&f) - aht(&shop.join("history.csv"))).abs() < 0.05);
-    let o = paiban()
-        .args(["forecast", "--history"])
-        .arg(&f)
-        .args(["--start", "2026-11-02", "--days", "1", "-o"])
-        .arg(d.path().join("x.csv"))
-        .output()
-        .unwrap();
+    let o = one_day(d.path(), &f);
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
         err.contains("one row per agent and interval: summed"),
@@ -559,13 +564,7 @@ fn a_reports_title_lines_and_total_row_are_skipped_and_said() {
     let f = d.path().join("report.csv");
     std::fs::write(&f, encode(&text, Enc::Gbk)).unwrap();
     assert_eq!(forecast(d.path(), &f, &[]), want);
-    let o = paiban()
-        .args(["forecast", "--history"])
-        .arg(&f)
-        .args(["--start", "2026-11-02", "--days", "1", "-o"])
-        .arg(d.path().join("x.csv"))
-        .output()
-        .unwrap();
+    let o = one_day(d.path(), &f);
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
         err.contains("skipped: 3 title line(s) above the header (line 4)"),
@@ -582,13 +581,7 @@ fn a_reports_title_lines_and_total_row_are_skipped_and_said() {
     // the first data row's count made `x…`
     let bad = text.replacen(",00:00,", ",00:00,x", 1);
     std::fs::write(&f, encode(&bad, Enc::Gbk)).unwrap();
-    let o = paiban()
-        .args(["forecast", "--history"])
-        .arg(&f)
-        .args(["--start", "2026-11-02", "--days", "1", "-o"])
-        .arg(d.path().join("x.csv"))
-        .output()
-        .unwrap();
+    let o = one_day(d.path(), &f);
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("line 5, field `count`"), "{err}");
 }
@@ -634,13 +627,7 @@ fn an_excel_workbook_reads_like_its_csv() {
     let f = d.path().join("咨询报表.xlsx");
     wb.save(&f).unwrap();
     assert_eq!(forecast(d.path(), &f, &[]), want);
-    let o = paiban()
-        .args(["forecast", "--history"])
-        .arg(&f)
-        .args(["--start", "2026-11-02", "--days", "1", "-o"])
-        .arg(d.path().join("x.csv"))
-        .output()
-        .unwrap();
+    let o = one_day(d.path(), &f);
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("Excel workbook"), "{err}");
     assert!(err.contains("skipped: 1 title line(s)"), "{err}");

@@ -355,18 +355,12 @@ pub fn read_history(
         .and_then(Result::ok)
         .map(|r| r.iter().map(str::to_string).collect())
         .unwrap_or_default();
-    let names = |h: &str, c: &Col| {
-        let n = columns::normalize(h);
-        user.mapped(h) == Some(c.name)
-            || std::iter::once(c.name)
-                .chain(c.aliases.iter().copied())
-                .any(|a| columns::normalize(a) == n)
-    };
+    let column = |h: &str, cols: &[Col]| crate::io::column_of(h, cols, user).map(|(p, _)| p);
     // one row per chat: a start time and no count (an hourly report may call its interval
     // 开始时间 too, but it has a count)
-    let count = AGG_COLS.iter().find(|c| c.name == "count").expect("count");
-    let is_log =
-        headers.iter().any(|h| names(h, &LOG_COLS[0])) && !headers.iter().any(|h| names(h, count));
+    let count = AGG_COLS.iter().position(|c| c.name == "count");
+    let is_log = headers.iter().any(|h| column(h, LOG_COLS) == Some(0))
+        && !headers.iter().any(|h| column(h, AGG_COLS) == count);
     if is_log {
         // session logs run to millions of rows: streamed, never held in memory
         read_session_log(path, (&first, skip_log), tz, log_interval, user)

@@ -699,7 +699,7 @@ pub fn map_columns(
 
 /// The column `h` names and how well (0: the canonical name or the user's own mapping, then
 /// the aliases in order).
-fn column_of(h: &str, cols: &[Col], user: &Columns) -> Option<(usize, usize)> {
+pub fn column_of(h: &str, cols: &[Col], user: &Columns) -> Option<(usize, usize)> {
     if let Some(key) = user.mapped(h) {
         if let Some(p) = cols.iter().position(|c| c.name == key) {
             return Some((p, 0));

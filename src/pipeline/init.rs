@@ -310,8 +310,8 @@ fn horizon_and_demand(s: &mut String, f: &Findings) {
     let _ = writeln!(s, "interval = \"{interval}\"");
     let _ = writeln!(s, "timezone = \"Asia/Shanghai\"");
     if !f.upcoming.is_empty() {
-        let list: Vec<String> = f.upcoming.iter().map(|(l, d)| format!("{l} {d}")).collect();
-        let _ = writeln!(s, "# festivals in the next four weeks: {}", list.join("; "));
+        let list = festival_list(&f.upcoming);
+        let _ = writeln!(s, "# festivals in the next four weeks: {}", list);
     }
     let _ = writeln!(s, "\n[demand]");
     let _ = writeln!(s, "volume_factor = 1.0        # whole forecast × this");
@@ -325,16 +325,8 @@ fn horizon_and_demand(s: &mut String, f: &Findings) {
             "# no festival in the history: festival effects come from paiban's priors"
         );
     } else {
-        let list: Vec<String> = f
-            .festivals
-            .iter()
-            .map(|(l, d)| format!("{l} {d}"))
-            .collect();
-        let _ = writeln!(
-            s,
-            "# festivals learned from the history: {}",
-            list.join("; ")
-        );
+        let list = festival_list(&f.festivals);
+        let _ = writeln!(s, "# festivals learned from the history: {}", list);
     }
     match f.aht_seconds {
         Some(a) => {
@@ -393,11 +385,7 @@ fn service(s: &mut String, f: &Findings) {
 fn shifts(s: &mut String, f: &Findings) {
     let (open, close) = f.open;
     let span = close - open;
-    let contracts: Vec<&str> = if f.contracts.is_empty() {
-        vec!["full_time"]
-    } else {
-        f.contracts.iter().map(|(c, _)| c.as_str()).collect()
-    };
+    let contracts = f.contract_names();
     let full: Vec<String> = contracts
         .iter()
         .filter(|c| !part_day(c))
@@ -456,11 +444,7 @@ fn rules_and_costs(s: &mut String, f: &Findings) {
     let _ = writeln!(s, "min_rest_hours = 11");
     let _ = writeln!(s, "min_days_off_per_week = 1");
     let _ = writeln!(s, "max_consecutive_days = 6");
-    let contracts: Vec<&str> = if f.contracts.is_empty() {
-        vec!["full_time"]
-    } else {
-        f.contracts.iter().map(|(c, _)| c.as_str()).collect()
-    };
+    let contracts = f.contract_names();
     for c in contracts {
         let n = f.contracts.iter().find(|x| x.0 == c).map_or(0, |x| x.1);
         let _ = writeln!(s, "\n[contracts.{}]  # {n} agent(s)", quote_key(c));
@@ -494,7 +478,24 @@ fn quote_key(k: &str) -> String {
     }
 }
 
+/// Festivals as the scenario's comments and the findings list them: `label date; …`.
+fn festival_list(v: &[(String, NaiveDate)]) -> String {
+    v.iter()
+        .map(|(l, d)| format!("{l} {d}"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 impl Findings {
+    /// The contracts of the agent list, most agents first; `full_time` for an empty list.
+    fn contract_names(&self) -> Vec<&str> {
+        if self.contracts.is_empty() {
+            vec!["full_time"]
+        } else {
+            self.contracts.iter().map(|(c, _)| c.as_str()).collect()
+        }
+    }
+
     /// What `init` found, for the user.
     pub fn text(&self) -> String {
         let mut t = String::new();
@@ -518,12 +519,8 @@ impl Findings {
                 "  festivals in the history: none (their effects come from priors)"
             );
         } else {
-            let list: Vec<String> = self
-                .festivals
-                .iter()
-                .map(|(l, d)| format!("{l} {d}"))
-                .collect();
-            let _ = writeln!(t, "  festivals in the history: {}", list.join("; "));
+            let list = festival_list(&self.festivals);
+            let _ = writeln!(t, "  festivals in the history: {}", list);
         }
         if let Some(a) = self.aht_seconds {
             let _ = writeln!(t, "  mean handle time: {a:.0} s");
