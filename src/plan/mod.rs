@@ -562,14 +562,15 @@ fn expected_service(
     }
 }
 
-/// The plan MIP by the configured engine: the LP relaxation first (a bound, and quick), then
-/// the MIP with what is left of the limit, so the whole solve keeps to time_limit_seconds;
-/// or the anytime engine over windows of days (`engine = "lns"`).
+/// The plan MIP by the configured engine: by default the anytime engine (the LP relaxation, the
+/// whole MIP for a short share, the MIP around the LP's optimum, windows of days re-solved
+/// below the best plan, the whole MIP below it); with `engine = "mip"` the LP relaxation, then
+/// the whole MIP with what is left of the limit. Either keeps to time_limit_seconds.
 fn solve_plan(m: &Mip, settings: &SolverSettings) -> Result<Outcome, PlanError> {
-    if settings.engine == Engine::Lns {
-        return Ok(crate::solver::lns::solve_lns(m, settings, "shift plan")?);
+    if settings.engine == Engine::Mip {
+        return Ok(solve_lp_then_mip(m, settings, "shift plan")?);
     }
-    Ok(solve_lp_then_mip(m, settings, "shift plan")?)
+    Ok(crate::solver::lns::solve_lns(m, settings, "shift plan")?)
 }
 
 /// The plan's variables, and the terms each interval's rows will sum.

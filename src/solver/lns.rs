@@ -56,8 +56,13 @@ const SUB_NODES: i64 = 1000;
 /// 14–28-day instances up to 20 staff: 400–3,600 integer variables).
 const SMALL_MODEL: usize = 4_000;
 const SMALL_MIP_SHARE: f64 = 0.8;
-/// Share of the time limit the whole MIP gets first where there are no blocks to build by.
-const BLOCKLESS_MIP_SHARE: f64 = 0.5;
+/// Share of the time limit the whole MIP gets first where there are no blocks to build by (an
+/// aggregate plan HiGHS proves by itself takes a few seconds of a minute; a hard one spends
+/// far longer than this cutting at its root).
+const BLOCKLESS_MIP_SHARE: f64 = 0.15;
+/// Neighbourhoods in a row without a better solution after which the proof takes over where
+/// there are no blocks (each window of days is a large sub-MIP).
+const BLOCKLESS_PATIENCE: usize = 8;
 /// Share of the time limit kept for the whole MIP below the best found (a search that stops
 /// finding better hands its time over sooner): on large models the search keeps improving
 /// where the whole MIP's bound hardly moves.
@@ -65,6 +70,10 @@ const PROOF_SHARE: f64 = 0.1;
 /// Share of the time limit the LP-guided first roster may take (a large team's week takes
 /// ~3 s; where the LP leaves too much open it finds nothing and construction takes over).
 const LP_GUIDED_SHARE: f64 = 0.1;
+/// Share of the time limit the MIP around the LP's optimum (RENS) may take on a model without
+/// blocks: an aggregate plan's whole MIP spends its first half-minute cutting at the root of
+/// its tree, where the integer points around the relaxation hold a plan near the best.
+const RENS_SHARE: f64 = 0.3;
 /// Share of the time limit construction may take, and the gap each of its steps stops at.
 const CONSTRUCT_SHARE: f64 = 0.2;
 const CONSTRUCT_GAP: f64 = 0.02;
@@ -488,26 +497,31 @@ fn relaxation_bound(search: &mut Search) -> Result<(), SolverError> {
     }
 }
 
-/// An incumbent. A small model, or one without blocks, goes to the whole MIP first (small ones
-/// usually end there, proven); a large one, or a small one the MIP found nothing for, is
-/// LP-guided, else constructed block by block, else the whole MIP's first solution. Without
-/// blocks the whole MIP gets the rest of the time.
+/// An incumbent. A model without blocks (an aggregate plan) goes to the whole MIP for a short
+/// share of the time (easy ones end there, proven), then to the MIP around the LP's optimum
+/// (RENS), then back to the whole MIP. A small model with blocks goes to the whole MIP first
+/// (small ones usually end there, proven); a large one, or a small one the MIP found nothing
+/// for, is LP-guided, else constructed block by block, else the whole MIP's first solution.
 fn first_solution(search: &mut Search) -> Result<(), SolverError> {
-    let blocks = !search.shape.blocks.is_empty();
-    let small = search.m.num_integer() <= search.small_model;
-    if small || !blocks {
-        let share = if blocks {
-            SMALL_MIP_SHARE
-        } else {
-            BLOCKLESS_MIP_SHARE
-        };
-        whole_mip(search, share * search.s.time_limit_seconds, false)?;
+    let limit = search.s.time_limit_seconds;
+    if search.shape.blocks.is_empty() {
+        whole_mip(search, BLOCKLESS_MIP_SHARE * limit, false)?;
+        if search.proven() || search.left() <= 0.05 {
+            return Ok(());
+        }
+        if rens(search, RENS_SHARE * limit)? {
+            search.note("RENS");
+        }
+        if search.objective.is_finite() {
+            return Ok(());
+        }
+        return whole_mip(search, search.left(), false);
+    }
+    if search.m.num_integer() <= search.small_model {
+        whole_mip(search, SMALL_MIP_SHARE * limit, false)?;
     }
     if search.objective.is_finite() || search.left() <= 0.05 {
         return Ok(());
-    }
-    if !blocks {
-        return whole_mip(search, search.left(), false);
     }
     if lp_guided(search)? {
         search.note("LP-guided");
@@ -589,6 +603,35 @@ fn lp_guided(search: &mut Search) -> Result<bool, SolverError> {
             Ok(true)
         }
         Err(SolverError::Infeasible { .. } | SolverError::Failed { .. }) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// RENS (relaxation enforced neighbourhood search, Berthold): the whole MIP with each integer
+/// variable kept between the floor and the ceiling of its value in the LP relaxation's
+/// optimum — the integer points around it, a much smaller MIP. Its bound is the box's, not the
+/// model's, so only its solution is taken. False if the LP did not finish or the box holds no
+/// solution found in its time.
+fn rens(search: &mut Search, limit: f64) -> Result<bool, SolverError> {
+    let Some(lp_x) = search.lp_x.as_ref() else {
+        return Ok(false);
+    };
+    let m = search.m;
+    let mut boxed = m.clone();
+    for v in (0..m.num_vars()).filter(|&v| m.integer[v]) {
+        boxed.lo[v] = (lp_x[v] + 1e-6).floor().clamp(m.lo[v], m.hi[v]);
+        boxed.hi[v] = (lp_x[v] - 1e-6).ceil().clamp(m.lo[v], m.hi[v]);
+    }
+    let settings = SolverSettings {
+        mip_rel_gap: search.s.mip_rel_gap,
+        ..search.settings_for(limit.min(search.left()))
+    };
+    match solve(&boxed, &settings, search.what) {
+        Ok(o) if satisfies(m, &o.x) => {
+            search.set(o.x);
+            Ok(true)
+        }
+        Ok(_) | Err(SolverError::Infeasible { .. } | SolverError::Failed { .. }) => Ok(false),
         Err(e) => Err(e),
     }
 }
@@ -706,7 +749,9 @@ fn neighbourhoods(search: &mut Search, until: f64) {
     let mut since_better = 0;
     // per kind: moves, moves that found better
     let mut tally = [(0usize, 0usize); 3];
-    let patience = if search.m.num_integer() <= search.small_model {
+    let patience = if nb == 0 {
+        BLOCKLESS_PATIENCE
+    } else if search.m.num_integer() <= search.small_model {
         SMALL_PATIENCE
     } else {
         PATIENCE

@@ -77,8 +77,9 @@ pub struct SolverSettings {
     #[serde(default)]
     pub memory_limit_mb: Option<u64>,
     /// `mip` (one MIP), `lns` (construction, large-neighbourhood search, then the MIP below
-    /// the best found: [`lns`]) or `auto` (each stage's choice: LNS for rosters of named
-    /// people, the MIP for aggregate plans).
+    /// the best found: [`lns`]) or `auto` (each stage's choice: the anytime engine for rosters
+    /// of named people and for aggregate plans — where it starts from the MIP around the LP's
+    /// optimum — column generation first for the benchmark).
     #[serde(default)]
     pub engine: Engine,
     /// Share of the time limit the LNS engine keeps for the final whole-MIP search (default
