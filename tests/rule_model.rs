@@ -276,3 +276,69 @@ fn skills_decide_who_serves_a_queue_and_the_checker_catches_a_junior_on_after_sa
         "{report}"
     );
 }
+
+/// A month's plan asks no week for more days or hours than the agents of a pool may work in
+/// it: with the first two weeks' demand tripled and the last two's at the floor, the horizon's
+/// totals alone would let the plan give the busy weeks seven days an agent.
+#[test]
+fn a_months_plan_asks_no_week_for_more_than_its_agents_can_work() {
+    let file = Path::new("scenarios/baseline.toml");
+    let sc = Scenario::load_with(file, &["horizon.days=28".to_string()]).unwrap();
+    let inputs = paiban::pipeline::load_inputs(&sc, file).unwrap();
+    let (f, _) =
+        paiban::pipeline::forecast_for(&sc, &inputs.history, inputs.events.as_ref()).unwrap();
+    let mut req = paiban::requirements::requirements(&f, &sc).unwrap();
+    let per_day = req.grid.per_day();
+    for (i, r) in req.rows.iter_mut().enumerate() {
+        r.agents_required = if i / per_day < 14 {
+            r.agents_required * 3
+        } else {
+            r.agents_required.min(1)
+        };
+    }
+    let settings = SolverSettings {
+        time_limit_seconds: 60.0,
+        mip_rel_gap: 0.01,
+        ..SolverSettings::default()
+    };
+    let plan = paiban::plan::plan(&req, &sc, Some(&inputs.agents), &settings).unwrap();
+    let dates: Vec<chrono::NaiveDate> = (0..28)
+        .map(|d| sc.horizon.start_date() + chrono::Duration::days(d))
+        .collect();
+    let weeks = paiban::rules::params::weeks(&dates, &sc.labour);
+    assert_eq!(weeks.len(), 4);
+    let mut busy_weeks_full = 0;
+    for contract in sc.contract_names() {
+        let team: Vec<&Agent> = inputs
+            .agents
+            .iter()
+            .filter(|a| a.contract == contract)
+            .collect();
+        for w in &weeks {
+            let in_week: Vec<chrono::NaiveDate> = w.days.iter().map(|&d| dates[d]).collect();
+            let (mut most_days, mut most_hours) = (0.0, 0.0);
+            for a in &team {
+                let l = paiban::rules::params::AgentRules::new(&sc.labour, a)
+                    .limits(a, &in_week, &sc.labour);
+                most_days += l.max_days;
+                most_hours += l.max_hours;
+            }
+            let rows = plan
+                .rows
+                .iter()
+                .filter(|r| r.contract == contract && in_week.contains(&r.date));
+            let days: f64 = rows.clone().map(|r| r.count as f64).sum();
+            let hours: f64 = rows.map(|r| r.count as f64 * r.template.paid_hours()).sum();
+            assert!(
+                days <= most_days + 1e-9 && hours <= most_hours + 1e-6,
+                "{contract}, week of {}: {days} shifts, {hours} h planned; its agents may work {most_days} days, {most_hours} h",
+                w.first
+            );
+            if w.days[0] < 14 && days >= most_days - 1e-9 && most_days > 0.0 {
+                busy_weeks_full += 1;
+            }
+        }
+    }
+    // the busy weeks use all the days the agents have (the demand is there)
+    assert!(busy_weeks_full >= 2, "{busy_weeks_full}");
+}

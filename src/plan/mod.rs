@@ -223,6 +223,10 @@ struct Capacity {
     per_day: BTreeMap<(usize, usize), u32>,
     /// pool → agents, and their limits summed
     per_pool: BTreeMap<usize, (usize, Limits)>,
+    /// Where the horizon spans more than one week (as the labour rules count weeks): per pool,
+    /// each week's days of the horizon and the most days and paid hours its agents may work in
+    /// them — so a month's plan never asks a week for more than its people can give.
+    per_week: BTreeMap<usize, Vec<(Vec<usize>, f64, f64)>>,
 }
 
 impl Capacity {
@@ -238,6 +242,8 @@ impl Capacity {
 fn capacity(agents: &[Agent], sc: &Scenario, dates: &[NaiveDate], pools: &[Pool]) -> Capacity {
     let mut per_day = BTreeMap::new();
     let mut per_pool: BTreeMap<usize, (usize, Limits)> = BTreeMap::new();
+    let mut per_week: BTreeMap<usize, Vec<(Vec<usize>, f64, f64)>> = BTreeMap::new();
+    let weeks = crate::rules::params::weeks(dates, &sc.labour);
     for a in agents {
         // pools are sorted and deduplicated
         let p = pools
@@ -248,7 +254,19 @@ fn capacity(agents: &[Agent], sc: &Scenario, dates: &[NaiveDate], pools: &[Pool]
                 *per_day.entry((i, p)).or_insert(0) += 1;
             }
         }
-        let l = AgentRules::new(&sc.labour, a).limits(a, dates, &sc.labour);
+        let rules = AgentRules::new(&sc.labour, a);
+        if weeks.len() > 1 {
+            let mine = per_week
+                .entry(p)
+                .or_insert_with(|| weeks.iter().map(|w| (w.days.clone(), 0.0, 0.0)).collect());
+            for (days, max_days, max_hours) in mine.iter_mut() {
+                let in_week: Vec<NaiveDate> = days.iter().map(|&d| dates[d]).collect();
+                let l = rules.limits(a, &in_week, &sc.labour);
+                *max_days += l.max_days;
+                *max_hours += l.max_hours;
+            }
+        }
+        let l = rules.limits(a, dates, &sc.labour);
         let (n, e) = per_pool.entry(p).or_default();
         *n += 1;
         e.min_days += l.min_days;
@@ -256,7 +274,11 @@ fn capacity(agents: &[Agent], sc: &Scenario, dates: &[NaiveDate], pools: &[Pool]
         e.min_hours += l.min_hours;
         e.max_hours += l.max_hours;
     }
-    Capacity { per_day, per_pool }
+    Capacity {
+        per_day,
+        per_pool,
+        per_week,
+    }
 }
 
 /// Plans shift counts. `agents`, when given, bounds counts by who is available.
@@ -749,8 +771,8 @@ fn seat_and_budget_rows(
 /// label, what, the slack variable and the minimum.
 type MinSlack = (String, &'static str, Var, f64);
 
-/// Contract totals per pool: at most what the agents can work; at least their contracted
-/// minimum (elastic, with a penalty above any shift's cost so it is met whenever possible).
+/// Contract totals per pool: at most what the agents can work, over the horizon and in each
+/// of its weeks; at least their contracted minimum (elastic, with a penalty above any shift's cost so it is met whenever possible).
 fn contract_total_rows(
     m: &mut Mip,
     sc: &Scenario,
@@ -770,6 +792,20 @@ fn contract_total_rows(
             mine.iter().map(|x| (x.3, tpls[x.1].paid_hours())).collect();
         m.row(days_terms.clone(), f64::NEG_INFINITY, *max_d);
         m.row(hour_terms.clone(), f64::NEG_INFINITY, *max_h);
+        for (days, week_days, week_hours) in cap.per_week.get(p).into_iter().flatten() {
+            let in_week: Vec<&&(usize, usize, usize, Var)> =
+                mine.iter().filter(|x| days.contains(&x.0)).collect();
+            if in_week.is_empty() {
+                continue;
+            }
+            let terms = in_week.iter().map(|x| (x.3, 1.0)).collect();
+            m.row(terms, f64::NEG_INFINITY, *week_days);
+            let terms = in_week
+                .iter()
+                .map(|x| (x.3, tpls[x.1].paid_hours()))
+                .collect();
+            m.row(terms, f64::NEG_INFINITY, *week_hours);
+        }
         let big = sc.contracts[c].cost_per_hour * 24.0 + under_pen * 96.0;
         let sd = m.var(0.0, f64::INFINITY, false, big);
         let sh = m.var(0.0, f64::INFINITY, false, big / 8.0);
