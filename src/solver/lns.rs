@@ -380,12 +380,14 @@ fn solve_tuned(
     let proof_share = s.lns_proof_share.unwrap_or(PROOF_SHARE).clamp(0.0, 1.0);
     let lns_until = s.time_limit_seconds * (1.0 - proof_share);
     neighbourhoods(&mut search, lns_until);
-    let mut proven = search.proven();
-    if !proven && search.left() > 0.05 {
-        proven = prove(&mut search)?;
+    // `proved`: the whole MIP found nothing cheaper, so the incumbent's cost is the bound; a
+    // search that stopped within the gap tolerance keeps the bound it has
+    let mut proved = false;
+    if !search.proven() && search.left() > 0.05 {
+        proved = prove(&mut search)?;
     }
     let objective = search.objective;
-    let bound = if proven {
+    let bound = if proved {
         Some(objective)
     } else {
         search.bound
@@ -505,7 +507,8 @@ fn relaxation_bound(search: &mut Search) -> Result<(), SolverError> {
 fn first_solution(search: &mut Search) -> Result<(), SolverError> {
     let limit = search.s.time_limit_seconds;
     if search.shape.blocks.is_empty() {
-        whole_mip(search, BLOCKLESS_MIP_SHARE * limit, false)?;
+        // to the settings' gap, as one MIP would: an easy plan ends here, by gap not clock
+        whole_mip_to_gap(search, BLOCKLESS_MIP_SHARE * limit)?;
         if search.proven() || search.left() <= 0.05 {
             return Ok(());
         }
@@ -537,6 +540,16 @@ fn first_solution(search: &mut Search) -> Result<(), SolverError> {
     whole_mip(search, search.left(), true)
 }
 
+/// [`whole_mip`] stopping at the settings' relative gap (the engine's other phases search to
+/// gap 0): a plan HiGHS closes to the tolerance is not searched further.
+fn whole_mip_to_gap(search: &mut Search, limit: f64) -> Result<(), SolverError> {
+    let settings = SolverSettings {
+        mip_rel_gap: search.s.mip_rel_gap,
+        ..search.settings_for(limit.min(search.left()))
+    };
+    take_whole_mip(search, &settings)
+}
+
 /// The whole MIP for up to `limit` seconds (`first`: only until its first solution): its
 /// solution (if better) and its bound. Stopping without a solution is no error here (the
 /// caller has other ways to one, or says so).
@@ -548,7 +561,12 @@ fn whole_mip(search: &mut Search, limit: f64, first: bool) -> Result<(), SolverE
             .highs
             .insert("mip_max_improving_sols".into(), toml::Value::Integer(1));
     }
-    match solve(search.m, &settings, search.what) {
+    take_whole_mip(search, &settings)
+}
+
+/// The whole MIP under `settings`: its solution (if better) and its bound.
+fn take_whole_mip(search: &mut Search, settings: &SolverSettings) -> Result<(), SolverError> {
+    match solve(search.m, settings, search.what) {
         Ok(o) => {
             if let Some(b) = o.bound {
                 search.tighten(b);
