@@ -298,11 +298,7 @@ fn bom_and_gbk_with_chinese_headers_are_read_like_utf8() {
     // a session log (streamed) in GBK with Chinese headers aggregates like its UTF-8 twin
     let mut log = String::from("start_time,end_time\n");
     for k in 0..500 {
-        let t = chrono::NaiveDate::from_ymd_opt(2026, 1, 1)
-            .unwrap()
-            .and_hms_opt(0, 0, 0)
-            .unwrap()
-            + chrono::Duration::seconds(k * 97);
+        let t = common::chat_start(k);
         let e = t + chrono::Duration::seconds(60 + k % 300);
         log.push_str(&format!(
             "{},{}\n",

@@ -259,11 +259,7 @@ fn handle_times_and_per_agent_rows_read_as_exported() {
     // a session log of the workbench, GBK, Chinese headers, handle time as 3分25秒
     let mut log = String::from("会话开始时间,接待客服,买家昵称,会话时长\n");
     for k in 0..400 {
-        let t = chrono::NaiveDate::from_ymd_opt(2026, 1, 1)
-            .unwrap()
-            .and_hms_opt(0, 0, 0)
-            .unwrap()
-            + chrono::Duration::seconds(k * 97);
+        let t = common::chat_start(k);
         log.push_str(&format!(
             "{},小王,买家{k},{}分{}秒\n",
             t.format("%Y/%m/%d %H:%M:%S"),
@@ -639,11 +635,7 @@ fn a_session_log_under_a_title_is_streamed_from_its_header() {
     let mut log =
         String::from("聊天记录导出\n导出时间：2026-01-02 09:00\n会话开始时间,接待客服,会话时长\n");
     for k in 0..400 {
-        let t = chrono::NaiveDate::from_ymd_opt(2026, 1, 1)
-            .unwrap()
-            .and_hms_opt(0, 0, 0)
-            .unwrap()
-            + chrono::Duration::seconds(k * 97);
+        let t = common::chat_start(k);
         log.push_str(&format!(
             "{},小王,{}\n",
             t.format("%Y-%m-%d %H:%M:%S"),

@@ -244,6 +244,15 @@ fn capacity(agents: &[Agent], sc: &Scenario, dates: &[NaiveDate], pools: &[Pool]
     let mut per_pool: BTreeMap<usize, (usize, Limits)> = BTreeMap::new();
     let mut per_week: BTreeMap<usize, Vec<(Vec<usize>, f64, f64)>> = BTreeMap::new();
     let weeks = crate::rules::params::weeks(dates, &sc.labour);
+    // each week's dates inside the horizon (none where the horizon is one week)
+    let week_dates: Vec<Vec<NaiveDate>> = if weeks.len() > 1 {
+        weeks
+            .iter()
+            .map(|w| w.days.iter().map(|&d| dates[d]).collect())
+            .collect()
+    } else {
+        Vec::new()
+    };
     for a in agents {
         // pools are sorted and deduplicated
         let p = pools
@@ -255,13 +264,12 @@ fn capacity(agents: &[Agent], sc: &Scenario, dates: &[NaiveDate], pools: &[Pool]
             }
         }
         let rules = AgentRules::new(&sc.labour, a);
-        if weeks.len() > 1 {
+        if !week_dates.is_empty() {
             let mine = per_week
                 .entry(p)
                 .or_insert_with(|| weeks.iter().map(|w| (w.days.clone(), 0.0, 0.0)).collect());
-            for (days, max_days, max_hours) in mine.iter_mut() {
-                let in_week: Vec<NaiveDate> = days.iter().map(|&d| dates[d]).collect();
-                let l = rules.limits(a, &in_week, &sc.labour);
+            for ((_, max_days, max_hours), in_week) in mine.iter_mut().zip(&week_dates) {
+                let l = rules.limits(a, in_week, &sc.labour);
                 *max_days += l.max_days;
                 *max_hours += l.max_hours;
             }
@@ -772,7 +780,8 @@ fn seat_and_budget_rows(
 type MinSlack = (String, &'static str, Var, f64);
 
 /// Contract totals per pool: at most what the agents can work, over the horizon and in each
-/// of its weeks; at least their contracted minimum (elastic, with a penalty above any shift's cost so it is met whenever possible).
+/// of its weeks; at least their contracted minimum (elastic, with a penalty above any shift's
+/// cost so it is met whenever possible).
 fn contract_total_rows(
     m: &mut Mip,
     sc: &Scenario,
@@ -793,8 +802,11 @@ fn contract_total_rows(
         m.row(days_terms.clone(), f64::NEG_INFINITY, *max_d);
         m.row(hour_terms.clone(), f64::NEG_INFINITY, *max_h);
         for (days, week_days, week_hours) in cap.per_week.get(p).into_iter().flatten() {
-            let in_week: Vec<&&(usize, usize, usize, Var)> =
-                mine.iter().filter(|x| days.contains(&x.0)).collect();
+            let in_week: Vec<&(usize, usize, usize, Var)> = mine
+                .iter()
+                .copied()
+                .filter(|x| days.contains(&x.0))
+                .collect();
             if in_week.is_empty() {
                 continue;
             }

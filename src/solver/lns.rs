@@ -288,6 +288,13 @@ impl<'a> Search<'a> {
             ..self.s.clone()
         }
     }
+    /// [`Search::settings_for`] stopping at the settings' own relative gap, as one MIP would.
+    fn settings_at_gap(&self, limit: f64) -> SolverSettings {
+        SolverSettings {
+            mip_rel_gap: self.s.mip_rel_gap,
+            ..self.settings_for(limit.min(self.left()))
+        }
+    }
     /// Takes a whole solution (integers rounded).
     fn set(&mut self, mut x: Vec<f64>) {
         round_integers(self.m, &mut x);
@@ -543,10 +550,7 @@ fn first_solution(search: &mut Search) -> Result<(), SolverError> {
 /// [`whole_mip`] stopping at the settings' relative gap (the engine's other phases search to
 /// gap 0): a plan HiGHS closes to the tolerance is not searched further.
 fn whole_mip_to_gap(search: &mut Search, limit: f64) -> Result<(), SolverError> {
-    let settings = SolverSettings {
-        mip_rel_gap: search.s.mip_rel_gap,
-        ..search.settings_for(limit.min(search.left()))
-    };
+    let settings = search.settings_at_gap(limit);
     take_whole_mip(search, &settings)
 }
 
@@ -628,8 +632,8 @@ fn lp_guided(search: &mut Search) -> Result<bool, SolverError> {
 /// RENS (relaxation enforced neighbourhood search, Berthold): the whole MIP with each integer
 /// variable kept between the floor and the ceiling of its value in the LP relaxation's
 /// optimum — the integer points around it, a much smaller MIP. Its bound is the box's, not the
-/// model's, so only its solution is taken. False if the LP did not finish or the box holds no
-/// solution found in its time.
+/// model's, so only its solution is taken, and only if cheaper than the incumbent. False if the
+/// LP did not finish or the box holds no cheaper solution found in its time.
 fn rens(search: &mut Search, limit: f64) -> Result<bool, SolverError> {
     let Some(lp_x) = search.lp_x.as_ref() else {
         return Ok(false);
@@ -640,12 +644,9 @@ fn rens(search: &mut Search, limit: f64) -> Result<bool, SolverError> {
         boxed.lo[v] = (lp_x[v] + 1e-6).floor().clamp(m.lo[v], m.hi[v]);
         boxed.hi[v] = (lp_x[v] - 1e-6).ceil().clamp(m.lo[v], m.hi[v]);
     }
-    let settings = SolverSettings {
-        mip_rel_gap: search.s.mip_rel_gap,
-        ..search.settings_for(limit.min(search.left()))
-    };
-    match solve(&boxed, &settings, search.what) {
-        Ok(o) if satisfies(m, &o.x) => {
+    match solve(&boxed, &search.settings_at_gap(limit), search.what) {
+        // taken only if it beats what the whole MIP found before it
+        Ok(o) if satisfies(m, &o.x) && m.objective(&o.x) < search.objective => {
             search.set(o.x);
             Ok(true)
         }

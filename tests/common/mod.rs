@@ -79,3 +79,14 @@ pub fn shared_file(rel: &str) -> Option<std::path::PathBuf> {
     eprintln!("SKIP: ../shared/{rel} is absent (../shared not checked out beside the project)");
     None
 }
+
+#[allow(dead_code)]
+/// The start of the `k`-th chat of a synthetic session log: one every 97 seconds from
+/// 1 Jan 2026, 00:00.
+pub fn chat_start(k: i64) -> chrono::NaiveDateTime {
+    chrono::NaiveDate::from_ymd_opt(2026, 1, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap()
+        + chrono::Duration::seconds(k * 97)
+}
