@@ -1362,7 +1362,7 @@ fn run(mut cli: Cli) -> Result<ExitCode> {
             } else {
                 sayln!(
                     "{}: {} employees × {} days × {} shift types
-objective {} (requests {}, cover {}); lower bound {}; LP bound {}; column generation bound {}; {} in {:.2} s; {} hard violations",
+objective {} (requests {}, cover {}); first roster {}; lower bound {}; LP bound {}; column generation bound {}; {} in {:.2} s; {} hard violations",
                     file.display(),
                     p.employees.len(),
                     p.days,
@@ -1370,6 +1370,10 @@ objective {} (requests {}, cover {}); lower bound {}; LP bound {}; column genera
                     ev.objective,
                     ev.request_penalty,
                     ev.cover_penalty,
+                    sol.construction.as_ref().map_or("–".into(), |c| format!(
+                        "{:.1} s (construction {} after {} best-response rounds, {:.1} s)",
+                        c.first_pass_seconds, c.objective, c.rounds, c.seconds
+                    )),
                     sol.solve.bound.map_or("–".into(), |b| format!("{b:.2}")),
                     sol.lp_bound.map_or("–".into(), |b| format!("{b:.2}")),
                     sol.column_generation

@@ -3,7 +3,9 @@
 //! rule model of [`crate::rules`]. Nothing here knows any particular instance.
 
 use crate::io::{read_text, InputError};
+pub mod construct;
 pub mod decompose;
+pub mod generate;
 pub mod model;
 mod pricing;
 pub mod solve;

@@ -99,6 +99,19 @@ pub struct Solution {
     pub lp_bound: Option<f64>,
     /// What column generation reached (the anytime engine with HiGHS).
     pub column_generation: Option<ColumnGeneration>,
+    /// What the construction reached (the anytime engine).
+    pub construction: Option<Construction>,
+}
+
+/// The construction's part of a solve ([`crate::nrp::construct`]): its roster's cost, the
+/// first pass's time (a roster within every rule from then on), its best-response rounds.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Construction {
+    pub objective: f64,
+    pub first_pass_seconds: f64,
+    pub rounds: usize,
+    pub settled: bool,
+    pub seconds: f64,
 }
 
 /// Column generation's part of a solve: its bound (valid for the whole problem where every
@@ -157,6 +170,7 @@ pub struct Summary {
     pub lower_bound: Option<f64>,
     pub lp_bound: Option<f64>,
     pub column_generation: Option<ColumnGeneration>,
+    pub construction: Option<Construction>,
     pub gap: Option<f64>,
     pub status: solver::Status,
     pub seconds: f64,
@@ -178,6 +192,7 @@ impl Solution {
             lower_bound: self.solve.bound,
             lp_bound: self.lp_bound,
             column_generation: self.column_generation.clone(),
+            construction: self.construction.clone(),
             gap: self.solve.gap,
             status: self.solve.status,
             seconds: self.solve.seconds,

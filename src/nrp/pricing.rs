@@ -18,6 +18,11 @@ pub struct NrpPricer<'a> {
     day_cost: Vec<Vec<Vec<Option<f64>>>>,
     /// Per day, the weekend it belongs to (`None`: a weekday).
     weekend_of: Vec<Option<usize>>,
+    /// Per shift type, its class + 1: types that forbid the same types after them leave the
+    /// same future, so a label remembers the class of its last shift, not the type.
+    class_of: Vec<u8>,
+    /// Per class + 1 (0: a day off), the types that may not follow it.
+    forbids: Vec<Vec<bool>>,
 }
 
 /// A partial schedule at the end of a day.
@@ -26,15 +31,15 @@ struct Label {
     cost: f64,
     minutes: u32,
     weekends: u8,
-    /// Shifts worked of each limited type, 6 bits each.
-    counts: u64,
+    /// Shifts worked of each limited type.
+    counts: Counts,
     node: u32,
 }
 
 /// The state a label's future depends on besides its resources.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Key {
-    /// 0: off, s + 1: shift s.
+    /// 0: off, c + 1: a shift of class c (see [`NrpPricer::class_of`]).
     last: u8,
     /// The current run's length (capped where longer changes nothing).
     run: u8,
@@ -80,12 +85,72 @@ impl<'a> NrpPricer<'a> {
                 weekend_of[d] = Some(i);
             }
         }
+        let (class_of, forbids) = succession_classes(p);
         NrpPricer {
             p,
             cover_rows,
             day_cost,
             weekend_of,
+            class_of,
+            forbids,
         }
+    }
+
+    /// Per day and choice (0: off, s + 1: shift s), the reduced cost at duals `pi` (`None`:
+    /// not allowed).
+    fn reduced_costs(&self, e: usize, pi: &[f64]) -> Vec<Vec<Option<f64>>> {
+        let ns = self.p.shifts.len();
+        (0..self.p.days)
+            .map(|d| {
+                (0..=ns)
+                    .map(|k| {
+                        self.day_cost[e][d][k].map(|c| {
+                            if k == 0 {
+                                c
+                            } else {
+                                c - self.cover_rows[d * ns + k - 1]
+                                    .iter()
+                                    .map(|&r| pi[r])
+                                    .sum::<f64>()
+                            }
+                        })
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// A cheapest schedule of `e` at duals `pi` (0: off, s + 1: shift s per day): the labelling
+    /// with a few labels per state. Where none of those completes (a contract minimum the
+    /// cheapest labels fell short of), every worked minute is rewarded more and more (the
+    /// labels kept then work more), then more labels are kept, then the exact labelling.
+    /// `None`: no schedule within the rules was found.
+    pub fn cheapest(&self, e: usize, pi: &[f64]) -> Option<Vec<u16>> {
+        let rc = self.reduced_costs(e, pi);
+        let first = |rc: &[Vec<Option<f64>>], cap| {
+            let found = self.search(e, rc, f64::INFINITY, cap)?;
+            let best = found.labels.first()?;
+            Some(found.tree.path(best.node, self.p.days))
+        };
+        if let Some(s) = first(&rc, Some(BUCKET_CAP)) {
+            return Some(s);
+        }
+        // a reward per minute worked of 1, 10 and 1000 weight units per 8 hours
+        for reward in [1.0, 10.0, 1000.0] {
+            let per_minute = reward / 480.0;
+            let mut work = rc.clone();
+            for day in &mut work {
+                for (k, c) in day.iter_mut().enumerate().skip(1) {
+                    if let Some(c) = c {
+                        *c -= per_minute * f64::from(self.p.shifts[k - 1].minutes);
+                    }
+                }
+            }
+            if let Some(s) = first(&work, Some(BUCKET_CAP)) {
+                return Some(s);
+            }
+        }
+        first(&rc, Some(8 * BUCKET_CAP)).or_else(|| first(&rc, None))
     }
 
     /// The column of employee `e` working `schedule` (0: off, s + 1: shift s per day).
@@ -107,6 +172,29 @@ impl<'a> NrpPricer<'a> {
             payload: schedule.to_vec(),
         }
     }
+}
+
+/// Per shift type its class + 1 and per class + 1 (0: off) the types forbidden after it:
+/// types with the same forbidden successors share a class.
+fn succession_classes(p: &Problem) -> (Vec<u8>, Vec<Vec<bool>>) {
+    let ns = p.shifts.len();
+    let mut forbids: Vec<Vec<bool>> = vec![vec![false; ns]];
+    let class_of = p
+        .shifts
+        .iter()
+        .map(|st| {
+            let row: Vec<bool> = (0..ns).map(|t| st.cannot_follow.contains(&t)).collect();
+            let c = match forbids[1..].iter().position(|f| *f == row) {
+                Some(i) => i + 1,
+                None => {
+                    forbids.push(row);
+                    forbids.len() - 1
+                }
+            };
+            u8::try_from(c).expect("at most 255 succession classes")
+        })
+        .collect();
+    (class_of, forbids)
 }
 
 /// The search tree of one pricing call: each node a choice and its parent.
@@ -131,8 +219,72 @@ impl Tree {
     }
 }
 
+/// Shifts worked of each limited type: packed in as many bits as each type's limit needs
+/// where they all fit in 128, else one number each.
+#[derive(Clone)]
+enum Counts {
+    Packed(u128),
+    Wide(Box<[u16]>),
+}
+
+/// Where each limited type's count lives in [`Counts`].
+struct CountLayout {
+    /// Per limited type: its bit offset and mask (packed), or its index (wide).
+    fields: Vec<(u32, u128)>,
+    wide: bool,
+}
+
+impl CountLayout {
+    /// A field for each of `limits` (each type's most shifts).
+    fn new(limits: &[u32]) -> CountLayout {
+        let widths: Vec<u32> = limits.iter().map(|&m| 32 - m.leading_zeros()).collect();
+        let wide = widths.iter().sum::<u32>() > 128;
+        let mut offset = 0;
+        let fields = widths
+            .iter()
+            .enumerate()
+            .map(|(i, &w)| {
+                if wide {
+                    (i as u32, 0)
+                } else {
+                    let f = (offset, ((1u128 << w) - 1) << offset);
+                    offset += w;
+                    f
+                }
+            })
+            .collect();
+        CountLayout { fields, wide }
+    }
+    fn zero(&self) -> Counts {
+        if self.wide {
+            Counts::Wide(vec![0; self.fields.len()].into_boxed_slice())
+        } else {
+            Counts::Packed(0)
+        }
+    }
+    fn get(&self, c: &Counts, i: usize) -> u32 {
+        let (at, mask) = self.fields[i];
+        match c {
+            Counts::Packed(v) => ((v & mask) >> at) as u32,
+            Counts::Wide(v) => u32::from(v[at as usize]),
+        }
+    }
+    /// One more of type `i` (the caller has checked it stays within its limit).
+    fn bump(&self, c: &mut Counts, i: usize) {
+        let (at, _) = self.fields[i];
+        match c {
+            Counts::Packed(v) => *v += 1 << at,
+            Counts::Wide(v) => v[at as usize] += 1,
+        }
+    }
+    /// Every count of `a` at most `b`'s.
+    fn le(&self, a: &Counts, b: &Counts) -> bool {
+        (0..self.fields.len()).all(|i| self.get(a, i) <= self.get(b, i))
+    }
+}
+
 /// `a` can do everything `b` can, at no more cost.
-fn dominates(a: &Label, b: &Label, min_minutes: u32, limited: usize) -> bool {
+fn dominates(a: &Label, b: &Label, min_minutes: u32, layout: &CountLayout) -> bool {
     if a.cost > b.cost + 1e-9 || a.weekends > b.weekends {
         return false;
     }
@@ -140,7 +292,7 @@ fn dominates(a: &Label, b: &Label, min_minutes: u32, limited: usize) -> bool {
     if !minutes_ok {
         return false;
     }
-    (0..limited).all(|i| (a.counts >> (6 * i)) & 63 <= (b.counts >> (6 * i)) & 63)
+    layout.le(&a.counts, &b.counts)
 }
 
 impl Pricer for NrpPricer<'_> {
@@ -154,27 +306,8 @@ impl Pricer for NrpPricer<'_> {
         branches: &[Branch],
     ) -> Option<Priced> {
         let p = self.p;
-        let ns = p.shifts.len();
-        let nd = p.days;
         // per day and choice, the reduced cost (None: not allowed)
-        let mut rc: Vec<Vec<Option<f64>>> = (0..nd)
-            .map(|d| {
-                (0..=ns)
-                    .map(|k| {
-                        self.day_cost[e][d][k].map(|c| {
-                            if k == 0 {
-                                c
-                            } else {
-                                c - self.cover_rows[d * ns + k - 1]
-                                    .iter()
-                                    .map(|&r| pi[r])
-                                    .sum::<f64>()
-                            }
-                        })
-                    })
-                    .collect()
-            })
-            .collect();
+        let mut rc = self.reduced_costs(e, pi);
         // the branching decisions: a shift required or ruled out on a day
         for b in branches {
             let c = &p.cover[b.row];
@@ -264,10 +397,24 @@ impl NrpPricer<'_> {
             .map(|s| p.shifts[s].minutes)
             .max()
             .unwrap_or(0);
-        // the types whose limit can bind: a resource each
+        // the types whose limit can bind (below the days the employee could work at all, by
+        // days and by minutes): a resource each
+        let workable = (nd - emp.days_off.iter().filter(|&&d| d < nd).count()) as u32;
         let limited: Vec<usize> = (0..ns)
-            .filter(|&s| emp.max_shifts[s] > 0 && (emp.max_shifts[s] as usize) < nd)
+            .filter(|&s| {
+                let by_minutes = emp
+                    .max_minutes
+                    .checked_div(p.shifts[s].minutes)
+                    .unwrap_or(u32::MAX);
+                emp.max_shifts[s] > 0 && emp.max_shifts[s] < workable.min(by_minutes)
+            })
             .collect();
+        let layout = CountLayout::new(
+            &limited
+                .iter()
+                .map(|&s| emp.max_shifts[s])
+                .collect::<Vec<_>>(),
+        );
         let slot: Vec<Option<usize>> = (0..ns)
             .map(|s| limited.iter().position(|&l| l == s))
             .collect();
@@ -276,9 +423,11 @@ impl NrpPricer<'_> {
             pr: self,
             e,
             slot: &slot,
+            layout: &layout,
             weekends_bind: (emp.max_weekends as usize) < weekends,
         };
         let completion = step.completion(rc);
+        let choices = self.choices(rc, &slot);
         let mut tree = Tree {
             parent: Vec::new(),
             choice: Vec::new(),
@@ -290,7 +439,7 @@ impl NrpPricer<'_> {
                 cost: 0.0,
                 minutes: 0,
                 weekends: 0,
-                counts: 0,
+                counts: layout.zero(),
                 node: u32::MAX,
             },
         )];
@@ -299,7 +448,8 @@ impl NrpPricer<'_> {
             let new_weekend = self.weekend_of[d].is_some()
                 && (d == 0 || self.weekend_of[d - 1] != self.weekend_of[d]);
             for (key, l) in &labels {
-                for k in 0..=ns {
+                for &k in &choices[d] {
+                    let k = usize::from(k);
                     let Some(c) = rc[d][k] else { continue };
                     let cost = l.cost + c;
                     let Some((nk, nl)) = step.extend(d, key, l, k as u8, cost, new_weekend) else {
@@ -319,11 +469,11 @@ impl NrpPricer<'_> {
                     work += bucket.len() as u64;
                     if bucket
                         .iter()
-                        .any(|o| dominates(o, &nl, emp.min_minutes, limited.len()))
+                        .any(|o| dominates(o, &nl, emp.min_minutes, &layout))
                     {
                         continue;
                     }
-                    bucket.retain(|o| !dominates(&nl, o, emp.min_minutes, limited.len()));
+                    bucket.retain(|o| !dominates(&nl, o, emp.min_minutes, &layout));
                     if let Some(cap) = cap {
                         if bucket.len() >= cap {
                             let (worst, w) = bucket
@@ -361,12 +511,48 @@ impl NrpPricer<'_> {
     }
 }
 
+impl NrpPricer<'_> {
+    /// Per day, the choices worth extending by (0: off, s + 1: shift s): of the types no limit
+    /// counts, only the cheapest of each succession class and length (the others lead to the
+    /// same state at more cost).
+    fn choices(&self, rc: &[Vec<Option<f64>>], slot: &[Option<usize>]) -> Vec<Vec<u16>> {
+        let p = self.p;
+        rc.iter()
+            .map(|day| {
+                let mut kept: Vec<u16> = Vec::with_capacity(day.len());
+                if day[0].is_some() {
+                    kept.push(0);
+                }
+                // per (class, minutes) of the unlimited types, the cheapest
+                let mut cheapest: Vec<((u8, u32), usize, f64)> = Vec::new();
+                for (s, c) in day.iter().enumerate().skip(1).map(|(k, c)| (k - 1, c)) {
+                    let Some(c) = *c else { continue };
+                    if slot[s].is_some() {
+                        kept.push(s as u16 + 1);
+                        continue;
+                    }
+                    let twin = (self.class_of[s], p.shifts[s].minutes);
+                    match cheapest.iter_mut().find(|(t, _, _)| *t == twin) {
+                        Some(best) if c < best.2 => *best = (twin, s, c),
+                        Some(_) => {}
+                        None => cheapest.push((twin, s, c)),
+                    }
+                }
+                kept.extend(cheapest.iter().map(|&(_, s, _)| s as u16 + 1));
+                kept.sort_unstable();
+                kept
+            })
+            .collect()
+    }
+}
+
 /// What extending a label needs to know of the employee.
 struct Step<'a, 'p> {
     pr: &'a NrpPricer<'p>,
     e: usize,
     /// Per shift type, its resource among the limited types.
     slot: &'a [Option<usize>],
+    layout: &'a CountLayout,
     /// The weekend limit can bind (else weekends are not counted: fewer labels).
     weekends_bind: bool,
 }
@@ -398,7 +584,7 @@ impl Step<'_, '_> {
         if works {
             if let Some(key) = key {
                 let s = k as usize - 1;
-                if key.last > 0 && p.shifts[key.last as usize - 1].cannot_follow.contains(&s) {
+                if self.pr.forbids[key.last as usize][s] {
                     return None;
                 }
             }
@@ -413,7 +599,11 @@ impl Step<'_, '_> {
             emp.min_consecutive_off
         };
         Some(Key {
-            last: k,
+            last: if works {
+                self.pr.class_of[k as usize - 1]
+            } else {
+                0
+            },
             run: if !works && first {
                 0
             } else {
@@ -447,11 +637,10 @@ impl Step<'_, '_> {
                 return None;
             }
             if let Some(i) = self.slot[s] {
-                let n = ((nl.counts >> (6 * i)) & 63) + 1;
-                if n > u64::from(emp.max_shifts[s]) {
+                if self.layout.get(&nl.counts, i) + 1 > emp.max_shifts[s] {
                     return None;
                 }
-                nl.counts += 1 << (6 * i);
+                self.layout.bump(&mut nl.counts, i);
             }
             if weekend && !weekend_worked {
                 nl.weekends += 1;
@@ -481,11 +670,12 @@ impl Step<'_, '_> {
         let index = move |key: &Key| {
             ((key.last as usize * runs) + key.run as usize) * 2 + usize::from(key.first)
         };
-        let states = (ns + 1) * runs * 2;
+        let classes = self.pr.forbids.len();
+        let states = classes * runs * 2;
         let mut least = vec![vec![f64::INFINITY; states]; nd];
         least[nd - 1].iter_mut().for_each(|c| *c = 0.0);
         for d in (0..nd.saturating_sub(1)).rev() {
-            for last in 0..=ns {
+            for last in 0..classes {
                 for run in 0..runs {
                     for first in [false, true] {
                         let key = Key {
@@ -520,5 +710,37 @@ impl Completion {
     fn after(&self, d: usize, key: &Key) -> f64 {
         self.least[d]
             [((key.last as usize * self.runs) + key.run as usize) * 2 + usize::from(key.first)]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_pack_by_their_limits_and_widen_past_128_bits() {
+        // three limits of 4, 63 and 300: 3 + 6 + 9 bits, packed
+        let packed = CountLayout::new(&[4, 63, 300]);
+        assert!(!packed.wide);
+        // twenty limits of 300: 180 bits, one number each
+        let wide = CountLayout::new(&[300; 20]);
+        assert!(wide.wide);
+        for layout in [&packed, &wide] {
+            let n = layout.fields.len();
+            let mut a = layout.zero();
+            let mut b = layout.zero();
+            for _ in 0..4 {
+                layout.bump(&mut a, 0);
+            }
+            for _ in 0..300 {
+                layout.bump(&mut a, n - 1);
+                layout.bump(&mut b, n - 1);
+            }
+            // a count at its field's limit leaves its neighbours alone
+            assert_eq!(layout.get(&a, 0), 4);
+            assert_eq!(layout.get(&a, 1), 0);
+            assert_eq!(layout.get(&a, n - 1), 300);
+            assert!(layout.le(&b, &a) && !layout.le(&a, &b));
+        }
     }
 }

@@ -74,6 +74,18 @@ const LP_GUIDED_SHARE: f64 = 0.1;
 /// blocks: an aggregate plan's whole MIP spends its first half-minute cutting at the root of
 /// its tree, where the integer points around the relaxation hold a plan near the best.
 const RENS_SHARE: f64 = 0.3;
+/// The solver memory (estimated, [`Mip::estimated_mb`]) above which the phases over the whole
+/// model — its LP relaxation, the whole MIP — are left out and the search works on
+/// neighbourhoods only: they cannot finish on such a model within a usual limit (a 364-day,
+/// 150-person roster of 27 million nonzeros estimates 17 GB; its LP relaxation ran 13 s to
+/// no result and raised the process to 4.2 GB), where the neighbourhoods keep improving.
+pub const WHOLE_MODEL_MB: u64 = 2_000;
+
+/// Whether the phases over the whole model are worth their memory and time on `m`.
+pub fn whole_model_fits(m: &Mip) -> bool {
+    m.estimated_mb() <= WHOLE_MODEL_MB
+}
+
 /// Share of the time limit construction may take, and the gap each of its steps stops at.
 const CONSTRUCT_SHARE: f64 = 0.2;
 const CONSTRUCT_GAP: f64 = 0.02;
@@ -90,6 +102,63 @@ struct Restricted {
 /// The rows of `m` kept by `keep`, over the `free` variables, the others fixed at `x`; rows
 /// left without a free variable are dropped (the caller knows they hold at `x`).
 fn restrict(m: &Mip, free: &[bool], x: &[f64], keep: impl Fn(usize) -> bool) -> Restricted {
+    restrict_rows(m, free, x, (0..m.rows.len()).filter(|&r| keep(r)))
+}
+
+/// [`restrict`] over every row with a free variable, found through `index` (a neighbourhood
+/// of a large model touches few of its rows).
+fn restrict_indexed(m: &Mip, free: &[bool], x: &[f64], index: &ColumnRows) -> Restricted {
+    let mut rows: Vec<u32> = (0..m.num_vars())
+        .filter(|&v| free[v])
+        .flat_map(|v| index.rows(v).iter().copied())
+        .collect();
+    rows.sort_unstable();
+    rows.dedup();
+    restrict_rows(m, free, x, rows.into_iter().map(|r| r as usize))
+}
+
+/// Per variable, the rows it is in.
+struct ColumnRows {
+    starts: Vec<usize>,
+    rows: Vec<u32>,
+}
+
+impl ColumnRows {
+    fn of(m: &Mip) -> ColumnRows {
+        let mut count = vec![0usize; m.num_vars() + 1];
+        for (terms, _, _) in &m.rows {
+            for (v, _) in terms {
+                count[v.0 + 1] += 1;
+            }
+        }
+        for v in 0..m.num_vars() {
+            count[v + 1] += count[v];
+        }
+        let mut next = count.clone();
+        let mut rows = vec![0u32; count[m.num_vars()]];
+        for (r, (terms, _, _)) in m.rows.iter().enumerate() {
+            for (v, _) in terms {
+                rows[next[v.0]] = r as u32;
+                next[v.0] += 1;
+            }
+        }
+        ColumnRows {
+            starts: count,
+            rows,
+        }
+    }
+    fn rows(&self, v: usize) -> &[u32] {
+        &self.rows[self.starts[v]..self.starts[v + 1]]
+    }
+}
+
+/// The restricted model over `rows` (ascending).
+fn restrict_rows(
+    m: &Mip,
+    free: &[bool],
+    x: &[f64],
+    rows: impl Iterator<Item = usize>,
+) -> Restricted {
     let mut sub = Mip::default();
     let mut index = vec![usize::MAX; m.num_vars()];
     let mut cols = Vec::new();
@@ -100,10 +169,8 @@ fn restrict(m: &Mip, free: &[bool], x: &[f64], keep: impl Fn(usize) -> bool) -> 
         sub.var(m.lo[v], m.hi[v], m.integer[v], m.cost[v]);
         at_x += m.cost[v] * x[v];
     }
-    for (r, (terms, lo, hi)) in m.rows.iter().enumerate() {
-        if !keep(r) {
-            continue;
-        }
+    for r in rows {
+        let (terms, lo, hi) = &m.rows[r];
         let mut fixed = 0.0;
         let mut t = Vec::new();
         for (v, a) in terms {
@@ -211,6 +278,8 @@ struct Search<'a> {
     /// Integer variables up to which the whole MIP goes first.
     small_model: usize,
     shape: Shape,
+    /// Per variable its rows (neighbourhoods are restricted through it).
+    columns: ColumnRows,
     t0: Instant,
     x: Vec<f64>,
     objective: f64,
@@ -231,6 +300,7 @@ impl<'a> Search<'a> {
             what,
             small_model,
             shape: Shape::of(m),
+            columns: ColumnRows::of(m),
             t0: Instant::now(),
             x: vec![0.0; m.num_vars()],
             objective: f64::INFINITY,
@@ -357,10 +427,12 @@ fn solve_tuned(
     if s.progress {
         crate::i18n::show(
             &format!(
-                "{what}: {} variables ({} integer), {} rows, {} blocks × {} times\n",
+                "{what}: {} variables ({} integer), {} rows, {} nonzeros (~{} MB in the solver), {} blocks × {} times\n",
                 m.num_vars(),
                 m.num_integer(),
                 m.rows.len(),
+                m.num_nonzeros(),
+                m.estimated_mb(),
                 search.shape.blocks.len(),
                 search.shape.times.len()
             ),
@@ -371,7 +443,16 @@ fn solve_tuned(
         search.tighten(b);
         search.note("bound given");
     }
-    if !hint.bound_beats_lp {
+    let whole = whole_model_fits(m);
+    if !whole && s.progress {
+        crate::i18n::show(
+            &format!(
+                "{what}: above {WHOLE_MODEL_MB} MB, no LP relaxation or whole MIP (neighbourhoods only, no bound)\n"
+            ),
+            true,
+        );
+    }
+    if !hint.bound_beats_lp && whole {
         relaxation_bound(&mut search)?;
     }
     let started = match &hint.start {
@@ -384,13 +465,17 @@ fn solve_tuned(
     if !search.objective.is_finite() {
         return Err(SolverError::no_solution(what, search.elapsed()));
     }
-    let proof_share = s.lns_proof_share.unwrap_or(PROOF_SHARE).clamp(0.0, 1.0);
+    let proof_share = if whole {
+        s.lns_proof_share.unwrap_or(PROOF_SHARE).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
     let lns_until = s.time_limit_seconds * (1.0 - proof_share);
     neighbourhoods(&mut search, lns_until);
     // `proved`: the whole MIP found nothing cheaper, so the incumbent's cost is the bound; a
     // search that stopped within the gap tolerance keeps the bound it has
     let mut proved = false;
-    if !search.proven() && search.left() > 0.05 {
+    if !search.proven() && search.left() > 0.05 && whole {
         proved = prove(&mut search)?;
     }
     let objective = search.objective;
@@ -892,7 +977,7 @@ fn shared_cost_by_time(search: &Search) -> Vec<f64> {
 fn improve(search: &mut Search, hood: &Hood, limit: f64) -> bool {
     let m = search.m;
     let free: Vec<bool> = m.tags.iter().map(|t| hood.frees(t)).collect();
-    let sub = restrict(m, &free, &search.x, |_| true);
+    let sub = restrict_indexed(m, &free, &search.x, &search.columns);
     if sub.mip.num_vars() == 0 {
         return true;
     }
@@ -1090,6 +1175,10 @@ mod tests {
         };
         let free: Vec<bool> = m.tags.iter().map(|t| hood.frees(t)).collect();
         let sub = restrict(&m, &free, &x, |_| true);
+        // through the column index: the same sub-model
+        let indexed = restrict_indexed(&m, &free, &x, &ColumnRows::of(&m));
+        assert_eq!(indexed.mip.rows, sub.mip.rows);
+        assert_eq!(indexed.cols, sub.cols);
         // the person's 6 shift variables and the 28 cover slacks (no person, no day)
         assert_eq!(sub.mip.num_integer(), 6);
         assert_eq!(sub.mip.num_vars(), 6 + 28);

@@ -383,7 +383,7 @@ fn available_mb() -> Option<u64> {
 }
 
 /// Refuses, before the solver is started, a model that would need more memory than allowed.
-fn check_memory(m: &Mip, s: &SolverSettings, what: &str) -> Result<(), SolverError> {
+pub fn check_memory(m: &Mip, s: &SolverSettings, what: &str) -> Result<(), SolverError> {
     let Some(limit_mb) = s
         .memory_limit_mb
         .or_else(|| available_mb().map(|a| a * 4 / 5))
