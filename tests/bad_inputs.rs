@@ -192,6 +192,13 @@ fn catalogue() -> Vec<Case> {
         // ---- Curtois & Qu files ----
         c("Curtois truncated", vec![("i.txt", b"SECTION_HORIZON\n14\n\nSECTION_SHIFTS\nD,480,\n\nSECTION_STAFF\nA,D=14,4320,3360,5,2,2,1\n".to_vec())], ["nrp", "i.txt", "-o", "OUT"].map(String::from).to_vec(), vec!["i.txt", "SECTION_", "fix:"]),
         c("Curtois bad number", vec![("i.txt", b"SECTION_HORIZON\nfourteen\n".to_vec())], ["nrp", "i.txt", "-o", "OUT"].map(String::from).to_vec(), vec!["i.txt", "line 2", "fix:"]),
+        c("Curtois too many shift types", vec![("i.txt", {
+            let mut t = String::from("SECTION_HORIZON\n7\n\nSECTION_SHIFTS\n");
+            for i in 0..300 {
+                t.push_str(&format!("s{i},480,\n"));
+            }
+            t.into_bytes()
+        })], ["nrp", "i.txt", "-o", "OUT"].map(String::from).to_vec(), vec!["i.txt", "line 259", "at most 254", "fix:"]),
     ]
 }
 

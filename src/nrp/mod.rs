@@ -16,6 +16,10 @@ pub use solve::solve;
 use std::collections::HashMap;
 use std::path::Path;
 
+/// The most shift types an instance may have (a schedule stores a day's choice in a byte; the
+/// published family has up to 32).
+const MAX_SHIFT_TYPES: usize = 254;
+
 const SECTIONS: [&str; 8] = [
     "SECTION_HORIZON",
     "SECTION_SHIFTS",
@@ -134,6 +138,17 @@ pub fn read(path: &Path) -> Result<Problem, InputError> {
             minutes: int(no, "Length", &f[1])?,
             cannot_follow: Vec::new(),
         });
+    }
+    if shifts.len() > MAX_SHIFT_TYPES {
+        return Err(InputError::new(
+            path,
+            format!(
+                "{} shift types: at most {MAX_SHIFT_TYPES} are supported",
+                shifts.len()
+            ),
+            "merge shift types that are alike or split the instance",
+        )
+        .at(shift_lines[MAX_SHIFT_TYPES].0));
     }
     let shift_ids: Vec<String> = shifts.iter().map(|s| s.id.clone()).collect();
     let shift_index = |no: u64, field: &str, id: &str| -> Result<usize, InputError> {
