@@ -1,6 +1,7 @@
-//! Solving the rostering model: the decomposition (column generation, branch-and-price) for a
-//! bound and a first roster, then the anytime engine over the compact MIP ([`super::model`]),
-//! or one MIP (`engine = "mip"`).
+//! Solving the rostering model: a constructed roster ([`super::construct`]), the
+//! decomposition (column generation, branch-and-price) for a bound and a roster, then the
+//! anytime engine over the compact MIP ([`super::model`]) from the cheaper; or one MIP
+//! (`engine = "mip"`).
 
 use super::model::{
     evaluate, model, Assignment, ColumnGeneration, Construction, Problem, Solution, XVars,
@@ -23,7 +24,8 @@ pub fn solve(p: &Problem, settings: &SolverSettings) -> Result<Solution, SolverE
     }
     let (mip, x, constant) = model(p);
     // a model too large for the engine's whole-model phases: its neighbourhoods are slow to
-    // restrict and solve, where best responses keep improving; they go on until settled
+    // restrict and solve, where best responses keep improving; they go on until a round gains
+    // under LEAST_ROUND_GAIN (or the time is up)
     let share = if solver::lns::whole_model_fits(&mip) {
         CONSTRUCT_SHARE
     } else {
