@@ -32,7 +32,7 @@ pub struct Constructed {
 /// from. `None` where some employee has no schedule within the rules.
 pub fn construct(p: &Problem, limit_seconds: f64, seed: u32, min_gain: f64) -> Option<Constructed> {
     let t0 = Instant::now();
-    let pricer = pricer(p);
+    let pricer = NrpPricer::new(p);
     let ne = p.employees.len();
     let mut state = Cover::new(p);
     let mut schedules: Vec<Option<Vec<u16>>> = vec![None; ne];
@@ -65,21 +65,12 @@ pub fn construct(p: &Problem, limit_seconds: f64, seed: u32, min_gain: f64) -> O
 
 /// `roster` improved by best-response rounds within `limit_seconds`.
 pub fn improve(p: &Problem, roster: Assignment, limit_seconds: f64, seed: u32) -> Constructed {
-    let pricer = pricer(p);
+    let pricer = NrpPricer::new(p);
     let schedules = roster
         .iter()
         .map(|days| days.iter().map(|s| s.map_or(0, |s| s as u16 + 1)).collect())
         .collect();
     improve_schedules(p, &pricer, schedules, limit_seconds, seed, 0.0)
-}
-
-fn pricer(p: &Problem) -> NrpPricer<'_> {
-    let ns = p.shifts.len();
-    let mut cover_rows = vec![Vec::new(); p.days * ns];
-    for (r, c) in p.cover.iter().enumerate() {
-        cover_rows[c.day * ns + c.shift].push(r);
-    }
-    NrpPricer::new(p, cover_rows)
 }
 
 /// Best-response rounds over every employee in an order drawn from `seed`, until a round

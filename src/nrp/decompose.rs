@@ -33,14 +33,11 @@ pub struct Limits {
     pub search: f64,
 }
 
-/// The master of `p` and the rows each (day, shift type) counts in.
-fn master(p: &Problem) -> (Master, Vec<Vec<usize>>) {
-    let ns = p.shifts.len();
-    let mut cover_rows = vec![Vec::new(); p.days * ns];
+/// The master of `p`: one linking row per cover requirement, in the order of `p.cover`.
+fn master(p: &Problem) -> Master {
     let mut links = Vec::new();
     let mut slacks = Vec::new();
     for (r, c) in p.cover.iter().enumerate() {
-        cover_rows[c.day * ns + c.shift].push(r);
         let req = f64::from(c.required);
         links.push(Link { lo: req, hi: req });
         slacks.push(Slack {
@@ -56,12 +53,11 @@ fn master(p: &Problem) -> (Master, Vec<Vec<usize>>) {
             upper: f64::INFINITY,
         });
     }
-    let m = Master {
+    Master {
         links,
         slacks,
         blocks: p.employees.len(),
-    };
-    (m, cover_rows)
+    }
 }
 
 /// Column generation on `p`, the best roster among its columns, then branch-and-price from
@@ -72,8 +68,8 @@ pub fn decompose(
     seed: u32,
     progress: bool,
 ) -> Result<Decomposed, SolverError> {
-    let (m, cover_rows) = master(p);
-    let pricer = NrpPricer::new(p, cover_rows);
+    let m = master(p);
+    let pricer = NrpPricer::new(p);
     // no first columns: column generation prices each employee's cheapest schedule itself
     let mut generated = colgen::generate(&m, &pricer, Vec::new(), limits.generate, true, progress)?;
     let picked = colgen::best_integer(&m, &generated.columns, limits.pick, seed)?;

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 /// The pricing problem of every employee of one instance.
 pub struct NrpPricer<'a> {
     p: &'a Problem,
-    /// `cover_rows[d * shifts + s]`: the master rows counting shift `s` on day `d`.
+    /// `cover_rows[d * shifts + s]`: the rows (cover requirements) counting shift `s` on day `d`.
     cover_rows: Vec<Vec<usize>>,
     /// Per employee, day and choice (0: off, s + 1: shift s), the request penalty; `None`
     /// where the choice is not allowed (fixed day off, a type the contract excludes).
@@ -50,9 +50,14 @@ struct Key {
 }
 
 impl<'a> NrpPricer<'a> {
-    /// `cover_rows[d * shifts + s]` as above.
-    pub fn new(p: &'a Problem, cover_rows: Vec<Vec<usize>>) -> NrpPricer<'a> {
+    /// The pricing of `p`'s employees, with one linking row per cover requirement in the order
+    /// of `p.cover` (the decomposition's master and the construction's prices alike).
+    pub fn new(p: &'a Problem) -> NrpPricer<'a> {
         let ns = p.shifts.len();
+        let mut cover_rows = vec![Vec::new(); p.days * ns];
+        for (r, c) in p.cover.iter().enumerate() {
+            cover_rows[c.day * ns + c.shift].push(r);
+        }
         let mut day_cost = Vec::with_capacity(p.employees.len());
         for (e, emp) in p.employees.iter().enumerate() {
             let mut days = vec![vec![Some(0.0); ns + 1]; p.days];

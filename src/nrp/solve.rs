@@ -69,23 +69,21 @@ pub fn solve(p: &Problem, settings: &SolverSettings) -> Result<Solution, SolverE
         }
     }
     let spent = t0.elapsed().as_secs_f64();
-    let fallback = hint.roster.clone();
-    let bound = hint.bound;
     let found = if spent < (1.0 - LEAST_SEARCH_SHARE) * settings.time_limit_seconds {
-        let hint = solver::lns::Hint {
+        let lns_hint = solver::lns::Hint {
             bound: hint.bound,
             bound_beats_lp: hint.bound_beats_lp,
-            start: hint.roster.map(|a| start_values(&a, &x)),
+            start: hint.roster.as_ref().map(|a| start_values(a, &x)),
         };
         let left = SolverSettings {
             time_limit_seconds: settings.time_limit_seconds - spent,
             ..settings.clone()
         };
-        solver::lns::solve_lns_with(&mip, &left, "rostering", hint)
+        solver::lns::solve_lns_with(&mip, &left, "rostering", lns_hint)
     } else {
         Err(SolverError::no_solution("rostering", spent))
     };
-    let out = match (found, fallback) {
+    let out = match (found, hint.roster) {
         (Ok(mut o), _) => {
             o.seconds += spent;
             o.trace.iter_mut().for_each(|t| t.seconds += spent);
@@ -93,7 +91,7 @@ pub fn solve(p: &Problem, settings: &SolverSettings) -> Result<Solution, SolverE
         }
         // no time left for the engine, or nothing from it: the roster it was to start from
         (Err(SolverError::Failed { .. }), Some(a)) => {
-            constructed_outcome(p, &a, &x, constant, bound, t0.elapsed().as_secs_f64())
+            constructed_outcome(p, &a, &x, constant, hint.bound, t0.elapsed().as_secs_f64())
         }
         (Err(e), _) => return Err(e),
     };
