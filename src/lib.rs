@@ -71,4 +71,4 @@ pub use output::{export, publish, report};
 pub use pipeline::whatif;
 pub use plan::shifts;
 pub use scenario::agents;
-pub use staffing::{erlang, requirements, simulate};
+pub use staffing::{erlang, pool, requirements, simulate};

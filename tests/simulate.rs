@@ -140,8 +140,8 @@ fn same_seed_same_report() {
 
 #[test]
 fn concurrency_model_of_the_requirements_holds_when_chats_share_an_agent() {
-    // 3 chats at once, each 15% slower per extra chat: requirements count 3 slots per agent
-    // at AHT × 1.3; the simulation lets chats really share the agent's attention
+    // 3 chats at once, each 15% slower per extra chat (AHT × 1.3 on a full agent, less on
+    // one that is not): the simulation lets chats really share the agent's attention
     let sc = scenario("concurrency = 3\nconcurrency_slowdown = 0.15\n");
     let f = steady(150.0, 180.0, 3);
     let req = paiban::requirements::requirements(&f, &sc).unwrap();
@@ -152,9 +152,9 @@ fn concurrency_model_of_the_requirements_holds_when_chats_share_an_agent() {
         "{} agents: promised {:.3}, simulated {:?}",
         r0.agents_on_queue, r0.service_level, sim.overall.service_level
     );
-    // the model is on the safe side: what it promises is delivered
+    // what the model promises is what is delivered
     assert!(
-        sim.overall.service_level.mean >= r0.service_level - 0.015,
+        (sim.overall.service_level.mean - r0.service_level).abs() < 0.025,
         "promised {:.3}, simulated {:.3}",
         r0.service_level,
         sim.overall.service_level.mean
@@ -164,6 +164,77 @@ fn concurrency_model_of_the_requirements_holds_when_chats_share_an_agent() {
     let fewer = simulate(&f, &sc, &roster, &agents, &SimSettings { runs: 6, seed: 5 }).unwrap();
     eprintln!("one fewer: {:?}", fewer.overall.service_level);
     assert!(fewer.overall.service_level.mean < sim.overall.service_level.mean);
+}
+
+/// The queue model of agents sharing chats (`paiban::pool`) against the simulation of the
+/// same agents, from a few agents to many, with and without patience: the service level within
+/// 2.5 points and the occupancy within 3 — where slots at the full-load pace (each chat
+/// always as slow as on a full agent) promise less service and more occupancy than delivered.
+#[test]
+fn agents_sharing_chats_deliver_what_the_pool_model_promises() {
+    use paiban::pool::{staffing, Sharing};
+    let sharing = Sharing {
+        k: 3,
+        slowdown: 0.15,
+    };
+    let mut plain_off = 0.0f64;
+    for (patience, per_15, agents) in [
+        (None, 20.0, 3usize),
+        (None, 60.0, 7),
+        (None, 150.0, 14),
+        (Some(180.0), 150.0, 13),
+    ] {
+        let extra = match patience {
+            Some(p) => {
+                format!("concurrency = 3\nconcurrency_slowdown = 0.15\npatience = \"{p}s\"\n")
+            }
+            None => "concurrency = 3\nconcurrency_slowdown = 0.15\n".to_string(),
+        };
+        let sc = scenario(&extra);
+        let f = steady(per_15, 180.0, 3);
+        let (team, roster) = team(agents, 3);
+        let sim = simulate(&f, &sc, &roster, &team, &SimSettings { runs: 6, seed: 5 }).unwrap();
+        let aht_full = sharing.full_load(180.0);
+        let model = staffing(
+            agents as u32,
+            per_15 / 900.0,
+            aht_full,
+            patience,
+            sharing,
+            20.0,
+        );
+        let (sl, occ) = (sim.overall.service_level.mean, sim.overall.occupancy.mean);
+        eprintln!(
+            "{per_15}/15 min, {agents} agents: model SL {:.3} occ {:.3}; simulated SL {sl:.3} occ {occ:.3}",
+            model.service_level, model.occupancy
+        );
+        assert!(
+            (model.service_level - sl).abs() < 0.025,
+            "SL {} vs {sl}",
+            model.service_level
+        );
+        assert!(
+            (model.occupancy - occ).abs() < 0.03,
+            "occupancy {} vs {occ}",
+            model.occupancy
+        );
+        let plain = staffing(
+            agents as u32,
+            per_15 / 900.0,
+            aht_full,
+            patience,
+            Sharing {
+                slowdown: 0.0,
+                ..sharing
+            },
+            20.0,
+        );
+        plain_off = plain_off
+            .max(occ - plain.occupancy)
+            .max(plain.occupancy - occ);
+    }
+    // the full-load slots are what the pool model corrects
+    assert!(plain_off > 0.05, "{plain_off}");
 }
 
 #[test]

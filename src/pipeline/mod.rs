@@ -285,33 +285,19 @@ pub fn run(
             plan_target,
         })
     };
-    let target = sc.service.target_percent;
-    let mut best = attempt(target)?;
-    let mut rounds = vec![best.round()];
-    if sc.service.target_scope != crate::scenario::TargetScope::Interval {
-        let mut last = best.round();
-        for _ in 1..CALIBRATION_ROUNDS {
-            let miss = last.simulated_percent - target;
-            if miss.abs() <= 1.0 {
-                break;
-            }
-            let next = (last.plan_target - miss).clamp(sc.service.floor() + 1.0, 99.9);
-            if (next - last.plan_target).abs() < 0.05 {
-                break;
-            }
-            let a = attempt(next)?;
-            let stuck = (a.plan.paid_hours - last.paid_hours).abs() < 1e-6;
-            last = a.round();
-            rounds.push(last.clone());
-            if a.better_than(&best, target) {
-                best = a;
-            }
-            // the same hours for another target: the contracts' minimums (or the floor) decide
-            if stuck {
-                break;
-            }
-        }
-    }
+    let first = attempt(sc.service.target_percent)?;
+    let (best, rounds) = if sc.service.target_scope == crate::scenario::TargetScope::Interval {
+        let r = first.round();
+        (first, vec![r])
+    } else {
+        calibrate(
+            sc.service.target_percent,
+            sc.service.floor(),
+            first,
+            attempt,
+            Attempt::round,
+        )
+    };
     let c = check_after(&best.roster.roster, &inputs.agents, sc, Some(&req), prev);
     // a day or week target: the odds of meeting it when demand departs from the forecast
     let odds = if sc.service.target_scope != crate::scenario::TargetScope::Interval {
@@ -343,6 +329,53 @@ pub fn run(
     })
 }
 
+/// The calibration of a day or week target: from the `first` attempt (planned for the target),
+/// each round plans for the target moved against the simulated miss, until the simulation is
+/// within a point, the move is negligible, the hours do not move (the contracts' minimums or
+/// the floor decide them), a round fails (no plan or roster in its time: reported with its
+/// reason, and the rounds before it stand) or [`CALIBRATION_ROUNDS`] are done. Returns the best
+/// attempt (the cheapest within a point of the target, else the closest from below) and every
+/// round.
+fn calibrate<A, E: std::fmt::Display>(
+    target: f64,
+    floor: f64,
+    first: A,
+    mut attempt: impl FnMut(f64) -> Result<A, E>,
+    round_of: impl Fn(&A) -> Round,
+) -> (A, Vec<Round>) {
+    let mut last = round_of(&first);
+    let mut best = (first, last.clone());
+    let mut rounds = vec![last.clone()];
+    for _ in 1..CALIBRATION_ROUNDS {
+        let miss = last.simulated_percent - target;
+        if miss.abs() <= 1.0 {
+            break;
+        }
+        let next = (last.plan_target - miss).clamp(floor + 1.0, 99.9);
+        if (next - last.plan_target).abs() < 0.05 {
+            break;
+        }
+        let a = match attempt(next) {
+            Ok(a) => a,
+            Err(e) => {
+                rounds.push(Round::failed(next, &e));
+                break;
+            }
+        };
+        let r = round_of(&a);
+        let stuck = (r.paid_hours - last.paid_hours).abs() < 1e-6;
+        rounds.push(r.clone());
+        if r.better_than(&best.1, target) {
+            best = (a, r.clone());
+        }
+        last = r;
+        if stuck {
+            break;
+        }
+    }
+    (best.0, rounds)
+}
+
 /// Runs against demand drawn around the forecast for the odds of a day or week target.
 pub const ODDS_RUNS: usize = 30;
 
@@ -363,17 +396,7 @@ impl Attempt {
             plan_target: self.plan_target,
             paid_hours: self.plan.paid_hours,
             simulated_percent: self.simulation.overall.service_level.mean * 100.0,
-        }
-    }
-    /// Meets the target (within a point) more cheaply, or misses it by less.
-    fn better_than(&self, other: &Attempt, target: f64) -> bool {
-        let (a, b) = (self.round(), other.round());
-        let ok = |r: &Round| r.simulated_percent >= target - 1.0;
-        match (ok(&a), ok(&b)) {
-            (true, true) => a.paid_hours < b.paid_hours,
-            (true, false) => true,
-            (false, true) => false,
-            (false, false) => a.simulated_percent > b.simulated_percent,
+            failed: None,
         }
     }
 }
@@ -383,8 +406,35 @@ impl Attempt {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Round {
     pub plan_target: f64,
+    /// Paid hours and simulated service level (0 for a round that failed).
     pub paid_hours: f64,
     pub simulated_percent: f64,
+    /// Why the round has no roster (no plan within the time limit, …); the best earlier round
+    /// is the answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failed: Option<String>,
+}
+
+impl Round {
+    /// Meets the target (within a point) more cheaply, or misses it by less.
+    fn better_than(&self, other: &Round, target: f64) -> bool {
+        let ok = |r: &Round| r.simulated_percent >= target - 1.0;
+        match (ok(self), ok(other)) {
+            (true, true) => self.paid_hours < other.paid_hours,
+            (true, false) => true,
+            (false, true) => false,
+            (false, false) => self.simulated_percent > other.simulated_percent,
+        }
+    }
+
+    fn failed(plan_target: f64, e: &impl std::fmt::Display) -> Round {
+        Round {
+            plan_target,
+            paid_hours: 0.0,
+            simulated_percent: 0.0,
+            failed: Some(e.to_string()),
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -564,6 +614,29 @@ fn violation_line(v: &crate::check::Violation) -> String {
     )
 }
 
+/// Why a day or week target ends more than a point from its target, in words: the plan's
+/// target row did not bind (the floor, the occupancy cap or the contracted hours set the hours)
+/// or could not be met (the agents cannot give the hours).
+fn scope_verdict(s: &Summary, e: &crate::plan::ScopedService) -> String {
+    let simulated = 100.0 * s.simulated.service_level.mean;
+    let expected = e.expected.iter().map(|(_, sl)| 100.0 * sl);
+    if simulated > s.target_percent + 1.0 && expected.clone().all(|x| x > e.target_percent + 1.0) {
+        format!(
+            "    above the target: the plan, made for {:.1}%, expects more — its hours are set by the floor of every interval ({:.0}%), the occupancy cap and the agents' contracted hours, not by the target (lower service.floor_percent or the contracted hours to staff closer to it)\n",
+            e.target_percent, e.floor_percent
+        )
+    } else if simulated < s.target_percent - 1.0
+        && expected.clone().any(|x| x < e.target_percent - 1.0)
+    {
+        format!(
+            "    below the target: the agents cannot give the hours a plan for {:.1}% needs (see the shortfalls)\n",
+            e.target_percent
+        )
+    } else {
+        String::new()
+    }
+}
+
 pub fn summary_text(s: &Summary) -> String {
     let solve = |x: &Outcome| {
         format!(
@@ -618,6 +691,14 @@ pub fn summary_text(s: &Summary) -> String {
             }
         }
         for (k, r) in s.calibration.iter().enumerate() {
+            if let Some(why) = &r.failed {
+                t.push_str(&format!(
+                    "    round {}: planned for {:.1}%: no roster ({why}); the best earlier round is kept\n",
+                    k + 1,
+                    r.plan_target,
+                ));
+                continue;
+            }
             t.push_str(&format!(
                 "    round {}: planned for {:.1}%, {:.0} paid hours, simulated {:.1}%\n",
                 k + 1,
@@ -626,6 +707,7 @@ pub fn summary_text(s: &Summary) -> String {
                 r.simulated_percent
             ));
         }
+        t.push_str(&scope_verdict(s, e));
     }
     let list = |t: &mut String, title: &str, v: &[String]| {
         if !v.is_empty() {
@@ -642,4 +724,63 @@ pub fn summary_text(s: &Summary) -> String {
     list(&mut t, "unfilled positions", &s.unfilled);
     list(&mut t, "warnings", &s.warnings);
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fake round: the simulation answers `target + 12 − 0.5 × (80 − plan target)` points,
+    /// paid hours grow with the plan target.
+    fn fake(plan_target: f64) -> Round {
+        Round {
+            plan_target,
+            paid_hours: 10.0 * plan_target,
+            simulated_percent: 92.0 - 0.5 * (80.0 - plan_target),
+            failed: None,
+        }
+    }
+
+    #[test]
+    fn a_round_that_fails_ends_the_calibration_and_the_best_earlier_round_stands() {
+        let mut asked = Vec::new();
+        let (best, rounds) = calibrate(
+            80.0,
+            50.0,
+            fake(80.0),
+            |t| {
+                asked.push(t);
+                if asked.len() == 2 {
+                    Err("no plan found within 10 s")
+                } else {
+                    Ok(fake(t))
+                }
+            },
+            |r: &Round| r.clone(),
+        );
+        assert_eq!(rounds.len(), 3, "{rounds:?}");
+        assert!(rounds[2].failed.as_deref() == Some("no plan found within 10 s"));
+        assert!(rounds[..2].iter().all(|r| r.failed.is_none()));
+        // the second round (68%: 86% simulated, fewer hours) is the best of those that ran
+        assert_eq!(best.plan_target, rounds[1].plan_target);
+        assert!(best.plan_target < 80.0 && best.simulated_percent >= 79.0);
+    }
+
+    #[test]
+    fn calibration_stops_within_a_point_and_keeps_the_cheapest_round_that_meets_it() {
+        let (best, rounds) = calibrate(
+            80.0,
+            50.0,
+            fake(80.0),
+            |t| Ok::<_, String>(fake(t)),
+            |r: &Round| r.clone(),
+        );
+        let last = rounds.last().unwrap();
+        assert!((last.simulated_percent - 80.0).abs() <= 1.0 || rounds.len() == CALIBRATION_ROUNDS);
+        assert!(best.simulated_percent >= 79.0);
+        assert!(rounds
+            .iter()
+            .filter(|r| r.simulated_percent >= 79.0)
+            .all(|r| r.paid_hours >= best.paid_hours));
+    }
 }

@@ -464,8 +464,10 @@ struct Curve {
 /// time are at most the concave envelope of its Erlang curve at the plan's cover (one row per
 /// segment between whole agents on the queue, over the cover `base − under + over` of the
 /// coverage row, `base` its floor plus last week's agents); per group (day, or the horizon)
-/// they reach the target, elastic at `costs.under_coverage_per_agent_hour` per chat short.
-/// Returns each interval's curve.
+/// they reach the target, elastic at `costs.under_coverage_per_agent_hour` per chat short; and
+/// the chat slots held stay within `service.occupancy_max` of the slots on the queue over the
+/// same group (the occupancy measured as the service level is), elastic at that price per
+/// agent on the queue short. Returns each interval's curve.
 fn service_rows(
     m: &mut Mip,
     sc: &Scenario,
@@ -476,6 +478,10 @@ fn service_rows(
     let per_day = req.grid.per_day();
     let target = sc.service.target_percent / 100.0;
     let mut groups: BTreeMap<usize, (Vec<(Var, f64)>, f64)> = BTreeMap::new();
+    let mut occupancy: BTreeMap<usize, Occupancy> = BTreeMap::new();
+    let k = crate::staffing::requirements::queues(sc)[0]
+        .concurrency
+        .max(1) as f64;
     let mut curves = Vec::with_capacity(req.rows.len());
     for (i, r) in req.rows.iter().enumerate() {
         if !r.open || r.agent_volume <= 0.0 {
@@ -508,7 +514,22 @@ fn service_rows(
         let e = groups.entry(key).or_default();
         e.0.push((g, 1.0));
         e.1 += lam;
+        // slots on the queue: k × (1 − shrinkage) × (base − under + over)
+        let o_row = occupancy.entry(key).or_default();
+        let slots = k * on;
+        o_row.terms.extend([(u, -slots), (o, slots)]);
+        o_row.slots += slots * base;
+        o_row.held += crate::staffing::requirements::held_slots(sc, r);
         curves.push(Some(c));
+    }
+    // the occupancy cap over the same chats: slots held ≤ cap × slots on the queue, elastic
+    // at the under-coverage price per agent on the queue short
+    let cap = sc.service.occupancy_max;
+    let short_price = sc.costs.under_coverage_per_agent_hour * req.grid.step_hours();
+    for (_, mut o) in occupancy {
+        let short = m.var(0.0, f64::INFINITY, false, short_price);
+        o.terms.push((short, k));
+        m.row(o.terms, o.held / cap - o.slots, f64::INFINITY);
     }
     for (_, (mut terms, chats)) in groups {
         let short = m.var(
@@ -521,6 +542,15 @@ fn service_rows(
         m.row(terms, target * chats, f64::INFINITY);
     }
     curves
+}
+
+/// A day's or the week's occupancy row, gathered over its intervals: the slot terms of the
+/// coverage slacks, the slots of the base cover and the slots held.
+#[derive(Default)]
+struct Occupancy {
+    terms: Vec<(Var, f64)>,
+    slots: f64,
+    held: f64,
 }
 
 /// The segments (start, slope) of the upper concave hull of the curve's points from `from` on,

@@ -102,7 +102,7 @@ fn queue_ratios(n: u32, lambda: f64, mu: f64, theta: f64) -> Vec<f64> {
 /// An Erlang A chain solved for `n` agents: the queue states' probabilities, from which both
 /// the steady state and the service level are read (so a staffing search solves it once per
 /// `n`).
-struct Chain {
+pub(crate) struct Chain {
     n: u32,
     lambda: f64,
     mu: f64,
@@ -112,19 +112,37 @@ struct Chain {
     /// `p_n`, and the share of arrivals that wait (`Σ_{j≥0} p_{n+j}`).
     pn: f64,
     p_wait: f64,
+    /// Where the states below `n` are not those of `n` equal servers (chats sharing an agent,
+    /// [`crate::staffing::pool`]): the mean number in the system given at most `n`.
+    mean_below: Option<f64>,
 }
 
 impl Chain {
     /// Needs `lambda > 0`.
     fn new(n: u32, lambda: f64, aht: f64, patience: f64) -> Chain {
-        let (mu, theta) = (1.0 / aht, 1.0 / patience);
-        let r = queue_ratios(n, lambda, mu, theta);
-        let high: f64 = r.iter().sum(); // Σ_{j≥0} p_{n+j}/p_n
+        // Σ_{k≤n} p_k/p_n
         let low = if n == 0 {
             1.0
         } else {
-            1.0 / erlang_b(n, lambda / mu)
-        }; // Σ_{k≤n} p_k/p_n
+            1.0 / erlang_b(n, lambda / aht.recip())
+        };
+        Chain::with_states_below(n, lambda, aht, patience, low, None)
+    }
+
+    /// The chain whose states up to `n` weigh `low = Σ_{k≤n} p_k/p_n` (with `mean_below` the
+    /// mean number in them, if not that of `n` equal servers) and whose queue states are
+    /// Erlang A's with `n` servers of mean handle time `aht`. Needs `lambda > 0`.
+    pub(crate) fn with_states_below(
+        n: u32,
+        lambda: f64,
+        aht: f64,
+        patience: f64,
+        low: f64,
+        mean_below: Option<f64>,
+    ) -> Chain {
+        let (mu, theta) = (1.0 / aht, 1.0 / patience);
+        let r = queue_ratios(n, lambda, mu, theta);
+        let high: f64 = r.iter().sum(); // Σ_{j≥0} p_{n+j}/p_n
         let pn = 1.0 / (low + high - 1.0);
         Chain {
             n,
@@ -134,10 +152,11 @@ impl Chain {
             r,
             pn,
             p_wait: pn * high,
+            mean_below,
         }
     }
 
-    fn steady(&self) -> ErlangA {
+    pub(crate) fn steady(&self) -> ErlangA {
         let mean_queue = self.pn
             * self
                 .r
@@ -154,6 +173,10 @@ impl Chain {
             asa_all_seconds: mean_queue / self.lambda,
             occupancy: if self.n == 0 {
                 0.0
+            } else if let Some(c) = self.mean_below {
+                // slots held: the states up to n (weight 1 − p_wait + p_n), n in the queue
+                let n = self.n as f64;
+                ((c * (1.0 - self.p_wait + self.pn) + n * (self.p_wait - self.pn)) / n).min(1.0)
             } else {
                 (a * (1.0 - p_abandon) / self.n as f64).min(1.0)
             },
@@ -161,7 +184,7 @@ impl Chain {
     }
 
     /// Share of all arrivals answered within `t` (abandoned ones count as not answered).
-    fn service_level(&self, t: f64) -> f64 {
+    pub(crate) fn service_level(&self, t: f64) -> f64 {
         if self.n == 0 {
             return 0.0;
         }
@@ -210,7 +233,7 @@ impl Chain {
     }
 
     /// The staffing this chain (with steady state `q`) gives for answers within `t` seconds.
-    fn staffing(&self, q: &ErlangA, t: f64) -> Staffing {
+    pub(crate) fn staffing(&self, q: &ErlangA, t: f64) -> Staffing {
         Staffing {
             servers: self.n,
             service_level: self.service_level(t),

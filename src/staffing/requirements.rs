@@ -3,11 +3,11 @@
 //! Per queue (pre-sales, after-sales… or one queue for everything) and interval: chats reaching
 //! agents = forecast volume at the chosen quantile × volume_factor × queue share × (1 − bot
 //! deflection of that queue at that time).
-//! An agent handling `k` chats at once is modelled as `k` chat slots, each chat taking
-//! `aht × (1 + slowdown × (k − 1))` because attention is shared (the simulation in
-//! [`crate::staffing::simulate`] checks this against chats that really share an agent). Erlang C — or
-//! Erlang A when customers' patience is set — gives the fewest slots meeting the service level
-//! (and ASA, abandonment) target under the occupancy cap; agents on the queue = ⌈slots / k⌉,
+//! An agent handles up to `k` chats at once, each taking `aht × (1 + slowdown × (k − 1))` when
+//! the agent is full and less when not ([`crate::staffing::pool`]: Erlang C — or Erlang A when
+//! customers' patience is set — with the chats' pace depending on how many share an agent, the
+//! model the simulation in [`crate::staffing::simulate`] runs). It gives the fewest agents on
+//! the queue meeting the service level (and ASA, abandonment) target under the occupancy cap,
 //! summed over the queues (each staffed on its own); agents scheduled = ⌈on-queue / (1 −
 //! shrinkage at that time)⌉, at least `min_agents` while open. Outside opening hours chats are left as messages: the backlog is
 //! added to the first `backlog_clear` of the next opening, so the requirement moves to the
@@ -17,7 +17,8 @@ use crate::forecast::Forecast;
 use crate::io::{fmt_f, read_text, Col, InputError, Table};
 use crate::model::time::{fmt_ts, minute_of_day, Grid};
 use crate::scenario::Scenario;
-use crate::staffing::erlang::{servers_for, servers_for_a, Target};
+use crate::staffing::erlang::Target;
+use crate::staffing::pool::{self, Sharing};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -116,36 +117,31 @@ pub fn target(sc: &Scenario) -> Target {
 pub fn service_curve(sc: &Scenario, r: &Requirement, upto: u32) -> Vec<f64> {
     let q = &queues(sc)[0];
     let secs = sc.horizon.interval.0 as f64 * 60.0;
-    let k = q.concurrency.max(1);
     let (chats, aht) = (r.agent_volume, r.aht_seconds);
     (0..=upto)
         .map(|m| {
-            let n = m * k;
             if chats <= 0.0 {
                 return 1.0;
             }
-            if n == 0 {
-                return 0.0;
-            }
-            match q.patience {
-                Some(p) => crate::staffing::erlang::erlang_a_service_level(
-                    n,
-                    chats / secs,
-                    aht,
-                    p,
-                    q.target.answer_seconds,
-                ),
-                None => {
-                    let a = chats * aht / secs;
-                    if (n as f64) <= a {
-                        0.0
-                    } else {
-                        crate::staffing::erlang::service_level(n, a, aht, q.target.answer_seconds)
-                    }
-                }
-            }
+            pool::staffing(
+                m,
+                chats / secs,
+                aht,
+                q.patience,
+                sharing(sc, q),
+                q.target.answer_seconds,
+            )
+            .service_level
         })
         .collect()
+}
+
+/// How the chats of queue `q` share an agent (its concurrency, the scenario's slowdown).
+pub fn sharing(sc: &Scenario, q: &QueueSpec) -> Sharing {
+    Sharing {
+        k: q.concurrency.max(1),
+        slowdown: sc.service.concurrency_slowdown,
+    }
 }
 
 /// A [`service_curve`] at `on` agents on the queue on average (shrinkage makes it a fraction):
@@ -163,31 +159,58 @@ pub fn curve_at(curve: &[f64], on: f64) -> f64 {
 }
 
 /// Agents to schedule in interval `r` (one queue) so that it keeps the floor of a day or week
-/// target (`service.floor_percent`) and every other part of the target (occupancy, ASA,
-/// abandonment), with `service.min_agents` while open.
+/// target (`service.floor_percent`) and the per-interval parts of the target (ASA,
+/// abandonment), with `service.min_agents` while open. The occupancy cap is then measured
+/// over the day or week like the service level ([`held_slots`]), so here it only asks for a
+/// queue that does not grow without end.
 pub fn floor_required(sc: &Scenario, r: &Requirement) -> u32 {
-    let q = &queues(sc)[0];
-    let secs = sc.horizon.interval.0 as f64 * 60.0;
-    let k = q.concurrency.max(1) as f64;
-    let target = Target {
-        service_level: sc.service.floor() / 100.0,
-        ..q.target
-    };
-    let st = match q.patience {
-        Some(p) => servers_for_a(r.agent_volume / secs, r.aht_seconds, p, &target),
-        None => servers_for(
-            r.agent_volume * r.aht_seconds / secs,
-            r.aht_seconds,
-            &target,
-        ),
-    };
-    let on_queue = (st.servers as f64 / k).ceil() as u32;
-    let req = scheduled(on_queue, r.shrinkage);
+    let req = scheduled(floor_on_queue(sc, r), r.shrinkage);
     if r.open {
         req.max(sc.service.min_agents)
     } else {
         req
     }
+}
+
+/// Agents on the queue at the floor of a day or week target (see [`floor_required`]).
+fn floor_on_queue(sc: &Scenario, r: &Requirement) -> u32 {
+    let q = &queues(sc)[0];
+    let secs = sc.horizon.interval.0 as f64 * 60.0;
+    let target = Target {
+        service_level: sc.service.floor() / 100.0,
+        max_occupancy: 1.0,
+        ..q.target
+    };
+    pool::agents_for(
+        r.agent_volume / secs,
+        r.aht_seconds,
+        q.patience,
+        sharing(sc, q),
+        &target,
+    )
+    .0
+}
+
+/// Chat slots held on average in interval `r` (one queue) — its occupancy's numerator, as
+/// the simulation counts it — taken at the floor's agents or at the per-interval
+/// requirement's, whichever holds more (fuller agents are slower; more agents lose fewer
+/// chats to abandonment): what a day's or week's occupancy cap weighs against the slots on
+/// the queue, an upper estimate for any cover from the floor on.
+pub fn held_slots(sc: &Scenario, r: &Requirement) -> f64 {
+    let q = &queues(sc)[0];
+    let secs = sc.horizon.interval.0 as f64 * 60.0;
+    let held = |agents: u32| {
+        let st = pool::staffing(
+            agents,
+            r.agent_volume / secs,
+            r.aht_seconds,
+            q.patience,
+            sharing(sc, q),
+            q.target.answer_seconds,
+        );
+        st.occupancy * st.servers as f64
+    };
+    held(floor_on_queue(sc, r)).max(held(r.agents_on_queue))
 }
 
 /// Per interval of `grid`: whether the service is open (`service.hours`).
@@ -416,16 +439,14 @@ pub fn requirements(f: &Forecast, sc: &Scenario) -> Result<Requirements, Require
                     } else {
                         0.0
                     };
-                    let st = match q.patience {
-                        Some(pat) => servers_for_a(chats / secs, aht, pat, &q.target),
-                        None => servers_for(chats * aht / secs, aht, &q.target),
-                    };
+                    let (agents, st) =
+                        pool::agents_for(chats / secs, aht, q.patience, sharing(sc, q), &q.target);
                     QueueRequirement {
                         queue: q.name.clone(),
                         agent_volume: chats,
                         backlog: if open(i) { backlog[i] } else { 0.0 },
                         aht_seconds: aht,
-                        agents_on_queue: (st.servers as f64 / k).ceil() as u32,
+                        agents_on_queue: agents,
                         service_level: st.service_level,
                         asa_seconds: st.asa_seconds,
                         abandon: st.abandon,
