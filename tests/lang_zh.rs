@@ -224,12 +224,20 @@ fn every_command_prints_chinese() {
         "整个计划期：服务水平",
     );
     let on = |cmd: &'static str| vec![cmd, "--roster", s(&published), "--scenario", s(&sc)];
+    // an agent the published roster has at work on 11-04, off sick for two days
+    let text = std::fs::read_to_string(&published).unwrap();
+    let sick = text
+        .lines()
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .find(|f| f.len() > 7 && f[4] == "2026-11-04" && !f[7].is_empty())
+        .map(|f| format!("{}:2026-11-04..2026-11-05", f[0]))
+        .expect("somebody works on 11-04");
     let mut replan = on("replan");
     replan.extend([
         "--now",
         "2026-11-04 12:00",
         "--absent",
-        "A0001:2026-11-04..2026-11-05",
+        sick.as_str(),
         "--runs",
         "2",
         "--time-limit",
