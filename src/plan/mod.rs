@@ -345,11 +345,16 @@ pub fn plan_after(
     let tpls = templates(sc);
     let scoped = sc.service.target_scope != crate::scenario::TargetScope::Interval;
     // a day or week target: every interval to its floor, the target over the group
-    let mut required: Vec<u32> = if scoped {
+    let floors: Vec<crate::staffing::requirements::Floor> = if scoped {
         req.rows
             .iter()
-            .map(|r| crate::staffing::requirements::floor_required(sc, r))
+            .map(|r| crate::staffing::requirements::floor(sc, r))
             .collect()
+    } else {
+        Vec::new()
+    };
+    let mut required: Vec<u32> = if scoped {
+        floors.iter().map(|f| f.agents).collect()
     } else {
         req.required()
     };
@@ -386,7 +391,7 @@ pub fn plan_after(
         let base: Vec<f64> = (0..grid.len)
             .map(|i| (required[i] + carried.map_or(0, |c| c[i])) as f64)
             .collect();
-        service_rows(&mut m, sc, req, &base, &slacks)
+        service_rows(&mut m, sc, req, &floors, &base, &slacks)
     } else {
         Vec::new()
     };
@@ -472,6 +477,7 @@ fn service_rows(
     m: &mut Mip,
     sc: &Scenario,
     req: &Requirements,
+    floors: &[crate::staffing::requirements::Floor],
     base: &[f64],
     slacks: &[(Var, Var)],
 ) -> Vec<Option<Curve>> {
@@ -519,7 +525,7 @@ fn service_rows(
         let slots = k * on;
         o_row.terms.extend([(u, -slots), (o, slots)]);
         o_row.slots += slots * base;
-        o_row.held += crate::staffing::requirements::held_slots(sc, r);
+        o_row.held += floors[i].held_slots;
         curves.push(Some(c));
     }
     // the occupancy cap over the same chats: slots held ≤ cap × slots on the queue, elastic

@@ -307,7 +307,7 @@ pub fn servers_for_a(lambda: f64, aht: f64, patience: f64, target: &Target) -> S
         floor.saturating_sub(1).min(c.servers.max(1) - 1),
         c.servers.max(1),
     );
-    let mut best = loop {
+    let best = loop {
         match ok(hi) {
             Some(s) => break s,
             // a cap of 0 abandonment is never met exactly: stop at 2^20 × the Erlang C need
@@ -321,6 +321,18 @@ pub fn servers_for_a(lambda: f64, aht: f64, patience: f64, target: &Target) -> S
             }
         }
     };
+    fewest_between(lo, hi, best, ok).1
+}
+
+/// The fewest `n` in `(lo, hi]` that `ok` accepts, by bisection, given that it refuses `lo`
+/// and accepts `hi` with `at_hi` (every measure improves with `n`); with `ok`'s answer there.
+pub(crate) fn fewest_between(
+    mut lo: u32,
+    mut hi: u32,
+    at_hi: Staffing,
+    ok: impl Fn(u32) -> Option<Staffing>,
+) -> (u32, Staffing) {
+    let mut best = at_hi;
     while hi - lo > 1 {
         let mid = lo + (hi - lo) / 2;
         match ok(mid) {
@@ -331,7 +343,7 @@ pub fn servers_for_a(lambda: f64, aht: f64, patience: f64, target: &Target) -> S
             None => lo = mid,
         }
     }
-    best
+    (hi, best)
 }
 
 /// The result of staffing one interval.

@@ -17,7 +17,9 @@
 //! their mean by `c_j = j b_j + (1 − b_j) c_{j−1}`. With `slowdown = 0` or `k = 1` the chain is
 //! Erlang C's (A's) for `M·k` servers exactly, and those formulas answer.
 
-use crate::staffing::erlang::{servers_for, servers_for_a, Chain, Staffing, Target};
+use crate::staffing::erlang::{
+    fewest_between, servers_for, servers_for_a, Chain, Staffing, Target,
+};
 
 /// How chats share an agent: up to `k` at once, each slowed by `slowdown` per other chat open.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -27,12 +29,6 @@ pub struct Sharing {
 }
 
 impl Sharing {
-    /// One chat at a time.
-    pub const ONE: Sharing = Sharing {
-        k: 1,
-        slowdown: 0.0,
-    };
-
     /// Whether the pace never depends on the load (the slots are plain Erlang servers).
     fn is_plain(&self) -> bool {
         self.k <= 1 || self.slowdown <= 0.0
@@ -156,12 +152,12 @@ pub fn agents_for(
     if lambda <= 0.0 {
         return (0, Staffing::NONE);
     }
+    let plain = match patience {
+        Some(p) => servers_for_a(lambda, aht_full, p, target),
+        None => servers_for(lambda * aht_full, aht_full, target),
+    };
     if s.is_plain() {
-        let st = match patience {
-            Some(p) => servers_for_a(lambda, aht_full, p, target),
-            None => servers_for(lambda * aht_full, aht_full, target),
-        };
-        return (st.servers.div_ceil(k), st);
+        return (plain.servers.div_ceil(k), plain);
     }
     let ok = |m: u32| -> Option<Staffing> {
         let st = staffing(m, lambda, aht_full, patience, s, target.answer_seconds);
@@ -172,12 +168,8 @@ pub fn agents_for(
         meets.then_some(st)
     };
     // plain slots at the full-load pace never need fewer agents: an upper end to start from
-    let plain = match patience {
-        Some(p) => servers_for_a(lambda, aht_full, p, target),
-        None => servers_for(lambda * aht_full, aht_full, target),
-    };
     let mut hi = plain.servers.div_ceil(k).max(1);
-    let mut best = loop {
+    let best = loop {
         match ok(hi) {
             Some(st) => break st,
             // the plain answer met the target with fewer slots; a cap never met (0
@@ -191,19 +183,7 @@ pub fn agents_for(
             None => hi *= 2,
         }
     };
-    let mut lo = 0;
-    let mut agents = hi;
-    while agents - lo > 1 {
-        let mid = lo + (agents - lo) / 2;
-        match ok(mid) {
-            Some(st) => {
-                best = st;
-                agents = mid;
-            }
-            None => lo = mid,
-        }
-    }
-    (agents, best)
+    fewest_between(0, hi, best, ok)
 }
 
 #[cfg(test)]

@@ -158,22 +158,25 @@ pub fn curve_at(curve: &[f64], on: f64) -> f64 {
     curve[k] + (curve[k + 1] - curve[k]) * (on - k as f64)
 }
 
-/// Agents to schedule in interval `r` (one queue) so that it keeps the floor of a day or week
-/// target (`service.floor_percent`) and the per-interval parts of the target (ASA,
-/// abandonment), with `service.min_agents` while open. The occupancy cap is then measured
-/// over the day or week like the service level ([`held_slots`]), so here it only asks for a
-/// queue that does not grow without end.
-pub fn floor_required(sc: &Scenario, r: &Requirement) -> u32 {
-    let req = scheduled(floor_on_queue(sc, r), r.shrinkage);
-    if r.open {
-        req.max(sc.service.min_agents)
-    } else {
-        req
-    }
+/// An interval's floor under a day or week target ([`floor`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Floor {
+    /// Agents to schedule.
+    pub agents: u32,
+    /// Chat slots held on average — the occupancy's numerator, as the simulation counts it —
+    /// at the floor's agents or at the per-interval requirement's, whichever holds more
+    /// (fuller agents are slower; more agents lose fewer chats to abandonment): what a day's
+    /// or week's occupancy cap weighs against the slots on the queue, an upper estimate for
+    /// any cover from the floor on.
+    pub held_slots: f64,
 }
 
-/// Agents on the queue at the floor of a day or week target (see [`floor_required`]).
-fn floor_on_queue(sc: &Scenario, r: &Requirement) -> u32 {
+/// The floor of interval `r` (one queue) under a day or week target: agents to schedule so
+/// that it keeps `service.floor_percent` and the per-interval parts of the target (ASA,
+/// abandonment), with `service.min_agents` while open. The occupancy cap is then measured
+/// over the day or week like the service level (with [`Floor::held_slots`]), so here it only
+/// asks for a queue that does not grow without end.
+pub fn floor(sc: &Scenario, r: &Requirement) -> Floor {
     let q = &queues(sc)[0];
     let secs = sc.horizon.interval.0 as f64 * 60.0;
     let target = Target {
@@ -181,24 +184,13 @@ fn floor_on_queue(sc: &Scenario, r: &Requirement) -> u32 {
         max_occupancy: 1.0,
         ..q.target
     };
-    pool::agents_for(
+    let (on_queue, _) = pool::agents_for(
         r.agent_volume / secs,
         r.aht_seconds,
         q.patience,
         sharing(sc, q),
         &target,
-    )
-    .0
-}
-
-/// Chat slots held on average in interval `r` (one queue) — its occupancy's numerator, as
-/// the simulation counts it — taken at the floor's agents or at the per-interval
-/// requirement's, whichever holds more (fuller agents are slower; more agents lose fewer
-/// chats to abandonment): what a day's or week's occupancy cap weighs against the slots on
-/// the queue, an upper estimate for any cover from the floor on.
-pub fn held_slots(sc: &Scenario, r: &Requirement) -> f64 {
-    let q = &queues(sc)[0];
-    let secs = sc.horizon.interval.0 as f64 * 60.0;
+    );
     let held = |agents: u32| {
         let st = pool::staffing(
             agents,
@@ -210,7 +202,20 @@ pub fn held_slots(sc: &Scenario, r: &Requirement) -> f64 {
         );
         st.occupancy * st.servers as f64
     };
-    held(floor_on_queue(sc, r)).max(held(r.agents_on_queue))
+    let agents = scheduled(on_queue, r.shrinkage);
+    Floor {
+        agents: if r.open {
+            agents.max(sc.service.min_agents)
+        } else {
+            agents
+        },
+        held_slots: held(on_queue).max(held(r.agents_on_queue)),
+    }
+}
+
+/// Agents to schedule in interval `r` at the floor of a day or week target ([`floor`]).
+pub fn floor_required(sc: &Scenario, r: &Requirement) -> u32 {
+    floor(sc, r).agents
 }
 
 /// Per interval of `grid`: whether the service is open (`service.hours`).
