@@ -263,13 +263,14 @@ pub fn run(
         runs: SIM_RUNS,
         seed: 1,
     };
-    // plan, roster and simulate for a plan target; a day or week target is calibrated on the
-    // simulation (the Erlang curves the plan uses are only a model of the queue)
-    let attempt = |plan_target: f64| -> Result<Attempt, PipelineError> {
+    // plan, roster and simulate for a plan target and a gain of the queue model; a day or week
+    // target is calibrated on the simulation (the Erlang curves the plan uses are only a model
+    // of the queue)
+    let attempt = |plan_target: f64, gain: f64| -> Result<Attempt, PipelineError> {
         let mut psc = sc.clone();
         psc.service.target_percent = plan_target;
         let p = crate::plan::plan_after(
-            &req,
+            &crate::staffing::calibrate::calibrated(&req, gain),
             &psc,
             Some(&inputs.agents),
             settings,
@@ -283,9 +284,10 @@ pub fn run(
             roster: r,
             simulation: sim,
             plan_target,
+            gain,
         })
     };
-    let first = attempt(sc.service.target_percent)?;
+    let first = attempt(sc.service.target_percent, 1.0)?;
     let (best, rounds) = if sc.service.target_scope == crate::scenario::TargetScope::Interval {
         let r = first.round();
         (first, vec![r])
@@ -296,6 +298,7 @@ pub fn run(
             first,
             attempt,
             Attempt::round,
+            |a: &Attempt| crate::staffing::calibrate::fit(sc, &req, &a.simulation),
         )
     };
     let c = check_after(&best.roster.roster, &inputs.agents, sc, Some(&req), prev);
@@ -329,21 +332,25 @@ pub fn run(
     })
 }
 
-/// The calibration of a day or week target: from the `first` attempt (planned for the target),
-/// each round plans for the target moved against the simulated miss, until the simulation is
-/// within a point, the move is negligible, the hours do not move (the contracts' minimums or
-/// the floor decide them), a round fails (no plan or roster in its time: reported with its
-/// reason, and the rounds before it stand) or [`CALIBRATION_ROUNDS`] are done. Returns the best
-/// attempt (the cheapest within a point of the target, else the closest from below) and every
-/// round.
+/// The calibration of a day or week target: from the `first` attempt (planned for the target
+/// with the queue model as it is), each round fits the queue model's gain on every simulation
+/// so far ([`crate::staffing::calibrate::fit`], their mean) and plans again — for the target
+/// itself when the gain moved by more than [`GAIN_STEP`], else for the target moved against the
+/// simulated miss — until the simulation is within a point, nothing would change, the hours do
+/// not move (the contracts' minimums or the floor decide them), a round fails (no plan or
+/// roster in its time: reported with its reason, and the rounds before it stand) or
+/// [`CALIBRATION_ROUNDS`] are done. Returns the best attempt (the cheapest within a point of
+/// the target, else the closest from below) and every round.
 fn calibrate<A, E: std::fmt::Display>(
     target: f64,
     floor: f64,
     first: A,
-    mut attempt: impl FnMut(f64) -> Result<A, E>,
+    mut attempt: impl FnMut(f64, f64) -> Result<A, E>,
     round_of: impl Fn(&A) -> Round,
+    fit: impl Fn(&A) -> f64,
 ) -> (A, Vec<Round>) {
     let mut last = round_of(&first);
+    let mut fits = vec![fit(&first)];
     let mut best = (first, last.clone());
     let mut rounds = vec![last.clone()];
     for _ in 1..CALIBRATION_ROUNDS {
@@ -351,19 +358,26 @@ fn calibrate<A, E: std::fmt::Display>(
         if miss.abs() <= 1.0 {
             break;
         }
-        let next = (last.plan_target - miss).clamp(floor + 1.0, 99.9);
-        if (next - last.plan_target).abs() < 0.05 {
+        let gain = (fits.iter().sum::<f64>() / fits.len() as f64 * 1e4).round() / 1e4;
+        let new_model = (gain - last.gain).abs() > GAIN_STEP;
+        let next = if new_model {
+            target
+        } else {
+            (last.plan_target - miss).clamp(floor + 1.0, 99.9)
+        };
+        if !new_model && (next - last.plan_target).abs() < 0.05 {
             break;
         }
-        let a = match attempt(next) {
+        let a = match attempt(next, gain) {
             Ok(a) => a,
             Err(e) => {
-                rounds.push(Round::failed(next, &e));
+                rounds.push(Round::failed(next, gain, &e));
                 break;
             }
         };
+        fits.push(fit(&a));
         let r = round_of(&a);
-        let stuck = (r.paid_hours - last.paid_hours).abs() < 1e-6;
+        let stuck = !new_model && (r.paid_hours - last.paid_hours).abs() < 1e-6;
         rounds.push(r.clone());
         if r.better_than(&best.1, target) {
             best = (a, r.clone());
@@ -375,6 +389,10 @@ fn calibrate<A, E: std::fmt::Display>(
     }
     (best.0, rounds)
 }
+
+/// A change of the queue model's gain below this keeps the model: the next round moves the
+/// plan's target instead.
+pub const GAIN_STEP: f64 = 0.01;
 
 /// Runs against demand drawn around the forecast for the odds of a day or week target.
 pub const ODDS_RUNS: usize = 30;
@@ -388,12 +406,14 @@ struct Attempt {
     roster: RosterResult,
     simulation: crate::staffing::simulate::SimReport,
     plan_target: f64,
+    gain: f64,
 }
 
 impl Attempt {
     fn round(&self) -> Round {
         Round {
             plan_target: self.plan_target,
+            gain: self.gain,
             paid_hours: self.plan.paid_hours,
             simulated_percent: self.simulation.overall.service_level.mean * 100.0,
             failed: None,
@@ -406,6 +426,9 @@ impl Attempt {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Round {
     pub plan_target: f64,
+    /// The queue model's gain the plan was made with ([`crate::staffing::calibrate`]): 1 for
+    /// the model as it is, above 1 where the simulation serves more at the same agents.
+    pub gain: f64,
     /// Paid hours and simulated service level (0 for a round that failed).
     pub paid_hours: f64,
     pub simulated_percent: f64,
@@ -427,9 +450,10 @@ impl Round {
         }
     }
 
-    fn failed(plan_target: f64, e: &impl std::fmt::Display) -> Round {
+    fn failed(plan_target: f64, gain: f64, e: &impl std::fmt::Display) -> Round {
         Round {
             plan_target,
+            gain,
             paid_hours: 0.0,
             simulated_percent: 0.0,
             failed: Some(e.to_string()),
@@ -621,10 +645,17 @@ fn scope_verdict(s: &Summary, e: &crate::plan::ScopedService) -> String {
     let simulated = 100.0 * s.simulated.service_level.mean;
     let expected = e.expected.iter().map(|(_, sl)| 100.0 * sl);
     if simulated > s.target_percent + 1.0 && expected.clone().all(|x| x > e.target_percent + 1.0) {
-        format!(
+        let mut t = format!(
             "    above the target: the plan, made for {:.1}%, expects more — its hours are set by the floor of every interval ({:.0}%), the occupancy cap and the agents' contracted hours, not by the target (lower service.floor_percent or the contracted hours to staff closer to it)\n",
             e.target_percent, e.floor_percent
-        )
+        );
+        if let Some(h) = e.contracted_hours.filter(|h| *h > 0.0) {
+            t.push_str(&format!(
+                "    the agents' contracts alone ask for {h:.0} of the {:.0} paid hours\n",
+                s.paid_hours
+            ));
+        }
+        t
     } else if simulated < s.target_percent - 1.0
         && expected.clone().any(|x| x < e.target_percent - 1.0)
     {
@@ -699,13 +730,24 @@ pub fn summary_text(s: &Summary) -> String {
                 ));
                 continue;
             }
-            t.push_str(&format!(
-                "    round {}: planned for {:.1}%, {:.0} paid hours, simulated {:.1}%\n",
-                k + 1,
-                r.plan_target,
-                r.paid_hours,
-                r.simulated_percent
-            ));
+            if r.gain == 1.0 {
+                t.push_str(&format!(
+                    "    round {}: planned for {:.1}%, {:.0} paid hours, simulated {:.1}%\n",
+                    k + 1,
+                    r.plan_target,
+                    r.paid_hours,
+                    r.simulated_percent
+                ));
+            } else {
+                t.push_str(&format!(
+                    "    round {}: planned for {:.1}% with the queue model calibrated on the simulation (agents on the queue serve ×{:.3}), {:.0} paid hours, simulated {:.1}%\n",
+                    k + 1,
+                    r.plan_target,
+                    r.gain,
+                    r.paid_hours,
+                    r.simulated_percent
+                ));
+            }
         }
         t.push_str(&scope_verdict(s, e));
     }
@@ -735,6 +777,7 @@ mod tests {
     fn fake(plan_target: f64) -> Round {
         Round {
             plan_target,
+            gain: 1.0,
             paid_hours: 10.0 * plan_target,
             simulated_percent: 92.0 - 0.5 * (80.0 - plan_target),
             failed: None,
@@ -748,7 +791,7 @@ mod tests {
             80.0,
             50.0,
             fake(80.0),
-            |t| {
+            |t, _| {
                 asked.push(t);
                 if asked.len() == 2 {
                     Err("no plan found within 10 s")
@@ -757,6 +800,7 @@ mod tests {
                 }
             },
             |r: &Round| r.clone(),
+            |_| 1.0,
         );
         assert_eq!(rounds.len(), 3, "{rounds:?}");
         assert!(rounds[2].failed.as_deref() == Some("no plan found within 10 s"));
@@ -772,8 +816,9 @@ mod tests {
             80.0,
             50.0,
             fake(80.0),
-            |t| Ok::<_, String>(fake(t)),
+            |t, _| Ok::<_, String>(fake(t)),
             |r: &Round| r.clone(),
+            |_| 1.0,
         );
         let last = rounds.last().unwrap();
         assert!((last.simulated_percent - 80.0).abs() <= 1.0 || rounds.len() == CALIBRATION_ROUNDS);
@@ -782,5 +827,47 @@ mod tests {
             .iter()
             .filter(|r| r.simulated_percent >= 79.0)
             .all(|r| r.paid_hours >= best.paid_hours));
+    }
+
+    /// A queue the model underrates: the simulation serves as the model would with `truth`
+    /// times the agents; the plan, made with a gain, buys agents for the target by the model.
+    fn underrated(truth: f64, plan_target: f64, gain: f64) -> Round {
+        // the model: service level 40 + 0.5 × agents-worth; the plan buys agents-worth
+        // (target − 40) / 0.5 (at least 70 for the floor) and pays 10 an agent
+        let worth = ((plan_target - 40.0) / 0.5).max(70.0);
+        let agents = worth / gain;
+        Round {
+            plan_target,
+            gain,
+            paid_hours: 10.0 * agents,
+            simulated_percent: (40.0 + 0.5 * agents * truth).min(100.0),
+            failed: None,
+        }
+    }
+
+    #[test]
+    fn a_model_that_underrates_the_queue_is_calibrated_by_its_gain_and_then_meets_the_target() {
+        let truth = 1.08;
+        let mut asked = Vec::new();
+        let (best, rounds) = calibrate(
+            80.0,
+            50.0,
+            underrated(truth, 80.0, 1.0),
+            |t, g| {
+                asked.push((t, g));
+                Ok::<_, String>(underrated(truth, t, g))
+            },
+            |r: &Round| r.clone(),
+            // the fit: the gain that makes the model give what was simulated at its agents
+            |r: &Round| {
+                let agents = r.paid_hours / 10.0;
+                (r.simulated_percent - 40.0) / 0.5 / agents
+            },
+        );
+        // round 1 overshoots (83.2%); round 2 plans for the target with the gain found
+        assert!(rounds[0].simulated_percent > 81.0, "{rounds:?}");
+        assert_eq!(asked[0], (80.0, 1.08));
+        assert!((best.simulated_percent - 80.0).abs() <= 1.0, "{rounds:?}");
+        assert!(best.paid_hours < rounds[0].paid_hours);
     }
 }

@@ -106,6 +106,10 @@ pub struct ScopedService {
     pub floor_percent: f64,
     /// (first date of the group, expected service level): one per day, or one for the horizon.
     pub expected: Vec<(NaiveDate, f64)>,
+    /// The paid hours the agents' contracts ask for at least over the horizon (with an agent
+    /// list): hours the plan pays whatever the target.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contracted_hours: Option<f64>,
 }
 
 /// What `paiban plan --json` prints of a plan: its totals, the solve, shortfalls and warnings.
@@ -427,7 +431,12 @@ pub fn plan_after(
         .sum::<f64>()
         * step_h;
     let warnings = min_contract_warnings(&out, &min_slacks);
-    let scoped = scoped.then(|| expected_service(sc, req, &curves, &cov, carried, &dates));
+    let scoped = scoped.then(|| ScopedService {
+        contracted_hours: cap
+            .as_ref()
+            .map(|c| c.per_pool.values().map(|(_, l)| l.min_hours).sum()),
+        ..expected_service(sc, req, &curves, &cov, carried, &dates)
+    });
     let mut shortfalls = explain(
         &grid,
         &required,
@@ -625,6 +634,7 @@ fn expected_service(
             .into_iter()
             .map(|(k, (within, chats))| (dates[k], if chats > 0.0 { within / chats } else { 1.0 }))
             .collect(),
+        contracted_hours: None,
     }
 }
 
