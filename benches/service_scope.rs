@@ -44,7 +44,7 @@ fn run(bin: &Path, scenario: &Path, sets: &[&str], scope: &str, out: &Path) -> D
     let o = cmd.arg("--out").arg(out).output().expect("run paiban");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let j: serde_json::Value = serde_json::from_slice(&o.stdout).expect("run --json");
-    let s = &j["summary"];
+    let s = &j;
     let floor = s["plan_expects"]["floor_percent"].as_f64().unwrap_or(50.0) / 100.0;
     let sim = std::fs::read_to_string(out.join("simulation.csv")).expect("simulation.csv");
     let below_floor = sim

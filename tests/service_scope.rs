@@ -111,14 +111,25 @@ fn run_calibrates_a_week_target_and_reports_its_odds() {
     let o = paiban::pipeline::run(&sc, &inputs, &SolverSettings::default()).unwrap();
     assert!(!o.rounds.is_empty() && o.rounds.len() <= paiban::pipeline::CALIBRATION_ROUNDS);
     assert_eq!(o.rounds[0].plan_target, 80.0);
-    // each later round moves the plan's target against the simulated miss
+    assert_eq!(o.rounds[0].gain, 1.0);
+    // each later round plans for the target with the queue model calibrated on the simulations
+    // so far (a new gain), or with the same gain moves the plan's target against the miss
     for w in o.rounds.windows(2) {
         let miss = w[0].simulated_percent - 80.0;
+        let new_gain = (w[1].gain - w[0].gain).abs() > paiban::pipeline::GAIN_STEP;
         assert!(
-            (w[1].plan_target - w[0].plan_target) * miss < 0.0,
+            if new_gain {
+                w[1].plan_target == 80.0
+            } else {
+                (w[1].plan_target - w[0].plan_target) * miss < 0.0
+            },
             "{:?}",
             o.rounds
         );
+    }
+    // the simulation serves more than the model: round 2 plans with a gain above 1
+    if let Some(r) = o.rounds.get(1) {
+        assert!(r.gain > 1.0 && r.gain < 1.2, "{:?}", o.rounds);
     }
     // the output is the best round: the simulation reported is one of the rounds'
     let sim = o.simulation.overall.service_level.mean * 100.0;
@@ -140,4 +151,36 @@ fn run_calibrates_a_week_target_and_reports_its_odds() {
     let o = paiban::pipeline::run(&short, &inputs, &SolverSettings::default()).unwrap();
     assert_eq!(o.rounds.len(), 1);
     assert!(o.odds.is_none() && o.plan.scoped.is_none());
+}
+
+#[test]
+fn a_week_target_staffed_to_a_quantile_is_calibrated_on_that_demand() {
+    let mut sc = baseline();
+    sc.service.target_scope = TargetScope::Week;
+    sc.service.forecast_quantile = 0.8;
+    sc.horizon.days = 3;
+    let inputs = paiban::pipeline::load_inputs(&sc, Path::new("scenarios/baseline.toml")).unwrap();
+    let o = paiban::pipeline::run(&sc, &inputs, &SolverSettings::default()).unwrap();
+    // the rounds simulate the P80 demand; the report replays the point forecast (lower demand:
+    // more of it served than in the round that served least)
+    let point = o.simulation.overall.service_level.mean * 100.0;
+    let best = o
+        .rounds
+        .iter()
+        .filter(|r| r.failed.is_none())
+        .map(|r| r.simulated_percent)
+        .fold(f64::INFINITY, f64::min);
+    assert!(point > best, "point {point}, rounds {:?}", o.rounds);
+    assert!(
+        !o.rounds
+            .iter()
+            .any(|r| (r.simulated_percent - point).abs() < 1e-9),
+        "the report is a round's simulation, not the point forecast's: {point}, {:?}",
+        o.rounds
+    );
+    let text = paiban::pipeline::summary_text(&paiban::pipeline::summary(&sc, &o));
+    assert!(
+        text.contains("the rounds simulate the forecast's P80"),
+        "{text}"
+    );
 }

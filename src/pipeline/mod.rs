@@ -263,6 +263,12 @@ pub fn run(
         runs: SIM_RUNS,
         seed: 1,
     };
+    let scoped = sc.service.target_scope != crate::scenario::TargetScope::Interval;
+    // a day or week target is calibrated on a simulation of the demand the plan staffs for:
+    // the forecast at `service.forecast_quantile` (the report then replays the point forecast)
+    let staffed_for = (scoped && sc.service.forecast_quantile != 0.5)
+        .then(|| at_quantile(&f, sc.service.forecast_quantile));
+    let calibration_demand = staffed_for.as_ref().unwrap_or(&f);
     // plan, roster and simulate for a plan target and a gain of the queue model; a day or week
     // target is calibrated on the simulation (the Erlang curves the plan uses are only a model
     // of the queue)
@@ -277,8 +283,13 @@ pub fn run(
             carried.as_deref(),
         )?;
         let r = roster_after(&p.rows, &inputs.agents, sc, settings, prev)?;
-        let sim =
-            crate::staffing::simulate::simulate(&f, sc, &r.roster, &inputs.agents, &sim_settings)?;
+        let sim = crate::staffing::simulate::simulate(
+            calibration_demand,
+            sc,
+            &r.roster,
+            &inputs.agents,
+            &sim_settings,
+        )?;
         Ok(Attempt {
             plan: p,
             roster: r,
@@ -288,7 +299,7 @@ pub fn run(
         })
     };
     let first = attempt(sc.service.target_percent, 1.0)?;
-    let (best, rounds) = if sc.service.target_scope == crate::scenario::TargetScope::Interval {
+    let (mut best, rounds) = if !scoped {
         let r = first.round();
         (first, vec![r])
     } else {
@@ -301,9 +312,18 @@ pub fn run(
             |a: &Attempt| crate::staffing::calibrate::fit(sc, &req, &a.simulation),
         )
     };
+    if staffed_for.is_some() {
+        best.simulation = crate::staffing::simulate::simulate(
+            &f,
+            sc,
+            &best.roster.roster,
+            &inputs.agents,
+            &sim_settings,
+        )?;
+    }
     let c = check_after(&best.roster.roster, &inputs.agents, sc, Some(&req), prev);
     // a day or week target: the odds of meeting it when demand departs from the forecast
-    let odds = if sc.service.target_scope != crate::scenario::TargetScope::Interval {
+    let odds = if scoped {
         let spread = spread_of(sc, &inputs.history, inputs.events.as_ref());
         Some(crate::staffing::simulate::simulate_uncertain(
             &f,
@@ -330,6 +350,16 @@ pub fn run(
         rounds,
         odds,
     })
+}
+
+/// `f` with every interval's volume at quantile `q` of its forecast distribution
+/// ([`crate::staffing::requirements::volume_at_quantile`]).
+fn at_quantile(f: &Forecast, q: f64) -> Forecast {
+    let mut out = f.clone();
+    for p in &mut out.points {
+        p.volume = crate::staffing::requirements::volume_at_quantile(p, q);
+    }
+    out
 }
 
 /// The calibration of a day or week target: from the `first` attempt (planned for the target
@@ -489,6 +519,9 @@ pub struct Summary<'a> {
     pub plan_expects: Option<&'a crate::plan::ScopedService>,
     #[serde(skip)]
     pub target_percent: f64,
+    /// The quantile of the forecast the calibration rounds simulate (none: the point forecast).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rounds_quantile: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub odds: Option<&'a crate::staffing::simulate::Uncertainty>,
 }
@@ -535,6 +568,8 @@ pub fn summary<'a>(sc: &Scenario, o: &'a RunOutput) -> Summary<'a> {
         },
         plan_expects: o.plan.scoped.as_ref(),
         target_percent: sc.service.target_percent,
+        rounds_quantile: (o.plan.scoped.is_some() && sc.service.forecast_quantile != 0.5)
+            .then_some(sc.service.forecast_quantile),
         odds: o.odds.as_ref(),
     }
 }
@@ -720,6 +755,12 @@ pub fn summary_text(s: &Summary) -> String {
             for line in u.text().lines() {
                 t.push_str(&format!("    {line}\n"));
             }
+        }
+        if let Some(q) = s.rounds_quantile {
+            t.push_str(&format!(
+                "    the rounds simulate the forecast's P{:.0} (service.forecast_quantile), the service level above its point forecast\n",
+                q * 100.0
+            ));
         }
         for (k, r) in s.calibration.iter().enumerate() {
             if let Some(why) = &r.failed {
