@@ -24,7 +24,9 @@ pub const GAIN_RANGE: (f64, f64) = (0.67, 1.5);
 /// the simulation offered, the service level `sim` measured at the agents it had on the queue
 /// (`1.0` when no open interval has chats and a service level; kept in [`GAIN_RANGE`]).
 pub fn fit(sc: &Scenario, req: &Requirements, sim: &SimReport) -> f64 {
-    let cases: Vec<(f64, f64, Vec<f64>)> = req
+    // per open interval with chats: (chats offered, agents on the queue, the model's curve,
+    // the service level measured)
+    let cases: Vec<(f64, f64, Vec<f64>, f64)> = req
         .rows
         .par_iter()
         .zip(&sim.intervals)
@@ -34,27 +36,23 @@ pub fn fit(sc: &Scenario, req: &Requirements, sim: &SimReport) -> f64 {
         .map(|(r, s)| {
             let on = s.agents_on_queue;
             let upto = (on * GAIN_RANGE.1).ceil() as u32 + 1;
-            (s.offered, on, service_curve(sc, r, upto))
+            (
+                s.offered,
+                on,
+                service_curve(sc, r, upto),
+                s.service_level.mean,
+            )
         })
         .collect();
     let offered: f64 = cases.iter().map(|c| c.0).sum();
     if offered <= 0.0 {
         return 1.0;
     }
-    let measured: f64 = req
-        .rows
-        .iter()
-        .zip(&sim.intervals)
-        .filter(|(r, s)| {
-            r.open && r.agent_volume > 0.0 && s.offered > 0.0 && s.service_level.mean.is_finite()
-        })
-        .map(|(_, s)| s.offered * s.service_level.mean)
-        .sum::<f64>()
-        / offered;
+    let measured = cases.iter().map(|c| c.0 * c.3).sum::<f64>() / offered;
     let model = |g: f64| {
         cases
             .iter()
-            .map(|(w, on, c)| w * curve_at(c, on * g))
+            .map(|(w, on, c, _)| w * curve_at(c, on * g))
             .sum::<f64>()
             / offered
     };
