@@ -184,3 +184,42 @@ fn a_week_target_staffed_to_a_quantile_is_calibrated_on_that_demand() {
         "{text}"
     );
 }
+
+#[test]
+fn a_day_target_is_calibrated_on_its_worst_day() {
+    let mut sc = baseline();
+    sc.service.target_scope = TargetScope::Day;
+    sc.horizon.days = 3;
+    let inputs = paiban::pipeline::load_inputs(&sc, Path::new("scenarios/baseline.toml")).unwrap();
+    let o = paiban::pipeline::run(&sc, &inputs, &SolverSettings::default()).unwrap();
+    // each day's service level over its chats, from the reported (best round's) simulation
+    let mut days: std::collections::BTreeMap<String, (f64, f64)> = Default::default();
+    for r in &o.simulation.intervals {
+        if r.offered > 0.0 && r.service_level.mean.is_finite() {
+            let d = days.entry(r.start[..10].to_string()).or_default();
+            d.0 += r.offered * r.service_level.mean;
+            d.1 += r.offered;
+        }
+    }
+    let (day, worst) = days
+        .iter()
+        .map(|(d, (w, n))| (d.clone(), 100.0 * w / n))
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .unwrap();
+    assert!(worst < o.simulation.overall.service_level.mean * 100.0 + 1e-9);
+    assert!(
+        o.rounds.iter().all(|r| r.worst_day.is_some()),
+        "{:?}",
+        o.rounds
+    );
+    assert!(
+        o.rounds
+            .iter()
+            .any(|r| r.worst_day.as_deref() == Some(day.as_str())
+                && (r.simulated_percent - worst).abs() < 1e-9),
+        "worst day {day} at {worst}: {:?}",
+        o.rounds
+    );
+    let text = paiban::pipeline::summary_text(&paiban::pipeline::summary(&sc, &o));
+    assert!(text.contains(&format!("its worst day: {day}")), "{text}");
+}

@@ -300,7 +300,7 @@ pub fn run(
     };
     let first = attempt(sc.service.target_percent, 1.0)?;
     let (mut best, rounds) = if !scoped {
-        let r = first.round();
+        let r = first.round(sc.service.target_scope);
         (first, vec![r])
     } else {
         calibrate(
@@ -308,7 +308,7 @@ pub fn run(
             sc.service.floor(),
             first,
             attempt,
-            Attempt::round,
+            |a: &Attempt| a.round(sc.service.target_scope),
             |a: &Attempt| crate::staffing::calibrate::fit(sc, &req, &a.simulation),
         )
     };
@@ -441,15 +441,41 @@ struct Attempt {
 }
 
 impl Attempt {
-    fn round(&self) -> Round {
+    /// The round: under a day target its simulated service level is its worst day's (every
+    /// day is to meet the target), else the horizon's.
+    fn round(&self, scope: crate::scenario::TargetScope) -> Round {
+        let worst = (scope == crate::scenario::TargetScope::Day)
+            .then(|| worst_day(&self.simulation))
+            .flatten();
         Round {
             plan_target: self.plan_target,
             gain: self.gain,
             paid_hours: self.plan.paid_hours,
-            simulated_percent: self.simulation.overall.service_level.mean * 100.0,
+            simulated_percent: worst
+                .as_ref()
+                .map_or(self.simulation.overall.service_level.mean * 100.0, |w| w.1),
+            worst_day: worst.map(|w| w.0),
             failed: None,
         }
     }
+}
+
+/// The simulated day with the lowest service level over its chats: (date, percent); none
+/// when no day has chats.
+fn worst_day(sim: &crate::staffing::simulate::SimReport) -> Option<(String, f64)> {
+    let mut days: std::collections::BTreeMap<&str, (f64, f64)> = Default::default();
+    for r in &sim.intervals {
+        if r.offered > 0.0 && r.service_level.mean.is_finite() {
+            let d = days
+                .entry(r.start.get(..10).unwrap_or(&r.start))
+                .or_default();
+            d.0 += r.offered * r.service_level.mean;
+            d.1 += r.offered;
+        }
+    }
+    days.into_iter()
+        .map(|(d, (within, chats))| (d.to_string(), 100.0 * within / chats))
+        .min_by(|a, b| a.1.total_cmp(&b.1))
 }
 
 /// One round of the calibration of a day or week target: the target the plan was made for,
@@ -463,6 +489,9 @@ pub struct Round {
     /// Paid hours and simulated service level (0 for a round that failed).
     pub paid_hours: f64,
     pub simulated_percent: f64,
+    /// Under a day target, the day `simulated_percent` is for: the roster's worst.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub worst_day: Option<String>,
     /// Why the round has no roster (no plan within the time limit, …); the best earlier round
     /// is the answer.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -487,6 +516,7 @@ impl Round {
             gain,
             paid_hours: 0.0,
             simulated_percent: 0.0,
+            worst_day: None,
             failed: Some(e.to_string()),
         }
     }
@@ -790,6 +820,9 @@ pub fn summary_text(s: &Summary) -> String {
                     r.simulated_percent
                 ));
             }
+            if let Some(d) = &r.worst_day {
+                t.push_str(&format!("      its worst day: {d}\n"));
+            }
         }
         t.push_str(&scope_verdict(s, e));
     }
@@ -822,6 +855,7 @@ mod tests {
             gain: 1.0,
             paid_hours: 10.0 * plan_target,
             simulated_percent: 92.0 - 0.5 * (80.0 - plan_target),
+            worst_day: None,
             failed: None,
         }
     }
@@ -883,6 +917,7 @@ mod tests {
             gain,
             paid_hours: 10.0 * agents,
             simulated_percent: (40.0 + 0.5 * agents * truth).min(100.0),
+            worst_day: None,
             failed: None,
         }
     }

@@ -435,7 +435,14 @@ pub fn plan_after(
         contracted_hours: cap
             .as_ref()
             .map(|c| c.per_pool.values().map(|(_, l)| l.min_hours).sum()),
-        ..expected_service(sc, req, &curves, &cov, carried, &dates)
+        ..expected_service(
+            sc,
+            req,
+            &curves,
+            &on_queue(&grid, &rows, |r| sc.productivity(&r.contract)),
+            carried,
+            &dates,
+        )
     });
     let mut shortfalls = explain(
         &grid,
@@ -605,12 +612,15 @@ fn target_group(scope: crate::scenario::TargetScope, i: usize, per_day: usize) -
     }
 }
 
-/// The service level the plan's cover gives by Erlang, per day or for the horizon.
+/// The service level the plan's cover gives by Erlang, per day or for the horizon: `cov` the
+/// agents on duty per interval in trained-agent equivalents, not rounded (as the plan's rows
+/// count them; rounded down, a team of temps at 70% would be expected to serve up to one agent
+/// less per interval than it does).
 fn expected_service(
     sc: &Scenario,
     req: &Requirements,
     curves: &[Option<Curve>],
-    cov: &[u32],
+    cov: &[f64],
     carried: Option<&[u32]>,
     dates: &[NaiveDate],
 ) -> ScopedService {
@@ -619,8 +629,8 @@ fn expected_service(
     let mut acc: BTreeMap<usize, (f64, f64)> = BTreeMap::new();
     for (i, c) in curves.iter().enumerate() {
         let Some(c) = c else { continue };
-        let cover = cov[i] + carried.map_or(0, |x| x[i]);
-        let sl = crate::staffing::requirements::curve_at(&c.sl, cover as f64 * (1.0 - c.shrinkage));
+        let cover = cov[i] + carried.map_or(0, |x| x[i]) as f64;
+        let sl = crate::staffing::requirements::curve_at(&c.sl, cover * (1.0 - c.shrinkage));
         let key = target_group(scope, i, per_day);
         let e = acc.entry(key).or_default();
         e.0 += c.chats * sl;
