@@ -321,7 +321,14 @@ pub fn run(
             &sim_settings,
         )?;
     }
-    let c = check_after(&best.roster.roster, &inputs.agents, sc, Some(&req), prev);
+    // a day or week target asks every interval for its floor only: the coverage is measured
+    // against the floor the plan was made with
+    let judged = if scoped {
+        floor_requirements(sc, &crate::staffing::calibrate::calibrated(&req, best.gain))
+    } else {
+        req.clone()
+    };
+    let c = check_after(&best.roster.roster, &inputs.agents, sc, Some(&judged), prev);
     // a day or week target: the odds of meeting it when demand departs from the forecast
     let odds = if scoped {
         let spread = spread_of(sc, &inputs.history, inputs.events.as_ref());
@@ -350,6 +357,16 @@ pub fn run(
         rounds,
         odds,
     })
+}
+
+/// `req` asking every interval for its floor under a day or week target
+/// ([`crate::staffing::requirements::floor`]) instead of the target itself.
+fn floor_requirements(sc: &Scenario, req: &Requirements) -> Requirements {
+    let mut out = req.clone();
+    for r in &mut out.rows {
+        r.agents_required = crate::staffing::requirements::floor(sc, r).agents;
+    }
+    out
 }
 
 /// `f` with every interval's volume at quantile `q` of its forecast distribution
@@ -746,7 +763,7 @@ pub fn summary_text(s: &Summary) -> String {
         )
     };
     let mut t = format!(
-        "scenario {} ({})\n  forecast: {:.0} inquiries\n  requirement: peak {} agents, {:.0} agent-hours\n  plan: {:.0} paid hours, labour cost {:.0}; solver {}; objective {:.1}, LP bound {}\n  roster: solver {}\n  coverage: {} intervals under-covered ({:.1} agent-hours short)\n  check: {} hard, {} soft violations\n  simulated ({} runs): service level {:.1}% ± {:.1}, ASA {:.1} s, abandon {:.1}%, occupancy {:.1}%\n",
+        "scenario {} ({})\n  forecast: {:.0} inquiries\n  requirement: peak {} agents, {:.0} agent-hours\n  plan: {:.0} paid hours, labour cost {:.0}; solver {}; objective {:.1}, LP bound {}\n  roster: solver {}\n  coverage: {} intervals {} ({:.1} agent-hours short)\n  check: {} hard, {} soft violations\n  simulated ({} runs): service level {:.1}% ± {:.1}, ASA {:.1} s, abandon {:.1}%, occupancy {:.1}%\n",
         s.scenario,
         s.horizon,
         s.forecast_total,
@@ -759,6 +776,11 @@ pub fn summary_text(s: &Summary) -> String {
         s.plan_lp_bound.map_or("–".into(), |b| format!("{b:.1}")),
         solve(s.roster_solve),
         s.under_covered_intervals,
+        if s.plan_expects.is_some() {
+            "below the floor"
+        } else {
+            "under-covered"
+        },
         s.under_agent_hours,
         s.hard_violations,
         s.soft_violations,
