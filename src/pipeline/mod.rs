@@ -329,20 +329,8 @@ pub fn run(
         req.clone()
     };
     let c = check_after(&best.roster.roster, &inputs.agents, sc, Some(&judged), prev);
-    // a day or week target: the odds of meeting it when demand departs from the forecast
     let odds = if scoped {
-        let spread = spread_of(sc, &inputs.history, inputs.events.as_ref());
-        Some(crate::staffing::simulate::simulate_uncertain(
-            &f,
-            sc,
-            &best.roster.roster,
-            &inputs.agents,
-            &crate::staffing::simulate::SimSettings {
-                runs: ODDS_RUNS,
-                seed: 1,
-            },
-            &spread,
-        )?)
+        Some(odds_of(sc, inputs, &f, &best.roster.roster)?)
     } else {
         None
     };
@@ -357,6 +345,28 @@ pub fn run(
         rounds,
         odds,
     })
+}
+
+/// The odds of a day or week target: `roster` against [`ODDS_RUNS`] demands drawn around the
+/// forecast `f` with the spread learned from the history.
+fn odds_of(
+    sc: &Scenario,
+    inputs: &Inputs,
+    f: &Forecast,
+    roster: &crate::model::Roster,
+) -> Result<crate::staffing::simulate::Uncertainty, PipelineError> {
+    let spread = spread_of(sc, &inputs.history, inputs.events.as_ref());
+    Ok(crate::staffing::simulate::simulate_uncertain(
+        f,
+        sc,
+        roster,
+        &inputs.agents,
+        &crate::staffing::simulate::SimSettings {
+            runs: ODDS_RUNS,
+            seed: 1,
+        },
+        &spread,
+    )?)
 }
 
 /// `req` asking every interval for its floor under a day or week target
