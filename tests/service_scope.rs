@@ -15,6 +15,21 @@ fn baseline() -> Scenario {
     sc
 }
 
+/// The baseline's first three days under `scope`.
+fn three_days(scope: TargetScope) -> Scenario {
+    let mut sc = baseline();
+    sc.service.target_scope = scope;
+    sc.horizon.days = 3;
+    sc
+}
+
+/// `paiban run` of a baseline scenario (default solver settings), with its inputs.
+fn run_baseline(sc: &Scenario) -> (paiban::pipeline::Inputs, paiban::pipeline::RunOutput) {
+    let inputs = paiban::pipeline::load_inputs(sc, Path::new("scenarios/baseline.toml")).unwrap();
+    let o = paiban::pipeline::run(sc, &inputs, &SolverSettings::default()).unwrap();
+    (inputs, o)
+}
+
 /// Erlang's service level of the horizon (or of each day) for a plan's cover.
 fn expected(sc: &Scenario, req: &paiban::requirements::Requirements, cover: &[u32]) -> f64 {
     let (mut within, mut chats) = (0.0, 0.0);
@@ -104,11 +119,8 @@ fn floors_above_the_target_and_week_targets_with_queues_are_refused() {
 
 #[test]
 fn run_calibrates_a_week_target_and_reports_its_odds() {
-    let mut sc = baseline();
-    sc.service.target_scope = TargetScope::Week;
-    sc.horizon.days = 3;
-    let inputs = paiban::pipeline::load_inputs(&sc, Path::new("scenarios/baseline.toml")).unwrap();
-    let o = paiban::pipeline::run(&sc, &inputs, &SolverSettings::default()).unwrap();
+    let sc = three_days(TargetScope::Week);
+    let (inputs, o) = run_baseline(&sc);
     assert!(!o.rounds.is_empty() && o.rounds.len() <= paiban::pipeline::CALIBRATION_ROUNDS);
     assert_eq!(o.rounds[0].plan_target, 80.0);
     assert_eq!(o.rounds[0].gain, 1.0);
@@ -145,9 +157,7 @@ fn run_calibrates_a_week_target_and_reports_its_odds() {
     assert!(text.contains("week target 80%"), "{text}");
     assert!(text.contains("round 1: planned for 80.0%"), "{text}");
     // a per-interval target: one round, no odds
-    let sc = baseline();
-    let mut short = sc.clone();
-    short.horizon.days = 3;
+    let short = three_days(TargetScope::Interval);
     let o = paiban::pipeline::run(&short, &inputs, &SolverSettings::default()).unwrap();
     assert_eq!(o.rounds.len(), 1);
     assert!(o.odds.is_none() && o.plan.scoped.is_none());
@@ -155,12 +165,9 @@ fn run_calibrates_a_week_target_and_reports_its_odds() {
 
 #[test]
 fn a_week_target_staffed_to_a_quantile_is_calibrated_on_that_demand() {
-    let mut sc = baseline();
-    sc.service.target_scope = TargetScope::Week;
+    let mut sc = three_days(TargetScope::Week);
     sc.service.forecast_quantile = 0.8;
-    sc.horizon.days = 3;
-    let inputs = paiban::pipeline::load_inputs(&sc, Path::new("scenarios/baseline.toml")).unwrap();
-    let o = paiban::pipeline::run(&sc, &inputs, &SolverSettings::default()).unwrap();
+    let (_, o) = run_baseline(&sc);
     // the rounds simulate the P80 demand; the report replays the point forecast (lower demand:
     // more of it served than in the round that served least)
     let point = o.simulation.overall.service_level.mean * 100.0;
@@ -187,11 +194,8 @@ fn a_week_target_staffed_to_a_quantile_is_calibrated_on_that_demand() {
 
 #[test]
 fn a_day_target_is_calibrated_on_its_worst_day() {
-    let mut sc = baseline();
-    sc.service.target_scope = TargetScope::Day;
-    sc.horizon.days = 3;
-    let inputs = paiban::pipeline::load_inputs(&sc, Path::new("scenarios/baseline.toml")).unwrap();
-    let o = paiban::pipeline::run(&sc, &inputs, &SolverSettings::default()).unwrap();
+    let sc = three_days(TargetScope::Day);
+    let (_, o) = run_baseline(&sc);
     // each day's service level over its chats, from the reported (best round's) simulation
     let mut days: std::collections::BTreeMap<String, (f64, f64)> = Default::default();
     for r in &o.simulation.intervals {

@@ -153,8 +153,19 @@ pub fn coverage(grid: &Grid, rows: &[PlanRow]) -> Vec<u32> {
 /// Coverage in trained-agent equivalents: each agent counts as its contract's productivity
 /// (whole agents, rounded down, so a shortfall is never hidden).
 pub fn effective_coverage(grid: &Grid, rows: &[PlanRow], sc: &Scenario) -> Vec<u32> {
+    whole(&on_duty(grid, rows, sc))
+}
+
+/// Agents on the queue per interval in trained-agent equivalents, not rounded.
+fn on_duty(grid: &Grid, rows: &[PlanRow], sc: &Scenario) -> Vec<f64> {
     on_queue(grid, rows, |r| sc.productivity(&r.contract))
-        .into_iter()
+}
+
+/// Trained-agent equivalents as whole agents, rounded down.
+fn whole(equivalents: &[f64]) -> Vec<u32> {
+    equivalents
+        .iter()
+        .copied()
         .map(crate::scenario::whole_agents)
         .collect()
 }
@@ -413,7 +424,8 @@ pub fn plan_after(
 
     let rows = decode(&out, &vars, &options, &tpls, &pools, &dates);
     let heads = coverage(&grid, &rows);
-    let cov = effective_coverage(&grid, &rows, sc);
+    let on_duty = on_duty(&grid, &rows, sc);
+    let cov = whole(&on_duty);
     let paid_hours: f64 = rows
         .iter()
         .map(|r| r.count as f64 * r.template.paid_hours())
@@ -431,18 +443,11 @@ pub fn plan_after(
         .sum::<f64>()
         * step_h;
     let warnings = min_contract_warnings(&out, &min_slacks);
-    let scoped = scoped.then(|| ScopedService {
-        contracted_hours: cap
+    let scoped = scoped.then(|| {
+        let contracted = cap
             .as_ref()
-            .map(|c| c.per_pool.values().map(|(_, l)| l.min_hours).sum()),
-        ..expected_service(
-            sc,
-            req,
-            &curves,
-            &on_queue(&grid, &rows, |r| sc.productivity(&r.contract)),
-            carried,
-            &dates,
-        )
+            .map(|c| c.per_pool.values().map(|(_, l)| l.min_hours).sum());
+        expected_service(sc, req, &curves, &on_duty, carried, &dates, contracted)
     });
     let mut shortfalls = explain(
         &grid,
@@ -612,7 +617,8 @@ fn target_group(scope: crate::scenario::TargetScope, i: usize, per_day: usize) -
     }
 }
 
-/// The service level the plan's cover gives by Erlang, per day or for the horizon: `cov` the
+/// The service level the plan's cover gives by Erlang, per day or for the horizon (with the
+/// hours the contracts ask for at least, `contracted_hours`): `cov` the
 /// agents on duty per interval in trained-agent equivalents, not rounded (as the plan's rows
 /// count them; rounded down, a team of temps at 70% would be expected to serve up to one agent
 /// less per interval than it does).
@@ -623,6 +629,7 @@ fn expected_service(
     cov: &[f64],
     carried: Option<&[u32]>,
     dates: &[NaiveDate],
+    contracted_hours: Option<f64>,
 ) -> ScopedService {
     let per_day = req.grid.per_day();
     let scope = sc.service.target_scope;
@@ -644,7 +651,7 @@ fn expected_service(
             .into_iter()
             .map(|(k, (within, chats))| (dates[k], if chats > 0.0 { within / chats } else { 1.0 }))
             .collect(),
-        contracted_hours: None,
+        contracted_hours,
     }
 }
 

@@ -117,6 +117,12 @@ pub(crate) struct Chain {
     mean_below: Option<f64>,
 }
 
+/// Slots held on average in a chain of `n` slots whose states up to `n` hold `mean_below` on
+/// average: those states (weight `1 − p_wait + p_n`), all `n` in the queue states above.
+pub(crate) fn held_slots(mean_below: f64, n: u32, p_wait: f64, pn: f64) -> f64 {
+    mean_below * (1.0 - p_wait + pn) + n as f64 * (p_wait - pn)
+}
+
 impl Chain {
     /// Needs `lambda > 0`.
     fn new(n: u32, lambda: f64, aht: f64, patience: f64) -> Chain {
@@ -174,9 +180,7 @@ impl Chain {
             occupancy: if self.n == 0 {
                 0.0
             } else if let Some(c) = self.mean_below {
-                // slots held: the states up to n (weight 1 − p_wait + p_n), n in the queue
-                let n = self.n as f64;
-                ((c * (1.0 - self.p_wait + self.pn) + n * (self.p_wait - self.pn)) / n).min(1.0)
+                (held_slots(c, self.n, self.p_wait, self.pn) / self.n as f64).min(1.0)
             } else {
                 (a * (1.0 - p_abandon) / self.n as f64).min(1.0)
             },

@@ -18,7 +18,7 @@
 //! Erlang C's (A's) for `M·k` servers exactly, and those formulas answer.
 
 use crate::staffing::erlang::{
-    fewest_between, servers_for, servers_for_a, Chain, Staffing, Target,
+    fewest_between, held_slots, servers_for, servers_for_a, Chain, Staffing, Target,
 };
 
 /// How chats share an agent: up to `k` at once, each slowed by `slowdown` per other chat open.
@@ -125,7 +125,7 @@ fn waiting(n: u32, lambda: f64, aht: f64, low: f64, mean_below: Option<f64>, t: 
     let pn = 1.0 / (low + high - 1.0);
     let p_wait = pn * high;
     let busy = match mean_below {
-        Some(c) => c * (1.0 - p_wait + pn) + nf * (p_wait - pn),
+        Some(c) => held_slots(c, n, p_wait, pn),
         None => lambda * aht,
     };
     Staffing {
