@@ -454,6 +454,11 @@ enum Cmd {
         /// Time limit in seconds.
         #[arg(long, default_value_t = 60.0)]
         time_limit: f64,
+        /// Work limit (units of about a second of one idle core): the search is paced by the
+        /// work it has done, so the answer is the same on a busy machine; the time limit then
+        /// only caps it.
+        #[arg(long)]
+        work_limit: Option<f64>,
         /// Solver threads.
         #[arg(long, default_value_t = 1)]
         threads: u32,
@@ -1325,6 +1330,7 @@ fn run(mut cli: Cli) -> Result<ExitCode> {
         Cmd::Nrp {
             file,
             time_limit,
+            work_limit,
             threads,
             heuristic_effort,
             output,
@@ -1336,6 +1342,9 @@ fn run(mut cli: Cli) -> Result<ExitCode> {
             if time_limit.is_nan() || time_limit <= 0.0 || threads == 0 {
                 bail!("--time-limit must be positive and --threads at least 1");
             }
+            if work_limit.is_some_and(|w| w.is_nan() || w <= 0.0) {
+                bail!("--work-limit must be positive");
+            }
             let engine = match engine.as_str() {
                 "lns" => paiban::solver::Engine::Lns,
                 "mip" => paiban::solver::Engine::Mip,
@@ -1344,6 +1353,7 @@ fn run(mut cli: Cli) -> Result<ExitCode> {
             let p = nrp::read(&file)?;
             let settings = SolverSettings {
                 time_limit_seconds: time_limit,
+                work_limit,
                 mip_rel_gap: 0.0,
                 threads,
                 seed,

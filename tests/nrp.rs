@@ -219,6 +219,103 @@ fn the_same_instance_and_seed_give_the_same_roster() {
     assert_eq!(run("a.csv"), run("b.csv"));
 }
 
+/// Threads spinning until the returned flag is set: a machine made busy.
+fn busy(
+    threads: usize,
+) -> (
+    std::sync::Arc<std::sync::atomic::AtomicBool>,
+    Vec<std::thread::JoinHandle<()>>,
+) {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let stop = std::sync::Arc::new(AtomicBool::new(false));
+    let spinners = (0..threads)
+        .map(|_| {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                let mut x = 0u64;
+                while !stop.load(Ordering::Relaxed) {
+                    x = x.wrapping_mul(6364136223846793005).wrapping_add(1);
+                }
+                std::hint::black_box(x);
+            })
+        })
+        .collect();
+    (stop, spinners)
+}
+
+#[test]
+fn under_a_work_limit_a_busy_machine_gives_the_same_roster() {
+    // a 28-day instance the search does not prove within 3 units of work: it stops by work,
+    // and the roster must not depend on how fast the machine was while it ran
+    let Some(path) = common::shared_file("data/nrp-curtois/Instance7.txt") else {
+        return;
+    };
+    let d = tempfile::tempdir().unwrap();
+    let run = |name: &str| {
+        let out = d.path().join(name);
+        let text = common::stdout(
+            common::paiban()
+                .args(["nrp", "--work-limit", "3", "--time-limit", "600", "-o"])
+                .arg(&out)
+                .arg(&path),
+        );
+        (std::fs::read(out).unwrap(), text)
+    };
+    let (idle, idle_text) = run("idle.csv");
+    let (stop, spinners) = busy(3);
+    let (loaded, loaded_text) = run("busy.csv");
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    spinners.into_iter().for_each(|h| h.join().unwrap());
+    assert!(idle_text.contains("work limit in"), "{idle_text}");
+    assert!(loaded_text.contains("work limit in"), "{loaded_text}");
+    let objective = |t: &str| {
+        t.split("objective ")
+            .nth(1)
+            .map(|r| r.split(' ').next().unwrap().to_string())
+    };
+    assert_eq!(objective(&idle_text), objective(&loaded_text));
+    assert_eq!(idle, loaded);
+}
+
+#[test]
+fn a_drawn_instance_under_a_work_limit_gives_the_same_roster_on_a_busy_machine() {
+    // 20 staff over 28 days (drawn in the family's format): the engine's phases (construction,
+    // column generation, neighbourhoods, the whole MIP) all paced by their work
+    let text = paiban::nrp::generate::generate(
+        paiban::nrp::generate::Shape {
+            staff: 20,
+            days: 28,
+            shift_types: 3,
+        },
+        11,
+    );
+    let d = tempfile::tempdir().unwrap();
+    let path = d.path().join("drawn.txt");
+    std::fs::write(&path, text).unwrap();
+    let p = paiban::nrp::read(&path).unwrap();
+    let s = SolverSettings {
+        work_limit: Some(2.0),
+        time_limit_seconds: 600.0,
+        mip_rel_gap: 0.0,
+        ..SolverSettings::default()
+    };
+    let idle = solve(&p, &s).unwrap();
+    let (stop, spinners) = busy(3);
+    let loaded = solve(&p, &s).unwrap();
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    spinners.into_iter().for_each(|h| h.join().unwrap());
+    assert_eq!(
+        idle.solve.status,
+        paiban::solver::Status::WorkLimit,
+        "{:?}",
+        idle.solve
+    );
+    assert_eq!(idle.assignment, loaded.assignment);
+    assert_eq!(idle.solve.objective, loaded.solve.objective);
+    assert_eq!(idle.solve.bound, loaded.solve.bound);
+    assert!(idle.evaluation.violations.is_empty());
+}
+
 #[test]
 fn a_half_year_for_fifty_gets_a_roster_within_every_rule_from_the_construction() {
     // drawn in the format: 50 staff, 182 days, 6 shift types (no published file of that

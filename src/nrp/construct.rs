@@ -8,9 +8,9 @@
 
 use super::model::{evaluate, Assignment, Problem};
 use super::pricing::NrpPricer;
+use crate::solver::work::Clock;
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
-use std::time::Instant;
 
 /// What the construction reached.
 #[derive(Debug, Clone)]
@@ -27,11 +27,10 @@ pub struct Constructed {
     pub first_pass_seconds: f64,
 }
 
-/// The roster of the first pass and best-response rounds, within `limit_seconds` (the first
-/// pass always finishes), until a round gains less than `min_gain` of the cost it started
-/// from. `None` where some employee has no schedule within the rules.
-pub fn construct(p: &Problem, limit_seconds: f64, seed: u32, min_gain: f64) -> Option<Constructed> {
-    let t0 = Instant::now();
+/// The roster of the first pass and best-response rounds, until `clock` runs out (the first
+/// pass always finishes) or a round gains less than `min_gain` of the cost it started from.
+/// `None` where some employee has no schedule within the rules.
+pub fn construct(p: &Problem, clock: &Clock, seed: u32, min_gain: f64) -> Option<Constructed> {
     let pricer = NrpPricer::new(p);
     let ne = p.employees.len();
     let mut state = Cover::new(p);
@@ -49,41 +48,34 @@ pub fn construct(p: &Problem, limit_seconds: f64, seed: u32, min_gain: f64) -> O
         schedules[e] = Some(s);
     }
     let schedules: Vec<Vec<u16>> = schedules.into_iter().map(Option::unwrap).collect();
-    let first_pass = t0.elapsed().as_secs_f64();
-    let mut c = improve_schedules(
-        p,
-        &pricer,
-        schedules,
-        limit_seconds - first_pass,
-        seed,
-        min_gain,
-    );
-    c.seconds = t0.elapsed().as_secs_f64();
+    let first_pass = clock.seconds();
+    let mut c = improve_schedules(p, &pricer, schedules, clock, seed, min_gain);
+    c.seconds = clock.seconds();
     c.first_pass_seconds = first_pass;
     Some(c)
 }
 
-/// `roster` improved by best-response rounds within `limit_seconds`.
-pub fn improve(p: &Problem, roster: Assignment, limit_seconds: f64, seed: u32) -> Constructed {
+/// `roster` improved by best-response rounds until `clock` runs out.
+pub fn improve(p: &Problem, roster: Assignment, clock: &Clock, seed: u32) -> Constructed {
     let pricer = NrpPricer::new(p);
     let schedules = roster
         .iter()
         .map(|days| days.iter().map(|s| s.map_or(0, |s| s as u16 + 1)).collect())
         .collect();
-    improve_schedules(p, &pricer, schedules, limit_seconds, seed, 0.0)
+    improve_schedules(p, &pricer, schedules, clock, seed, 0.0)
 }
 
 /// Best-response rounds over every employee in an order drawn from `seed`, until a round
-/// changes nobody, gains less than `min_gain` of the cost it started from, or the time is up.
+/// changes nobody, gains less than `min_gain` of the cost it started from, or `clock` runs out.
 fn improve_schedules(
     p: &Problem,
     pricer: &NrpPricer,
     mut schedules: Vec<Vec<u16>>,
-    limit_seconds: f64,
+    clock: &Clock,
     seed: u32,
     min_gain: f64,
 ) -> Constructed {
-    let t0 = Instant::now();
+    let started = clock.seconds();
     let mut state = Cover::new(p);
     for s in &schedules {
         state.add(p, s, 1);
@@ -96,12 +88,12 @@ fn improve_schedules(
     // it leaves or joins moves by one, priced at the side it is on)
     let mut cost = evaluate(p, &to_assignment(&schedules)).objective;
     let mut gain = f64::INFINITY;
-    while !settled && gain >= min_gain * cost && t0.elapsed().as_secs_f64() < limit_seconds {
+    while !settled && gain >= min_gain * cost && clock.left() > 0.0 {
         settled = true;
         gain = 0.0;
         order.shuffle(&mut rng);
         for &e in &order {
-            if t0.elapsed().as_secs_f64() >= limit_seconds {
+            if clock.left() <= 0.0 {
                 settled = false;
                 break;
             }
@@ -128,7 +120,7 @@ fn improve_schedules(
         objective,
         rounds,
         settled,
-        seconds: t0.elapsed().as_secs_f64(),
+        seconds: clock.seconds() - started,
         first_pass_seconds: 0.0,
     }
 }
@@ -190,6 +182,15 @@ mod tests {
     use super::*;
     use std::path::Path;
 
+    /// A clock with `budget` units of work (and a generous time limit).
+    fn work_clock(budget: f64) -> Clock {
+        Clock::start(&crate::solver::SolverSettings {
+            work_limit: Some(budget),
+            time_limit_seconds: 600.0,
+            ..crate::solver::SolverSettings::default()
+        })
+    }
+
     #[test]
     fn every_constructed_roster_keeps_every_rule_and_improves_on_its_first_pass() {
         for i in [1, 4, 7] {
@@ -202,8 +203,8 @@ mod tests {
                 return;
             }
             let p = crate::nrp::read(Path::new(&path)).unwrap();
-            let first = construct(&p, 0.0, 0, 0.0).expect("a roster");
-            let improved = construct(&p, 30.0, 0, 0.0).expect("a roster");
+            let first = construct(&p, &work_clock(0.0), 0, 0.0).expect("a roster");
+            let improved = construct(&p, &work_clock(30.0), 0, 0.0).expect("a roster");
             for c in [&first, &improved] {
                 let ev = evaluate(&p, &c.roster);
                 assert!(ev.violations.is_empty(), "Instance{i}: {:?}", ev.violations);

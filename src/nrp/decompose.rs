@@ -6,7 +6,8 @@
 use super::model::{Assignment, Problem};
 use super::pricing::NrpPricer;
 use crate::solver::colgen::{self, Generated, Link, Master, Slack};
-use crate::solver::SolverError;
+use crate::solver::work::Clock;
+use crate::solver::{SolverError, SolverSettings};
 
 /// What the decomposition found: its bound (valid for the whole problem), the best roster
 /// among its schedules (where the restricted master's MIP or branch-and-price found one) and
@@ -22,7 +23,7 @@ pub struct Decomposed {
     pub nodes: usize,
 }
 
-/// Time limits of the decomposition's steps, in seconds.
+/// Budgets of the decomposition's steps, in the settings' units (work, or seconds).
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     /// Column generation at the root.
@@ -61,18 +62,30 @@ fn master(p: &Problem) -> Master {
 }
 
 /// Column generation on `p`, the best roster among its columns, then branch-and-price from
-/// that roster, each within its limit.
+/// that roster, each within its budget (and all within the settings' time limit).
 pub fn decompose(
     p: &Problem,
     limits: Limits,
-    seed: u32,
-    progress: bool,
+    settings: &SolverSettings,
 ) -> Result<Decomposed, SolverError> {
     let m = master(p);
     let pricer = NrpPricer::new(p);
+    let clock = Clock::start(settings);
+    let progress = settings.progress;
     // no first columns: column generation prices each employee's cheapest schedule itself
-    let mut generated = colgen::generate(&m, &pricer, Vec::new(), limits.generate, true, progress)?;
-    let picked = colgen::best_integer(&m, &generated.columns, limits.pick, seed)?;
+    let mut generated = colgen::generate(
+        &m,
+        &pricer,
+        Vec::new(),
+        &clock.settings(settings, limits.generate),
+        true,
+        progress,
+    )?;
+    let picked = colgen::best_integer(
+        &m,
+        &generated.columns,
+        &clock.settings(settings, limits.pick),
+    )?;
     let mut roster = picked.map(|(chosen, _)| schedules(&generated.columns, &chosen));
     let mut cost = roster
         .as_ref()
@@ -86,7 +99,7 @@ pub fn decompose(
             &pricer,
             &mut generated.columns,
             cost,
-            limits.search,
+            &clock.settings(settings, limits.search),
             true,
         )?;
         if let Some((_, chosen)) = &s.best {
@@ -161,7 +174,11 @@ mod tests {
                 pick: 30.0,
                 search: 0.0,
             };
-            let d = decompose(&p, limits, 0, false).unwrap();
+            let settings = SolverSettings {
+                time_limit_seconds: 90.0,
+                ..SolverSettings::default()
+            };
+            let d = decompose(&p, limits, &settings).unwrap();
             let g = &d.generated;
             assert!(g.settled, "Instance{i}: column generation settles");
             assert!(

@@ -144,7 +144,7 @@ impl ColumnGeneration {
         } else if self.settled {
             "settled: rounded up it meets the master"
         } else {
-            "stopped by its time share"
+            "stopped by its share of the limit"
         };
         let search = match (self.branch_and_price_nodes, self.branch_and_price_bound) {
             (0, _) => String::new(),

@@ -452,8 +452,12 @@ impl NrpPricer<'_> {
             let mut next: BTreeMap<Key, Vec<Label>> = BTreeMap::new();
             let new_weekend = self.weekend_of[d].is_some()
                 && (d == 0 || self.weekend_of[d - 1] != self.weekend_of[d]);
+            // the day's work, charged to the search's clock: extensions and comparisons
+            let mut steps = labels.len() as u64;
+            let compared = work;
             for (key, l) in &labels {
                 for &k in &choices[d] {
+                    steps += 1;
                     let k = usize::from(k);
                     let Some(c) = rc[d][k] else { continue };
                     let cost = l.cost + c;
@@ -497,6 +501,7 @@ impl NrpPricer<'_> {
                     bucket.push(Label { node, ..nl });
                 }
             }
+            crate::solver::work::charge_labels(steps + work - compared);
             if cap.is_none() && work > EXACT_WORK {
                 return None;
             }

@@ -16,7 +16,7 @@ use crate::solver::{self, SolverError, SolverSettings};
 /// left, the constructed roster is the answer (improved by best responses for the time left,
 /// with the bound it has).
 pub fn solve(p: &Problem, settings: &SolverSettings) -> Result<Solution, SolverError> {
-    let t0 = std::time::Instant::now();
+    let clock = solver::work::Clock::start(settings);
     if settings.engine == solver::Engine::Mip {
         let (mip, x, constant) = model(p);
         let out = solver::solve_lp_then_mip(&mip, settings, "rostering")?;
@@ -48,16 +48,15 @@ pub fn solve(p: &Problem, settings: &SolverSettings) -> Result<Solution, SolverE
                 true,
             );
         }
-        let left = settings.time_limit_seconds - t0.elapsed().as_secs_f64();
-        let c = super::construct::improve(p, c.roster.clone(), left, settings.seed);
-        let out = constructed_outcome(p, &c.roster, &x, constant, None, t0.elapsed().as_secs_f64());
+        let c = super::construct::improve(p, c.roster.clone(), &clock, settings.seed);
+        let out = constructed_outcome(p, &c.roster, &x, constant, None, &clock);
         return Ok(finish(p, &x, constant, out, None, construction));
     }
     // (the decomposition prices every employee's whole horizon each round: on a model too
     // large for the whole-model phases it settles no bound within a usual limit either)
     let (mut hint, column_generation) =
         if settings.column_generation && settings.backend == "highs" && share < 1.0 {
-            decomposition_hint(p, constant, &settings.remaining(t0.elapsed().as_secs_f64()))
+            decomposition_hint(p, constant, &settings.remaining(&clock))
         } else {
             (Decomposition::default(), None)
         };
@@ -68,18 +67,14 @@ pub fn solve(p: &Problem, settings: &SolverSettings) -> Result<Solution, SolverE
             hint.roster = Some(c.roster);
         }
     }
-    let spent = t0.elapsed().as_secs_f64();
-    let found = if spent < (1.0 - LEAST_SEARCH_SHARE) * settings.time_limit_seconds {
+    let spent = clock.seconds();
+    let found = if clock.elapsed() < (1.0 - LEAST_SEARCH_SHARE) * settings.budget() {
         let lns_hint = solver::lns::Hint {
             bound: hint.bound,
             bound_beats_lp: hint.bound_beats_lp,
             start: hint.roster.as_ref().map(|a| start_values(a, &x)),
         };
-        let left = SolverSettings {
-            time_limit_seconds: settings.time_limit_seconds - spent,
-            ..settings.clone()
-        };
-        solver::lns::solve_lns_with(&mip, &left, "rostering", lns_hint)
+        solver::lns::solve_lns_with(&mip, &clock.rest(settings), "rostering", lns_hint)
     } else {
         Err(SolverError::no_solution("rostering", spent))
     };
@@ -91,7 +86,7 @@ pub fn solve(p: &Problem, settings: &SolverSettings) -> Result<Solution, SolverE
         }
         // no time left for the engine, or nothing from it: the roster it was to start from
         (Err(SolverError::Failed { .. }), Some(a)) => {
-            constructed_outcome(p, &a, &x, constant, hint.bound, t0.elapsed().as_secs_f64())
+            constructed_outcome(p, &a, &x, constant, hint.bound, &clock)
         }
         (Err(e), _) => return Err(e),
     };
@@ -120,7 +115,7 @@ fn constructed_outcome(
     x: &XVars,
     constant: f64,
     bound: Option<f64>,
-    seconds: f64,
+    clock: &solver::work::Clock,
 ) -> solver::Outcome {
     let variables = x
         .iter()
@@ -134,11 +129,11 @@ fn constructed_outcome(
     }
     let objective = evaluate(p, a).objective - constant;
     solver::Outcome {
-        status: solver::Status::TimeLimit,
+        status: clock.stop_status(),
         objective,
         bound,
         gap: bound.map(|b| solver::rel_gap(objective, b)),
-        seconds,
+        seconds: clock.seconds(),
         backend: "construction".into(),
         variables: values.len(),
         integer_variables: values.len(),
@@ -207,12 +202,9 @@ fn constructed(
     settings: &SolverSettings,
     share: f64,
 ) -> Option<super::construct::Constructed> {
-    let c = super::construct::construct(
-        p,
-        share * settings.time_limit_seconds,
-        settings.seed,
-        LEAST_ROUND_GAIN,
-    );
+    let clock = solver::work::Clock::start(settings);
+    let clock = solver::work::Clock::start(&clock.settings(settings, share * settings.budget()));
+    let c = super::construct::construct(p, &clock, settings.seed, LEAST_ROUND_GAIN);
     if settings.progress {
         let text = match &c {
             Some(c) if c.settled => format!(
@@ -261,13 +253,13 @@ fn decomposition_hint(
     constant: f64,
     settings: &SolverSettings,
 ) -> (Decomposition, Option<ColumnGeneration>) {
-    let limit = settings.time_limit_seconds;
+    let limit = settings.budget();
     let limits = super::decompose::Limits {
         generate: DECOMPOSE_SHARE * limit,
         pick: PICK_SHARE * limit,
         search: SEARCH_SHARE * limit,
     };
-    let found = super::decompose::decompose(p, limits, settings.seed, settings.progress);
+    let found = super::decompose::decompose(p, limits, settings);
     let Ok(d) = found else {
         return (Decomposition::default(), None);
     };

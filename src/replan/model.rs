@@ -447,11 +447,8 @@ impl Built<'_> {
             };
             return lns::solve_lns_with(&self.m, settings, "replan", hint);
         }
-        let started = std::time::Instant::now();
-        let half = SolverSettings {
-            time_limit_seconds: settings.time_limit_seconds * WHOLE_MIP_SHARE,
-            ..settings.clone()
-        };
+        let clock = crate::solver::work::Clock::start(settings);
+        let half = clock.settings(settings, settings.budget() * WHOLE_MIP_SHARE);
         let (start, bound) = match crate::solver::solve(&self.m, &half, "replan") {
             Ok(o) if matches!(o.status, Status::Optimal | Status::GapLimit) => return Ok(o),
             Ok(o) => {
@@ -471,9 +468,9 @@ impl Built<'_> {
             bound_beats_lp: bound.is_some(),
             bound,
         };
-        let rest = settings.remaining(started.elapsed().as_secs_f64());
+        let rest = settings.remaining(&clock);
         let mut out = lns::solve_lns_with(&self.m, &rest, "replan", hint)?;
-        out.seconds = started.elapsed().as_secs_f64();
+        out.seconds = clock.seconds();
         Ok(out)
     }
 

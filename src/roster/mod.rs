@@ -97,7 +97,7 @@ fn solve_roster(
     if binaries <= settings.lp_first_above.unwrap_or(LP_FIRST_ABOVE) {
         return Ok(solve(m, settings, "roster")?);
     }
-    let started = std::time::Instant::now();
+    let clock = crate::solver::work::Clock::start(settings);
     let lp = solve(&m.relaxed(), settings, "roster LP relaxation")?;
     let mut fixed = m.clone();
     for v in assignments {
@@ -105,11 +105,7 @@ fn solve_roster(
             fixed.lo[v.0] = 1.0;
         }
     }
-    let mut out = solve(
-        &fixed,
-        &settings.remaining(started.elapsed().as_secs_f64()),
-        "roster",
-    )?;
+    let mut out = solve(&fixed, &settings.remaining(&clock), "roster")?;
     out.restricted(lp.bound, settings);
     out.seconds += lp.seconds;
     Ok(out)

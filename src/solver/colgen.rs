@@ -11,8 +11,8 @@
 //! - **Schedules** (the columns generated), from which [`best_integer`] picks one per block
 //!   by a MIP ("price and branch"): a good roster, though not proven optimal on its own.
 
-use super::{rel_gap, SolverError};
-use std::time::Instant;
+use super::work::Clock;
+use super::{rel_gap, SolverError, SolverSettings};
 
 /// A linking row `lo ≤ Σ columns + Σ slacks ≤ hi`.
 #[derive(Debug, Clone, PartialEq)]
@@ -102,24 +102,23 @@ const EPS: f64 = 1e-6;
 
 /// Column generation from `initial` columns (at least one per block) until no block prices out,
 /// the rounded bound meets the master (`whole_costs`: every integer solution costs a whole
-/// number) or `limit` seconds pass.
+/// number) or the settings' budget is spent.
 pub fn generate(
     master: &Master,
     pricer: &dyn Pricer,
     initial: Vec<Column>,
-    limit: f64,
+    s: &SolverSettings,
     whole_costs: bool,
     progress: bool,
 ) -> Result<Generated, SolverError> {
-    let t0 = Instant::now();
+    let clock = Clock::start(s);
     let mut pool = initial;
-    let deadline = t0 + std::time::Duration::from_secs_f64(limit.max(0.0));
     let node = solve_node(
         master,
         pricer,
         &mut pool,
         &[],
-        deadline,
+        (&clock, s),
         None,
         whole_costs,
         progress,
@@ -135,7 +134,7 @@ pub fn generate(
         converged: node.converged,
         settled: node.settled,
         iterations: node.iterations,
-        seconds: t0.elapsed().as_secs_f64(),
+        seconds: clock.seconds(),
     })
 }
 
@@ -170,25 +169,22 @@ struct Node {
 
 /// Column generation at a node: the master over the pool's columns that keep `branches`, new
 /// columns priced under them and added to `pool`, until it converges, the bound reaches
-/// `cutoff` (nothing below it here), its rounded bound meets the master, or the deadline.
-/// `None`: a block has no schedule under the decisions (the node is empty).
+/// `cutoff` (nothing below it here), its rounded bound meets the master, or the clock runs
+/// out (`limit`: the search's clock and settings). `None`: a block has no schedule under the
+/// decisions (the node is empty).
 #[allow(clippy::too_many_arguments)]
 fn solve_node(
     master: &Master,
     pricer: &dyn Pricer,
     pool: &mut Vec<Column>,
     branches: &[Branch],
-    deadline: Instant,
+    limit: (&Clock, &SolverSettings),
     cutoff: Option<f64>,
     whole_costs: bool,
     progress: bool,
 ) -> Result<Option<Node>, SolverError> {
-    let t0 = Instant::now();
-    let left = || {
-        deadline
-            .saturating_duration_since(Instant::now())
-            .as_secs_f64()
-    };
+    let (clock, settings) = limit;
+    let left = || clock.left();
     let round = |v: f64| if whole_costs { (v - EPS).ceil() } else { v };
     let mut lp = MasterLp::new(master)?;
     let mut has = vec![false; master.blocks];
@@ -226,7 +222,7 @@ fn solve_node(
     };
     while left() > 0.0 {
         node.iterations += 1;
-        let Some(sol) = lp.solve(left())? else {
+        let Some(sol) = lp.solve(&clock.rest(settings))? else {
             break;
         };
         node.value = sol.objective;
@@ -264,7 +260,7 @@ fn solve_node(
             crate::i18n::show(
                 &format!(
                     "{:>7.1} s  pricing      master {:>12.2}  bound {:>12.2}  +{added} columns{}\n",
-                    t0.elapsed().as_secs_f64(),
+                    clock.seconds(),
                     node.value,
                     node.bound,
                     if exact { "" } else { " (heuristic)" }
@@ -311,10 +307,10 @@ pub fn branch_and_price(
     pricer: &dyn Pricer,
     pool: &mut Vec<Column>,
     incumbent: Option<f64>,
-    limit: f64,
+    s: &SolverSettings,
     whole_costs: bool,
 ) -> Result<Searched, SolverError> {
-    let deadline = Instant::now() + std::time::Duration::from_secs_f64(limit.max(0.0));
+    let clock = Clock::start(s);
     let round = |v: f64| if whole_costs { (v - EPS).ceil() } else { v };
     let step = if whole_costs { 1.0 } else { 1e-6 };
     let mut best_cost = incumbent.unwrap_or(f64::INFINITY);
@@ -323,7 +319,7 @@ pub fn branch_and_price(
     let mut open: Vec<(Vec<Branch>, f64)> = vec![(Vec::new(), f64::NEG_INFINITY)];
     let mut nodes = 0;
     while let Some((branches, parent_bound)) = open.pop() {
-        if Instant::now() >= deadline {
+        if clock.left() <= 0.0 {
             open.push((branches, parent_bound));
             break;
         }
@@ -337,7 +333,7 @@ pub fn branch_and_price(
             pricer,
             pool,
             &branches,
-            deadline,
+            (&clock, s),
             Some(cutoff),
             whole_costs,
             false,
@@ -347,10 +343,7 @@ pub fn branch_and_price(
         };
         let bound = node.bound.max(parent_bound);
         // stopped by the clock before its bound settled: still open
-        if !node.settled
-            && !node.converged
-            && round(bound) < best_cost - EPS
-            && Instant::now() >= deadline
+        if !node.settled && !node.converged && round(bound) < best_cost - EPS && clock.left() <= 0.0
         {
             open.push((branches, bound));
             break;
@@ -496,6 +489,8 @@ struct MasterLp {
     slacks: usize,
     /// The pool index of each column added, in order.
     index: Vec<usize>,
+    /// The model's size (what its solves cost).
+    size: super::work::Size,
 }
 
 /// A master LP optimum: objective, the linking rows' duals, the blocks' convexity duals, and
@@ -555,6 +550,11 @@ impl MasterLp {
         let (p, links, convexity) = master_problem(master);
         Ok(MasterLp {
             model: Some(quiet_model(p)?),
+            size: super::work::Size {
+                rows: links.len() + convexity.len(),
+                cols: master.slacks.len(),
+                nonzeros: master.slacks.len(),
+            },
             links,
             convexity,
             slacks: master.slacks.len(),
@@ -563,6 +563,8 @@ impl MasterLp {
     }
     fn add(&mut self, c: &Column, pool_index: usize) -> Result<(), SolverError> {
         self.index.push(pool_index);
+        self.size.cols += 1;
+        self.size.nonzeros += c.rows.len() + 1;
         let model = self.model.as_mut().expect("master model present");
         let rows = column_terms(c, &self.links, &self.convexity);
         model
@@ -570,14 +572,15 @@ impl MasterLp {
             .map(|_| ())
             .map_err(|e| failed(format!("{e:?}")))
     }
-    /// The master's optimum; `None` if the time ran out first.
-    fn solve(&mut self, limit: f64) -> Result<Option<MasterSolution>, SolverError> {
-        let mut model = self.model.take().expect("master model present");
-        model.set_option("time_limit", limit.max(0.05));
-        let solved = model.try_solve().map_err(|e| failed(format!("{e:?}")))?;
+    /// The master's optimum; `None` if the settings' limit came first.
+    fn solve(&mut self, s: &SolverSettings) -> Result<Option<MasterSolution>, SolverError> {
+        use highs::HighsModelStatus as H;
+        let model = self.model.take().expect("master model present");
+        let solved =
+            super::run_highs(model, self.size, 0, s).map_err(|e| failed(format!("{e:?}")))?;
         match solved.status() {
-            highs::HighsModelStatus::Optimal => {}
-            highs::HighsModelStatus::ReachedTimeLimit => {
+            H::Optimal => {}
+            H::ReachedTimeLimit | H::ReachedInterrupt | H::ReachedIterationLimit => {
                 self.model = Some(solved.into());
                 return Ok(None);
             }
@@ -618,7 +621,7 @@ impl MasterLp {
     fn add(&mut self, _: &Column, _: usize) -> Result<(), SolverError> {
         Err(SolverError::Backend("highs".into()))
     }
-    fn solve(&mut self, _: f64) -> Result<Option<MasterSolution>, SolverError> {
+    fn solve(&mut self, _: &SolverSettings) -> Result<Option<MasterSolution>, SolverError> {
         Err(SolverError::Backend("highs".into()))
     }
 }
@@ -632,23 +635,27 @@ fn failed(detail: String) -> SolverError {
 }
 
 /// One column per block chosen by a MIP over the generated columns (the slacks continuous),
-/// within `limit` seconds: the chosen column of each block and the objective, or `None` if the
-/// MIP found nothing in its time.
+/// within the settings' limits and with their seed: the chosen column of each block and the
+/// objective, or `None` if the MIP found nothing in its time.
 #[cfg(feature = "highs")]
 pub fn best_integer(
     master: &Master,
     columns: &[Column],
-    limit: f64,
-    seed: u32,
+    s: &SolverSettings,
 ) -> Result<Option<(Vec<usize>, f64)>, SolverError> {
     let (mut p, links, convexity) = master_problem(master);
+    let size = super::work::Size {
+        rows: links.len() + convexity.len(),
+        cols: master.slacks.len() + columns.len(),
+        nonzeros: master.slacks.len() + columns.iter().map(|c| c.rows.len() + 1).sum::<usize>(),
+    };
     for c in columns {
         p.add_integer_column(c.cost, 0.0..=1.0, column_terms(c, &links, &convexity));
     }
     let mut model = quiet_model(p)?;
-    model.set_option("random_seed", seed as i32);
-    model.set_option("time_limit", limit.max(0.05));
-    let solved = model.try_solve().map_err(|e| failed(format!("{e:?}")))?;
+    model.set_option("random_seed", s.seed as i32);
+    let solved =
+        super::run_highs(model, size, columns.len(), s).map_err(|e| failed(format!("{e:?}")))?;
     if solved.primal_solution_status() != highs::HighsSolutionStatus::Feasible {
         return Ok(None);
     }
@@ -670,8 +677,7 @@ pub fn best_integer(
 pub fn best_integer(
     _: &Master,
     _: &[Column],
-    _: f64,
-    _: u32,
+    _: &SolverSettings,
 ) -> Result<Option<(Vec<usize>, f64)>, SolverError> {
     Err(SolverError::Backend("highs".into()))
 }
@@ -679,7 +685,15 @@ pub fn best_integer(
 #[cfg(all(test, feature = "highs"))]
 mod tests {
     use super::*;
-    use crate::solver::{solve, Mip, SolverSettings, Var};
+    use crate::solver::{solve, Mip, Var};
+
+    /// Settings with a time limit of `seconds`.
+    fn secs(seconds: f64) -> SolverSettings {
+        SolverSettings {
+            time_limit_seconds: seconds,
+            ..SolverSettings::default()
+        }
+    }
 
     /// Blocks with their schedules listed: the pricer scans them all (exact).
     struct Listed {
@@ -801,7 +815,7 @@ mod tests {
         let (master, listed) = instance();
         // start from each block's first schedule only
         let initial = listed.schedules.iter().map(|c| c[0].clone()).collect();
-        let g = generate(&master, &listed, initial, 30.0, false, false).unwrap();
+        let g = generate(&master, &listed, initial, &secs(30.0), false, false).unwrap();
         assert!(g.converged);
         let lp = full(&master, &listed, false);
         let ip = full(&master, &listed, true);
@@ -811,7 +825,9 @@ mod tests {
             g.bound
         );
         assert!((g.master - lp).abs() < 1e-6);
-        let (chosen, obj) = best_integer(&master, &g.columns, 30.0, 0).unwrap().unwrap();
+        let (chosen, obj) = best_integer(&master, &g.columns, &secs(30.0))
+            .unwrap()
+            .unwrap();
         assert_eq!(chosen.len(), 3);
         assert!(obj >= ip - 1e-6 && ip >= g.bound - 1e-6);
         // every block chose one of its own schedules
@@ -825,7 +841,7 @@ mod tests {
         let (master, listed) = instance();
         let initial: Vec<Column> = listed.schedules.iter().map(|c| c[0].clone()).collect();
         let mut pool = initial;
-        let s = branch_and_price(&master, &listed, &mut pool, None, 30.0, true).unwrap();
+        let s = branch_and_price(&master, &listed, &mut pool, None, &secs(30.0), true).unwrap();
         let ip = full(&master, &listed, true);
         assert!(s.proven);
         let (cost, chosen) = s.best.expect("a roster");
@@ -847,7 +863,8 @@ mod tests {
         }
         assert!((total - cost).abs() < 1e-6);
         // told of a roster at the optimum already, it proves it without finding another
-        let again = branch_and_price(&master, &listed, &mut pool, Some(ip), 30.0, true).unwrap();
+        let again =
+            branch_and_price(&master, &listed, &mut pool, Some(ip), &secs(30.0), true).unwrap();
         assert!(again.proven && again.best.is_none());
     }
 
@@ -870,7 +887,8 @@ mod tests {
                 continue;
             }
             let mut pool: Vec<Column> = listed.schedules.iter().map(|c| c[0].clone()).collect();
-            let s = branch_and_price(&master, &listed, &mut pool, None, 30.0, false).unwrap();
+            let s =
+                branch_and_price(&master, &listed, &mut pool, None, &secs(30.0), false).unwrap();
             assert!(s.nodes > 1, "a fractional root must branch");
             assert!(s.proven);
             assert!((s.best.unwrap().0 - ip).abs() < 1e-6 && (s.bound - ip).abs() < 1e-6);

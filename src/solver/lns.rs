@@ -22,6 +22,7 @@
 //! The lower bound reported is the best of the LP relaxation (when it finished) and the
 //! whole MIP's dual bound, both valid for the whole model; the gap is against it.
 
+use super::work::Clock;
 use super::{
     check_memory, rel_gap, solve, solve_below, Below, Mip, Outcome, SolverError, SolverSettings,
     Status, Tag, Var,
@@ -30,12 +31,14 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
-use std::time::Instant;
 
-/// One line of a solve's progress: seconds since the start, best cost found, best bound.
+/// One line of a solve's progress: seconds since the start (and, under a work limit, the work
+/// done), best cost found, best bound.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Progress {
     pub seconds: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub work: Option<f64>,
     pub phase: &'static str,
     pub objective: f64,
     pub bound: Option<f64>,
@@ -280,13 +283,16 @@ struct Search<'a> {
     shape: Shape,
     /// Per variable its rows (neighbourhoods are restricted through it).
     columns: ColumnRows,
-    t0: Instant,
+    clock: Clock,
     x: Vec<f64>,
     objective: f64,
     bound: Option<f64>,
     lp_bound: Option<f64>,
     /// The LP relaxation's solution, where it finished (guides the first roster).
     lp_x: Option<Vec<f64>>,
+    /// The work the LP relaxation took (where it was solved): about what the whole MIP's
+    /// first LP takes before it can be stopped by work.
+    lp_work: Option<f64>,
     trace: Vec<Progress>,
     rng: ChaCha8Rng,
 }
@@ -301,25 +307,32 @@ impl<'a> Search<'a> {
             small_model,
             shape: Shape::of(m),
             columns: ColumnRows::of(m),
-            t0: Instant::now(),
+            clock: Clock::start(s),
             x: vec![0.0; m.num_vars()],
             objective: f64::INFINITY,
             bound: None,
             lp_bound: None,
             lp_x: None,
+            lp_work: None,
             trace: Vec::new(),
             rng: ChaCha8Rng::seed_from_u64(u64::from(s.seed)),
         }
     }
+    /// Work done or seconds run (what the search paces itself by).
     fn elapsed(&self) -> f64 {
-        self.t0.elapsed().as_secs_f64()
+        self.clock.elapsed()
     }
     fn left(&self) -> f64 {
-        (self.s.time_limit_seconds - self.elapsed()).max(0.0)
+        self.clock.left()
+    }
+    /// The whole search's budget (work, or seconds).
+    fn budget(&self) -> f64 {
+        self.clock.budget()
     }
     fn note(&mut self, phase: &'static str) {
         let p = Progress {
-            seconds: self.elapsed(),
+            seconds: self.clock.seconds(),
+            work: self.s.work_limit.map(|_| self.elapsed()),
             phase,
             objective: self.objective,
             bound: self.bound,
@@ -350,13 +363,19 @@ impl<'a> Search<'a> {
             self.bound = Some(b);
         }
     }
+    /// The settings of a step with `limit` of the budget (work, or seconds).
     fn settings_for(&self, limit: f64) -> SolverSettings {
         SolverSettings {
-            time_limit_seconds: limit.max(0.05),
             mip_rel_gap: 0.0,
             verbose: false,
-            ..self.s.clone()
+            ..self.clock.settings(self.s, limit)
         }
+    }
+    /// Under a work limit, whether the whole MIP could not get past its first LP within
+    /// `limit` (HiGHS stops a MIP by work only between its steps, not inside that LP; by the
+    /// clock it stops anywhere).
+    fn whole_mip_too_slow(&self, limit: f64) -> bool {
+        self.s.work_limit.is_some() && self.lp_work.is_some_and(|w| w > limit)
     }
     /// [`Search::settings_for`] stopping at the settings' own relative gap, as one MIP would.
     fn settings_at_gap(&self, limit: f64) -> SolverSettings {
@@ -470,7 +489,7 @@ fn solve_tuned(
     } else {
         0.0
     };
-    let lns_until = s.time_limit_seconds * (1.0 - proof_share);
+    let lns_until = search.budget() * (1.0 - proof_share);
     neighbourhoods(&mut search, lns_until);
     // `proved`: the whole MIP found nothing cheaper, so the incumbent's cost is the bound; a
     // search that stopped within the gap tolerance keeps the bound it has
@@ -488,7 +507,7 @@ fn solve_tuned(
     let status = match gap {
         Some(g) if g <= 1e-9 => Status::Optimal,
         Some(g) if g <= s.mip_rel_gap => Status::GapLimit,
-        _ => Status::TimeLimit,
+        _ => search.clock.stop_status(),
     };
     search.note("done");
     Ok(Outcome {
@@ -496,7 +515,7 @@ fn solve_tuned(
         objective,
         bound,
         gap,
-        seconds: search.elapsed(),
+        seconds: search.clock.seconds(),
         backend: format!("{} + lns", s.backend),
         variables: m.num_vars(),
         integer_variables: m.num_integer(),
@@ -518,7 +537,7 @@ fn complete(search: &mut Search, start: &[(Var, f64)]) -> bool {
         free[v.0] = false;
     }
     let sub = restrict(m, &free, &x, |_| true);
-    let limit = (0.1 * search.s.time_limit_seconds).min(search.left());
+    let limit = (0.1 * search.budget()).min(search.left());
     let solved = if sub.mip.num_vars() == 0 {
         Ok(Vec::new())
     } else {
@@ -564,7 +583,7 @@ fn satisfies(m: &Mip, x: &[f64]) -> bool {
 /// The LP relaxation's optimum as the first bound (a relaxation that did not finish gives
 /// none); an infeasible relaxation means an infeasible model.
 fn relaxation_bound(search: &mut Search) -> Result<(), SolverError> {
-    let limit = 0.3 * search.s.time_limit_seconds;
+    let limit = 0.3 * search.budget();
     let mut settings = search.settings_for(limit);
     // interior point: on the 28-day benchmark models (10^5 nonzeros, highly degenerate) it
     // finishes where dual simplex takes several times as long
@@ -572,11 +591,13 @@ fn relaxation_bound(search: &mut Search) -> Result<(), SolverError> {
         .highs
         .entry("solver".into())
         .or_insert_with(|| toml::Value::String("ipm".into()));
+    let before = super::work::spent();
     let lp = solve(
         &search.m.relaxed(),
         &settings,
         &format!("{} LP relaxation", search.what),
     );
+    search.lp_work = Some(super::work::spent() - before);
     match lp {
         Ok(o) => {
             if let Some(b) = o.bound {
@@ -597,7 +618,7 @@ fn relaxation_bound(search: &mut Search) -> Result<(), SolverError> {
 /// (small ones usually end there, proven); a large one, or a small one the MIP found nothing
 /// for, is LP-guided, else constructed block by block, else the whole MIP's first solution.
 fn first_solution(search: &mut Search) -> Result<(), SolverError> {
-    let limit = search.s.time_limit_seconds;
+    let limit = search.budget();
     if search.shape.blocks.is_empty() {
         // to the settings' gap, as one MIP would: an easy plan ends here, by gap not clock
         whole_mip_to_gap(search, BLOCKLESS_MIP_SHARE * limit)?;
@@ -644,6 +665,9 @@ fn whole_mip_to_gap(search: &mut Search, limit: f64) -> Result<(), SolverError> 
 /// caller has other ways to one, or says so).
 fn whole_mip(search: &mut Search, limit: f64, first: bool) -> Result<(), SolverError> {
     let limit = limit.min(search.left());
+    if search.whole_mip_too_slow(limit) {
+        return Ok(());
+    }
     let mut settings = search.settings_for(limit);
     if first {
         settings
@@ -702,7 +726,7 @@ fn lp_guided(search: &mut Search) -> Result<bool, SolverError> {
     }
     let settings = SolverSettings {
         mip_rel_gap: CONSTRUCT_GAP,
-        ..search.settings_for((LP_GUIDED_SHARE * search.s.time_limit_seconds).min(search.left()))
+        ..search.settings_for((LP_GUIDED_SHARE * search.budget()).min(search.left()))
     };
     match solve(&fixed, &settings, search.what) {
         Ok(o) => {
@@ -752,7 +776,7 @@ fn construct(search: &mut Search) -> Result<bool, SolverError> {
         .max(1.0) as usize;
     // position of each block in the order (blocks are sorted: binary search)
     let pos = |b: u32| order.binary_search(&b).expect("block of the model");
-    let budget_end = search.elapsed() + CONSTRUCT_SHARE * search.s.time_limit_seconds;
+    let budget_end = search.elapsed() + CONSTRUCT_SHARE * search.budget();
     search.x = vec![0.0; m.num_vars()];
     let mut first = 0;
     let mut patience = 1.0;
@@ -846,9 +870,9 @@ fn neighbourhoods(search: &mut Search, until: f64) {
     let mut w = (START_FREE / shape.ints_per_time).clamp(1.0, nt.max(1) as f64);
     let mut km = (2.0 * k).min(nb as f64);
     // a sub-MIP stops at a number of nodes; its time limit is only a guard
-    let sub_limit = (0.05 * search.s.time_limit_seconds).clamp(0.5, 10.0);
+    let sub_limit = (0.05 * search.budget()).clamp(0.5, 10.0);
     // what a move should take: many quick moves find more than a few slow ones
-    let move_time = (0.005 * search.s.time_limit_seconds).clamp(0.1, 1.0);
+    let move_time = (0.005 * search.budget()).clamp(0.1, 1.0);
     // a search that has stopped finding better hands its time to the proof
     let mut since_better = 0;
     // per kind: moves, moves that found better
@@ -1003,6 +1027,9 @@ fn improve(search: &mut Search, hood: &Hood, limit: f64) -> bool {
 fn prove(search: &mut Search) -> Result<bool, SolverError> {
     let cutoff = search.objective - 0.5 * search.shape.step();
     let limit = search.left();
+    if search.whole_mip_too_slow(limit) {
+        return Ok(false);
+    }
     let r = solve_below(search.m, &search.settings_for(limit), search.what, cutoff)?;
     match r {
         Below::Better(o) => {

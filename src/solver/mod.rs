@@ -11,6 +11,7 @@ use std::time::Instant;
 
 pub mod colgen;
 pub mod lns;
+pub mod work;
 
 impl SolverError {
     /// The solve of `what` stopped after `seconds` without a feasible solution.
@@ -50,8 +51,16 @@ pub enum SolverError {
 pub struct SolverSettings {
     #[serde(default = "d_backend")]
     pub backend: String,
+    /// The longest a solve may run, by the clock. Under a work limit it is only a cap (a
+    /// solve stopped by it says so); without one it is also what the search paces itself by.
     #[serde(default = "d_time")]
     pub time_limit_seconds: f64,
+    /// The work a solve may do, in units of about a second of one core ([`work`]): the search
+    /// paces itself by the work it has done, not by the clock, so the same input, seed and
+    /// threads give the same answer on a busy machine as on an idle one. `None`: paced by the
+    /// clock (the answer then depends on the machine's speed where the time limit stops it).
+    #[serde(default)]
+    pub work_limit: Option<f64>,
     #[serde(default = "d_gap")]
     pub mip_rel_gap: f64,
     #[serde(default = "d_threads")]
@@ -135,14 +144,16 @@ impl Default for SolverSettings {
 }
 
 impl SolverSettings {
-    /// These settings for what is left of the time limit after `spent` seconds (at least a
-    /// tenth of the limit, so a solve always gets a moment to find a first answer).
-    pub fn remaining(&self, spent: f64) -> SolverSettings {
-        SolverSettings {
-            time_limit_seconds: (self.time_limit_seconds - spent)
-                .max(0.1 * self.time_limit_seconds),
-            ..self.clone()
-        }
+    /// What a search paces itself by: the work limit where there is one, else the time limit
+    /// (a unit of work is about a second).
+    pub fn budget(&self) -> f64 {
+        self.work_limit.unwrap_or(self.time_limit_seconds)
+    }
+    /// These settings for what is left of the budget after `clock`'s steps (at least a tenth
+    /// of it, so a solve always gets a moment to find a first answer), and of the time limit.
+    pub fn remaining(&self, clock: &work::Clock) -> SolverSettings {
+        let least = 0.1 * self.budget();
+        clock.settings(self, clock.left().max(least))
     }
 
     pub fn load(file: &Path) -> Result<Self, SolverError> {
@@ -153,11 +164,16 @@ impl SolverSettings {
         crate::io::note_input(file);
         let text = std::fs::read_to_string(file).map_err(|e| cfg(format!("cannot read: {e}")))?;
         let s: SolverSettings = toml::from_str(&text).map_err(|e| {
-            cfg(format!("{e}\n  fix: the keys are backend, engine, time_limit_seconds, mip_rel_gap, threads, seed, verbose, progress, mip_heuristic_effort, lp_first_above, lns_proof_share, column_generation, memory_limit_mb, and a [highs] table of HiGHS options (see solver-configs/default.toml)"))
+            cfg(format!("{e}\n  fix: the keys are backend, engine, time_limit_seconds, work_limit, mip_rel_gap, threads, seed, verbose, progress, mip_heuristic_effort, lp_first_above, lns_proof_share, column_generation, memory_limit_mb, and a [highs] table of HiGHS options (see solver-configs/default.toml)"))
         })?;
         if s.time_limit_seconds.is_nan() || s.time_limit_seconds <= 0.0 {
             return Err(cfg(
                 "time_limit_seconds must be positive\n  fix: e.g. time_limit_seconds = 60".into(),
+            ));
+        }
+        if s.work_limit.is_some_and(|w| w.is_nan() || w <= 0.0) {
+            return Err(cfg(
+                "work_limit must be positive\n  fix: e.g. work_limit = 40 (about 40 s of one idle core)".into(),
             ));
         }
         if !(0.0..1.0).contains(&s.mip_rel_gap) {
@@ -264,6 +280,8 @@ pub enum Status {
     GapLimit,
     /// Stopped by the time limit with a feasible solution.
     TimeLimit,
+    /// Stopped by the work limit with a feasible solution (the same answer on any machine).
+    WorkLimit,
     /// The best solution of a restricted model (some variables fixed first), not proven
     /// optimal for the whole model: its gap is against the whole model's bound.
     Restricted,
@@ -275,12 +293,13 @@ impl std::fmt::Display for Status {
             Status::Optimal => "optimal",
             Status::GapLimit => "within gap",
             Status::TimeLimit => "time limit",
+            Status::WorkLimit => "work limit",
             Status::Restricted => "restricted model",
         })
     }
 }
 
-/// Serialised as shown to users: `optimal`, `within gap`, `time limit`.
+/// Serialised as shown to users: `optimal`, `within gap`, `time limit`, `work limit`.
 impl Serialize for Status {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
@@ -332,8 +351,8 @@ impl Outcome {
             Status::Optimal
         } else if gap <= settings.mip_rel_gap {
             Status::GapLimit
-        } else if self.status == Status::TimeLimit {
-            Status::TimeLimit
+        } else if matches!(self.status, Status::TimeLimit | Status::WorkLimit) {
+            self.status
         } else {
             Status::Restricted
         };
@@ -426,8 +445,9 @@ pub fn solve(m: &Mip, s: &SolverSettings, what: &str) -> Result<Outcome, SolverE
 /// so the whole solve keeps to `time_limit_seconds`; the LP's optimum (where it finished) is
 /// the outcome's `lp_bound` and tightens its bound.
 pub fn solve_lp_then_mip(m: &Mip, s: &SolverSettings, what: &str) -> Result<Outcome, SolverError> {
+    let clock = work::Clock::start(s);
     let lp = solve(&m.relaxed(), s, &format!("{what} LP relaxation"))?;
-    let mut out = solve(m, &s.remaining(lp.seconds), what)?;
+    let mut out = solve(m, &s.remaining(&clock), what)?;
     out.seconds += lp.seconds;
     if let Some(b) = lp.bound {
         out.tighten_bound(b);
@@ -569,7 +589,6 @@ fn solve_highs(
         .map_err(|e| fail(format!("{e:?}")))?;
     model.set_option("output_flag", s.verbose);
     model.set_option("log_to_console", s.verbose);
-    model.set_option("time_limit", s.time_limit_seconds);
     model.set_option("mip_rel_gap", s.mip_rel_gap);
     model.set_option("random_seed", s.seed as i32);
     model.set_option("threads", s.threads as i32);
@@ -593,15 +612,23 @@ fn solve_highs(
             )));
         }
     }
+    let size = work::Size {
+        rows: m.rows.len(),
+        cols: m.num_vars(),
+        nonzeros: m.num_nonzeros(),
+    };
     // No MIP start is passed: HiGHS 1.16 mis-solved small models after presolve when given
     // one (it returned the start as "optimal", gap 0, while the LP relaxation proved it 97x
     // too costly; tests/reference.rs caught it). A known solution enters as a cutoff instead
     // (`solve_below`), and the large-neighbourhood search (`lns`) improves on it.
-    let solved = model.try_solve().map_err(|e| fail(format!("{e:?}")))?;
+    let solved = run_highs(model, size, m.num_integer(), s).map_err(|e| fail(format!("{e:?}")))?;
     let is_mip = m.integer.iter().any(|b| *b);
     let status = match solved.status() {
         H::Optimal => Status::Optimal,
         H::ObjectiveBound | H::ObjectiveTarget => Status::GapLimit,
+        H::ReachedInterrupt | H::ReachedIterationLimit if s.work_limit.is_some() => {
+            Status::WorkLimit
+        }
         H::ReachedTimeLimit
         | H::ReachedInterrupt
         | H::ReachedIterationLimit
@@ -640,6 +667,137 @@ fn solve_highs(
         found: Found::Solution(status, x),
         bound,
     })
+}
+
+/// Solves `model` (of `size`, `integers` integer columns) within the settings' time limit and,
+/// where there is one, their work limit; charges what the solve did to this thread's work.
+#[cfg(feature = "highs")]
+pub(crate) fn run_highs(
+    mut model: highs::Model,
+    size: work::Size,
+    integers: usize,
+    s: &SolverSettings,
+) -> Result<highs::SolvedModel, highs::HighsStatus> {
+    model.set_option("time_limit", s.time_limit_seconds);
+    // a callback counts the solve's checks of its limits (its separation rounds and nodes) and,
+    // under a work limit, stops it once what it has done costs that much (boxed: HiGHS holds
+    // its address until the solve returns, and forgets it after)
+    let meter = Box::new(Meter {
+        size,
+        limit: s.work_limit.unwrap_or(f64::INFINITY),
+        checks: std::cell::Cell::new(0),
+    });
+    watch(&mut model, &meter);
+    let t0 = Instant::now();
+    let mut solved = model.try_solve()?;
+    forget_callback(&mut solved);
+    let mut counts = highs_counts(&mut solved);
+    counts.checks = meter.checks.get();
+    work::charge(work::highs_cost(size, counts));
+    work::log_solve(size, integers, counts, t0.elapsed().as_secs_f64());
+    Ok(solved)
+}
+
+/// The callbacks of [`watch`] stopped (a model solved again must not call back into a meter
+/// that is gone).
+#[cfg(feature = "highs")]
+fn forget_callback(solved: &mut highs::SolvedModel) {
+    for kind in INTERRUPTS {
+        // SAFETY: the model's pointer is live
+        unsafe { highs_sys::Highs_stopCallback(solved.as_mut_ptr(), kind) };
+    }
+}
+
+/// The callbacks a solve's work is read and limited through.
+#[cfg(feature = "highs")]
+const INTERRUPTS: [highs_sys::HighsInt; 3] = [
+    highs_sys::kHighsCallbackSimplexInterrupt,
+    highs_sys::kHighsCallbackIpmInterrupt,
+    highs_sys::kHighsCallbackMipInterrupt,
+];
+
+/// A HiGHS solve's work so far, for a model of `size`, and the most it may do.
+#[cfg(feature = "highs")]
+struct Meter {
+    size: work::Size,
+    limit: f64,
+    /// Checks of the MIP's limits so far (one per separation round, node, strong branching).
+    checks: std::cell::Cell<i64>,
+}
+
+/// Installs the callbacks that read `meter` (which must outlive the solve) into `model`.
+#[cfg(feature = "highs")]
+fn watch(model: &mut highs::Model, meter: &Meter) {
+    let data = meter as *const Meter as *mut std::ffi::c_void;
+    // SAFETY: the model's pointer is live; `data` points at a Meter the caller keeps alive
+    // until the solve returns; the callback runs on the solving thread only.
+    unsafe {
+        highs_sys::Highs_setCallback(model.as_mut_ptr(), Some(interrupt_at_work), data);
+        for kind in INTERRUPTS {
+            highs_sys::Highs_startCallback(model.as_mut_ptr(), kind);
+        }
+    }
+}
+
+/// HiGHS's interrupt callback: counts the MIP's checks and asks it to stop once the counts it
+/// reports cost the limit.
+#[cfg(feature = "highs")]
+unsafe extern "C" fn interrupt_at_work(
+    kind: std::ffi::c_int,
+    _message: *const std::ffi::c_char,
+    out: *const highs_sys::HighsCallbackDataOut,
+    input: *mut highs_sys::HighsCallbackDataIn,
+    data: *mut std::ffi::c_void,
+) {
+    if out.is_null() || input.is_null() || data.is_null() {
+        return;
+    }
+    // SAFETY: HiGHS passes valid data for the duration of the call; `data` is the Meter given
+    // to `watch`.
+    let (out, meter) = unsafe { (&*out, &*(data as *const Meter)) };
+    let counts = if kind == highs_sys::kHighsCallbackMipInterrupt as std::ffi::c_int {
+        meter.checks.set(meter.checks.get() + 1);
+        work::Counts {
+            simplex_iterations: out.mip_total_lp_iterations,
+            ipm_iterations: 0,
+            nodes: out.mip_node_count.max(0),
+            checks: meter.checks.get(),
+        }
+    } else {
+        work::Counts {
+            simplex_iterations: i64::from(out.simplex_iteration_count),
+            ipm_iterations: i64::from(out.ipm_iteration_count),
+            nodes: 0,
+            checks: 0,
+        }
+    };
+    if work::highs_cost(meter.size, counts) >= meter.limit {
+        // SAFETY: as above
+        unsafe { (*input).user_interrupt = 1 };
+    }
+}
+
+/// What a finished HiGHS solve did: its iterations and nodes.
+#[cfg(feature = "highs")]
+fn highs_counts(solved: &mut highs::SolvedModel) -> work::Counts {
+    let int = |name: &std::ffi::CStr| solved.int_info_value(name).unwrap_or(0).max(0);
+    let simplex = int(c"simplex_iteration_count") + int(c"crossover_iteration_count");
+    let ipm = int(c"ipm_iteration_count");
+    let mut nodes: i64 = 0;
+    // SAFETY: the model's pointer is live and `nodes` is a valid i64 to write to
+    unsafe {
+        highs_sys::Highs_getInt64InfoValue(
+            solved.as_mut_ptr(),
+            c"mip_node_count".as_ptr(),
+            &mut nodes,
+        );
+    }
+    work::Counts {
+        simplex_iterations: simplex,
+        ipm_iterations: ipm,
+        nodes: nodes.max(0),
+        checks: 0,
+    }
 }
 
 #[cfg(not(feature = "highs"))]

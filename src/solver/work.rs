@@ -1,0 +1,298 @@
+//! Work: a measure of a search's effort that does not depend on the machine's speed or load,
+//! so that a search paced by it gives the same answer for the same input, seed and threads.
+//!
+//! Every HiGHS solve is charged what it did (simplex and interior-point iterations and branch
+//! and bound nodes, weighted by the model's size: [`highs_cost`]); paiban's own heuristics
+//! charge their steps ([`charge_labels`]: the labels of a pricing or best-response search).
+//! The charges add up on a per-thread meter ([`spent`]); a [`Clock`] reads either that meter
+//! (under a work limit) or the wall clock (under a time limit alone), and every phase of the
+//! engines paces itself by the clock — so under a work limit every decision that used to
+//! depend on the seconds a step took depends on its work instead.
+//!
+//! One unit of work is about one second of one core of the machine the weights were measured
+//! on (an idle 2-core cloud machine of 2026; `PAIBAN_WORK_LOG=FILE` appends every HiGHS
+//! solve's counts and seconds to FILE, from which the weights are fitted again). The time
+//! limit stays as a cap: a solve whose clock runs out before its work does says so, and
+//! that answer is only as reproducible as the machine's speed.
+//!
+//! The meter is per thread: a solve runs on one thread from start to end (no rayon inside the
+//! solver), so solves running side by side (what-if cases) do not charge each other.
+
+use std::cell::Cell;
+use std::time::Instant;
+
+use super::SolverSettings;
+
+/// Seconds of one core per unit of each count, fitted (least relative error) on 1,287 HiGHS
+/// solves of the benchmark's instances and of paiban's festival plans and rosters: a solve,
+/// a nonzero of the model, a simplex iteration per row and column, an interior-point
+/// iteration per nonzero, a node per row and column, a check of the MIP's limits outside the
+/// nodes (its root's separation rounds) per nonzero. Per solve the fit is within 0.25–1.5× of
+/// the seconds (HiGHS's root cut separation is seen only through its rounds).
+const PER_SOLVE: f64 = 7.5e-4;
+const PER_NONZERO: f64 = 7e-8;
+const PER_ITERATION_LINE: f64 = 4.5e-8;
+const PER_IPM_NONZERO: f64 = 1.4e-7;
+const PER_NODE_LINE: f64 = 2.75e-6;
+const PER_ROOT_CHECK_NONZERO: f64 = 5e-7;
+/// Seconds per label a labelling search creates or extends.
+const PER_LABEL: f64 = 5e-8;
+
+thread_local! {
+    static METER: Cell<f64> = const { Cell::new(0.0) };
+}
+
+/// The work this thread has been charged so far.
+pub fn spent() -> f64 {
+    METER.with(Cell::get)
+}
+
+/// Charges `units` of work to this thread.
+pub fn charge(units: f64) {
+    METER.with(|m| m.set(m.get() + units.max(0.0)));
+}
+
+/// Charges the work of `labels` labels created or extended by a labelling search.
+pub fn charge_labels(labels: u64) {
+    charge(labels as f64 * PER_LABEL);
+}
+
+/// The size of a model as the cost of its solve sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct Size {
+    pub rows: usize,
+    pub cols: usize,
+    pub nonzeros: usize,
+}
+
+/// What a HiGHS solve did: its iterations and nodes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Counts {
+    pub simplex_iterations: i64,
+    pub ipm_iterations: i64,
+    pub nodes: i64,
+    /// The MIP's checks of its limits (separation rounds, nodes, strong branchings).
+    pub checks: i64,
+}
+
+/// The work of a HiGHS solve of a model of `size` that did `c`.
+pub fn highs_cost(size: Size, c: Counts) -> f64 {
+    let lines = (size.rows + size.cols) as f64;
+    let nnz = size.nonzeros as f64;
+    let n = |k: i64| k.max(0) as f64;
+    PER_SOLVE
+        + PER_NONZERO * nnz
+        + PER_ITERATION_LINE * lines * n(c.simplex_iterations)
+        + PER_IPM_NONZERO * nnz * n(c.ipm_iterations)
+        + PER_NODE_LINE * lines * n(c.nodes)
+        + PER_ROOT_CHECK_NONZERO * nnz * n(c.checks - c.nodes)
+}
+
+/// A search's clock: the work it has done (under a work limit) or the seconds it has run
+/// (under a time limit alone), against its budget, with the time limit as a cap either way.
+#[derive(Debug, Clone)]
+pub struct Clock {
+    wall0: Instant,
+    work0: f64,
+    by_work: bool,
+    budget: f64,
+    cap: f64,
+}
+
+impl Clock {
+    /// Started now with the settings' budget.
+    pub fn start(s: &SolverSettings) -> Clock {
+        Clock {
+            wall0: Instant::now(),
+            work0: spent(),
+            by_work: s.work_limit.is_some(),
+            budget: s.budget(),
+            cap: s.time_limit_seconds,
+        }
+    }
+    /// Work done (under a work limit) or seconds run, since the start.
+    pub fn elapsed(&self) -> f64 {
+        if self.by_work {
+            spent() - self.work0
+        } else {
+            self.seconds()
+        }
+    }
+    /// Seconds since the start, by the wall clock.
+    pub fn seconds(&self) -> f64 {
+        self.wall0.elapsed().as_secs_f64()
+    }
+    /// The budget the clock runs against.
+    pub fn budget(&self) -> f64 {
+        self.budget
+    }
+    /// What is left of the budget (nothing once the time limit has passed).
+    pub fn left(&self) -> f64 {
+        if self.capped() {
+            0.0
+        } else {
+            (self.budget - self.elapsed()).max(0.0)
+        }
+    }
+    /// The time limit has passed before the budget was spent: what the search has now depends
+    /// on the machine's speed (under a work limit; under a time limit that is the budget).
+    pub fn capped(&self) -> bool {
+        self.seconds() >= self.cap
+    }
+    /// Under a work limit, the clock hit the time limit first.
+    pub fn stopped_by_time(&self) -> bool {
+        self.by_work && self.capped()
+    }
+    /// How a search stopped by this clock (not by its gap) ended: at its work limit (the
+    /// same answer on any machine) or at the time limit.
+    pub fn stop_status(&self) -> super::Status {
+        if self.by_work && !self.capped() {
+            super::Status::WorkLimit
+        } else {
+            super::Status::TimeLimit
+        }
+    }
+    /// The settings for a step of this search with `budget` (at most what is left): under a
+    /// work limit that much work, with the time that is left as its cap.
+    pub fn settings(&self, s: &SolverSettings, budget: f64) -> SolverSettings {
+        let budget = budget.min(self.left()).max(MIN_STEP);
+        let wall_left = (self.cap - self.seconds()).max(MIN_STEP);
+        if self.by_work {
+            SolverSettings {
+                work_limit: Some(budget),
+                time_limit_seconds: wall_left,
+                ..s.clone()
+            }
+        } else {
+            SolverSettings {
+                work_limit: None,
+                time_limit_seconds: budget.min(wall_left),
+                ..s.clone()
+            }
+        }
+    }
+    /// The settings for the rest of this search (all that is left).
+    pub fn rest(&self, s: &SolverSettings) -> SolverSettings {
+        self.settings(s, self.left())
+    }
+}
+
+/// The least budget a step is given (a solve always gets a moment to find a first answer).
+const MIN_STEP: f64 = 0.05;
+
+/// Where `PAIBAN_WORK_LOG` names a file, appends one line for a HiGHS solve: rows, columns,
+/// nonzeros, integer columns, simplex and interior-point iterations, nodes, seconds (the data
+/// the weights above are fitted on).
+pub fn log_solve(size: Size, integers: usize, c: Counts, seconds: f64) {
+    let Some(path) = std::env::var_os("PAIBAN_WORK_LOG") else {
+        return;
+    };
+    use std::io::Write;
+    if let Ok(mut f) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+    {
+        let _ = writeln!(
+            f,
+            "{} {} {} {} {} {} {} {} {:.6}",
+            size.rows,
+            size.cols,
+            size.nonzeros,
+            integers,
+            c.simplex_iterations,
+            c.ipm_iterations,
+            c.nodes,
+            c.checks,
+            seconds
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_work_clock_reads_the_meter_and_the_time_limit_caps_it() {
+        let s = SolverSettings {
+            work_limit: Some(2.0),
+            time_limit_seconds: 1000.0,
+            ..SolverSettings::default()
+        };
+        let c = Clock::start(&s);
+        assert_eq!(c.elapsed(), 0.0);
+        charge(0.5);
+        assert_eq!(c.elapsed(), 0.5);
+        assert_eq!(c.left(), 1.5);
+        let step = c.settings(&s, 10.0);
+        assert_eq!(step.work_limit, Some(1.5));
+        assert!(step.time_limit_seconds <= 1000.0);
+        assert!(!c.capped() && !c.stopped_by_time());
+        // a clock that started earlier on the same thread counts from its own start
+        let d = Clock::start(&s);
+        charge(0.25);
+        assert_eq!(d.elapsed(), 0.25);
+        assert_eq!(c.elapsed(), 0.75);
+        // past the time limit nothing is left, whatever the work
+        let tight = SolverSettings {
+            time_limit_seconds: 1e-9,
+            ..s.clone()
+        };
+        let e = Clock::start(&tight);
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        assert!(e.stopped_by_time());
+        assert_eq!(e.left(), 0.0);
+    }
+
+    #[test]
+    fn a_time_clock_is_the_wall_clock() {
+        let s = SolverSettings {
+            time_limit_seconds: 100.0,
+            ..SolverSettings::default()
+        };
+        let c = Clock::start(&s);
+        charge(50.0);
+        assert!(c.elapsed() < 1.0);
+        let step = c.settings(&s, 10.0);
+        assert_eq!(step.work_limit, None);
+        assert!(step.time_limit_seconds <= 10.0);
+        assert!(!c.stopped_by_time());
+    }
+
+    #[test]
+    fn more_iterations_nodes_or_nonzeros_cost_more() {
+        let size = Size {
+            rows: 1000,
+            cols: 3000,
+            nonzeros: 20_000,
+        };
+        let c = Counts {
+            simplex_iterations: 5000,
+            ipm_iterations: 0,
+            nodes: 10,
+            checks: 12,
+        };
+        let base = highs_cost(size, c);
+        assert!(base > 0.0);
+        for more in [
+            Counts {
+                simplex_iterations: 6000,
+                ..c
+            },
+            Counts { nodes: 20, ..c },
+            Counts { checks: 20, ..c },
+            Counts {
+                ipm_iterations: 5,
+                ..c
+            },
+        ] {
+            assert!(highs_cost(size, more) > base);
+        }
+        let bigger = Size {
+            nonzeros: 40_000,
+            ..size
+        };
+        assert!(highs_cost(bigger, c) > base);
+    }
+}
