@@ -301,6 +301,10 @@ enum Cmd {
         /// Time limit of the solve in seconds (default 20, or the solver file's).
         #[arg(long)]
         time_limit: Option<f64>,
+        /// Work limit of the solve (units of about a second of one idle core): the same
+        /// answer on a busy machine; the time limit then only caps it.
+        #[arg(long)]
+        work_limit: Option<f64>,
         /// Simulation runs for the service level before and after (0: none).
         #[arg(long, default_value_t = 5)]
         runs: usize,
@@ -341,6 +345,10 @@ enum Cmd {
         /// Time limit of the solve in seconds (default 20, or the solver file's).
         #[arg(long)]
         time_limit: Option<f64>,
+        /// Work limit of the solve (units of about a second of one idle core): the same
+        /// answer on a busy machine; the time limit then only caps it.
+        #[arg(long)]
+        work_limit: Option<f64>,
         /// Print the result as JSON instead of text.
         #[arg(long)]
         json: bool,
@@ -644,13 +652,21 @@ fn team_of(ap: Option<PathBuf>, sc: &Scenario, scenario: &Path) -> Result<Vec<ag
 
 /// Solver settings for a replan: the solver file's, the time limit `--time-limit`, else the
 /// file's, else 20 s (a replan answers during the day).
-fn replan_settings(solver: &Option<PathBuf>, time_limit: Option<f64>) -> Result<SolverSettings> {
+fn replan_settings(
+    solver: &Option<PathBuf>,
+    time_limit: Option<f64>,
+    work_limit: Option<f64>,
+) -> Result<SolverSettings> {
     let mut s = settings(solver)?;
     s.time_limit_seconds = time_limit.unwrap_or(if solver.is_some() {
         s.time_limit_seconds
     } else {
         20.0
     });
+    if work_limit.is_some_and(|w| w.is_nan() || w <= 0.0) {
+        bail!("--work-limit must be positive");
+    }
+    s.work_limit = work_limit.or(s.work_limit);
     Ok(s)
 }
 
@@ -1099,6 +1115,7 @@ fn run(mut cli: Cli) -> Result<ExitCode> {
             ics,
             solver,
             time_limit,
+            work_limit,
             runs,
             json,
         } => {
@@ -1127,7 +1144,7 @@ fn run(mut cli: Cli) -> Result<ExitCode> {
             let prev = previous
                 .map(|p| roster::read_csv(&p, tz, &sc.columns()))
                 .transpose()?;
-            let s = replan_settings(&solver, time_limit)?;
+            let s = replan_settings(&solver, time_limit, work_limit)?;
             let out = pipeline::replan::run_replan(
                 &pipeline::replan::ReplanInputs {
                     sc: &sc,
@@ -1179,6 +1196,7 @@ fn run(mut cli: Cli) -> Result<ExitCode> {
             output,
             solver,
             time_limit,
+            work_limit,
             json,
         } => {
             let sc = Scenario::load_with(&scenario, &cli.sets)?;
@@ -1202,7 +1220,7 @@ fn run(mut cli: Cli) -> Result<ExitCode> {
             let prev = previous
                 .map(|p| roster::read_csv(&p, tz, &sc.columns()))
                 .transpose()?;
-            let s = replan_settings(&solver, time_limit)?;
+            let s = replan_settings(&solver, time_limit, work_limit)?;
             let out = pipeline::replan::run_replan(
                 &pipeline::replan::ReplanInputs {
                     sc: &sc,
