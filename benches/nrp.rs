@@ -3,8 +3,11 @@
 //! each by default).
 //!
 //! `cargo bench --bench nrp` — environment: `NRP_INSTANCES=7,8` (which), `NRP_LIMIT=60`
-//! (seconds each), `NRP_ENGINES=mip,lns-alone,lns` (which engines, in this order), `NRP_BUSY=1`
-//! (a thread spinning on the other core all along, as on a shared machine).
+//! (seconds each), `NRP_ENGINES=mip,lns-alone,lns` (which engines, in this order; also
+//! `lns-work`: column generation + anytime paced by a work limit of NRP_LIMIT units, the clock
+//! capped at three times that, and `lns-work-busy`: the same with two threads spinning during
+//! the solve — its roster must be `lns-work`'s), `NRP_BUSY=1` (a thread spinning on the other
+//! core all along, as on a shared machine).
 
 use paiban::nrp::solve;
 use paiban::solver::{Engine, SolverSettings};
@@ -34,14 +37,18 @@ fn main() {
     let limit: f64 = std::env::var("NRP_LIMIT")
         .map(|s| s.parse().expect("NRP_LIMIT: seconds"))
         .unwrap_or(60.0);
-    // (engine, column generation first)
-    let engines: Vec<(Engine, bool)> = env_list("NRP_ENGINES", "mip,lns-alone,lns")
+    // (engine, column generation first, paced by work, machine kept busy)
+    let engines: Vec<(Engine, bool, bool, bool)> = env_list("NRP_ENGINES", "mip,lns-alone,lns")
         .iter()
         .map(|e| match e.as_str() {
-            "mip" => (Engine::Mip, false),
-            "lns-alone" => (Engine::Lns, false),
-            "lns" => (Engine::Lns, true),
-            _ => panic!("NRP_ENGINES: mip, lns-alone (no column generation) or lns"),
+            "mip" => (Engine::Mip, false, false, false),
+            "lns-alone" => (Engine::Lns, false, false, false),
+            "lns" => (Engine::Lns, true, false, false),
+            "lns-work" => (Engine::Lns, true, true, false),
+            "lns-work-busy" => (Engine::Lns, true, true, true),
+            _ => panic!(
+                "NRP_ENGINES: mip, lns-alone (no column generation), lns, lns-work or lns-work-busy"
+            ),
         })
         .collect();
     let stop = Arc::new(AtomicBool::new(false));
@@ -66,21 +73,40 @@ fn main() {
             continue;
         }
         let p = paiban::nrp::read(Path::new(&path)).unwrap();
-        for &(engine, column_generation) in &engines {
+        for &(engine, column_generation, by_work, busy) in &engines {
             let s = SolverSettings {
-                time_limit_seconds: limit,
+                time_limit_seconds: if by_work { 3.0 * limit } else { limit },
+                work_limit: by_work.then_some(limit),
                 mip_rel_gap: 0.0,
                 threads: 1,
                 engine,
                 column_generation,
                 ..SolverSettings::default()
             };
-            let name = match (engine, column_generation) {
-                (Engine::Mip, _) => "one MIP",
-                (_, false) => "anytime alone",
-                _ => "column generation + anytime",
+            let name = match (engine, column_generation, by_work, busy) {
+                (Engine::Mip, ..) => "one MIP",
+                (_, false, ..) => "anytime alone",
+                (_, true, false, _) => "column generation + anytime",
+                (_, true, true, false) => "the same by work",
+                (_, true, true, true) => "the same by work, busy machine",
             };
-            let row = match solve(&p, &s) {
+            let spin = Arc::new(AtomicBool::new(false));
+            let spinners: Vec<_> = (0..if busy { 2 } else { 0 })
+                .map(|_| {
+                    let spin = spin.clone();
+                    std::thread::spawn(move || {
+                        let mut x = 0u64;
+                        while !spin.load(Ordering::Relaxed) {
+                            x = x.wrapping_mul(6364136223846793005).wrapping_add(1);
+                            std::hint::black_box(x);
+                        }
+                    })
+                })
+                .collect();
+            let solved = solve(&p, &s);
+            spin.store(true, Ordering::Relaxed);
+            spinners.into_iter().for_each(|h| h.join().unwrap());
+            let row = match solved {
                 Ok(sol) => format!(
                     "{} | {} | {:+.1}% | {} | {} | {} | {} | {:.1}",
                     sol.evaluation.objective,

@@ -345,8 +345,12 @@ impl<'a> Search<'a> {
             let bound = p.bound.map(|b| format!("{b:.1}")).unwrap_or("–".into());
             crate::i18n::show(
                 &format!(
-                    "{:>7.1} s  {:<12} best {:>12.1}  bound {:>12}  gap {gap}\n",
-                    p.seconds, p.phase, p.objective, bound
+                    "{:>7.1} s{}  {:<12} best {:>12.1}  bound {:>12}  gap {gap}\n",
+                    p.seconds,
+                    p.work.map(|w| format!(" {w:>7.1} work")).unwrap_or_default(),
+                    p.phase,
+                    p.objective,
+                    bound
                 ),
                 true,
             );
