@@ -347,7 +347,9 @@ impl<'a> Search<'a> {
                 &format!(
                     "{:>7.1} s{}  {:<12} best {:>12.1}  bound {:>12}  gap {gap}\n",
                     p.seconds,
-                    p.work.map(|w| format!(" {w:>7.1} work")).unwrap_or_default(),
+                    p.work
+                        .map(|w| format!(" {w:>7.1} work"))
+                        .unwrap_or_default(),
                     p.phase,
                     p.objective,
                     bound
