@@ -51,17 +51,9 @@ fn main() {
             ),
         })
         .collect();
-    let stop = Arc::new(AtomicBool::new(false));
-    if std::env::var("NRP_BUSY").is_ok_and(|v| v == "1") {
-        let stop = stop.clone();
-        std::thread::spawn(move || {
-            let mut x = 0u64;
-            while !stop.load(Ordering::Relaxed) {
-                x = x.wrapping_mul(6364136223846793005).wrapping_add(1);
-                std::hint::black_box(x);
-            }
-        });
-    }
+    let all_along = spin(usize::from(
+        std::env::var("NRP_BUSY").is_ok_and(|v| v == "1"),
+    ));
     println!(
         "| instance | employees × days × shifts | engine | objective | best known | vs best | lower bound | gap | column generation bound | status | seconds |"
     );
@@ -90,22 +82,9 @@ fn main() {
                 (_, true, true, false) => "the same by work",
                 (_, true, true, true) => "the same by work, busy machine",
             };
-            let spin = Arc::new(AtomicBool::new(false));
-            let spinners: Vec<_> = (0..if busy { 2 } else { 0 })
-                .map(|_| {
-                    let spin = spin.clone();
-                    std::thread::spawn(move || {
-                        let mut x = 0u64;
-                        while !spin.load(Ordering::Relaxed) {
-                            x = x.wrapping_mul(6364136223846793005).wrapping_add(1);
-                            std::hint::black_box(x);
-                        }
-                    })
-                })
-                .collect();
+            let during = spin(if busy { 2 } else { 0 });
             let solved = solve(&p, &s);
-            spin.store(true, Ordering::Relaxed);
-            spinners.into_iter().for_each(|h| h.join().unwrap());
+            during.stop();
             let row = match solved {
                 Ok(sol) => format!(
                     "{} | {} | {:+.1}% | {} | {} | {} | {} | {:.1}",
@@ -142,5 +121,36 @@ fn main() {
             );
         }
     }
-    stop.store(true, Ordering::Relaxed);
+    all_along.stop();
+}
+
+/// Threads spinning until stopped: a machine made busy.
+struct Spinners {
+    stop: Arc<AtomicBool>,
+    threads: Vec<std::thread::JoinHandle<()>>,
+}
+
+impl Spinners {
+    fn stop(self) {
+        self.stop.store(true, Ordering::Relaxed);
+        self.threads.into_iter().for_each(|h| h.join().unwrap());
+    }
+}
+
+/// `n` threads spinning until [`Spinners::stop`].
+fn spin(n: usize) -> Spinners {
+    let stop = Arc::new(AtomicBool::new(false));
+    let threads = (0..n)
+        .map(|_| {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                let mut x = 0u64;
+                while !stop.load(Ordering::Relaxed) {
+                    x = x.wrapping_mul(6364136223846793005).wrapping_add(1);
+                    std::hint::black_box(x);
+                }
+            })
+        })
+        .collect();
+    Spinners { stop, threads }
 }

@@ -202,9 +202,9 @@ fn constructed(
     settings: &SolverSettings,
     share: f64,
 ) -> Option<super::construct::Constructed> {
-    let clock = solver::work::Clock::start(settings);
-    let clock = solver::work::Clock::start(&clock.settings(settings, share * settings.budget()));
-    let c = super::construct::construct(p, &clock, settings.seed, LEAST_ROUND_GAIN);
+    let whole = solver::work::Clock::start(settings);
+    let own = solver::work::Clock::start(&whole.settings(settings, share * settings.budget()));
+    let c = super::construct::construct(p, &own, settings.seed, LEAST_ROUND_GAIN);
     if settings.progress {
         let text = match &c {
             Some(c) if c.settled => format!(

@@ -149,11 +149,11 @@ impl SolverSettings {
     pub fn budget(&self) -> f64 {
         self.work_limit.unwrap_or(self.time_limit_seconds)
     }
-    /// These settings for what is left of the budget after `clock`'s steps (at least a tenth
-    /// of it, so a solve always gets a moment to find a first answer), and of the time limit.
+    /// These settings for what is left of the budget after `clock`'s steps, and of the time
+    /// limit (each at least a tenth of the whole, so a solve always gets a moment to find a
+    /// first answer).
     pub fn remaining(&self, clock: &work::Clock) -> SolverSettings {
-        let least = 0.1 * self.budget();
-        clock.settings(self, clock.left().max(least))
+        clock.grant(self, clock.left(), 0.1 * self.budget())
     }
 
     pub fn load(file: &Path) -> Result<Self, SolverError> {

@@ -139,10 +139,6 @@ impl Clock {
     pub fn capped(&self) -> bool {
         self.seconds() >= self.cap
     }
-    /// Under a work limit, the clock hit the time limit first.
-    pub fn stopped_by_time(&self) -> bool {
-        self.by_work && self.capped()
-    }
     /// How a search stopped by this clock (not by its gap) ended: at its work limit (the
     /// same answer on any machine) or at the time limit.
     pub fn stop_status(&self) -> super::Status {
@@ -155,8 +151,13 @@ impl Clock {
     /// The settings for a step of this search with `budget` (at most what is left): under a
     /// work limit that much work, with the time that is left as its cap.
     pub fn settings(&self, s: &SolverSettings, budget: f64) -> SolverSettings {
-        let budget = budget.min(self.left()).max(MIN_STEP);
-        let wall_left = (self.cap - self.seconds()).max(MIN_STEP);
+        self.grant(s, budget.min(self.left()), MIN_STEP)
+    }
+    /// The settings for a step with `budget` as it is, neither it nor the time that is left
+    /// below `least` (it may run past this clock's own limit by that much).
+    pub(super) fn grant(&self, s: &SolverSettings, budget: f64, least: f64) -> SolverSettings {
+        let budget = budget.max(least);
+        let wall_left = (self.cap - self.seconds()).max(least);
         if self.by_work {
             SolverSettings {
                 work_limit: Some(budget),
@@ -184,7 +185,9 @@ const MIN_STEP: f64 = 0.05;
 /// nonzeros, integer columns, simplex and interior-point iterations, nodes, seconds (the data
 /// the weights above are fitted on).
 pub fn log_solve(size: Size, integers: usize, c: Counts, seconds: f64) {
-    let Some(path) = std::env::var_os("PAIBAN_WORK_LOG") else {
+    // read once: it is asked on every solve, thousands in a search
+    static LOG: std::sync::OnceLock<Option<std::ffi::OsString>> = std::sync::OnceLock::new();
+    let Some(path) = LOG.get_or_init(|| std::env::var_os("PAIBAN_WORK_LOG")) else {
         return;
     };
     use std::io::Write;
@@ -228,7 +231,8 @@ mod tests {
         let step = c.settings(&s, 10.0);
         assert_eq!(step.work_limit, Some(1.5));
         assert!(step.time_limit_seconds <= 1000.0);
-        assert!(!c.capped() && !c.stopped_by_time());
+        assert!(!c.capped());
+        assert_eq!(c.stop_status(), crate::solver::Status::WorkLimit);
         // a clock that started earlier on the same thread counts from its own start
         let d = Clock::start(&s);
         charge(0.25);
@@ -241,7 +245,7 @@ mod tests {
         };
         let e = Clock::start(&tight);
         std::thread::sleep(std::time::Duration::from_millis(2));
-        assert!(e.stopped_by_time());
+        assert_eq!(e.stop_status(), crate::solver::Status::TimeLimit);
         assert_eq!(e.left(), 0.0);
     }
 
@@ -257,7 +261,8 @@ mod tests {
         let step = c.settings(&s, 10.0);
         assert_eq!(step.work_limit, None);
         assert!(step.time_limit_seconds <= 10.0);
-        assert!(!c.stopped_by_time());
+        // a time clock's search ends by the time limit, whatever the work
+        assert_eq!(c.stop_status(), crate::solver::Status::TimeLimit);
     }
 
     #[test]
