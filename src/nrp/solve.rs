@@ -76,7 +76,7 @@ pub fn solve(p: &Problem, settings: &SolverSettings) -> Result<Solution, SolverE
         };
         solver::lns::solve_lns_with(&mip, &clock.rest(settings), "rostering", lns_hint)
     } else {
-        Err(SolverError::no_solution("rostering", spent))
+        Err(SolverError::no_solution("rostering", settings, spent))
     };
     let out = match (found, hint.roster) {
         (Ok(mut o), _) => {

@@ -488,7 +488,7 @@ fn solve_tuned(
         first_solution(&mut search)?;
     }
     if !search.objective.is_finite() {
-        return Err(SolverError::no_solution(what, search.elapsed()));
+        return Err(SolverError::no_solution(what, s, search.clock.seconds()));
     }
     let proof_share = if whole {
         s.lns_proof_share.unwrap_or(PROOF_SHARE).clamp(0.0, 1.0)

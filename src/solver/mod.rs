@@ -14,13 +14,20 @@ pub mod lns;
 pub mod work;
 
 impl SolverError {
-    /// The solve of `what` stopped after `seconds` without a feasible solution.
-    pub fn no_solution(what: &str, seconds: f64) -> SolverError {
-        SolverError::Failed {
-            what: what.into(),
-            detail: format!(
+    /// The solve of `what` under settings `s` stopped after `seconds` without a feasible
+    /// solution: by its work limit where it has one, else by the clock.
+    pub fn no_solution(what: &str, s: &SolverSettings, seconds: f64) -> SolverError {
+        let detail = match s.work_limit {
+            Some(w) if seconds < s.time_limit_seconds => format!(
+                "no feasible solution found within its work limit of {w:.1} ({seconds:.1} s); raise work_limit (solver settings, --solver FILE)"
+            ),
+            _ => format!(
                 "no feasible solution found within {seconds:.1} s; raise time_limit_seconds (solver settings, --solver FILE)"
             ),
+        };
+        SolverError::Failed {
+            what: what.into(),
+            detail,
         }
     }
 }
@@ -435,7 +442,14 @@ pub fn solve(m: &Mip, s: &SolverSettings, what: &str) -> Result<Outcome, SolverE
                 detail: format!("{} proved it infeasible", s.backend),
             })
         }
-        Found::Nothing => return Err(SolverError::no_solution(what, s.time_limit_seconds)),
+        Found::Nothing => {
+            // stopped by the clock: its limit; by work: the seconds that took
+            let seconds = match s.work_limit {
+                Some(_) => t0.elapsed().as_secs_f64(),
+                None => s.time_limit_seconds,
+            };
+            return Err(SolverError::no_solution(what, s, seconds));
+        }
         Found::Solution(st, x) => (st, x),
     };
     Ok(outcome(m, s, status, raw.bound, x, t0))
