@@ -69,6 +69,11 @@ fn main() {
             let s = SolverSettings {
                 time_limit_seconds: if by_work { 3.0 * limit } else { limit },
                 work_limit: by_work.then_some(limit),
+                pacing: if by_work {
+                    paiban::solver::Pacing::Work
+                } else {
+                    paiban::solver::Pacing::Clock
+                },
                 mip_rel_gap: 0.0,
                 threads: 1,
                 engine,

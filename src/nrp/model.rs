@@ -257,6 +257,7 @@ pub(crate) fn model(p: &Problem) -> (Mip, XVars, f64) {
     }
     m.tag_with(None, None);
     let constant = request_costs(p, &mut m, &x);
+    m.shown_offset = constant;
     cover_rows(p, &mut m, &x);
     let weekends: Vec<Vec<usize>> = p.weekend_days().into_iter().map(|(_, d)| d).collect();
     for (e, (emp, a)) in p.employees.iter().zip(&agents).enumerate() {

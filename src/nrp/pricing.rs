@@ -438,6 +438,7 @@ impl NrpPricer<'_> {
             choice: Vec::new(),
         };
         let mut work = 0u64;
+        crate::solver::work::charge_search();
         let mut labels: Vec<(Option<Key>, Label)> = vec![(
             None,
             Label {
@@ -501,7 +502,7 @@ impl NrpPricer<'_> {
                     bucket.push(Label { node, ..nl });
                 }
             }
-            crate::solver::work::charge_labels(steps + work - compared);
+            crate::solver::work::charge_labels(steps, work - compared);
             if cap.is_none() && work > EXACT_WORK {
                 return None;
             }

@@ -332,17 +332,21 @@ impl<'a> Search<'a> {
     fn note(&mut self, phase: &'static str) {
         let p = Progress {
             seconds: self.clock.seconds(),
-            work: self.s.work_limit.map(|_| self.elapsed()),
+            work: self.s.work().map(|_| self.elapsed()),
             phase,
             objective: self.objective,
             bound: self.bound,
         };
         if self.s.progress {
+            let off = self.m.shown_offset;
             let gap = p
                 .bound
-                .map(|b| format!("{:.2}%", 100.0 * rel_gap(p.objective, b)))
+                .map(|b| format!("{:.2}%", 100.0 * rel_gap(p.objective + off, b + off)))
                 .unwrap_or_else(|| "–".into());
-            let bound = p.bound.map(|b| format!("{b:.1}")).unwrap_or("–".into());
+            let bound = p
+                .bound
+                .map(|b| format!("{:.1}", b + off))
+                .unwrap_or("–".into());
             crate::i18n::show(
                 &format!(
                     "{:>7.1} s{}  {:<12} best {:>12.1}  bound {:>12}  gap {gap}\n",
@@ -351,7 +355,7 @@ impl<'a> Search<'a> {
                         .map(|w| format!(" {w:>7.1} work"))
                         .unwrap_or_default(),
                     p.phase,
-                    p.objective,
+                    p.objective + off,
                     bound
                 ),
                 true,
@@ -381,7 +385,7 @@ impl<'a> Search<'a> {
     /// `limit` (HiGHS stops a MIP by work only between its steps, not inside that LP; by the
     /// clock it stops anywhere).
     fn whole_mip_too_slow(&self, limit: f64) -> bool {
-        self.s.work_limit.is_some() && self.lp_work.is_some_and(|w| w > limit)
+        self.s.work().is_some() && self.lp_work.is_some_and(|w| w > limit)
     }
     /// [`Search::settings_for`] stopping at the settings' own relative gap, as one MIP would.
     fn settings_at_gap(&self, limit: f64) -> SolverSettings {
@@ -597,13 +601,13 @@ fn relaxation_bound(search: &mut Search) -> Result<(), SolverError> {
         .highs
         .entry("solver".into())
         .or_insert_with(|| toml::Value::String("ipm".into()));
-    let before = super::work::spent();
+    let before = super::work::mark();
     let lp = solve(
         &search.m.relaxed(),
         &settings,
         &format!("{} LP relaxation", search.what),
     );
-    search.lp_work = Some(super::work::spent() - before);
+    search.lp_work = Some(super::work::since(before));
     match lp {
         Ok(o) => {
             if let Some(b) = o.bound {

@@ -17,9 +17,9 @@ impl SolverError {
     /// The solve of `what` under settings `s` stopped after `seconds` without a feasible
     /// solution: by its work limit where it has one, else by the clock.
     pub fn no_solution(what: &str, s: &SolverSettings, seconds: f64) -> SolverError {
-        let detail = match s.work_limit {
+        let detail = match s.work() {
             Some(w) if seconds < s.time_limit_seconds => format!(
-                "no feasible solution found within its work limit of {w:.1} ({seconds:.1} s); raise work_limit (solver settings, --solver FILE)"
+                "no feasible solution found within its work limit of {w:.1} ({seconds:.1} s); raise work_limit, or time_limit_seconds where no work_limit is set (the work limit is then {WORK_PER_SECOND} per second of it) (solver settings, --solver FILE)"
             ),
             _ => format!(
                 "no feasible solution found within {seconds:.1} s; raise time_limit_seconds (solver settings, --solver FILE)"
@@ -58,16 +58,24 @@ pub enum SolverError {
 pub struct SolverSettings {
     #[serde(default = "d_backend")]
     pub backend: String,
-    /// The longest a solve may run, by the clock. Under a work limit it is only a cap (a
-    /// solve stopped by it says so); without one it is also what the search paces itself by.
+    /// The longest a solve may run, by the clock. Under work pacing (the default) it is a
+    /// cap (a solve stopped by it says so); under clock pacing it is also what the search
+    /// paces itself by.
     #[serde(default = "d_time")]
     pub time_limit_seconds: f64,
-    /// The work a solve may do, in units of about a second of one core ([`work`]): the search
-    /// paces itself by the work it has done, not by the clock, so the same input, seed and
-    /// threads give the same answer on a busy machine as on an idle one. `None`: paced by the
-    /// clock (the answer then depends on the machine's speed where the time limit stops it).
+    /// The work a solve may do, in units of about a second of one idle core ([`work`]): the
+    /// search paces itself by the work it has done, not by the clock, so the same input, seed
+    /// and threads give the same answer on a busy machine as on an idle one. `None`: under
+    /// work pacing, [`WORK_PER_SECOND`] units per second of the time limit; under clock
+    /// pacing, none.
     #[serde(default)]
     pub work_limit: Option<f64>,
+    /// What a search paces itself by: `work` (the default: the same answer on any machine
+    /// that is not much slower than the reference, see [`SolverSettings::work`]) or `clock`
+    /// (the whole time limit by the wall clock: all of it used, the answer as reproducible as
+    /// the machine's speed).
+    #[serde(default)]
+    pub pacing: Pacing,
     #[serde(default = "d_gap")]
     pub mip_rel_gap: f64,
     #[serde(default = "d_threads")]
@@ -117,6 +125,23 @@ fn d_true() -> bool {
     true
 }
 
+/// What a search paces itself by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Pacing {
+    /// The work it has done: the same answer for the same input, seed and threads.
+    #[default]
+    Work,
+    /// The wall clock.
+    Clock,
+}
+
+/// Units of work a search under work pacing gets per second of its time limit when no
+/// `work_limit` is given: a unit takes 0.9–1.4 s on an idle reference core, so the work runs
+/// out before the clock on machines up to about 1.2–1.9 times slower than that (a busy
+/// machine's answer is then the idle machine's), and the time limit stays a hard cap.
+pub const WORK_PER_SECOND: f64 = 0.6;
+
 /// Which engine solves a model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -154,7 +179,20 @@ impl SolverSettings {
     /// What a search paces itself by: the work limit where there is one, else the time limit
     /// (a unit of work is about a second).
     pub fn budget(&self) -> f64 {
-        self.work_limit.unwrap_or(self.time_limit_seconds)
+        self.work().unwrap_or(self.time_limit_seconds)
+    }
+    /// The work limit a search paces itself by: `work_limit` where given, else under work
+    /// pacing [`WORK_PER_SECOND`] per second of the time limit; `None` under clock pacing,
+    /// and with the `microlp` backend unless a work limit is given (only HiGHS's solves are
+    /// measured in work).
+    pub fn work(&self) -> Option<f64> {
+        match (self.work_limit, self.pacing) {
+            (Some(w), _) => Some(w),
+            (None, Pacing::Work) if self.backend == "highs" => {
+                Some(self.time_limit_seconds * WORK_PER_SECOND)
+            }
+            (None, _) => None,
+        }
     }
     /// These settings for what is left of the budget after `clock`'s steps, and of the time
     /// limit (each at least a tenth of the whole, so a solve always gets a moment to find a
@@ -171,7 +209,7 @@ impl SolverSettings {
         crate::io::note_input(file);
         let text = std::fs::read_to_string(file).map_err(|e| cfg(format!("cannot read: {e}")))?;
         let s: SolverSettings = toml::from_str(&text).map_err(|e| {
-            cfg(format!("{e}\n  fix: the keys are backend, engine, time_limit_seconds, work_limit, mip_rel_gap, threads, seed, verbose, progress, mip_heuristic_effort, lp_first_above, lns_proof_share, column_generation, memory_limit_mb, and a [highs] table of HiGHS options (see solver-configs/default.toml)"))
+            cfg(format!("{e}\n  fix: the keys are backend, engine, time_limit_seconds, work_limit, pacing, mip_rel_gap, threads, seed, verbose, progress, mip_heuristic_effort, lp_first_above, lns_proof_share, column_generation, memory_limit_mb, and a [highs] table of HiGHS options (see solver-configs/default.toml)"))
         })?;
         if s.time_limit_seconds.is_nan() || s.time_limit_seconds <= 0.0 {
             return Err(cfg(
@@ -224,6 +262,9 @@ pub struct Mip {
     /// "better" means at least 1 better. Found by itself where every cost is whole and on an
     /// integer variable.
     pub whole_costs: bool,
+    /// A constant the objective leaves out (the caller adds it to the answer), added where a
+    /// search shows its progress so the lines read as the final answer will.
+    pub shown_offset: f64,
     /// The tag new variables get ([`Mip::tag_with`]).
     current: Tag,
 }
@@ -444,7 +485,7 @@ pub fn solve(m: &Mip, s: &SolverSettings, what: &str) -> Result<Outcome, SolverE
         }
         Found::Nothing => {
             // stopped by the clock: its limit; by work: the seconds that took
-            let seconds = match s.work_limit {
+            let seconds = match s.work() {
                 Some(_) => t0.elapsed().as_secs_f64(),
                 None => s.time_limit_seconds,
             };
@@ -640,9 +681,7 @@ fn solve_highs(
     let status = match solved.status() {
         H::Optimal => Status::Optimal,
         H::ObjectiveBound | H::ObjectiveTarget => Status::GapLimit,
-        H::ReachedInterrupt | H::ReachedIterationLimit if s.work_limit.is_some() => {
-            Status::WorkLimit
-        }
+        H::ReachedInterrupt | H::ReachedIterationLimit if s.work().is_some() => Status::WorkLimit,
         H::ReachedTimeLimit
         | H::ReachedInterrupt
         | H::ReachedIterationLimit
@@ -698,10 +737,11 @@ pub(crate) fn run_highs(
     // its address until the solve returns, and forgets it after)
     let meter = Box::new(Meter {
         size,
-        limit: s.work_limit.unwrap_or(f64::INFINITY),
+        limit: s.work().unwrap_or(f64::INFINITY),
         checks: std::cell::Cell::new(0),
     });
     watch(&mut model, &meter);
+    write_model(&mut model, size);
     let t0 = Instant::now();
     let mut solved = model.try_solve()?;
     forget_callback(&mut solved);
@@ -710,6 +750,26 @@ pub(crate) fn run_highs(
     work::charge(work::highs_cost(size, counts));
     work::log_solve(size, integers, counts, t0.elapsed().as_secs_f64());
     Ok(solved)
+}
+
+/// Where `PAIBAN_WRITE_MODELS` names a folder, writes the model about to be solved there as
+/// `NNNN-ROWSxCOLS.mps` (numbered in solve order): a diagnostic for reading a slow or
+/// surprising solve in HiGHS or another solver.
+#[cfg(feature = "highs")]
+fn write_model(model: &mut highs::Model, size: work::Size) {
+    static DIR: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
+    static COUNT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let Some(dir) = DIR.get_or_init(|| std::env::var_os("PAIBAN_WRITE_MODELS").map(Into::into))
+    else {
+        return;
+    };
+    let n = COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let file = dir.join(format!("{n:04}-{}x{}.mps", size.rows, size.cols));
+    let Ok(name) = std::ffi::CString::new(file.to_string_lossy().as_bytes()) else {
+        return;
+    };
+    // SAFETY: the model's pointer is live and `name` a NUL-terminated path
+    unsafe { highs_sys::Highs_writeModel(model.as_mut_ptr(), name.as_ptr()) };
 }
 
 /// The callbacks of [`watch`] stopped (a model solved again must not call back into a meter

@@ -4,7 +4,7 @@
 //! Every HiGHS solve is charged what it did (simplex and interior-point iterations and branch
 //! and bound nodes, weighted by the model's size: [`highs_cost`]); paiban's own heuristics
 //! charge their steps ([`charge_labels`]: the labels of a pricing or best-response search).
-//! The charges add up on a per-thread meter ([`spent`]); a [`Clock`] reads either that meter
+//! The charges add up on a per-thread meter ([`mark`], [`since`]); a [`Clock`] reads either that meter
 //! (under a work limit) or the wall clock (under a time limit alone), and every phase of the
 //! engines paces itself by the clock — so under a work limit every decision that used to
 //! depend on the seconds a step took depends on its work instead.
@@ -23,38 +23,68 @@ use std::time::Instant;
 
 use super::SolverSettings;
 
-/// Seconds of one core per unit of each count, fitted (least relative error) on 1,287 HiGHS
-/// solves of the benchmark's instances and of paiban's festival plans and rosters: a solve,
-/// a nonzero of the model, a simplex iteration per row and column, an interior-point
-/// iteration per nonzero, a node per row and column, a check of the MIP's limits outside the
-/// nodes (its root's separation rounds) per nonzero. Per solve the fit is within 0.25–1.5× of
-/// the seconds (HiGHS's root cut separation is seen only through its rounds).
-const PER_SOLVE: f64 = 7.5e-4;
-const PER_NONZERO: f64 = 7e-8;
-const PER_ITERATION_LINE: f64 = 4.5e-8;
-const PER_IPM_NONZERO: f64 = 1.4e-7;
-const PER_NODE_LINE: f64 = 2.75e-6;
-const PER_ROOT_CHECK_NONZERO: f64 = 5e-7;
-/// Seconds per label a labelling search creates or extends.
-const PER_LABEL: f64 = 5e-8;
+/// Seconds of one core per unit of each count, fitted (least squares on the seconds, so the
+/// totals come out right: pacing adds them up) on 1,721 HiGHS solves of the benchmark's
+/// instances and of paiban's festival plans and rosters: a solve, a nonzero of the model, a
+/// simplex iteration per square root of its rows and columns (an iteration of a large
+/// sparse model costs far less than one per line), an interior-point iteration per nonzero,
+/// a node per row and column, a check of the MIP's limits outside the nodes (its root's
+/// separation rounds) per nonzero (the last two small, fixed so that a MIP busy outside its
+/// LPs is still charged). Each family's total comes within 0.83–1.03× of its seconds; per
+/// solve, eight in ten within 0.4–1.7×.
+const PER_SOLVE: f64 = 1.84e-2;
+const PER_NONZERO: f64 = 2.39e-6;
+const PER_ITERATION_ROOT_LINE: f64 = 2.5e-6;
+const PER_IPM_NONZERO: f64 = 1.36e-7;
+const PER_NODE_LINE: f64 = 5e-7;
+const PER_ROOT_CHECK_NONZERO: f64 = 5e-8;
+/// Seconds per step of a labelling search (a label extended by a choice, or carried to the
+/// next day), per dominance comparison between two labels, and per search started (fitted
+/// on the totals of 8,212 pricing searches of Curtois 5, 7, 8, 10 and 12, each instance's
+/// total within 0.74–1.19× of its seconds; a comparison costs about a ninth of a step).
+const PER_LABEL_STEP: f64 = 2.7e-8;
+const PER_COMPARISON: f64 = 3e-9;
+const PER_SEARCH: f64 = 6e-5;
 
 thread_local! {
-    static METER: Cell<f64> = const { Cell::new(0.0) };
+    /// In billionths of a unit: whole numbers add exactly, so the work a step did is the same
+    /// whatever the thread had been charged before (floating-point sums would round it
+    /// differently after a different history, e.g. another what-if case run on the thread).
+    static METER: Cell<u64> = const { Cell::new(0) };
 }
 
-/// The work this thread has been charged so far.
-pub fn spent() -> f64 {
-    METER.with(Cell::get)
+/// Billionths of a unit in a unit.
+const NANO: f64 = 1e9;
+
+/// The work charged to this thread between `since` (a [`mark`]) and now.
+pub fn since(since: Mark) -> f64 {
+    METER.with(Cell::get).saturating_sub(since.0) as f64 / NANO
+}
+
+/// A point on this thread's meter, to measure work from ([`since`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Mark(u64);
+
+/// This thread's meter now.
+pub fn mark() -> Mark {
+    Mark(METER.with(Cell::get))
 }
 
 /// Charges `units` of work to this thread.
 pub fn charge(units: f64) {
-    METER.with(|m| m.set(m.get() + units.max(0.0)));
+    let nano = (units.max(0.0) * NANO).round() as u64;
+    METER.with(|m| m.set(m.get().saturating_add(nano)));
 }
 
-/// Charges the work of `labels` labels created or extended by a labelling search.
-pub fn charge_labels(labels: u64) {
-    charge(labels as f64 * PER_LABEL);
+/// Charges the work of a labelling search's `steps` (labels extended or carried) and
+/// `comparisons` (dominance checks between labels).
+pub fn charge_labels(steps: u64, comparisons: u64) {
+    charge(steps as f64 * PER_LABEL_STEP + comparisons as f64 * PER_COMPARISON);
+}
+
+/// Charges the start of a labelling search (its set-up: costs, layouts, completion bounds).
+pub fn charge_search() {
+    charge(PER_SEARCH);
 }
 
 /// The size of a model as the cost of its solve sees it.
@@ -82,7 +112,7 @@ pub fn highs_cost(size: Size, c: Counts) -> f64 {
     let n = |k: i64| k.max(0) as f64;
     PER_SOLVE
         + PER_NONZERO * nnz
-        + PER_ITERATION_LINE * lines * n(c.simplex_iterations)
+        + PER_ITERATION_ROOT_LINE * lines.sqrt() * n(c.simplex_iterations)
         + PER_IPM_NONZERO * nnz * n(c.ipm_iterations)
         + PER_NODE_LINE * lines * n(c.nodes)
         + PER_ROOT_CHECK_NONZERO * nnz * n(c.checks - c.nodes)
@@ -93,7 +123,7 @@ pub fn highs_cost(size: Size, c: Counts) -> f64 {
 #[derive(Debug, Clone)]
 pub struct Clock {
     wall0: Instant,
-    work0: f64,
+    work0: Mark,
     by_work: bool,
     budget: f64,
     cap: f64,
@@ -104,8 +134,8 @@ impl Clock {
     pub fn start(s: &SolverSettings) -> Clock {
         Clock {
             wall0: Instant::now(),
-            work0: spent(),
-            by_work: s.work_limit.is_some(),
+            work0: mark(),
+            by_work: s.work().is_some(),
             budget: s.budget(),
             cap: s.time_limit_seconds,
         }
@@ -113,7 +143,7 @@ impl Clock {
     /// Work done (under a work limit) or seconds run, since the start.
     pub fn elapsed(&self) -> f64 {
         if self.by_work {
-            spent() - self.work0
+            since(self.work0)
         } else {
             self.seconds()
         }
@@ -167,6 +197,7 @@ impl Clock {
         } else {
             SolverSettings {
                 work_limit: None,
+                pacing: super::Pacing::Clock,
                 time_limit_seconds: budget.min(wall_left),
                 ..s.clone()
             }
@@ -253,16 +284,39 @@ mod tests {
     fn a_time_clock_is_the_wall_clock() {
         let s = SolverSettings {
             time_limit_seconds: 100.0,
+            pacing: crate::solver::Pacing::Clock,
             ..SolverSettings::default()
         };
         let c = Clock::start(&s);
         charge(50.0);
         assert!(c.elapsed() < 1.0);
         let step = c.settings(&s, 10.0);
-        assert_eq!(step.work_limit, None);
+        assert_eq!(step.work(), None);
         assert!(step.time_limit_seconds <= 10.0);
         // a time clock's search ends by the time limit, whatever the work
         assert_eq!(c.stop_status(), crate::solver::Status::TimeLimit);
+    }
+
+    #[test]
+    fn work_pacing_is_the_default_and_scales_with_the_time_limit() {
+        let s = SolverSettings {
+            time_limit_seconds: 50.0,
+            ..SolverSettings::default()
+        };
+        assert_eq!(s.work(), Some(50.0 * crate::solver::WORK_PER_SECOND));
+        assert_eq!(
+            Clock::start(&s).budget(),
+            50.0 * crate::solver::WORK_PER_SECOND
+        );
+        // a step of a work-paced search stays work-paced, whatever its own time limit
+        let step = Clock::start(&s).settings(&s, 3.0);
+        assert_eq!(step.work(), Some(3.0));
+        let given = SolverSettings {
+            work_limit: Some(7.0),
+            pacing: crate::solver::Pacing::Clock,
+            ..s.clone()
+        };
+        assert_eq!(given.work(), Some(7.0));
     }
 
     #[test]
