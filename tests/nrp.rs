@@ -219,30 +219,6 @@ fn the_same_instance_and_seed_give_the_same_roster() {
     assert_eq!(run("a.csv"), run("b.csv"));
 }
 
-/// Threads spinning until the returned flag is set: a machine made busy.
-fn busy(
-    threads: usize,
-) -> (
-    std::sync::Arc<std::sync::atomic::AtomicBool>,
-    Vec<std::thread::JoinHandle<()>>,
-) {
-    use std::sync::atomic::{AtomicBool, Ordering};
-    let stop = std::sync::Arc::new(AtomicBool::new(false));
-    let spinners = (0..threads)
-        .map(|_| {
-            let stop = stop.clone();
-            std::thread::spawn(move || {
-                let mut x = 0u64;
-                while !stop.load(Ordering::Relaxed) {
-                    x = x.wrapping_mul(6364136223846793005).wrapping_add(1);
-                }
-                std::hint::black_box(x);
-            })
-        })
-        .collect();
-    (stop, spinners)
-}
-
 #[test]
 fn under_a_work_limit_a_busy_machine_gives_the_same_roster() {
     // a 28-day instance the search does not prove within 3 units of work: it stops by work,
@@ -262,7 +238,7 @@ fn under_a_work_limit_a_busy_machine_gives_the_same_roster() {
         (std::fs::read(out).unwrap(), text)
     };
     let (idle, idle_text) = run("idle.csv");
-    let (stop, spinners) = busy(3);
+    let (stop, spinners) = common::busy(3);
     let (loaded, loaded_text) = run("busy.csv");
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     spinners.into_iter().for_each(|h| h.join().unwrap());
@@ -300,7 +276,7 @@ fn a_drawn_instance_under_a_work_limit_gives_the_same_roster_on_a_busy_machine()
         ..SolverSettings::default()
     };
     let idle = solve(&p, &s).unwrap();
-    let (stop, spinners) = busy(3);
+    let (stop, spinners) = common::busy(3);
     let loaded = solve(&p, &s).unwrap();
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     spinners.into_iter().for_each(|h| h.join().unwrap());

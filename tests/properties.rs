@@ -127,6 +127,48 @@ proptest! {
 }
 
 #[test]
+fn a_run_paced_by_work_writes_the_same_files_on_a_busy_machine() {
+    // the festival week with temps is not solved within 6 units of work: the plan stops by
+    // work, and what it writes must not depend on how fast the machine was meanwhile
+    let d = tempfile::tempdir().unwrap();
+    let solver = d.path().join("solver.toml");
+    std::fs::write(&solver, "work_limit = 6\ntime_limit_seconds = 300\n").unwrap();
+    let run = |name: &str| {
+        let out = d.path().join(name);
+        let text = stdout(
+            paiban()
+                .args([
+                    "run",
+                    "--scenario",
+                    "scenarios/double11-temps.toml",
+                    "--solver",
+                ])
+                .arg(&solver)
+                .arg("--out")
+                .arg(&out),
+        );
+        (out, text)
+    };
+    let (idle, idle_text) = run("idle");
+    let (stop, spinners) = common::busy(3);
+    let (loaded, loaded_text) = run("busy");
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    spinners.into_iter().for_each(|h| h.join().unwrap());
+    assert!(idle_text.contains("solver work limit in"), "{idle_text}");
+    assert!(
+        loaded_text.contains("solver work limit in"),
+        "{loaded_text}"
+    );
+    for f in ["plan.csv", "roster.csv", "check.txt", "simulation.csv"] {
+        assert_eq!(
+            std::fs::read(idle.join(f)).unwrap(),
+            std::fs::read(loaded.join(f)).unwrap(),
+            "{f} differs on a busy machine"
+        );
+    }
+}
+
+#[test]
 fn same_bytes_whatever_the_thread_count() {
     let d = tempfile::tempdir().unwrap();
     let mut outs = Vec::new();

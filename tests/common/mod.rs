@@ -90,3 +90,28 @@ pub fn chat_start(k: i64) -> chrono::NaiveDateTime {
         .unwrap()
         + chrono::Duration::seconds(k * 97)
 }
+
+/// Threads spinning until the returned flag is set: a machine made busy.
+#[allow(dead_code)]
+pub fn busy(
+    threads: usize,
+) -> (
+    std::sync::Arc<std::sync::atomic::AtomicBool>,
+    Vec<std::thread::JoinHandle<()>>,
+) {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let stop = std::sync::Arc::new(AtomicBool::new(false));
+    let spinners = (0..threads)
+        .map(|_| {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                let mut x = 0u64;
+                while !stop.load(Ordering::Relaxed) {
+                    x = x.wrapping_mul(6364136223846793005).wrapping_add(1);
+                }
+                std::hint::black_box(x);
+            })
+        })
+        .collect();
+    (stop, spinners)
+}
