@@ -476,7 +476,7 @@ fn solve_tuned(
     if !whole && s.progress {
         crate::i18n::show(
             &format!(
-                "{what}: above {WHOLE_MODEL_MB} MB, no LP relaxation or whole MIP (neighbourhoods only, no bound)\n"
+                "{what}: above {WHOLE_MODEL_MB} MB, no LP relaxation or whole MIP (neighbourhoods only; a bound from windows of days)\n"
             ),
             true,
         );
@@ -493,6 +493,9 @@ fn solve_tuned(
     }
     if !search.objective.is_finite() {
         return Err(SolverError::no_solution(what, s, search.clock.seconds()));
+    }
+    if search.bound.is_none() {
+        windows_bound(&mut search);
     }
     let proof_share = if whole {
         s.lns_proof_share.unwrap_or(PROOF_SHARE).clamp(0.0, 1.0)
@@ -535,6 +538,27 @@ fn solve_tuned(
         trace: search.trace,
     })
 }
+
+/// Where neither the whole LP relaxation nor a hint gave a bound (a model above
+/// [`WHOLE_MODEL_MB`], or an LP that did not finish in its share): the windows' LP
+/// relaxations added up ([`super::windows`]), in a share of the budget.
+fn windows_bound(search: &mut Search) {
+    let budget = (WINDOWS_SHARE * search.budget()).min(search.left());
+    let found = super::windows::window_bound(
+        search.m,
+        super::windows::WINDOW_DAYS,
+        search.s,
+        &search.clock,
+        budget,
+    );
+    if let Some(b) = found {
+        search.tighten(b);
+        search.note("windows bound");
+    }
+}
+
+/// Share of the budget for the windows' bound.
+const WINDOWS_SHARE: f64 = 0.15;
 
 /// The incumbent completed from `start` (the variables it names fixed, the rest solved for);
 /// false if that finds nothing within a tenth of the time limit.

@@ -11,6 +11,7 @@ use std::time::Instant;
 
 pub mod colgen;
 pub mod lns;
+pub mod windows;
 pub mod work;
 
 impl SolverError {
