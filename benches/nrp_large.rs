@@ -6,7 +6,7 @@
 //!
 //! `cargo bench --bench nrp_large` — environment: `NRP_LARGE_LIMIT=60` (seconds each),
 //! `NRP_LARGE_SHAPES=20,24` (which of the shapes below, by the family's numbers),
-//! `NRP_LARGE_SEED=1`, `NRP_LARGE_BIN=path` (another build of paiban side by side, e.g. the
+//! `NRP_LARGE_SEED=1`, `NRP_LARGE_DIR=path` (keep the drawn files there), `NRP_LARGE_BIN=path` (another build of paiban side by side, e.g. the
 //! previous commit's: each instance then runs on both, one after the other).
 
 use paiban::nrp::generate::{generate, Shape};
@@ -131,6 +131,8 @@ fn main() {
     let this = PathBuf::from(env!("CARGO_BIN_EXE_paiban"));
     let other = std::env::var("NRP_LARGE_BIN").ok().map(PathBuf::from);
     let dir = tempfile::tempdir().expect("a temporary directory");
+    // NRP_LARGE_DIR=path keeps the drawn instances there (to solve one again by hand)
+    let kept = std::env::var_os("NRP_LARGE_DIR").map(PathBuf::from);
     println!(
         "| shape of | staff × days × types | engine | first roster | objective | lower bound | gap | hard violations | status | wall time | peak memory |\n|---|---|---|---|---|---|---|---|---|---|---|"
     );
@@ -146,7 +148,10 @@ fn main() {
             },
             seed,
         );
-        let file = dir.path().join(format!("drawn{number}.txt"));
+        let file = kept
+            .as_deref()
+            .unwrap_or(dir.path())
+            .join(format!("drawn{number}.txt"));
         std::fs::write(&file, text).expect("the instance is written");
         let shape = format!("{staff} × {days} × {shift_types}");
         if let Some(other) = &other {

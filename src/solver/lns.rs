@@ -558,7 +558,7 @@ fn windows_bound(search: &mut Search) {
 }
 
 /// Share of the budget for the windows' bound.
-const WINDOWS_SHARE: f64 = 0.15;
+const WINDOWS_SHARE: f64 = 0.25;
 
 /// The incumbent completed from `start` (the variables it names fixed, the rest solved for);
 /// false if that finds nothing within a tenth of the time limit.
