@@ -302,7 +302,8 @@ enum Cmd {
         #[arg(long)]
         time_limit: Option<f64>,
         /// Work limit of the solve (units of about a second of one idle core): the same
-        /// answer on a busy machine; the time limit then only caps it.
+        /// answer on a busy machine, the time limit only a cap (default: 0.6 units per second
+        /// of the time limit).
         #[arg(long)]
         work_limit: Option<f64>,
         /// Simulation runs for the service level before and after (0: none).
@@ -346,7 +347,8 @@ enum Cmd {
         #[arg(long)]
         time_limit: Option<f64>,
         /// Work limit of the solve (units of about a second of one idle core): the same
-        /// answer on a busy machine; the time limit then only caps it.
+        /// answer on a busy machine, the time limit only a cap (default: 0.6 units per second
+        /// of the time limit).
         #[arg(long)]
         work_limit: Option<f64>,
         /// Print the result as JSON instead of text.

@@ -476,7 +476,7 @@ fn solve_tuned(
     if !whole && s.progress {
         crate::i18n::show(
             &format!(
-                "{what}: above {WHOLE_MODEL_MB} MB, no LP relaxation or whole MIP (neighbourhoods only; a bound from windows of days)\n"
+                "{what}: above {WHOLE_MODEL_MB} MB, no LP relaxation or whole MIP (neighbourhoods only; a bound from windows of days where they give one)\n"
             ),
             true,
         );
@@ -543,6 +543,9 @@ fn solve_tuned(
 /// [`WHOLE_MODEL_MB`], or an LP that did not finish in its share): the windows' LP
 /// relaxations added up ([`super::windows`]), in a share of the budget.
 fn windows_bound(search: &mut Search) {
+    if search.left() <= MIN_WINDOWS_LEFT {
+        return;
+    }
     let budget = (WINDOWS_SHARE * search.budget()).min(search.left());
     let found = super::windows::window_bound(
         search.m,
@@ -559,6 +562,8 @@ fn windows_bound(search: &mut Search) {
 
 /// Share of the budget for the windows' bound.
 const WINDOWS_SHARE: f64 = 0.25;
+/// Least budget left for the windows' bound to be tried at all.
+const MIN_WINDOWS_LEFT: f64 = 0.5;
 
 /// The incumbent completed from `start` (the variables it names fixed, the rest solved for);
 /// false if that finds nothing within a tenth of the time limit.

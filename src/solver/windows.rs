@@ -43,14 +43,28 @@ pub fn window_bound(
     let kept = rows_by_window(m, &window_of);
     let copies = shared_copies(m, &window_of, &kept);
     let each = budget / f64::from(windows);
+    let start = clock.elapsed();
     let mut total = 0.0;
     for w in 0..windows {
         let rows = kept.get(&w).map(Vec::as_slice).unwrap_or(&[]);
         let model = window_model(m, &window_of, w, rows, &copies);
-        let settings = clock.settings(s, each);
-        let bound = solve(&model.relaxed(), &settings, "window bound")
-            .ok()
-            .and_then(|o| o.bound);
+        // the windows' share spent (or the time up), or a window whose solve alone would cost
+        // more than its part: its variables' least cost, unsolved
+        let size = super::work::Size {
+            rows: model.rows.len(),
+            cols: model.num_vars(),
+            nonzeros: model.num_nonzeros(),
+        };
+        let affordable = clock.elapsed() - start < budget
+            && clock.left() > 0.0
+            && super::work::highs_cost(size, super::work::Counts::default()) < each;
+        let bound = if affordable {
+            solve(&model.relaxed(), &clock.settings(s, each), "window bound")
+                .ok()
+                .and_then(|o| o.bound)
+        } else {
+            None
+        };
         // a window whose LP did not finish: the least its variables' costs can add up to
         total += bound.or_else(|| box_minimum(&model))?;
     }
@@ -59,7 +73,9 @@ pub fn window_bound(
         .filter(|&i| window_of[i].is_none() && copies[i] == 0)
         .map(|i| least_cost(m, i))
         .sum();
-    let total = total + left_out;
+    // each LP optimum is exact only to the solver's tolerances: a margin for all of them,
+    // so that rounding the sum up to a whole cost never passes the optimum
+    let total = total + left_out - (1e-6 * f64::from(windows) + 1e-9 * total.abs());
     total.is_finite().then_some(total)
 }
 
@@ -192,17 +208,20 @@ mod tests {
         let m = team(8, 1.0, 8.0);
         let s = settings();
         let b = window_bound(&m, 3, &s, &Clock::start(&s), 10.0).unwrap();
-        assert!((b - 8.0).abs() < 1e-6, "{b}");
+        assert!((b - 8.0).abs() < 1e-4, "{b}");
         // the horizon's limit (3 days each for 8 days) lies across windows: dropped, so the
         // bound is below the whole LP's (8 shifts at most 6 worked: 6 + 2·10 = 26)
         let tight = team(8, 1.0, 3.0);
         let whole = solve(&tight.relaxed(), &s, "t").unwrap().objective;
         let b = window_bound(&tight, 3, &s, &Clock::start(&s), 10.0).unwrap();
         assert!((whole - 26.0).abs() < 1e-6, "{whole}");
-        assert!(b <= whole + 1e-6 && (b - 8.0).abs() < 1e-6, "{b}");
+        assert!(b <= whole && (b - 8.0).abs() < 1e-4, "{b}");
         // one window holding the whole horizon keeps every row: the whole LP
         let one = window_bound(&tight, 8, &s, &Clock::start(&s), 10.0).unwrap();
-        assert!((one - whole).abs() < 1e-6, "{one} vs {whole}");
+        assert!(
+            one <= whole && (one - whole).abs() < 1e-4,
+            "{one} vs {whole}"
+        );
     }
 
     #[test]
