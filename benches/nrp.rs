@@ -12,8 +12,9 @@
 use paiban::nrp::solve;
 use paiban::solver::{Engine, SolverSettings};
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+#[path = "../tests/common/spin.rs"]
+mod spin;
+use spin::spin;
 
 /// Best-known objectives (../shared/README.md); proven optimal for 1–7 and 9–11.
 const BEST: [f64; 12] = [
@@ -127,35 +128,4 @@ fn main() {
         }
     }
     all_along.stop();
-}
-
-/// Threads spinning until stopped: a machine made busy.
-struct Spinners {
-    stop: Arc<AtomicBool>,
-    threads: Vec<std::thread::JoinHandle<()>>,
-}
-
-impl Spinners {
-    fn stop(self) {
-        self.stop.store(true, Ordering::Relaxed);
-        self.threads.into_iter().for_each(|h| h.join().unwrap());
-    }
-}
-
-/// `n` threads spinning until [`Spinners::stop`].
-fn spin(n: usize) -> Spinners {
-    let stop = Arc::new(AtomicBool::new(false));
-    let threads = (0..n)
-        .map(|_| {
-            let stop = stop.clone();
-            std::thread::spawn(move || {
-                let mut x = 0u64;
-                while !stop.load(Ordering::Relaxed) {
-                    x = x.wrapping_mul(6364136223846793005).wrapping_add(1);
-                    std::hint::black_box(x);
-                }
-            })
-        })
-        .collect();
-    Spinners { stop, threads }
 }

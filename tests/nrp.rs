@@ -238,10 +238,9 @@ fn under_a_work_limit_a_busy_machine_gives_the_same_roster() {
         (std::fs::read(out).unwrap(), text)
     };
     let (idle, idle_text) = run("idle.csv");
-    let (stop, spinners) = common::busy(3);
+    let load = common::spin(3);
     let (loaded, loaded_text) = run("busy.csv");
-    stop.store(true, std::sync::atomic::Ordering::Relaxed);
-    spinners.into_iter().for_each(|h| h.join().unwrap());
+    load.stop();
     assert!(idle_text.contains("work limit in"), "{idle_text}");
     assert!(loaded_text.contains("work limit in"), "{loaded_text}");
     let objective = |t: &str| {
@@ -276,10 +275,9 @@ fn a_drawn_instance_under_a_work_limit_gives_the_same_roster_on_a_busy_machine()
         ..SolverSettings::default()
     };
     let idle = solve(&p, &s).unwrap();
-    let (stop, spinners) = common::busy(3);
+    let load = common::spin(3);
     let loaded = solve(&p, &s).unwrap();
-    stop.store(true, std::sync::atomic::Ordering::Relaxed);
-    spinners.into_iter().for_each(|h| h.join().unwrap());
+    load.stop();
     assert_eq!(
         idle.solve.status,
         paiban::solver::Status::WorkLimit,

@@ -150,10 +150,9 @@ fn a_run_paced_by_work_writes_the_same_files_on_a_busy_machine() {
         (out, text)
     };
     let (idle, idle_text) = run("idle");
-    let (stop, spinners) = common::busy(3);
+    let load = common::spin(3);
     let (loaded, loaded_text) = run("busy");
-    stop.store(true, std::sync::atomic::Ordering::Relaxed);
-    spinners.into_iter().for_each(|h| h.join().unwrap());
+    load.stop();
     assert!(idle_text.contains("solver work limit in"), "{idle_text}");
     assert!(
         loaded_text.contains("solver work limit in"),

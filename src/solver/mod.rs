@@ -434,6 +434,14 @@ impl Mip {
     pub fn num_nonzeros(&self) -> usize {
         self.rows.iter().map(|r| r.0.len()).sum()
     }
+    /// The model's size as the work a solve of it is charged sees it.
+    pub fn size(&self) -> work::Size {
+        work::Size {
+            rows: self.rows.len(),
+            cols: self.num_vars(),
+            nonzeros: self.num_nonzeros(),
+        }
+    }
     /// The memory a solver is expected to need for this model, in MB.
     pub fn estimated_mb(&self) -> u64 {
         (self.num_nonzeros() as u64 * BYTES_PER_NONZERO
@@ -668,11 +676,7 @@ fn solve_highs(
             )));
         }
     }
-    let size = work::Size {
-        rows: m.rows.len(),
-        cols: m.num_vars(),
-        nonzeros: m.num_nonzeros(),
-    };
+    let size = m.size();
     // No MIP start is passed: HiGHS 1.16 mis-solved small models after presolve when given
     // one (it returned the start as "optimal", gap 0, while the LP relaxation proved it 97x
     // too costly; tests/reference.rs caught it). A known solution enters as a cutoff instead

@@ -50,14 +50,9 @@ pub fn window_bound(
         let model = window_model(m, &window_of, w, rows, &copies);
         // the windows' share spent (or the time up), or a window whose solve alone would cost
         // more than its part: its variables' least cost, unsolved
-        let size = super::work::Size {
-            rows: model.rows.len(),
-            cols: model.num_vars(),
-            nonzeros: model.num_nonzeros(),
-        };
         let affordable = clock.elapsed() - start < budget
             && clock.left() > 0.0
-            && super::work::highs_cost(size, super::work::Counts::default()) < each;
+            && super::work::highs_cost(model.size(), super::work::Counts::default()) < each;
         let bound = if affordable {
             solve(&model.relaxed(), &clock.settings(s, each), "window bound")
                 .ok()

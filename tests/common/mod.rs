@@ -3,6 +3,11 @@
 use paiban::agents::Agent;
 
 #[allow(dead_code)]
+mod spin;
+#[allow(unused_imports)]
+pub use spin::spin;
+
+#[allow(dead_code)]
 /// A junior agent of `contract` with no minimums, no unavailability and no wishes.
 pub fn agent(id: &str, contract: &str, max_hours: f64, max_days: u32) -> Agent {
     Agent {
@@ -89,29 +94,4 @@ pub fn chat_start(k: i64) -> chrono::NaiveDateTime {
         .and_hms_opt(0, 0, 0)
         .unwrap()
         + chrono::Duration::seconds(k * 97)
-}
-
-/// Threads spinning until the returned flag is set: a machine made busy.
-#[allow(dead_code)]
-pub fn busy(
-    threads: usize,
-) -> (
-    std::sync::Arc<std::sync::atomic::AtomicBool>,
-    Vec<std::thread::JoinHandle<()>>,
-) {
-    use std::sync::atomic::{AtomicBool, Ordering};
-    let stop = std::sync::Arc::new(AtomicBool::new(false));
-    let spinners = (0..threads)
-        .map(|_| {
-            let stop = stop.clone();
-            std::thread::spawn(move || {
-                let mut x = 0u64;
-                while !stop.load(Ordering::Relaxed) {
-                    x = x.wrapping_mul(6364136223846793005).wrapping_add(1);
-                }
-                std::hint::black_box(x);
-            })
-        })
-        .collect();
-    (stop, spinners)
 }
