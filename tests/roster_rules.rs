@@ -450,8 +450,31 @@ fn last_weeks_night_shifts_cover_mondays_first_hours() {
         .map(|r| r.agents_required)
         .sum();
     assert!(need > 0, "the 11.11 week needs agents at night");
-    // no shift of the new week can reach Monday 00:00, so without last week it is short;
-    // with it, the plan and the checker both count the three night agents
+    // no shift of the new week can reach Monday 00:00, so without last week it is short —
+    // and the plan says so, naming the file that would cover it; the nights hand over to the
+    // day shifts, so no other hour of the week is out of every shift's reach
+    let monday = fresh
+        .plan
+        .shortfalls
+        .iter()
+        .find(|s| s.from == format!("{start} 00:00"))
+        .expect("Monday's first hours are short without last week");
+    assert!(
+        monday.reason.contains("inputs.previous_roster"),
+        "{}",
+        monday.message
+    );
+    assert!(
+        fresh
+            .plan
+            .shortfalls
+            .iter()
+            .filter(|s| s.reason.contains("previous_roster") || s.reason.starts_with("no shift"))
+            .all(|s| s.from == monday.from),
+        "{:#?}",
+        fresh.plan.shortfalls
+    );
+    // with last week, the plan and the checker both count the three night agents
     let short =
         |o: &paiban::pipeline::RunOutput| o.check.coverage.as_ref().unwrap().under_agent_hours;
     assert!(
@@ -466,4 +489,53 @@ fn last_weeks_night_shifts_cover_mondays_first_hours() {
         short(&o),
         short(&fresh)
     );
+}
+
+#[test]
+fn hours_no_shift_reaches_are_explained_with_the_shifts_around_them() {
+    // nights end by 07:00 and the day shift takes chats from 07:15 (after its prep)
+    let text = std::fs::read_to_string("scenarios/double11.toml")
+        .unwrap()
+        .replace(
+            "start_window = [\"20:00\", \"23:30\"]",
+            "start_window = [\"20:00\", \"23:00\"]",
+        );
+    assert!(
+        text.contains("\"23:00\"]"),
+        "double11.toml's night window moved"
+    );
+    let sc = Scenario::from_toml(Path::new("scenarios/double11.toml"), &text).unwrap();
+    let inputs = load_inputs(&sc, Path::new("scenarios/double11.toml")).unwrap();
+    let f = paiban::pipeline::forecast_for(&sc, &inputs.history, inputs.events.as_ref())
+        .unwrap()
+        .0;
+    let req = paiban::requirements::requirements(&f, &sc).unwrap();
+    let plan = paiban::plan::plan(
+        &req,
+        &sc,
+        Some(&inputs.agents),
+        &SolverSettings {
+            time_limit_seconds: 20.0,
+            ..SolverSettings::default()
+        },
+    )
+    .unwrap();
+    let gaps: Vec<&paiban::plan::Shortfall> = plan
+        .shortfalls
+        .iter()
+        .filter(|s| s.reason.starts_with("no shift takes chats"))
+        .collect();
+    assert!(!gaps.is_empty(), "{:#?}", plan.shortfalls);
+    for g in gaps {
+        assert!(
+            g.from.ends_with("07:00") && g.to.ends_with("07:15"),
+            "{g:?}"
+        );
+        assert!(
+            g.reason
+                .contains("the shifts before stop taking chats at 07:00, the next start at 07:15"),
+            "{}",
+            g.reason
+        );
+    }
 }

@@ -1121,6 +1121,56 @@ fn skill_shortfalls(
     found
 }
 
+/// Whether any shift of the scenario can take chats in interval `k`: one started that day (or
+/// the evening before, from the second day on), only one started the day before the horizon
+/// (its first night), or none at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    Shift,
+    DayBefore,
+    Never,
+}
+
+fn reach_of(tpls: &[Template], k: usize, per_day: usize, step: u32) -> Reach {
+    let d = k / per_day;
+    let m = ((k - d * per_day) as u32) * step;
+    if tpls
+        .iter()
+        .any(|t| t.on_queue(m) || (d > 0 && t.on_queue(m + 1440)))
+    {
+        Reach::Shift
+    } else if tpls.iter().any(|t| t.on_queue(m + 1440)) {
+        Reach::DayBefore
+    } else {
+        Reach::Never
+    }
+}
+
+/// Why no shift takes chats in the day's intervals `from..to`: when the shifts before it stop
+/// taking chats and when the next ones start (after their prep).
+fn no_shift_reason(tpls: &[Template], from: usize, to: usize, per_day: usize, step: u32) -> String {
+    let on = |m: u32| tpls.iter().any(|t| t.on_queue(m) || t.on_queue(m + 1440));
+    let clock = |m: u32| crate::model::time::Clock(m % 1440).to_string();
+    let before = (0..from).rev().map(|k| k as u32 * step).find(|m| on(*m));
+    let after = (to..per_day).map(|k| k as u32 * step).find(|m| on(*m));
+    let edges = match (before, after) {
+        (Some(b), Some(a)) => format!(
+            " (the shifts before stop taking chats at {}, the next start at {})",
+            clock(b + step),
+            clock(a)
+        ),
+        (Some(b), None) => format!(
+            " (the last shifts stop taking chats at {})",
+            clock(b + step)
+        ),
+        (None, Some(a)) => format!(" (the first shifts start taking chats at {})", clock(a)),
+        (None, None) => String::new(),
+    };
+    format!(
+        "no shift takes chats at these hours{edges}: widen a [[shift]] start_window or add lengths so that shifts overlap"
+    )
+}
+
 #[allow(clippy::too_many_arguments)]
 fn explain(
     grid: &Grid,
@@ -1136,6 +1186,7 @@ fn explain(
 ) -> Vec<Shortfall> {
     let per_day = grid.per_day();
     let step = grid.step_minutes;
+    let reach = |k: usize| reach_of(tpls, k, per_day, step);
     let mut out = Vec::new();
     let mut i = 0;
     while i < grid.len {
@@ -1145,7 +1196,8 @@ fn explain(
         }
         let s = i;
         let day = i / per_day;
-        while i < grid.len && cov[i] < req[i] && i / per_day == day {
+        let reached = reach(s);
+        while i < grid.len && cov[i] < req[i] && i / per_day == day && reach(i) == reached {
             i += 1;
         }
         let short = (s..i).map(|k| req[k] - cov[k]).max().unwrap_or(0);
@@ -1169,7 +1221,11 @@ fn explain(
                     *m.entry(r.contract.as_str()).or_insert(0) += r.count;
                     m
                 });
-        let reason = if let Some(maxd) = sc
+        let reason = if reached == Reach::DayBefore {
+            "only shifts that start the day before the horizon could take chats then: give those already planned in inputs.previous_roster, or add a [[shift]] start_window that begins at midnight".to_string()
+        } else if reached == Reach::Never {
+            no_shift_reason(tpls, s - day * per_day, i - day * per_day, per_day, step)
+        } else if let Some(maxd) = sc
             .headcount
             .max_on_duty
             .filter(|m| (s..i).any(|k| heads[k] >= *m))
@@ -1230,9 +1286,6 @@ fn explain(
                 .flatten()
         } {
             format!("{c} seats are full at {cap} (contracts.{c}.max_on_duty)")
-        } else if covering.is_empty() {
-            "no shift template covers this time: widen a [[shift]] start_window or add lengths"
-                .to_string()
         } else if let Some(cap) = cap {
             let contracts: std::collections::BTreeSet<&str> = covering
                 .iter()
