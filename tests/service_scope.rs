@@ -4,7 +4,7 @@
 
 use paiban::pipeline::{forecast_for, synth_params};
 use paiban::requirements::{curve_at, floor_required, requirements, service_curve};
-use paiban::scenario::{Scenario, TargetScope};
+use paiban::scenario::{Scenario, Surplus, TargetScope};
 use paiban::solver::SolverSettings;
 use paiban::synth;
 use std::path::Path;
@@ -119,7 +119,9 @@ fn floors_above_the_target_and_week_targets_with_queues_are_refused() {
 
 #[test]
 fn run_calibrates_a_week_target_and_reports_its_odds() {
-    let sc = three_days(TargetScope::Week);
+    // the calibration alone (everyone stays on the queue: the report is a round's simulation)
+    let mut sc = three_days(TargetScope::Week);
+    sc.service.surplus = Surplus::Queue;
     let (inputs, o) = run_baseline(&sc);
     assert!(!o.rounds.is_empty() && o.rounds.len() <= paiban::pipeline::CALIBRATION_ROUNDS);
     assert_eq!(o.rounds[0].plan_target, 80.0);
@@ -167,6 +169,7 @@ fn run_calibrates_a_week_target_and_reports_its_odds() {
 fn a_week_target_staffed_to_a_quantile_is_calibrated_on_that_demand() {
     let mut sc = three_days(TargetScope::Week);
     sc.service.forecast_quantile = 0.8;
+    sc.service.surplus = Surplus::Queue;
     let (_, o) = run_baseline(&sc);
     // the rounds simulate the P80 demand; the report replays the point forecast (lower demand:
     // more of it served than in the round that served least)
@@ -194,7 +197,8 @@ fn a_week_target_staffed_to_a_quantile_is_calibrated_on_that_demand() {
 
 #[test]
 fn a_day_target_is_calibrated_on_its_worst_day() {
-    let sc = three_days(TargetScope::Day);
+    let mut sc = three_days(TargetScope::Day);
+    sc.service.surplus = Surplus::Queue;
     let (_, o) = run_baseline(&sc);
     // each day's service level over its chats, from the reported (best round's) simulation
     let mut days: std::collections::BTreeMap<String, (f64, f64)> = Default::default();
@@ -226,4 +230,76 @@ fn a_day_target_is_calibrated_on_its_worst_day() {
     );
     let text = paiban::pipeline::summary_text(&paiban::pipeline::summary(&sc, &o));
     assert!(text.contains(&format!("its worst day: {day}")), "{text}");
+}
+
+#[test]
+fn time_the_target_does_not_need_goes_to_offline_work() {
+    // the baseline's contracts buy more service than an 80% week target asks
+    let sc = three_days(TargetScope::Week);
+    assert_eq!(sc.service.surplus, Surplus::Offline, "the default");
+    let (inputs, o) = run_baseline(&sc);
+    let mut queue = sc.clone();
+    queue.service.surplus = Surplus::Queue;
+    let q = paiban::pipeline::run(&queue, &inputs, &SolverSettings::default()).unwrap();
+    let everyone = q.simulation.overall.service_level.mean * 100.0;
+    assert!(everyone > 81.0, "everyone on the queue: {everyone}");
+    assert!(q.offline.is_none());
+    let off = o.offline.as_ref().expect("offline work");
+    let now = o.simulation.overall.service_level.mean * 100.0;
+    assert!(off.blocks > 0);
+    assert!(
+        (off.agent_hours - off.blocks as f64 * 0.5).abs() < 1e-9,
+        "{off:?}"
+    );
+    assert!((off.simulated_before - everyone).abs() < 1e-9, "{off:?}");
+    assert!((off.simulated_after - now).abs() < 1e-9, "{off:?} vs {now}");
+    assert!(now < everyone && now >= 79.0, "{now} (everyone {everyone})");
+    // the same shifts and paid hours, every rule kept
+    assert_eq!(o.check.paid_hours, q.check.paid_hours);
+    assert_eq!(o.check.hard(), 0, "{:?}", o.check.violations);
+    let shifts = |r: &paiban::roster::Roster| -> Vec<(String, String)> {
+        r.entries
+            .iter()
+            .map(|e| {
+                (
+                    e.agent_id.clone(),
+                    e.shift.as_ref().map_or(String::new(), |s| s.label.clone()),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(shifts(&o.roster.roster), shifts(&q.roster.roster));
+    // blocks of whole offline_block lengths, inside what the shift has on the queue, at most
+    // offline_max_per_shift a shift
+    let mut blocks = 0;
+    for e in &o.roster.roster.entries {
+        let Some(s) = &e.shift else { continue };
+        let mut bare = s.clone();
+        bare.offline.clear();
+        let mut minutes = 0;
+        for (a, b) in &s.offline {
+            let m = (*b - *a).num_minutes();
+            assert!(m > 0 && m % 30 == 0, "{e:?}");
+            minutes += m;
+            blocks += m / 30;
+            let mut t = *a;
+            while t < *b {
+                assert!(bare.on_queue(t) && !s.on_queue(t), "{e:?} at {t}");
+                t += chrono::Duration::minutes(15);
+            }
+        }
+        assert!(minutes <= 120, "{e:?}");
+    }
+    assert_eq!(blocks as usize, off.blocks);
+    // the roster file carries them (an `offline` column only when there are any)
+    let d = tempfile::tempdir().unwrap();
+    let f = d.path().join("roster.csv");
+    std::fs::write(&f, paiban::roster::to_csv(&o.roster.roster, &inputs.agents)).unwrap();
+    let back = paiban::roster::read_csv(&f, sc.horizon.tz(), &Default::default()).unwrap();
+    assert_eq!(back.entries, o.roster.roster.entries);
+    let plain =
+        String::from_utf8(paiban::roster::to_csv(&q.roster.roster, &inputs.agents)).unwrap();
+    assert!(!plain.lines().next().unwrap().contains("offline"));
+    let text = paiban::pipeline::summary_text(&paiban::pipeline::summary(&sc, &o));
+    assert!(text.contains("offline work: "), "{text}");
 }

@@ -24,6 +24,9 @@ pub struct WorkShift {
     pub wrap_up: u32,
     /// The queues the agent serves on this shift; empty: every queue their skills allow.
     pub queues: Vec<String>,
+    /// Paid time off the queue for offline work (training, back-office): where the roster has
+    /// more agents than the service target needs, `paiban run` gives the surplus to this.
+    pub offline: Vec<(NaiveDateTime, NaiveDateTime)>,
 }
 
 impl WorkShift {
@@ -49,6 +52,7 @@ impl WorkShift {
             prep: t.prep,
             wrap_up: t.wrap_up,
             queues: Vec::new(),
+            offline: Vec::new(),
         }
     }
     /// Start and end as minutes after the midnight of the start's date (the end past 1440
@@ -90,6 +94,7 @@ impl WorkShift {
                 .breaks
                 .iter()
                 .chain(&self.paid_breaks)
+                .chain(&self.offline)
                 .any(|(a, b)| t >= *a && t < *b)
     }
 }

@@ -43,7 +43,7 @@ impl Options {
 }
 
 /// Column names of the roster CSV in Chinese; `roster::read_csv` reads them back.
-const ROSTER_ZH: [(&str, &str); 16] = [
+const ROSTER_ZH: [(&str, &str); 17] = [
     ("agent_id", "工号"),
     ("name", "姓名"),
     ("tier", "级别"),
@@ -60,6 +60,7 @@ const ROSTER_ZH: [(&str, &str); 16] = [
     ("wrap_up_minutes", "收尾分钟"),
     ("paid_hours", "工时"),
     ("queues", "队列"),
+    ("offline", "离线工作"),
 ];
 
 const WEEKDAY_ZH: [&str; 7] = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"];
@@ -249,6 +250,13 @@ pub fn ics(r: &Roster, agent: &Agent, sc: &Scenario) -> String {
         for (a, b) in &s.paid_breaks {
             desc.push_str(&format!(
                 "\nshort break {}–{}",
+                a.format("%H:%M"),
+                b.format("%H:%M")
+            ));
+        }
+        for (a, b) in &s.offline {
+            desc.push_str(&format!(
+                "\noffline work (training, back-office) {}–{}",
                 a.format("%H:%M"),
                 b.format("%H:%M")
             ));

@@ -394,6 +394,10 @@ fn gantt(v: &View, lang: Lang) -> String {
             for (b0, b1) in sh.breaks.iter().chain(&sh.paid_breaks) {
                 let _ = write!(s, "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{}\" fill=\"#fff\" fill-opacity=\"0.8\"/>", x(*b0), yy + 1.0, (x(*b1) - x(*b0)).max(0.5), rh - 3.0);
             }
+            // offline work: paid, off the queue
+            for (b0, b1) in &sh.offline {
+                let _ = write!(s, "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{}\" fill=\"#fff\" fill-opacity=\"0.45\"><title>{}</title></rect>", x(*b0), yy + 1.0, (x(*b1) - x(*b0)).max(0.5), rh - 3.0, tr(lang, "offline work", "离线工作"));
+            }
         }
     }
     let names = kind_names(lang);

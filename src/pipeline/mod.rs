@@ -214,6 +214,9 @@ pub struct RunOutput {
     pub rounds: Vec<Round>,
     /// With a day or week target: the roster against demand drawn around the forecast.
     pub odds: Option<crate::staffing::simulate::Uncertainty>,
+    /// With a day or week target: the agent time the target did not need, given to offline
+    /// work (`service.surplus`).
+    pub offline: Option<OfflineReport>,
 }
 
 /// Simulation runs in `run`/`demo` (use `paiban simulate --runs N` for more).
@@ -312,6 +315,19 @@ pub fn run(
             |a: &Attempt| crate::staffing::calibrate::fit(sc, &req, &a.simulation),
         )
     };
+    let offline = if scoped && sc.service.surplus == crate::scenario::Surplus::Offline {
+        offline_surplus(
+            sc,
+            &req,
+            &inputs.agents,
+            &mut best,
+            carried.as_deref(),
+            calibration_demand,
+            &sim_settings,
+        )?
+    } else {
+        None
+    };
     if staffed_for.is_some() {
         best.simulation = crate::staffing::simulate::simulate(
             &f,
@@ -344,7 +360,174 @@ pub fn run(
         simulation: best.simulation,
         rounds,
         odds,
+        offline,
     })
+}
+
+/// What `run` gave to offline work under a day or week target ([`offline_surplus`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OfflineReport {
+    pub blocks: usize,
+    pub block_minutes: u32,
+    pub agent_hours: f64,
+    /// The simulated service level (percent; under a day target the worst day's) with
+    /// everyone on the queue, and with the offline work.
+    pub simulated_before: f64,
+    pub simulated_after: f64,
+}
+
+/// How far above the target (points) the offline work aims to leave the simulated service
+/// level: inside the point the calibration allows, with room for the simulation's own noise.
+pub const OFFLINE_MARGIN: f64 = 0.5;
+
+/// Hours a thin queue's backlog is taken to carry forward: offline work is kept this far
+/// from an interval the simulation found below the floor.
+pub const BACKLOG_HOURS: usize = 3;
+
+/// Simulations at most that correct where the offline work stops.
+pub const OFFLINE_TRIES: usize = 4;
+
+/// Under a day or week target with `service.surplus = "offline"`: agent time of `best`'s
+/// roster that the target does not need goes to offline work
+/// ([`crate::roster::offline::give_surplus`]). Each day (or the week) simulated more than a
+/// point above the target is given an aim for the queue model — its model level less its
+/// simulated excess over target + [`OFFLINE_MARGIN`]; the roster with the blocks is simulated
+/// and the aims moved by the miss, up to [`OFFLINE_TRIES`] times. The closest roster that
+/// keeps every day (or the week) within a point below the target replaces `best`'s; none when
+/// nothing was above the target or no try kept it.
+fn offline_surplus(
+    sc: &Scenario,
+    req: &Requirements,
+    agents: &[crate::scenario::agents::Agent],
+    best: &mut Attempt,
+    carried: Option<&[u32]>,
+    demand: &Forecast,
+    sim_settings: &crate::staffing::simulate::SimSettings,
+) -> Result<Option<OfflineReport>, PipelineError> {
+    let target = sc.service.target_percent / 100.0;
+    let want = target + OFFLINE_MARGIN / 100.0;
+    let levels = |sim: &crate::staffing::simulate::SimReport| group_levels(sc, req, sim);
+    let before = levels(&best.simulation);
+    if before.iter().all(|l| *l <= target + 0.01) {
+        return Ok(None);
+    }
+    let creq = crate::staffing::calibrate::calibrated(req, best.gain);
+    let roster = &best.roster.roster;
+    let give = |aims: &[f64], keep: &[bool]| {
+        crate::roster::offline::give_surplus(sc, &creq, roster, agents, aims, carried, keep)
+    };
+    let model = give(&[], &[]).1.expected_before;
+    // intervals the simulation has below the floor: none may be added, and the offline work
+    // keeps away from them and the hour before (a thin queue carries its backlog forward)
+    let floor = sc.service.floor() / 100.0;
+    let below = |sim: &crate::staffing::simulate::SimReport| -> Vec<bool> {
+        sim.intervals
+            .iter()
+            .map(|r| r.offered > 0.0 && r.service_level.mean < floor)
+            .collect()
+    };
+    let was_low = below(&best.simulation);
+    let per_hour = (60 / req.grid.step_minutes).max(1) as usize;
+    let mut keep = vec![false; req.grid.len];
+    let mut aims: Vec<f64> = before
+        .iter()
+        .zip(&model)
+        .map(|(s, e)| {
+            if *s > target + 0.01 {
+                e - (s - want)
+            } else {
+                f64::INFINITY
+            }
+        })
+        .collect();
+    let mut kept: Option<(
+        f64,
+        crate::model::Roster,
+        crate::staffing::simulate::SimReport,
+        usize,
+        f64,
+    )> = None;
+    for _ in 0..OFFLINE_TRIES {
+        let (r, done) = give(&aims, &keep);
+        if done.blocks == 0 {
+            break;
+        }
+        let sim = crate::staffing::simulate::simulate(demand, sc, &r, agents, sim_settings)?;
+        let after = levels(&sim);
+        let worst = after.iter().copied().fold(f64::INFINITY, f64::min);
+        let low = below(&sim);
+        // new intervals below the floor with offline work in the hours before them: the
+        // offline work made the queue too thin there; try again away from them
+        let offline_before = |k: usize| {
+            let (from, to) = (
+                req.grid.at(k.saturating_sub(BACKLOG_HOURS * per_hour)),
+                req.grid.at(k) + chrono::Duration::minutes(req.grid.step_minutes as i64),
+            );
+            r.entries
+                .iter()
+                .filter_map(|e| e.shift.as_ref())
+                .flat_map(|s| &s.offline)
+                .any(|(a, b)| *a < to && *b > from)
+        };
+        let thinned: Vec<usize> = (0..low.len())
+            .filter(|k| low[*k] && !was_low[*k] && offline_before(*k))
+            .collect();
+        for k in &thinned {
+            for j in k.saturating_sub(BACKLOG_HOURS * per_hour)..=*k {
+                keep[j] = true;
+            }
+        }
+        if !thinned.is_empty() {
+            continue;
+        }
+        let miss: f64 = after
+            .iter()
+            .zip(&aims)
+            .filter(|(_, a)| a.is_finite())
+            .map(|(l, _)| (l - want).abs())
+            .sum();
+        if worst >= target - 0.01 && kept.as_ref().is_none_or(|k| miss < k.0) {
+            kept = Some((miss, r, sim, done.blocks, done.agent_hours));
+        }
+        for (a, l) in aims.iter_mut().zip(&after) {
+            if a.is_finite() {
+                *a += want - l;
+            }
+        }
+    }
+    let Some((_, roster, sim, blocks, agent_hours)) = kept else {
+        return Ok(None);
+    };
+    let worst = |l: &[f64]| 100.0 * l.iter().copied().fold(f64::INFINITY, f64::min);
+    let report = OfflineReport {
+        blocks,
+        block_minutes: sc.service.offline_block.0,
+        agent_hours,
+        simulated_before: worst(&before),
+        simulated_after: worst(&levels(&sim)),
+    };
+    best.roster.roster = roster;
+    best.simulation = sim;
+    Ok(Some(report))
+}
+
+/// The simulated service level (0–1) of each group of a day or week target: each day in date
+/// order under a day target, the horizon under a week target.
+fn group_levels(
+    sc: &Scenario,
+    req: &Requirements,
+    sim: &crate::staffing::simulate::SimReport,
+) -> Vec<f64> {
+    if sc.service.target_scope != crate::scenario::TargetScope::Day {
+        return vec![sim.overall.service_level.mean];
+    }
+    let days = day_levels(sim);
+    (0..req.grid.len.div_ceil(req.grid.per_day()))
+        .map(|d| {
+            let date = (req.grid.start.date() + chrono::Duration::days(d as i64)).to_string();
+            days.get(&date).map_or(1.0, |p| p / 100.0)
+        })
+        .collect()
 }
 
 /// The odds of a day or week target: `roster` against [`ODDS_RUNS`] demands drawn around the
@@ -490,6 +673,15 @@ impl Attempt {
 /// The simulated day with the lowest service level over its chats: (date, percent); none
 /// when no day has chats.
 fn worst_day(sim: &crate::staffing::simulate::SimReport) -> Option<(String, f64)> {
+    day_levels(sim)
+        .into_iter()
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+}
+
+/// Each simulated day's service level over its chats (percent), by date.
+fn day_levels(
+    sim: &crate::staffing::simulate::SimReport,
+) -> std::collections::BTreeMap<String, f64> {
     let mut days: std::collections::BTreeMap<&str, (f64, f64)> = Default::default();
     for r in &sim.intervals {
         if r.offered > 0.0 && r.service_level.mean.is_finite() {
@@ -502,7 +694,7 @@ fn worst_day(sim: &crate::staffing::simulate::SimReport) -> Option<(String, f64)
     }
     days.into_iter()
         .map(|(d, (within, chats))| (d.to_string(), 100.0 * within / chats))
-        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .collect()
 }
 
 /// One round of the calibration of a day or week target: the target the plan was made for,
@@ -582,6 +774,8 @@ pub struct Summary<'a> {
     pub rounds_quantile: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub odds: Option<&'a crate::staffing::simulate::Uncertainty>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offline: Option<&'a OfflineReport>,
 }
 
 pub fn summary<'a>(sc: &Scenario, o: &'a RunOutput) -> Summary<'a> {
@@ -629,6 +823,7 @@ pub fn summary<'a>(sc: &Scenario, o: &'a RunOutput) -> Summary<'a> {
         rounds_quantile: (o.plan.scoped.is_some() && sc.service.forecast_quantile != 0.5)
             .then_some(sc.service.forecast_quantile),
         odds: o.odds.as_ref(),
+        offline: o.offline.as_ref(),
     }
 }
 
@@ -855,6 +1050,12 @@ pub fn summary_text(s: &Summary) -> String {
             if let Some(d) = &r.worst_day {
                 t.push_str(&format!("      its worst day: {d}\n"));
             }
+        }
+        if let Some(o) = s.offline {
+            t.push_str(&format!(
+                "    offline work: {:.1} agent-hours ({} blocks of {} min) the target does not need are taken off the queue for training or back-office work (roster column offline): simulated {:.1}% with everyone on the queue, {:.1}% with them\n",
+                o.agent_hours, o.blocks, o.block_minutes, o.simulated_before, o.simulated_after
+            ));
         }
         t.push_str(&scope_verdict(s, e));
     }

@@ -6,6 +6,8 @@
 //! availability, the minimum rest between shifts, the maximum consecutive days and the
 //! weekly days off; preferred days off and a fair spread of weekend work are soft goals.
 
+pub mod offline;
+
 use crate::model::shift::Template;
 use crate::model::time::{fmt_ts, weekday_short};
 use crate::plan::PlanRow;
@@ -632,13 +634,12 @@ fn unfilled_positions(f: &Frame, out: &Outcome, fill: &Fill) -> (Vec<String>, u3
 }
 
 /// Writes one row per agent per day (days off as `OFF`); a `queues` column when any shift
-/// names the queues it serves.
+/// names the queues it serves, an `offline` column when any has offline work.
 pub fn to_csv(r: &Roster, agents: &[Agent]) -> Vec<u8> {
     let by_id: BTreeMap<&str, &Agent> = agents.iter().map(|a| (a.id.as_str(), a)).collect();
-    let with_queues = r
-        .entries
-        .iter()
-        .any(|e| e.shift.as_ref().is_some_and(|s| !s.queues.is_empty()));
+    let any = |f: fn(&WorkShift) -> bool| r.entries.iter().any(|e| e.shift.as_ref().is_some_and(f));
+    let with_queues = any(|s| !s.queues.is_empty());
+    let with_offline = any(|s| !s.offline.is_empty());
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut header = vec![
         "agent_id",
@@ -659,6 +660,9 @@ pub fn to_csv(r: &Roster, agents: &[Agent]) -> Vec<u8> {
     ];
     if with_queues {
         header.push("queues");
+    }
+    if with_offline {
+        header.push("offline");
     }
     w.write_record(header).expect("in memory");
     for e in &r.entries {
@@ -682,11 +686,12 @@ pub fn to_csv(r: &Roster, agents: &[Agent]) -> Vec<u8> {
                     .map(|(a, b)| (fmt_ts(*a), fmt_ts(*b)))
                     .unwrap_or_default();
                 let hm = |t: NaiveDateTime| t.format("%H:%M").to_string();
-                let short: Vec<String> = s
-                    .paid_breaks
-                    .iter()
-                    .map(|(a, b)| format!("{}-{}", hm(*a), hm(*b)))
-                    .collect();
+                let ranges = |v: &[(NaiveDateTime, NaiveDateTime)]| {
+                    v.iter()
+                        .map(|(a, b)| format!("{}-{}", hm(*a), hm(*b)))
+                        .collect::<Vec<String>>()
+                        .join(" ")
+                };
                 let minutes = |m: u32| if m > 0 { m.to_string() } else { String::new() };
                 rec.extend([
                     s.label.clone(),
@@ -694,7 +699,7 @@ pub fn to_csv(r: &Roster, agents: &[Agent]) -> Vec<u8> {
                     fmt_ts(s.end),
                     bs,
                     be,
-                    short.join(" "),
+                    ranges(&s.paid_breaks),
                     minutes(s.prep),
                     minutes(s.wrap_up),
                     crate::io::fmt_f(s.paid_hours(), 2),
@@ -702,12 +707,18 @@ pub fn to_csv(r: &Roster, agents: &[Agent]) -> Vec<u8> {
                 if with_queues {
                     rec.push(s.queues.join(";"));
                 }
+                if with_offline {
+                    rec.push(ranges(&s.offline));
+                }
             }
             None => {
                 rec.push("OFF".to_string());
                 rec.extend(std::iter::repeat_n(String::new(), 7));
                 rec.push("0".into());
                 if with_queues {
+                    rec.push(String::new());
+                }
+                if with_offline {
                     rec.push(String::new());
                 }
             }
@@ -744,6 +755,7 @@ pub fn read_csv(
         Col::opt("prep_minutes", &["准备分钟"]),
         Col::opt("wrap_up_minutes", &["收尾分钟"]),
         Col::opt("queues", &["队列", "服务队列"]),
+        Col::opt("offline", &["离线工作"]),
     ];
     let (text, _) = read_text(path)?;
     let (t, idx) = Table::parse_with(path, &text, COLS, user)?;
@@ -826,40 +838,41 @@ pub fn read_csv(
                         ))
                     }
                 };
-                let mut paid_breaks = Vec::new();
-                for span in t.get(rec, idx[12]).unwrap_or("").split_whitespace() {
-                    let fix = "write short breaks as 09:00-09:15, several separated by spaces";
-                    let (a, b) = span.split_once('-').ok_or_else(|| {
-                        t.err(
-                            line,
-                            "short_breaks",
-                            format!("`{span}` is not a time range"),
-                            fix,
-                        )
-                    })?;
-                    let at = |c: &str| -> Result<NaiveDateTime, crate::io::InputError> {
-                        let m = c
-                            .parse::<crate::model::time::Clock>()
-                            .map_err(|e| t.err(line, "short_breaks", e, fix))?
-                            .0;
-                        let mut x = s.date().and_hms_opt(0, 0, 0).expect("midnight")
-                            + Duration::minutes(m as i64);
-                        if x < s {
-                            x += Duration::days(1);
+                // time ranges inside the shift, several separated by spaces
+                let spans = |field: &str, what: &str, cell: Option<&str>| {
+                    let fix = format!("write {what} as 09:00-09:15, several separated by spaces");
+                    let mut out = Vec::new();
+                    for span in cell.unwrap_or("").split_whitespace() {
+                        let (a, b) = span.split_once('-').ok_or_else(|| {
+                            t.err(line, field, format!("`{span}` is not a time range"), &fix)
+                        })?;
+                        let at = |c: &str| -> Result<NaiveDateTime, crate::io::InputError> {
+                            let m = c
+                                .parse::<crate::model::time::Clock>()
+                                .map_err(|e| t.err(line, field, e, &fix))?
+                                .0;
+                            let mut x = s.date().and_hms_opt(0, 0, 0).expect("midnight")
+                                + Duration::minutes(m as i64);
+                            if x < s {
+                                x += Duration::days(1);
+                            }
+                            Ok(x)
+                        };
+                        let (a, b) = (at(a)?, at(b)?);
+                        if b <= a || b > e {
+                            return Err(t.err(
+                                line,
+                                field,
+                                format!("{span} is not inside the shift"),
+                                &fix,
+                            ));
                         }
-                        Ok(x)
-                    };
-                    let (a, b) = (at(a)?, at(b)?);
-                    if b <= a || b > e {
-                        return Err(t.err(
-                            line,
-                            "short_breaks",
-                            format!("the short break {span} is not inside the shift"),
-                            fix,
-                        ));
+                        out.push((a, b));
                     }
-                    paid_breaks.push((a, b));
-                }
+                    Ok(out)
+                };
+                let paid_breaks = spans("short_breaks", "short breaks", t.get(rec, idx[12]))?;
+                let offline = spans("offline", "offline work", t.get(rec, idx[16]))?;
                 let minutes = |i: usize, f: &str| -> Result<u32, crate::io::InputError> {
                     t.get(rec, idx[i]).map_or(Ok(0), |v| {
                         v.parse::<u32>().map_err(|_| {
@@ -881,6 +894,7 @@ pub fn read_csv(
                     prep: minutes(13, "prep_minutes")?,
                     wrap_up: minutes(14, "wrap_up_minutes")?,
                     queues: crate::io::cell_list(t.get(rec, idx[15])),
+                    offline,
                 })
             }
             _ => {

@@ -53,6 +53,7 @@ pub enum ScenarioError {
 /// | `SERVICE_QUANTILE` | `service.forecast_quantile` is not in [0.05, 0.99] |
 /// | `SERVICE_HOURS` | `service.hours` does not open before it closes |
 /// | `SERVICE_FLOOR` | `service.floor_percent` is not in [0, `target_percent`] |
+/// | `SERVICE_OFFLINE` | `service.offline_block` is not whole intervals, or longer than `offline_max_per_shift` |
 /// | `TARGET_SCOPE_QUEUES` | a day or week `target_scope` with `[[queue]]`s |
 /// | `PERIOD_WEEKDAY` | a shrinkage or deflection period names an unknown weekday |
 /// | `PERIOD_TIMES` | a period's `from` is not before its `to` |
@@ -398,6 +399,27 @@ pub struct Service {
     /// The service level no interval may fall below when the target is a day's or the week's
     /// (default 50).
     pub floor_percent: Option<f64>,
+    /// Under a day or week target, agent time the target does not need (the contracts' hours
+    /// buy more service than it asks): `offline` gives it to offline work (training,
+    /// back-office), blocks off the queue where the queue misses them least, down to the
+    /// target; `queue` leaves everyone on the queue.
+    #[serde(default)]
+    pub surplus: Surplus,
+    /// One block of offline work.
+    #[serde(default = "d_offline_block")]
+    pub offline_block: Minutes,
+    /// The most offline work in one shift.
+    #[serde(default = "d_offline_max")]
+    pub offline_max_per_shift: Minutes,
+}
+
+/// What a day or week target does with agent time it does not need ([`Service::surplus`]).
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Surplus {
+    #[default]
+    Offline,
+    Queue,
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
@@ -529,6 +551,12 @@ fn d_min_agents() -> u32 {
     1
 }
 fn d_clear() -> Minutes {
+    Minutes(120)
+}
+fn d_offline_block() -> Minutes {
+    Minutes(30)
+}
+fn d_offline_max() -> Minutes {
     Minutes(120)
 }
 fn d_quantile() -> f64 {
@@ -1299,6 +1327,22 @@ impl Scenario {
                 );
             }
         }
+        let (block, most, step) = (
+            s.offline_block.0,
+            s.offline_max_per_shift.0,
+            self.horizon.interval.0,
+        );
+        if step > 0 && (block == 0 || block % step != 0 || most < block) {
+            flag(
+                out,
+                "SERVICE_OFFLINE",
+                "service.offline_block",
+                format!(
+                    "service.offline_block = {block} min must be a whole number of {step}-minute intervals and at most service.offline_max_per_shift = {most} min"
+                ),
+                "e.g. offline_block = \"30m\" and offline_max_per_shift = \"2h\"",
+            );
+        }
         if s.target_scope != TargetScope::Interval && !self.queues.is_empty() {
             flag(
                 out,
@@ -1978,6 +2022,17 @@ cost_per_hour = 40
             (
                 MIN.replace("[horizon]", "[service]\nforecast_quantile = 1.5\n[horizon]"),
                 "forecast_quantile",
+            ),
+            (
+                MIN.replace("[horizon]", "[service]\noffline_block = \"20m\"\n[horizon]"),
+                "offline_block = 20 min must be a whole number",
+            ),
+            (
+                MIN.replace(
+                    "[horizon]",
+                    "[service]\noffline_block = \"1h\"\noffline_max_per_shift = \"30m\"\n[horizon]",
+                ),
+                "at most service.offline_max_per_shift = 30 min",
             ),
             (
                 MIN.replace(

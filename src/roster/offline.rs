@@ -1,0 +1,399 @@
+//! Agent time the service target does not need, given to offline work.
+//!
+//! Under a day or week target the contracts often buy more service than the target asks: every
+//! full-timer works their hours, and the week ends well above it. A supervisor then takes
+//! agents off the queue for offline work — training, coaching, back-office tickets — where the
+//! queue misses them least. [`give_surplus`] does that to a roster: blocks of
+//! `service.offline_block` inside shifts (on the queue, not in a break), each taken where it
+//! costs the fewest chats answered in time by the queue model, while the day or the week stays
+//! above `aim`, every interval keeps its floor and the occupancy cap holds over the same
+//! chats. Paid hours do not change; the blocks are in the roster's `offline` column.
+
+use crate::model::time::Grid;
+use crate::model::{Roster, WorkShift};
+use crate::scenario::agents::Agent;
+use crate::scenario::{Scenario, TargetScope};
+use crate::staffing::requirements::{self, Requirements};
+use chrono::{Duration, NaiveDateTime};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Offline work never leaves an interval's expected service level within this much of the
+/// floor (`service.floor_percent`).
+pub const FLOOR_CUSHION: f64 = 0.10;
+
+/// What [`give_surplus`] did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Surplus {
+    /// Blocks of offline work placed.
+    pub blocks: usize,
+    /// Their agent-hours (paid, off the queue).
+    pub agent_hours: f64,
+    /// The queue model's service level per group (the day, or the horizon) before and after.
+    pub expected_before: Vec<f64>,
+    pub expected_after: Vec<f64>,
+}
+
+/// An open interval as the queue model sees it.
+struct Interval {
+    chats: f64,
+    /// Share of scheduled agents on the queue (1 − shrinkage).
+    on: f64,
+    /// Service level and chat slots held at 0, 1, … agents on the queue.
+    sl: Vec<f64>,
+    held: Vec<f64>,
+    /// Slots an agent on the queue offers (concurrency).
+    k: f64,
+    /// The floor, in agents scheduled (trained-agent equivalents).
+    floor: f64,
+    group: usize,
+}
+
+impl Interval {
+    fn at(curve: &[f64], on_queue: f64) -> f64 {
+        requirements::curve_at(curve, on_queue)
+    }
+    /// Chats answered in time with `cover` agents scheduled.
+    fn within(&self, cover: f64) -> f64 {
+        self.chats * Self::at(&self.sl, cover * self.on)
+    }
+    fn held(&self, cover: f64) -> f64 {
+        Self::at(&self.held, cover * self.on)
+    }
+    fn slots(&self, cover: f64) -> f64 {
+        self.k * cover * self.on
+    }
+}
+
+/// Per group: chats answered in time, chats, slots held and slots on the queue.
+#[derive(Debug, Clone, Copy, Default)]
+struct Group {
+    within: f64,
+    chats: f64,
+    held: f64,
+    slots: f64,
+}
+
+impl Group {
+    fn level(&self) -> f64 {
+        if self.chats > 0.0 {
+            self.within / self.chats
+        } else {
+            1.0
+        }
+    }
+}
+
+/// A block that could go offline: roster entry, first interval, agent's productivity.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    entry: usize,
+    first: usize,
+    weight: f64,
+}
+
+/// Takes surplus agent time of `roster` off the queue for offline work (module doc): `req` the
+/// requirements the plan was made with (calibrated), `aims` the service level (0–1) each group
+/// — each day under a day target, the horizon under a week target — is kept at or above (a
+/// group without one gives nothing), `carried` agents of last week's roster on the queue,
+/// `keep` the intervals no block may touch (where a simulation found the queue too thin).
+pub fn give_surplus(
+    sc: &Scenario,
+    req: &Requirements,
+    roster: &Roster,
+    agents: &[Agent],
+    aims: &[f64],
+    carried: Option<&[u32]>,
+    keep: &[bool],
+) -> (Roster, Surplus) {
+    let grid = req.grid;
+    let step = grid.step_minutes;
+    let block = (sc.service.offline_block.0 / step).max(1) as usize;
+    let most = (sc.service.offline_max_per_shift.0 / step) as usize;
+    let weight_of: BTreeMap<&str, f64> = agents
+        .iter()
+        .map(|a| (a.id.as_str(), sc.productivity(&a.contract)))
+        .collect();
+    let weight = |id: &str| weight_of.get(id).copied().unwrap_or(1.0);
+    let mut cover = cover_of(roster, &grid, &weight);
+    if let Some(c) = carried {
+        for (x, c) in cover.iter_mut().zip(c) {
+            *x += *c as f64;
+        }
+    }
+    let ivs = intervals(sc, req, &cover);
+    let mut groups = groups_of(&ivs, &cover);
+    let before: Vec<f64> = groups.iter().map(Group::level).collect();
+    let mut out = roster.clone();
+    let mut used = vec![0usize; out.entries.len()];
+    let mut blocks = 0usize;
+    let cap = sc.service.occupancy_max;
+    let cushion = sc.service.floor() / 100.0 + FLOOR_CUSHION;
+    loop {
+        let mut best: Option<((f64, f64), Candidate)> = None;
+        for c in candidates(&out, &grid, block, most, &used, &weight) {
+            let ks = c.first..c.first + block;
+            if ks.clone().any(|k| keep.get(k).copied().unwrap_or(false)) {
+                continue;
+            }
+            let mut loss = 0.0;
+            let mut lowest = f64::INFINITY;
+            let mut ok = true;
+            let mut moved: BTreeMap<usize, Group> = BTreeMap::new();
+            for k in ks {
+                let Some(iv) = &ivs[k] else {
+                    continue;
+                };
+                let (now, then) = (cover[k], cover[k] - c.weight);
+                // the floor in agents, and a cushion above the floor's service level: the
+                // model's floor is whole agents, the queue's own noise is not
+                let level = Interval::at(&iv.sl, then * iv.on);
+                if then + 1e-9 < iv.floor || level < cushion {
+                    ok = false;
+                    break;
+                }
+                lowest = lowest.min(level);
+                let d = moved.entry(iv.group).or_default();
+                let lost = iv.within(now) - iv.within(then);
+                loss += lost;
+                d.within -= lost;
+                d.held += iv.held(then) - iv.held(now);
+                d.slots += iv.slots(then) - iv.slots(now);
+            }
+            if !ok {
+                continue;
+            }
+            // each group it touches stays at or above the aim and within the occupancy cap
+            let keeps = moved.iter().all(|(g, d)| {
+                let after = Group {
+                    within: groups[*g].within + d.within,
+                    chats: groups[*g].chats,
+                    held: groups[*g].held + d.held,
+                    slots: groups[*g].slots + d.slots,
+                };
+                after.level() >= aims.get(*g).copied().unwrap_or(f64::INFINITY) - 1e-12
+                    && after.held <= cap * after.slots + 1e-9
+            });
+            // where the service level stays highest, then where it costs the fewest chats
+            let better = |(h, l): &(f64, f64)| {
+                lowest > *h + 1e-12 || (lowest > *h - 1e-12 && loss < *l - 1e-12)
+            };
+            if keeps && best.as_ref().is_none_or(|(k, _)| better(k)) {
+                best = Some(((lowest, loss), c));
+            }
+        }
+        let Some((_, c)) = best else {
+            break;
+        };
+        for k in c.first..c.first + block {
+            if let Some(iv) = &ivs[k] {
+                let g = &mut groups[iv.group];
+                let (now, then) = (cover[k], cover[k] - c.weight);
+                g.within += iv.within(then) - iv.within(now);
+                g.held += iv.held(then) - iv.held(now);
+                g.slots += iv.slots(then) - iv.slots(now);
+            }
+            cover[k] -= c.weight;
+        }
+        let s = out.entries[c.entry]
+            .shift
+            .as_mut()
+            .expect("candidates are shifts");
+        let from = grid.at(c.first);
+        add_block(
+            &mut s.offline,
+            (from, from + Duration::minutes((block as u32 * step) as i64)),
+        );
+        used[c.entry] += block;
+        blocks += 1;
+    }
+    let after = groups.iter().map(Group::level).collect();
+    (
+        out,
+        Surplus {
+            blocks,
+            agent_hours: blocks as f64 * (block as u32 * step) as f64 / 60.0,
+            expected_before: before,
+            expected_after: after,
+        },
+    )
+}
+
+/// `b` added to a shift's offline work, merged with the blocks it touches.
+fn add_block(blocks: &mut Vec<(NaiveDateTime, NaiveDateTime)>, b: (NaiveDateTime, NaiveDateTime)) {
+    blocks.push(b);
+    blocks.sort();
+    let mut merged: Vec<(NaiveDateTime, NaiveDateTime)> = Vec::with_capacity(blocks.len());
+    for &(a, z) in blocks.iter() {
+        match merged.last_mut() {
+            Some(last) if a <= last.1 => last.1 = last.1.max(z),
+            _ => merged.push((a, z)),
+        }
+    }
+    *blocks = merged;
+}
+
+/// Agents on the queue per interval in trained-agent equivalents.
+fn cover_of(roster: &Roster, grid: &Grid, weight: &impl Fn(&str) -> f64) -> Vec<f64> {
+    let mut cover = vec![0.0; grid.len];
+    for e in &roster.entries {
+        if let Some(s) = &e.shift {
+            let w = weight(&e.agent_id);
+            for k in s.queue_intervals(grid) {
+                cover[k] += w;
+            }
+        }
+    }
+    cover
+}
+
+/// The queue model of each open interval with chats (None for the others), its curves long
+/// enough for the cover it has.
+fn intervals(sc: &Scenario, req: &Requirements, cover: &[f64]) -> Vec<Option<Interval>> {
+    let q = &requirements::queues(sc)[0];
+    let sharing = requirements::sharing(sc, q);
+    let secs = req.grid.step_minutes as f64 * 60.0;
+    let per_day = req.grid.per_day();
+    req.rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            if !r.open || r.agent_volume <= 0.0 {
+                return None;
+            }
+            let on = 1.0 - r.shrinkage;
+            let upto = (cover[i] * on).ceil() as u32 + 1;
+            let (mut sl, mut held) = (Vec::new(), Vec::new());
+            for m in 0..=upto {
+                let st = crate::staffing::pool::staffing(
+                    m,
+                    r.agent_volume / secs,
+                    r.aht_seconds,
+                    q.patience,
+                    sharing,
+                    q.target.answer_seconds,
+                );
+                sl.push(st.service_level);
+                held.push(st.occupancy * st.servers as f64);
+            }
+            Some(Interval {
+                chats: r.agent_volume,
+                on,
+                sl,
+                held,
+                k: sharing.k as f64,
+                floor: requirements::floor(sc, r).agents as f64,
+                group: match sc.service.target_scope {
+                    TargetScope::Day => i / per_day,
+                    _ => 0,
+                },
+            })
+        })
+        .collect()
+}
+
+fn groups_of(ivs: &[Option<Interval>], cover: &[f64]) -> Vec<Group> {
+    let n = ivs
+        .iter()
+        .flatten()
+        .map(|iv| iv.group + 1)
+        .max()
+        .unwrap_or(0);
+    let mut g = vec![Group::default(); n];
+    for (iv, c) in ivs.iter().zip(cover) {
+        if let Some(iv) = iv {
+            let x = &mut g[iv.group];
+            x.within += iv.within(*c);
+            x.chats += iv.chats;
+            x.held += iv.held(*c);
+            x.slots += iv.slots(*c);
+        }
+    }
+    g
+}
+
+/// Blocks that could go offline: `block` intervals of a shift, all on the queue, within the
+/// horizon, that keep the shift's offline work within `most` intervals.
+fn candidates<'a>(
+    roster: &'a Roster,
+    grid: &'a Grid,
+    block: usize,
+    most: usize,
+    used: &'a [usize],
+    weight: &'a impl Fn(&str) -> f64,
+) -> impl Iterator<Item = Candidate> + 'a {
+    roster
+        .entries
+        .iter()
+        .enumerate()
+        .filter(move |(i, _)| used[*i] + block <= most)
+        .filter_map(|(i, e)| e.shift.as_ref().map(|s| (i, e, s)))
+        .flat_map(move |(i, e, s)| {
+            let on: Vec<usize> = s.queue_intervals(grid).collect();
+            let w = weight(&e.agent_id);
+            starts(s, grid, &on, block)
+                .into_iter()
+                .map(move |first| Candidate {
+                    entry: i,
+                    first,
+                    weight: w,
+                })
+        })
+}
+
+/// First intervals of `block` consecutive intervals among `on` (a shift's intervals on the
+/// queue, ascending) that end inside the shift.
+fn starts(s: &WorkShift, grid: &Grid, on: &[usize], block: usize) -> Vec<usize> {
+    on.windows(block)
+        .filter(|w| w[block - 1] - w[0] == block - 1)
+        .filter(|w| grid.at(w[block - 1]) + Duration::minutes(grid.step_minutes as i64) <= s.end)
+        .map(|w| w[0])
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn at(h: u32, m: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(2026, 11, 2)
+            .unwrap()
+            .and_hms_opt(h, m, 0)
+            .unwrap()
+    }
+
+    #[test]
+    fn blocks_that_touch_are_one_stretch_of_offline_work() {
+        let mut v = vec![(at(9, 0), at(9, 30))];
+        add_block(&mut v, (at(10, 0), at(10, 30)));
+        add_block(&mut v, (at(9, 30), at(10, 0)));
+        assert_eq!(v, vec![(at(9, 0), at(10, 30))]);
+        add_block(&mut v, (at(14, 0), at(14, 30)));
+        assert_eq!(v, vec![(at(9, 0), at(10, 30)), (at(14, 0), at(14, 30))]);
+    }
+
+    #[test]
+    fn blocks_start_where_the_shift_is_on_the_queue_for_their_whole_length() {
+        let grid = Grid::new(at(0, 0), 15, 96);
+        // 09:00–13:00 with a break 11:00–11:30
+        let s = WorkShift {
+            label: "x".into(),
+            start: at(9, 0),
+            end: at(13, 0),
+            breaks: vec![(at(11, 0), at(11, 30))],
+            ..Default::default()
+        };
+        let on: Vec<usize> = s.queue_intervals(&grid).collect();
+        let firsts: Vec<NaiveDateTime> = starts(&s, &grid, &on, 2)
+            .into_iter()
+            .map(|k| grid.at(k))
+            .collect();
+        // 09:00 … 10:30 before the break, 11:30 … 12:30 after it
+        assert_eq!(firsts.first(), Some(&at(9, 0)));
+        assert!(firsts.contains(&at(10, 30)) && !firsts.contains(&at(10, 45)));
+        assert!(firsts.contains(&at(11, 30)) && firsts.contains(&at(12, 30)));
+        assert!(!firsts.contains(&at(12, 45)));
+        assert_eq!(firsts.len(), 7 + 5);
+    }
+}
