@@ -501,7 +501,7 @@ fn offline_surplus(
     let worst = |l: &[f64]| 100.0 * l.iter().copied().fold(f64::INFINITY, f64::min);
     let report = OfflineReport {
         blocks,
-        block_minutes: sc.service.offline_block.0,
+        block_minutes: sc.service.offline_block(req.grid.step_minutes),
         agent_hours,
         simulated_before: worst(&before),
         simulated_after: worst(&levels(&sim)),

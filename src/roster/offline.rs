@@ -108,8 +108,8 @@ pub fn give_surplus(
 ) -> (Roster, Surplus) {
     let grid = req.grid;
     let step = grid.step_minutes;
-    let block = (sc.service.offline_block.0 / step).max(1) as usize;
-    let most = (sc.service.offline_max_per_shift.0 / step) as usize;
+    let block = (sc.service.offline_block(step) / step).max(1) as usize;
+    let most = (sc.service.offline_max_per_shift(step) / step) as usize;
     let weight_of: BTreeMap<&str, f64> = agents
         .iter()
         .map(|a| (a.id.as_str(), sc.productivity(&a.contract)))

@@ -405,12 +405,11 @@ pub struct Service {
     /// target; `queue` leaves everyone on the queue.
     #[serde(default)]
     pub surplus: Surplus,
-    /// One block of offline work.
-    #[serde(default = "d_offline_block")]
-    pub offline_block: Minutes,
-    /// The most offline work in one shift.
-    #[serde(default = "d_offline_max")]
-    pub offline_max_per_shift: Minutes,
+    /// One block of offline work (default 30 minutes, or one interval where intervals are
+    /// longer).
+    pub offline_block: Option<Minutes>,
+    /// The most offline work in one shift (default 2 hours, at least one block).
+    pub offline_max_per_shift: Option<Minutes>,
 }
 
 /// What a day or week target does with agent time it does not need ([`Service::surplus`]).
@@ -435,6 +434,18 @@ impl Service {
     /// The interval floor of a day or week target (percent).
     pub fn floor(&self) -> f64 {
         self.floor_percent.unwrap_or(50.0).min(self.target_percent)
+    }
+    /// Minutes of one block of offline work at `step`-minute intervals: as set, else 30
+    /// rounded up to whole intervals.
+    pub fn offline_block(&self, step: u32) -> u32 {
+        self.offline_block
+            .map_or(30u32.div_ceil(step.max(1)) * step.max(1), |m| m.0)
+    }
+    /// The most minutes of offline work in one shift: as set, else 2 hours and at least a
+    /// block.
+    pub fn offline_max_per_shift(&self, step: u32) -> u32 {
+        self.offline_max_per_shift
+            .map_or(120u32.max(self.offline_block(step)), |m| m.0)
     }
 }
 
@@ -553,12 +564,7 @@ fn d_min_agents() -> u32 {
 fn d_clear() -> Minutes {
     Minutes(120)
 }
-fn d_offline_block() -> Minutes {
-    Minutes(30)
-}
-fn d_offline_max() -> Minutes {
-    Minutes(120)
-}
+
 fn d_quantile() -> f64 {
     0.5
 }
@@ -1327,11 +1333,8 @@ impl Scenario {
                 );
             }
         }
-        let (block, most, step) = (
-            s.offline_block.0,
-            s.offline_max_per_shift.0,
-            self.horizon.interval.0,
-        );
+        let step = self.horizon.interval.0;
+        let (block, most) = (s.offline_block(step), s.offline_max_per_shift(step));
         if step > 0 && (block == 0 || block % step != 0 || most < block) {
             flag(
                 out,
@@ -1990,6 +1993,29 @@ cost_per_hour = 40
         assert_eq!(s.horizon.interval, Minutes(15));
         assert_eq!(s.service.concurrency, 3);
         assert_eq!(s.labour.min_rest_hours, 11.0);
+    }
+
+    #[test]
+    fn offline_work_defaults_fit_any_interval() {
+        let s = Scenario::from_toml(Path::new("t.toml"), MIN).unwrap();
+        assert_eq!(s.service.surplus, Surplus::Offline);
+        assert_eq!(s.service.offline_block(15), 30);
+        assert_eq!(s.service.offline_max_per_shift(15), 120);
+        // hourly intervals: one interval a block
+        let hourly = MIN
+            .replace("[horizon]\n", "[horizon]\ninterval = \"60m\"\n")
+            .replace(
+                "break = \"1h\"",
+                "break = \"1h\"\nstart_step = \"1h\"\nbreak_step = \"1h\"",
+            );
+        let s = Scenario::from_toml(Path::new("t.toml"), &hourly).unwrap();
+        assert_eq!(s.service.offline_block(60), 60);
+        let s = Scenario::from_toml(
+            Path::new("t.toml"),
+            &hourly.replace("[horizon]", "[service]\noffline_block = \"3h\"\n[horizon]"),
+        )
+        .unwrap();
+        assert_eq!(s.service.offline_max_per_shift(60), 180);
     }
 
     #[test]
