@@ -126,12 +126,30 @@ pub fn give_surplus(
     let before: Vec<f64> = groups.iter().map(Group::level).collect();
     let mut out = roster.clone();
     let mut used = vec![0usize; out.entries.len()];
+    // per entry: where its blocks could start (recomputed for the entry given a block)
+    let mut firsts: Vec<Vec<usize>> = out
+        .entries
+        .iter()
+        .map(|e| e.shift.as_ref().map_or(Vec::new(), |s| starts(s, &grid, block)))
+        .collect();
     let mut blocks = 0usize;
     let cap = sc.service.occupancy_max;
     let cushion = sc.service.floor() / 100.0 + FLOOR_CUSHION;
     loop {
         let mut best: Option<((f64, f64), Candidate)> = None;
-        for c in candidates(&out, &grid, block, most, &used, &weight) {
+        let open = firsts
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| used[*i] + block <= most);
+        let all = open.flat_map(|(i, f)| {
+            let w = weight(&out.entries[i].agent_id);
+            f.iter().map(move |&first| Candidate {
+                entry: i,
+                first,
+                weight: w,
+            })
+        });
+        for c in all {
             let ks = c.first..c.first + block;
             if ks.clone().any(|k| keep.get(k).copied().unwrap_or(false)) {
                 continue;
@@ -204,6 +222,7 @@ pub fn give_surplus(
             &mut s.offline,
             (from, from + Duration::minutes((block as u32 * step) as i64)),
         );
+        firsts[c.entry] = starts(s, &grid, block);
         used[c.entry] += block;
         blocks += 1;
     }
@@ -312,38 +331,10 @@ fn groups_of(ivs: &[Option<Interval>], cover: &[f64]) -> Vec<Group> {
     g
 }
 
-/// Blocks that could go offline: `block` intervals of a shift, all on the queue, within the
-/// horizon, that keep the shift's offline work within `most` intervals.
-fn candidates<'a>(
-    roster: &'a Roster,
-    grid: &'a Grid,
-    block: usize,
-    most: usize,
-    used: &'a [usize],
-    weight: &'a impl Fn(&str) -> f64,
-) -> impl Iterator<Item = Candidate> + 'a {
-    roster
-        .entries
-        .iter()
-        .enumerate()
-        .filter(move |(i, _)| used[*i] + block <= most)
-        .filter_map(|(i, e)| e.shift.as_ref().map(|s| (i, e, s)))
-        .flat_map(move |(i, e, s)| {
-            let on: Vec<usize> = s.queue_intervals(grid).collect();
-            let w = weight(&e.agent_id);
-            starts(s, grid, &on, block)
-                .into_iter()
-                .map(move |first| Candidate {
-                    entry: i,
-                    first,
-                    weight: w,
-                })
-        })
-}
-
-/// First intervals of `block` consecutive intervals among `on` (a shift's intervals on the
-/// queue, ascending) that end inside the shift.
-fn starts(s: &WorkShift, grid: &Grid, on: &[usize], block: usize) -> Vec<usize> {
+/// First intervals of `block` consecutive intervals of `grid` that shift `s` is on the queue
+/// in and that end inside the shift: where a block of offline work could start.
+fn starts(s: &WorkShift, grid: &Grid, block: usize) -> Vec<usize> {
+    let on: Vec<usize> = s.queue_intervals(grid).collect();
     on.windows(block)
         .filter(|w| w[block - 1] - w[0] == block - 1)
         .filter(|w| grid.at(w[block - 1]) + Duration::minutes(grid.step_minutes as i64) <= s.end)
@@ -384,8 +375,7 @@ mod tests {
             breaks: vec![(at(11, 0), at(11, 30))],
             ..Default::default()
         };
-        let on: Vec<usize> = s.queue_intervals(&grid).collect();
-        let firsts: Vec<NaiveDateTime> = starts(&s, &grid, &on, 2)
+        let firsts: Vec<NaiveDateTime> = starts(&s, &grid, 2)
             .into_iter()
             .map(|k| grid.at(k))
             .collect();
