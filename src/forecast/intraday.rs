@@ -16,7 +16,7 @@
 use crate::forecast::backtest::{head, origins, BacktestError, BacktestSpec};
 use crate::forecast::calendar::{Calendar, EventIndex};
 use crate::forecast::history::Series;
-use crate::forecast::{Forecast, ForecastError, Forecaster, Predict, SeasonalEvent};
+use crate::forecast::{Forecast, ForecastError, Forecaster, Point, Predict, SeasonalEvent};
 use crate::model::time::{fmt_ts, minute_of_day, Grid};
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use serde::Serialize;
@@ -66,6 +66,11 @@ pub struct DaySample {
     /// Per interval from `at` to midnight.
     pub actual_after: Vec<f64>,
     pub forecast_after: Vec<f64>,
+    /// The level so far and over the last hours as [`weighted_level`] measures it (each
+    /// interval's log ratio weighted by how sure its forecast was); None where the forecast
+    /// has no band, and the ratio of the sums is used.
+    pub weighted_before: Option<f64>,
+    pub weighted_recent: Option<f64>,
 }
 
 fn ratio(actual: f64, forecast: f64) -> f64 {
@@ -73,9 +78,11 @@ fn ratio(actual: f64, forecast: f64) -> f64 {
 }
 
 impl DaySample {
-    /// The level so far, `ln((actual + 1) / (forecast + 1))`.
+    /// The level so far: [`weighted_level`], else `ln((actual + 1) / (forecast + 1))` of the
+    /// sums.
     pub fn before(&self) -> f64 {
-        ratio(self.actual_before, self.forecast_before)
+        self.weighted_before
+            .unwrap_or_else(|| ratio(self.actual_before, self.forecast_before))
     }
     pub fn after(&self) -> f64 {
         ratio(
@@ -83,13 +90,32 @@ impl DaySample {
             self.forecast_after.iter().sum(),
         )
     }
-    /// The level over the last hours before the cut.
+    /// The level over the last hours before the cut (as [`DaySample::before`]).
     pub fn recent(&self) -> f64 {
-        ratio(self.actual_recent, self.forecast_recent)
+        self.weighted_recent
+            .unwrap_or_else(|| ratio(self.actual_recent, self.forecast_recent))
     }
+    /// The chats so far are off the forecast by more than [`DEPARTS`].
     pub fn departs(&self) -> bool {
-        self.before().abs() > (1.0 + DEPARTS).ln()
+        ratio(self.actual_before, self.forecast_before).abs() > (1.0 + DEPARTS).ln()
     }
+}
+
+/// A level of actuals against the forecast: each interval's `ln((a + 1) / (f + 1))` weighted
+/// by the inverse of its forecast's variance on that scale (the P10–P90 band's width squared):
+/// an hour whose forecast leans on an uncertain event effect, or on a handful of chats, says
+/// less about the day's level than a well-known hour. None when no interval has a band.
+pub fn weighted_level<'a>(pairs: impl Iterator<Item = (f64, &'a Point)>) -> Option<f64> {
+    let (mut num, mut den) = (0.0, 0.0);
+    for (a, p) in pairs {
+        let width = (p.p90 + 1.0).ln() - (p.p10 + 1.0).ln();
+        if width > 1e-9 {
+            let w = 1.0 / (width * width);
+            num += w * ratio(a, p.volume);
+            den += w;
+        }
+    }
+    (den > 0.0).then(|| num / den)
 }
 
 /// How much of the level so far, and of the last hours' level, persists to the rest of the day:
@@ -252,6 +278,9 @@ fn day_sample(
         r.filter_map(|i| actual[i].map(|a| (a, forecast[i].volume)))
             .unzip()
     };
+    let weighted = |r: std::ops::Range<usize>| {
+        weighted_level(r.filter_map(|i| actual[i].map(|a| (a, &forecast[i]))))
+    };
     let (ab, fb) = seen(0..cut);
     let recent = (RECENT_MINUTES / h.grid.step_minutes).max(1) as usize;
     let (ar, fr) = seen(cut.saturating_sub(recent)..cut);
@@ -269,6 +298,8 @@ fn day_sample(
         forecast_recent: fr.iter().sum(),
         actual_after: aa,
         forecast_after: fa,
+        weighted_before: weighted(0..cut),
+        weighted_recent: weighted(cut.saturating_sub(recent)..cut),
     })
 }
 
@@ -403,8 +434,10 @@ pub fn reforecast(
     let (mut seen, mut expected) = (0.0, 0.0);
     let (mut seen_recent, mut expected_recent) = (0.0, 0.0);
     let recent_from = cut.saturating_sub((RECENT_MINUTES / step).max(1) as usize);
+    let mut pairs: Vec<(usize, f64)> = Vec::new();
     for i in first..cut {
         if let Some(v) = a.get(f.grid.at(i)) {
+            pairs.push((i, v));
             seen += v;
             expected += f.points[i].volume;
             if i >= recent_from {
@@ -413,6 +446,15 @@ pub fn reforecast(
             }
         }
     }
+    let level = |from: usize, sum: f64, forecast: f64| {
+        weighted_level(
+            pairs
+                .iter()
+                .filter(|(i, _)| *i >= from)
+                .map(|(i, v)| (*v, &f.points[*i])),
+        )
+        .unwrap_or_else(|| ratio(sum, forecast))
+    };
     let end_of_day = f
         .grid
         .index_of(midnight + Duration::days(1))
@@ -422,7 +464,10 @@ pub fn reforecast(
         .any(|p| p.event.is_some());
     let w = p.weights(event_day);
     let factor = w
-        .log_factor(ratio(seen, expected), ratio(seen_recent, expected_recent))
+        .log_factor(
+            level(first, seen, expected),
+            level(recent_from, seen_recent, expected_recent),
+        )
         .exp();
     let mut out = f.clone();
     for pt in &mut out.points[cut..end_of_day] {
@@ -621,6 +666,8 @@ mod tests {
             forecast_recent: 100.0,
             actual_after: vec![101.0 * after - 1.0],
             forecast_after: vec![100.0],
+            weighted_before: None,
+            weighted_recent: None,
         }
     }
 
@@ -648,6 +695,26 @@ mod tests {
             .collect();
         let w = persistence(&moved, 600).ordinary;
         assert!(w.recent > 0.9 && w.day < 0.1, "{w:?}");
+    }
+
+    #[test]
+    fn a_level_counts_the_hours_whose_forecast_is_surer_more() {
+        let point = |volume: f64, spread: f64| Point {
+            volume,
+            p10: volume / spread,
+            p90: volume * spread,
+            aht_seconds: None,
+            event: None,
+        };
+        let (sure, unsure) = (point(99.0, 1.1), point(99.0, 2.0));
+        // +50% where the forecast is sure, −50% where it is not: the level leans up
+        let l = weighted_level([(149.0, &sure), (49.0, &unsure)].into_iter()).unwrap();
+        assert!(l > 0.2 && l < 1.5f64.ln(), "{l}");
+        // equal bands: the mean of the hours' log ratios
+        let l = weighted_level([(149.0, &sure), (49.0, &sure)].into_iter()).unwrap();
+        assert!((l - 0.5 * (1.5f64.ln() + 0.5f64.ln())).abs() < 1e-12);
+        // no band at all: no level (the ratio of the sums is used)
+        assert!(weighted_level([(149.0, &point(99.0, 1.0))].into_iter()).is_none());
     }
 
     #[test]
@@ -693,6 +760,8 @@ mod tests {
                     forecast_recent: 0.0,
                     actual_after: a,
                     forecast_after: f,
+                    weighted_before: None,
+                    weighted_recent: None,
                 }
             })
             .collect();
@@ -741,11 +810,10 @@ mod tests {
         };
         let (g, rf) = reforecast(&f, &actuals, now, &p).unwrap();
         assert!(!rf.event_day);
-        // 476 chats against 231 forecast, half the deviation kept
-        assert!(
-            (rf.factor - (477.0f64 / 232.0).sqrt()).abs() < 1e-9,
-            "{rf:?}"
-        );
+        // 476 chats against 231 forecast, every hour at (a + 1) = 2 (f + 1): the level is
+        // ln 2, half of it kept
+        assert_eq!((rf.actual_so_far, rf.forecast_so_far), (476.0, 231.0));
+        assert!((rf.factor - 2.0f64.sqrt()).abs() < 1e-9, "{rf:?}");
         assert_eq!(g.points[13], f.points[13]);
         assert!((g.points[14].volume / f.points[14].volume - rf.factor).abs() < 1e-9);
         assert!((g.points[23].volume / f.points[23].volume - rf.factor).abs() < 1e-9);

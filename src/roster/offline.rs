@@ -130,7 +130,11 @@ pub fn give_surplus(
     let mut firsts: Vec<Vec<usize>> = out
         .entries
         .iter()
-        .map(|e| e.shift.as_ref().map_or(Vec::new(), |s| starts(s, &grid, block)))
+        .map(|e| {
+            e.shift
+                .as_ref()
+                .map_or(Vec::new(), |s| starts(s, &grid, block))
+        })
         .collect();
     let mut blocks = 0usize;
     let cap = sc.service.occupancy_max;
