@@ -84,6 +84,96 @@ impl Group {
     }
 }
 
+/// The queue as the offline work leaves it: each interval's model and cover, each group's
+/// totals, and what a block must keep.
+struct Queue<'a> {
+    ivs: Vec<Option<Interval>>,
+    cover: Vec<f64>,
+    groups: Vec<Group>,
+    aims: &'a [f64],
+    keep: &'a [bool],
+    block: usize,
+    /// The lowest service level an interval may be left at (the floor's, and a cushion).
+    cushion: f64,
+    cap: f64,
+}
+
+/// How good a block is: the lowest service level it leaves in its intervals (higher is
+/// better), then the chats answered in time it costs (fewer is better).
+#[derive(Debug, Clone, Copy)]
+struct Score {
+    lowest: f64,
+    loss: f64,
+}
+
+impl Score {
+    fn better_than(&self, o: &Score) -> bool {
+        self.lowest > o.lowest + 1e-12
+            || (self.lowest > o.lowest - 1e-12 && self.loss < o.loss - 1e-12)
+    }
+}
+
+impl Queue<'_> {
+    /// `c` scored, or None when it may not go: it touches an interval to keep, takes one below
+    /// its floor's agents or the cushion, or a group below its aim or past the occupancy cap.
+    fn score(&self, c: &Candidate) -> Option<Score> {
+        let ks = c.first..c.first + self.block;
+        if ks
+            .clone()
+            .any(|k| self.keep.get(k).copied().unwrap_or(false))
+        {
+            return None;
+        }
+        let (mut loss, mut lowest) = (0.0, f64::INFINITY);
+        let mut moved: BTreeMap<usize, Group> = BTreeMap::new();
+        for k in ks {
+            let Some(iv) = &self.ivs[k] else {
+                continue;
+            };
+            let (now, then) = (self.cover[k], self.cover[k] - c.weight);
+            // the floor in agents, and a cushion above the floor's service level: the model's
+            // floor is whole agents, the queue's own noise is not
+            let level = Interval::at(&iv.sl, then * iv.on);
+            if then + 1e-9 < iv.floor || level < self.cushion {
+                return None;
+            }
+            lowest = lowest.min(level);
+            let lost = iv.within(now) - iv.within(then);
+            loss += lost;
+            let d = moved.entry(iv.group).or_default();
+            d.within -= lost;
+            d.held += iv.held(then) - iv.held(now);
+            d.slots += iv.slots(then) - iv.slots(now);
+        }
+        let keeps = moved.iter().all(|(g, d)| {
+            let now = self.groups[*g];
+            let after = Group {
+                within: now.within + d.within,
+                chats: now.chats,
+                held: now.held + d.held,
+                slots: now.slots + d.slots,
+            };
+            after.level() >= self.aims.get(*g).copied().unwrap_or(f64::INFINITY) - 1e-12
+                && after.held <= self.cap * after.slots + 1e-9
+        });
+        keeps.then_some(Score { lowest, loss })
+    }
+
+    /// `c` taken off the queue.
+    fn take(&mut self, c: &Candidate) {
+        for k in c.first..c.first + self.block {
+            if let Some(iv) = &self.ivs[k] {
+                let g = &mut self.groups[iv.group];
+                let (now, then) = (self.cover[k], self.cover[k] - c.weight);
+                g.within += iv.within(then) - iv.within(now);
+                g.held += iv.held(then) - iv.held(now);
+                g.slots += iv.slots(then) - iv.slots(now);
+            }
+            self.cover[k] -= c.weight;
+        }
+    }
+}
+
 /// A block that could go offline: roster entry, first interval, agent's productivity.
 #[derive(Debug, Clone, Copy)]
 struct Candidate {
@@ -122,8 +212,18 @@ pub fn give_surplus(
         }
     }
     let ivs = intervals(sc, req, &cover);
-    let mut groups = groups_of(&ivs, &cover);
+    let groups = groups_of(&ivs, &cover);
     let before: Vec<f64> = groups.iter().map(Group::level).collect();
+    let mut queue = Queue {
+        ivs,
+        cover,
+        groups,
+        aims,
+        keep,
+        block,
+        cushion: sc.service.floor() / 100.0 + FLOOR_CUSHION,
+        cap: sc.service.occupancy_max,
+    };
     let mut out = roster.clone();
     let mut used = vec![0usize; out.entries.len()];
     // per entry: where its blocks could start (recomputed for the entry given a block)
@@ -137,86 +237,30 @@ pub fn give_surplus(
         })
         .collect();
     let mut blocks = 0usize;
-    let cap = sc.service.occupancy_max;
-    let cushion = sc.service.floor() / 100.0 + FLOOR_CUSHION;
     loop {
-        let mut best: Option<((f64, f64), Candidate)> = None;
-        let open = firsts
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| used[*i] + block <= most);
-        let all = open.flat_map(|(i, f)| {
-            let w = weight(&out.entries[i].agent_id);
-            f.iter().map(move |&first| Candidate {
-                entry: i,
-                first,
-                weight: w,
-            })
-        });
-        for c in all {
-            let ks = c.first..c.first + block;
-            if ks.clone().any(|k| keep.get(k).copied().unwrap_or(false)) {
+        let mut best: Option<(Score, Candidate)> = None;
+        for (i, f) in firsts.iter().enumerate() {
+            if used[i] + block > most {
                 continue;
             }
-            let mut loss = 0.0;
-            let mut lowest = f64::INFINITY;
-            let mut ok = true;
-            let mut moved: BTreeMap<usize, Group> = BTreeMap::new();
-            for k in ks {
-                let Some(iv) = &ivs[k] else {
-                    continue;
+            let weight = weight(&out.entries[i].agent_id);
+            for &first in f {
+                let c = Candidate {
+                    entry: i,
+                    first,
+                    weight,
                 };
-                let (now, then) = (cover[k], cover[k] - c.weight);
-                // the floor in agents, and a cushion above the floor's service level: the
-                // model's floor is whole agents, the queue's own noise is not
-                let level = Interval::at(&iv.sl, then * iv.on);
-                if then + 1e-9 < iv.floor || level < cushion {
-                    ok = false;
-                    break;
+                if let Some(score) = queue.score(&c) {
+                    if best.as_ref().is_none_or(|(b, _)| score.better_than(b)) {
+                        best = Some((score, c));
+                    }
                 }
-                lowest = lowest.min(level);
-                let d = moved.entry(iv.group).or_default();
-                let lost = iv.within(now) - iv.within(then);
-                loss += lost;
-                d.within -= lost;
-                d.held += iv.held(then) - iv.held(now);
-                d.slots += iv.slots(then) - iv.slots(now);
-            }
-            if !ok {
-                continue;
-            }
-            // each group it touches stays at or above the aim and within the occupancy cap
-            let keeps = moved.iter().all(|(g, d)| {
-                let after = Group {
-                    within: groups[*g].within + d.within,
-                    chats: groups[*g].chats,
-                    held: groups[*g].held + d.held,
-                    slots: groups[*g].slots + d.slots,
-                };
-                after.level() >= aims.get(*g).copied().unwrap_or(f64::INFINITY) - 1e-12
-                    && after.held <= cap * after.slots + 1e-9
-            });
-            // where the service level stays highest, then where it costs the fewest chats
-            let better = |(h, l): &(f64, f64)| {
-                lowest > *h + 1e-12 || (lowest > *h - 1e-12 && loss < *l - 1e-12)
-            };
-            if keeps && best.as_ref().is_none_or(|(k, _)| better(k)) {
-                best = Some(((lowest, loss), c));
             }
         }
         let Some((_, c)) = best else {
             break;
         };
-        for k in c.first..c.first + block {
-            if let Some(iv) = &ivs[k] {
-                let g = &mut groups[iv.group];
-                let (now, then) = (cover[k], cover[k] - c.weight);
-                g.within += iv.within(then) - iv.within(now);
-                g.held += iv.held(then) - iv.held(now);
-                g.slots += iv.slots(then) - iv.slots(now);
-            }
-            cover[k] -= c.weight;
-        }
+        queue.take(&c);
         let s = out.entries[c.entry]
             .shift
             .as_mut()
@@ -230,6 +274,7 @@ pub fn give_surplus(
         used[c.entry] += block;
         blocks += 1;
     }
+    let groups = queue.groups;
     let after = groups.iter().map(Group::level).collect();
     (
         out,
