@@ -317,3 +317,70 @@ fn a_past_that_already_breaks_a_rule_is_named_not_solved() {
         .stderr(predicates::str::contains("REST"));
     assert!(!d.path().join("never.csv").exists());
 }
+
+#[test]
+fn a_replan_with_skills_fills_a_queue_with_agents_who_serve_it() {
+    // the baseline week with pre-sales served by juniors and after-sales by seniors and
+    // supervisors (the synthetic team's skills)
+    let d = tempfile::tempdir().unwrap();
+    let scenario = d.path().join("scenario.toml");
+    let baseline = std::fs::canonicalize("scenarios/baseline.toml").unwrap();
+    std::fs::write(
+        &scenario,
+        format!(
+            "extends = {:?}\nname = \"baseline-skills\"\n\n[[queue]]\nname = \"pre_sales\"\nshare = 0.6\nskills = [\"pre_sales\"]\n\n[[queue]]\nname = \"after_sales\"\nshare = 0.4\naht_factor = 1.3\nskills = [\"after_sales\"]\n",
+            baseline.display().to_string()
+        ),
+    )
+    .unwrap();
+    stdout(
+        paiban()
+            .args(["run", "--scenario"])
+            .arg(&scenario)
+            .arg("--out")
+            .arg(d.path().join("out")),
+    );
+    let agents = rows(&d.path().join("out/agents.csv"));
+    let skills = |id: &str| -> String {
+        agents
+            .iter()
+            .find(|a| a[0] == id)
+            .map(|a| a.last().unwrap().clone())
+            .unwrap_or_default()
+    };
+    // an agent who serves after-sales only, at work on Wednesday from 10:00 or later
+    let roster = rows(&d.path().join("out/roster.csv"));
+    let day = "2026-11-04";
+    let sick = roster
+        .iter()
+        .find(|r| {
+            r[4] == day
+                && r[6] != "OFF"
+                && ("2026-11-04 10:00".."2026-11-04 14:00").contains(&r[7].as_str())
+                && skills(&r[0]) == "after_sales"
+        })
+        .map(|r| r[0].clone())
+        .expect("an after-sales agent on a day shift on Wednesday");
+    let json = stdout(
+        on_published(d.path(), "replan")
+            .args(["--now", "2026-11-04 08:00", "--runs", "2", "--json"])
+            .args(["--absent", &format!("{sick}:{day}..2026-11-06")]),
+    );
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let changes = v["replan"]["changes"].as_array().unwrap();
+    // whoever the replan moves or calls in on Wednesday can take the after-sales chats the
+    // absence left (a replan counting heads alone moved a pre-sales junior into that hole)
+    let helpers: Vec<&str> = changes
+        .iter()
+        .filter(|c| c["kind"] != "absent" && c["date"] == day)
+        .map(|c| c["agent_id"].as_str().unwrap())
+        .collect();
+    assert!(!helpers.is_empty(), "the hole is repaired: {json}");
+    for h in helpers {
+        assert!(
+            skills(h).contains("after_sales"),
+            "{h} ({}) helps: {json}",
+            skills(h)
+        );
+    }
+}

@@ -41,6 +41,70 @@ pub(super) struct Built<'a> {
     productivity: Vec<f64>,
     /// Who may be asked for more than their published shifts.
     willing: Willing,
+    /// Sets of skill-limited queues and the cover each answers for.
+    skills: Vec<SkillSet>,
+}
+
+/// A set of queues limited to some skills (as the plan's skill rows take them): which agents
+/// serve any of its queues, and the cover the replan answers for with them alone.
+struct SkillSet {
+    able: Vec<bool>,
+    target: Vec<f64>,
+    gap: Vec<bool>,
+}
+
+/// The sets of skill-limited queues of the requirements — every proper subset of 2 to 8
+/// queues that not every agent serves — each with its target per interval after `now`:
+/// `min(required now, published cover by its agents + the rise of its requirement)`, as for
+/// the whole team, and where the published roster less the absences falls short of it.
+fn skill_sets(s: &Situation, grid: &Grid, productivity: &[f64], now_idx: usize) -> Vec<SkillSet> {
+    let nq = s.required.queues.len();
+    let served: Vec<Vec<String>> = s
+        .agents
+        .iter()
+        .map(|a| crate::rules::queues_served(s.sc, a))
+        .collect();
+    if served.iter().all(Vec::is_empty) || !(2..=8).contains(&nq) {
+        return Vec::new();
+    }
+    let remaining = super::without_absent(s);
+    let mut out = Vec::new();
+    for set in 1..(1usize << nq) - 1 {
+        let able: Vec<bool> = served
+            .iter()
+            .map(|q| (0..nq).any(|k| set >> k & 1 == 1 && q.contains(&s.required.queues[k])))
+            .collect();
+        if able.iter().all(|a| *a) {
+            continue;
+        }
+        let weights: Vec<f64> = productivity
+            .iter()
+            .zip(&able)
+            .map(|(p, a)| if *a { *p } else { 0.0 })
+            .collect();
+        let published = effective_cover(s.agents, &weights, s.published, grid);
+        let left = effective_cover(s.agents, &weights, &remaining, grid);
+        let need = |r: &crate::staffing::requirements::Requirement| {
+            let on: u32 = (0..nq)
+                .filter(|k| set >> k & 1 == 1)
+                .filter_map(|k| r.by_queue.get(k))
+                .map(|b| b.agents_on_queue)
+                .sum();
+            crate::staffing::requirements::scheduled(on, r.shrinkage) as f64
+        };
+        let target: Vec<f64> = (0..grid.len)
+            .map(|i| {
+                if i < now_idx {
+                    return 0.0;
+                }
+                let (r, r0) = (need(&s.required.rows[i]), need(&s.planned.rows[i]));
+                r.min(published[i] + (r - r0).max(0.0))
+            })
+            .collect();
+        let gap = (0..grid.len).map(|i| left[i] < target[i] - 1e-9).collect();
+        out.push(SkillSet { able, target, gap });
+    }
+    out
 }
 
 /// Agents on the queue per interval of `grid` for `r` in trained-agent equivalents (each
@@ -216,6 +280,11 @@ pub(super) fn build<'a>(s: &'a Situation<'a>, dates: &[NaiveDate], grid: Grid) -
         gap,
         now_idx,
     } = targets(s, &grid, &productivity);
+    let skills = skill_sets(s, &grid, &productivity, now_idx);
+    // a set of queues short of the agents who serve it is a gap too
+    let gap: Vec<bool> = (0..grid.len)
+        .map(|i| gap[i] || skills.iter().any(|k| k.gap[i]))
+        .collect();
     let per_day = grid.per_day();
     let gap_days: Vec<bool> = (0..dates.len())
         .map(|d| gap[d * per_day..(d + 1) * per_day].iter().any(|g| *g))
@@ -231,6 +300,7 @@ pub(super) fn build<'a>(s: &'a Situation<'a>, dates: &[NaiveDate], grid: Grid) -
         carried,
         productivity,
         willing: Willing::of(s.agents),
+        skills,
     };
     let by_day: BTreeMap<(&str, NaiveDate), Option<&WorkShift>> = s
         .published
@@ -338,8 +408,13 @@ impl Built<'_> {
 
     /// Options on the queue per interval: (var, productivity) terms.
     fn on_queue(&self) -> Vec<Vec<(Var, f64)>> {
+        self.on_queue_of(|_| true)
+    }
+
+    /// Options of the agents `who` selects on the queue per interval.
+    fn on_queue_of(&self, who: impl Fn(usize) -> bool) -> Vec<Vec<(Var, f64)>> {
         let mut per: Vec<Vec<(Var, f64)>> = vec![Vec::new(); self.grid.len];
-        for (ai, days) in self.options.iter().enumerate() {
+        for (ai, days) in self.options.iter().enumerate().filter(|(ai, _)| who(*ai)) {
             for o in days.iter().flatten() {
                 for i in o.shift.queue_intervals(&self.grid) {
                     per[i].push((o.var, self.productivity[ai]));
@@ -363,6 +438,21 @@ impl Built<'_> {
             let short = self.m.var(0.0, need, false, pen);
             terms.push((short, 1.0));
             self.m.row(terms, need, f64::INFINITY);
+        }
+        // each set of skill-limited queues by the agents who serve it (last week's agents
+        // are not counted by skill, as in the plan's skill rows)
+        for k in 0..self.skills.len() {
+            let per = self.on_queue_of(|ai| self.skills[k].able[ai]);
+            for (i, mut terms) in per.into_iter().enumerate().skip(now_idx) {
+                let need = self.skills[k].target[i];
+                if need <= 1e-9 {
+                    continue;
+                }
+                self.m.tag_with(None, Some(i / per_day));
+                let short = self.m.var(0.0, need, false, pen);
+                terms.push((short, 1.0));
+                self.m.row(terms, need, f64::INFINITY);
+            }
         }
         self.m.tag_with(None, None);
     }
