@@ -376,6 +376,14 @@ fn a_replan_with_skills_fills_a_queue_with_agents_who_serve_it() {
         .map(|c| c["agent_id"].as_str().unwrap())
         .collect();
     assert!(!helpers.is_empty(), "the hole is repaired: {json}");
+    // the cover is reported per set of skill-limited queues too
+    let by_skills = v["replan"]["after"]["by_skills"].as_array().unwrap();
+    assert!(
+        by_skills
+            .iter()
+            .any(|k| k["queues"] == serde_json::json!(["after_sales"])),
+        "{json}"
+    );
     for h in helpers {
         assert!(
             skills(h).contains("after_sales"),

@@ -162,11 +162,22 @@ pub enum ChangeKind {
 
 /// Cover against the target after `now`: what the published roster gives once the absences
 /// are taken out, and what the replan gives.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Cover {
     /// Agent-hours below the target (the replan's service target, see the module notes).
     pub short_agent_hours: f64,
     /// Intervals with any shortfall.
+    pub short_intervals: usize,
+    /// The same for each set of skill-limited queues, by the agents who serve them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub by_skills: Vec<SkillCover>,
+}
+
+/// [`Cover`] of a set of skill-limited queues by the agents who serve any of them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SkillCover {
+    pub queues: Vec<String>,
+    pub short_agent_hours: f64,
     pub short_intervals: usize,
 }
 

@@ -48,6 +48,7 @@ pub(super) struct Built<'a> {
 /// A set of queues limited to some skills (as the plan's skill rows take them): which agents
 /// serve any of its queues, and the cover the replan answers for with them alone.
 struct SkillSet {
+    queues: Vec<String>,
     able: Vec<bool>,
     target: Vec<f64>,
     gap: Vec<bool>,
@@ -102,7 +103,16 @@ fn skill_sets(s: &Situation, grid: &Grid, productivity: &[f64], now_idx: usize) 
             })
             .collect();
         let gap = (0..grid.len).map(|i| left[i] < target[i] - 1e-9).collect();
-        out.push(SkillSet { able, target, gap });
+        let queues = (0..nq)
+            .filter(|k| set >> k & 1 == 1)
+            .map(|k| s.required.queues[k].clone())
+            .collect();
+        out.push(SkillSet {
+            queues,
+            able,
+            target,
+            gap,
+        });
     }
     out
 }
@@ -651,20 +661,45 @@ impl Built<'_> {
         out
     }
 
-    /// Cover of `r` against the target after `now`.
+    /// Cover of `r` against the target after `now`, and each set of skill-limited queues'
+    /// by the agents who serve it.
     pub(super) fn cover(&self, r: &Roster) -> Cover {
         let cov = effective_cover(self.s.agents, &self.productivity, r, &self.grid);
-        let mut out = Cover {
-            short_agent_hours: 0.0,
-            short_intervals: 0,
-        };
-        for i in 0..self.grid.len {
-            let short = self.target[i] - cov[i] - self.carried[i];
-            if short > 1e-9 {
-                out.short_agent_hours += short * self.grid.step_hours();
-                out.short_intervals += 1;
-            }
+        let (short_agent_hours, short_intervals) =
+            self.short(|i| self.target[i] - cov[i] - self.carried[i]);
+        let by_skills = self
+            .skills
+            .iter()
+            .map(|k| {
+                let weights: Vec<f64> = self
+                    .productivity
+                    .iter()
+                    .zip(&k.able)
+                    .map(|(p, a)| if *a { *p } else { 0.0 })
+                    .collect();
+                let cov = effective_cover(self.s.agents, &weights, r, &self.grid);
+                let (hours, intervals) = self.short(|i| k.target[i] - cov[i]);
+                super::SkillCover {
+                    queues: k.queues.clone(),
+                    short_agent_hours: hours,
+                    short_intervals: intervals,
+                }
+            })
+            .collect();
+        Cover {
+            short_agent_hours,
+            short_intervals,
+            by_skills,
         }
-        out
+    }
+
+    /// Agent-hours and intervals where `short(i)` is above 0.
+    fn short(&self, short: impl Fn(usize) -> f64) -> (f64, usize) {
+        (0..self.grid.len)
+            .map(short)
+            .filter(|s| *s > 1e-9)
+            .fold((0.0, 0), |(h, n), s| {
+                (h + s * self.grid.step_hours(), n + 1)
+            })
     }
 }

@@ -200,6 +200,18 @@ pub fn text(r: &Replanned, service: Option<&Service>) -> String {
         r.after.short_agent_hours,
         r.after.short_intervals
     );
+    for (b, a) in r.before.by_skills.iter().zip(&r.after.by_skills) {
+        if b.short_intervals + a.short_intervals > 0 {
+            s += &format!(
+                "    {} by the agents who serve it: {:.1} agent-hours in {} intervals as published, {:.1} in {} after\n",
+                b.queues.join(" or "),
+                b.short_agent_hours,
+                b.short_intervals,
+                a.short_agent_hours,
+                a.short_intervals
+            );
+        }
+    }
     if let Some(sv) = service {
         s += &format!(
             "  simulated service level after now: {:.1}% before, {:.1}% after (target {:.0}%)\n",
