@@ -215,9 +215,17 @@ fn a_busy_morning_is_re_forecast_and_the_afternoon_replanned() {
         vol(&morning, "2026-11-04 10:00")
     );
     assert!(vol(&re, "2026-11-04 16:00") > vol(&morning, "2026-11-04 16:00"));
+    // tomorrow keeps the share of today's level the history's days kept (never less than
+    // forecast after a busy morning), the days after it are as forecast
+    assert!(vol(&re, "2026-11-05 16:00") >= vol(&morning, "2026-11-05 16:00"));
     assert_eq!(
-        vol(&re, "2026-11-05 16:00"),
-        vol(&morning, "2026-11-05 16:00")
+        vol(&re, "2026-11-05 16:00") > vol(&morning, "2026-11-05 16:00"),
+        said.contains("so tomorrow is +"),
+        "{said}"
+    );
+    assert_eq!(
+        vol(&re, "2026-11-06 16:00"),
+        vol(&morning, "2026-11-06 16:00")
     );
 }
 

@@ -71,6 +71,9 @@ pub struct DaySample {
     /// has no band, and the ratio of the sums is used.
     pub weighted_before: Option<f64>,
     pub weighted_recent: Option<f64>,
+    /// The next day per interval, from the same forecast (empty when it is not in it).
+    pub next_actual: Vec<f64>,
+    pub next_forecast: Vec<f64>,
 }
 
 fn ratio(actual: f64, forecast: f64) -> f64 {
@@ -94,6 +97,15 @@ impl DaySample {
     pub fn recent(&self) -> f64 {
         self.weighted_recent
             .unwrap_or_else(|| ratio(self.actual_recent, self.forecast_recent))
+    }
+    /// The next day's level against the same forecast, when it is in it.
+    pub fn next(&self) -> Option<f64> {
+        (!self.next_actual.is_empty()).then(|| {
+            ratio(
+                self.next_actual.iter().sum(),
+                self.next_forecast.iter().sum(),
+            )
+        })
     }
     /// The chats so far are off the forecast by more than [`DEPARTS`].
     pub fn departs(&self) -> bool {
@@ -144,6 +156,11 @@ pub struct Persistence {
     pub event: Weights,
     pub ordinary_days: usize,
     pub event_days: usize,
+    /// The share of the day's level so far that the next day keeps (its whole level against
+    /// the same forecast), and the days it was learned from (0 with fewer than
+    /// [`MIN_SAMPLES`]).
+    pub next_day: f64,
+    pub next_days: usize,
 }
 
 impl Persistence {
@@ -214,13 +231,36 @@ fn persistence_of(samples: &[&DaySample], at_minute: u32) -> Persistence {
     let (pooled, _) = fit(samples.iter().copied());
     let (ordinary, on) = fit(samples.iter().copied().filter(|s| !s.event));
     let (event, en) = fit(samples.iter().copied().filter(|s| s.event));
+    let (next_day, next_days) = next_day_slope(samples);
     Persistence {
         at_minute,
         ordinary: if on >= MIN_SAMPLES { ordinary } else { pooled },
         event: if en >= MIN_SAMPLES { event } else { pooled },
         ordinary_days: on,
         event_days: en,
+        next_day,
+        next_days,
     }
+}
+
+/// Least squares through the origin of the next day's level on the day's level so far,
+/// clamped to [0, 1] (0 with fewer than [`MIN_SAMPLES`] pairs).
+fn next_day_slope(samples: &[&DaySample]) -> (f64, usize) {
+    let (mut xy, mut xx, mut n) = (0.0, 0.0, 0);
+    for s in samples {
+        if let Some(y) = s.next() {
+            let x = s.before();
+            xy += x * y;
+            xx += x * x;
+            n += 1;
+        }
+    }
+    let slope = if n >= MIN_SAMPLES && xx > 1e-12 {
+        (xy / xx).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    (slope, n)
 }
 
 /// Past days of `h` around `at_minute`, each with the forecast made before its week (weekly
@@ -253,7 +293,14 @@ pub fn samples(
             let grid = Grid::new(*o, step, 7 * per_day);
             let f = model.fit(&head(h, k), &events)?.predict(grid)?;
             Ok((0..7)
-                .filter_map(|d| day_sample(h, &f, &events, k + d * per_day, d * per_day, cut))
+                .filter_map(|d| {
+                    let mut s = day_sample(h, &f, &events, k + d * per_day, d * per_day, cut)?;
+                    if d + 1 < 7 {
+                        (s.next_actual, s.next_forecast) =
+                            whole_day(h, &f, k + (d + 1) * per_day, (d + 1) * per_day);
+                    }
+                    Some(s)
+                })
                 .collect())
         })
         .collect();
@@ -300,7 +347,21 @@ fn day_sample(
         forecast_after: fa,
         weighted_before: weighted(0..cut),
         weighted_recent: weighted(cut.saturating_sub(recent)..cut),
+        next_actual: Vec::new(),
+        next_forecast: Vec::new(),
     })
+}
+
+/// The day starting at history index `k` (forecast index `fk`): actual and forecast of each
+/// interval with a row.
+fn whole_day(h: &Series, f: &Forecast, k: usize, fk: usize) -> (Vec<f64>, Vec<f64>) {
+    let per_day = (1440 / h.grid.step_minutes) as usize;
+    (0..per_day)
+        .filter_map(|i| {
+            let a = h.volume.get(k + i).copied().flatten()?;
+            Some((a, f.points.get(fk + i)?.volume))
+        })
+        .unzip()
 }
 
 /// How past days departed from their morning forecasts, on the log scale: the spread of a
@@ -379,6 +440,10 @@ pub struct Reforecast {
     pub factor: f64,
     pub weights: Weights,
     pub event_day: bool,
+    /// The factor on tomorrow (1 where days do not keep their level, or tomorrow is not in
+    /// the forecast) and the share of today's level it keeps.
+    pub tomorrow_factor: f64,
+    pub next_day: f64,
 }
 
 impl Reforecast {
@@ -395,7 +460,15 @@ impl Reforecast {
             self.weights.recent * 100.0,
             RECENT_MINUTES / 60,
             (self.factor - 1.0) * 100.0
-        )
+        ) + &if self.tomorrow_factor != 1.0 {
+            format!(
+                "  tomorrow: days keep {:.0}% of a day's level into the next, so tomorrow is {:+.1}%\n",
+                self.next_day * 100.0,
+                (self.tomorrow_factor - 1.0) * 100.0
+            )
+        } else {
+            String::new()
+        }
     }
 }
 
@@ -469,12 +542,26 @@ pub fn reforecast(
             level(recent_from, seen_recent, expected_recent),
         )
         .exp();
+    let tomorrow_in = end_of_day < f.grid.len;
+    let day_level = level(first, seen, expected);
+    let tomorrow_factor = (p.next_day * day_level).exp();
+    let end_of_tomorrow = f
+        .grid
+        .index_of(midnight + Duration::days(2))
+        .unwrap_or(f.grid.len);
     let mut out = f.clone();
-    for pt in &mut out.points[cut..end_of_day] {
-        pt.volume *= factor;
-        pt.p10 *= factor;
-        pt.p90 *= factor;
-    }
+    let scale = |pts: &mut [Point], by: f64| {
+        for pt in pts {
+            pt.volume *= by;
+            pt.p10 *= by;
+            pt.p90 *= by;
+        }
+    };
+    scale(&mut out.points[cut..end_of_day], factor);
+    scale(
+        &mut out.points[end_of_day..end_of_tomorrow.max(end_of_day)],
+        tomorrow_factor,
+    );
     Ok((
         out,
         Reforecast {
@@ -484,6 +571,8 @@ pub fn reforecast(
             factor,
             weights: w,
             event_day,
+            tomorrow_factor: if tomorrow_in { tomorrow_factor } else { 1.0 },
+            next_day: p.next_day,
         },
     ))
 }
@@ -517,6 +606,9 @@ pub struct IntradayReport {
     /// Event days whose level so far departs from the forecast by more than [`DEPARTS`].
     pub event_departing: Score,
     pub ordinary_departing: Score,
+    /// The next day's WAPE: its morning forecast against the forecast carrying the share of
+    /// today's level learned from earlier days (days whose next day is in the same forecast).
+    pub tomorrow: Score,
     /// The persistence learned from every day.
     pub persistence: Persistence,
 }
@@ -553,14 +645,24 @@ pub fn backtest(samples: &[DaySample], at_minute: u32) -> IntradayReport {
     let mut sorted: Vec<&DaySample> = samples.iter().collect();
     sorted.sort_by_key(|s| s.date);
     let mut t: [Tally; 5] = Default::default();
+    let mut next = Tally::default();
     for (i, s) in sorted.iter().enumerate() {
         let earlier = &sorted[..i];
         let kind = earlier.iter().filter(|e| e.event == s.event).count();
         if kind < MIN_SAMPLES || i < 2 * MIN_SAMPLES {
             continue;
         }
-        let w = persistence_of(earlier, at_minute).weights(s.event);
-        let factor = w.log_factor(s.before(), s.recent()).exp();
+        let p = persistence_of(earlier, at_minute);
+        let factor = p.weights(s.event).log_factor(s.before(), s.recent()).exp();
+        if !s.next_actual.is_empty() {
+            let carried = (p.next_day * s.before()).exp();
+            next.days += 1;
+            for (a, f) in s.next_actual.iter().zip(&s.next_forecast) {
+                next.err_m += (a - f).abs();
+                next.err_r += (a - f * carried).abs();
+                next.actual += a;
+            }
+        }
         let (mut em, mut er, mut act) = (0.0, 0.0, 0.0);
         for (a, f) in s.actual_after.iter().zip(&s.forecast_after) {
             em += (a - f).abs();
@@ -590,6 +692,7 @@ pub fn backtest(samples: &[DaySample], at_minute: u32) -> IntradayReport {
         event: t[2].score(),
         event_departing: t[3].score(),
         ordinary_departing: t[4].score(),
+        tomorrow: next.score(),
         persistence: persistence(samples, at_minute),
     }
 }
@@ -606,6 +709,7 @@ impl IntradayReport {
             ("  departing >10%", &self.ordinary_departing),
             ("event days", &self.event),
             ("  departing >10%", &self.event_departing),
+            ("next day", &self.tomorrow),
         ];
         for (name, sc) in rows {
             s += &format!(
@@ -626,6 +730,11 @@ impl IntradayReport {
             p.event.day * 100.0,
             p.event.recent * 100.0,
             p.event_days
+        );
+        s += &format!(
+            "  the next day keeps {:.0}% of a day's level so far ({} days)\n",
+            p.next_day * 100.0,
+            p.next_days
         );
         s
     }
@@ -668,6 +777,8 @@ mod tests {
             forecast_after: vec![100.0],
             weighted_before: None,
             weighted_recent: None,
+            next_actual: Vec::new(),
+            next_forecast: Vec::new(),
         }
     }
 
@@ -695,6 +806,33 @@ mod tests {
             .collect();
         let w = persistence(&moved, 600).ordinary;
         assert!(w.recent > 0.9 && w.day < 0.1, "{w:?}");
+    }
+
+    #[test]
+    fn the_next_day_keeps_what_earlier_days_kept_of_a_days_level() {
+        // tomorrow's level is 0.6 of today's (in logs) on every day
+        let s: Vec<DaySample> = (0..20)
+            .map(|d| {
+                let x = 1.0 + 0.02 * (d as f64 - 10.0);
+                let mut s = sample(d, false, x, x);
+                let next = (s.before() * 0.6).exp();
+                s.next_forecast = vec![100.0];
+                s.next_actual = vec![101.0 * next - 1.0];
+                s
+            })
+            .collect();
+        let p = persistence(&s, 14 * 60);
+        assert!((p.next_day - 0.6).abs() < 1e-6, "{p:?}");
+        assert_eq!(p.next_days, 20);
+        // too few pairs: nothing is carried
+        assert_eq!(persistence(&s[..3], 14 * 60).next_day, 0.0);
+        // the backtest scores the next day against its morning forecast
+        let r = backtest(&s, 14 * 60);
+        assert!(r.tomorrow.days > 0);
+        assert!(
+            r.tomorrow.reforecast_wape < r.tomorrow.morning_wape,
+            "{r:?}"
+        );
     }
 
     #[test]
@@ -762,6 +900,8 @@ mod tests {
                     forecast_after: f,
                     weighted_before: None,
                     weighted_recent: None,
+                    next_actual: Vec::new(),
+                    next_forecast: Vec::new(),
                 }
             })
             .collect();
@@ -773,7 +913,7 @@ mod tests {
     }
 
     #[test]
-    fn reforecast_scales_the_rest_of_today_only() {
+    fn reforecast_scales_the_rest_of_today_and_carries_into_tomorrow() {
         let day = NaiveDate::from_ymd_opt(2026, 11, 11).unwrap();
         let grid = Grid::days(day, 2, 60);
         let points = (0..grid.len)
@@ -807,6 +947,8 @@ mod tests {
             },
             ordinary_days: 10,
             event_days: 10,
+            next_day: 0.5,
+            next_days: 10,
         };
         let (g, rf) = reforecast(&f, &actuals, now, &p).unwrap();
         assert!(!rf.event_day);
@@ -817,7 +959,14 @@ mod tests {
         assert_eq!(g.points[13], f.points[13]);
         assert!((g.points[14].volume / f.points[14].volume - rf.factor).abs() < 1e-9);
         assert!((g.points[23].volume / f.points[23].volume - rf.factor).abs() < 1e-9);
-        assert_eq!(g.points[24], f.points[24]);
+        // tomorrow keeps half of today's level so far, the day after is as forecast
+        assert!((rf.tomorrow_factor - 2.0f64.sqrt()).abs() < 1e-9, "{rf:?}");
+        for k in 24..48.min(f.points.len()) {
+            assert!((g.points[k].volume / f.points[k].volume - rf.tomorrow_factor).abs() < 1e-9);
+        }
+        for k in 48..f.points.len() {
+            assert_eq!(g.points[k], f.points[k]);
+        }
         // actuals that stop before now are refused
         let short = Series {
             grid: Grid::new(grid.start, 60, 10),
