@@ -191,13 +191,6 @@ fn fit<'a>(samples: impl Iterator<Item = &'a DaySample>) -> (Weights, usize) {
     // the sum of squared errors of weights (b, c)
     let sse =
         |b: f64, c: f64| yy - 2.0 * (b * xy + c * zy) + b * b * xx + 2.0 * b * c * xz + c * c * zz;
-    let one = |sxy: f64, sxx: f64| {
-        if sxx > 1e-12 {
-            (sxy / sxx).clamp(0.0, 1.0)
-        } else {
-            0.0
-        }
-    };
     let det = xx * zz - xz * xz;
     if det > 1e-9 * xx * zz && det > 1e-12 {
         let (b, c) = ((xy * zz - zy * xz) / det, (zy * xx - xy * xz) / det);
@@ -206,12 +199,12 @@ fn fit<'a>(samples: impl Iterator<Item = &'a DaySample>) -> (Weights, usize) {
         }
     }
     let day = Weights {
-        day: one(xy, xx),
+        day: share(xy, xx),
         recent: 0.0,
     };
     let recent = Weights {
         day: 0.0,
-        recent: one(zy, zz),
+        recent: share(zy, zz),
     };
     let best = if sse(recent.day, recent.recent) < sse(day.day, day.recent) {
         recent
@@ -255,12 +248,18 @@ fn next_day_slope(samples: &[&DaySample]) -> (f64, usize) {
             n += 1;
         }
     }
-    let slope = if n >= MIN_SAMPLES && xx > 1e-12 {
+    let slope = if n >= MIN_SAMPLES { share(xy, xx) } else { 0.0 };
+    (slope, n)
+}
+
+/// The least-squares slope through the origin from its sums `Σxy` and `Σx²`, clamped to
+/// [0, 1] (0 without any spread in x): the share of a deviation that is kept.
+fn share(xy: f64, xx: f64) -> f64 {
+    if xx > 1e-12 {
         (xy / xx).clamp(0.0, 1.0)
     } else {
         0.0
-    };
-    (slope, n)
+    }
 }
 
 /// Past days of `h` around `at_minute`, each with the forecast made before its week (weekly
@@ -536,14 +535,11 @@ pub fn reforecast(
         .iter()
         .any(|p| p.event.is_some());
     let w = p.weights(event_day);
+    let day_level = level(first, seen, expected);
     let factor = w
-        .log_factor(
-            level(first, seen, expected),
-            level(recent_from, seen_recent, expected_recent),
-        )
+        .log_factor(day_level, level(recent_from, seen_recent, expected_recent))
         .exp();
     let tomorrow_in = end_of_day < f.grid.len;
-    let day_level = level(first, seen, expected);
     let tomorrow_factor = (p.next_day * day_level).exp();
     let end_of_tomorrow = f
         .grid

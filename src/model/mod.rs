@@ -112,3 +112,20 @@ pub struct Roster {
     pub dates: Vec<NaiveDate>,
     pub entries: Vec<Entry>,
 }
+
+impl Roster {
+    /// Agents on the queue per interval of `grid`, each counting `weight(agent id)` (1 for
+    /// heads, the contract's productivity for trained-agent equivalents).
+    pub fn cover(&self, grid: &crate::model::time::Grid, weight: impl Fn(&str) -> f64) -> Vec<f64> {
+        let mut cov = vec![0.0; grid.len];
+        for e in &self.entries {
+            if let Some(s) = &e.shift {
+                let w = weight(&e.agent_id);
+                for i in s.queue_intervals(grid) {
+                    cov[i] += w;
+                }
+            }
+        }
+        cov
+    }
+}

@@ -416,9 +416,10 @@ fn offline_surplus(
     let give = |aims: &[f64], keep: &[bool]| {
         crate::roster::offline::give_surplus(sc, &creq, roster, agents, aims, carried, keep)
     };
-    let model = give(&[], &[]).1.expected_before;
-    // intervals the simulation has below the floor: none may be added, and the offline work
-    // keeps away from them and the hour before (a thin queue carries its backlog forward)
+    let model = crate::roster::offline::expected(sc, &creq, roster, agents, carried);
+    // intervals the simulation has below the floor: none may be added where offline work ran
+    // before them, and the offline work then keeps away from them and the BACKLOG_HOURS
+    // before (a thin queue carries its backlog forward)
     let floor = sc.service.floor() / 100.0;
     let below = |sim: &crate::staffing::simulate::SimReport| -> Vec<bool> {
         sim.intervals
@@ -440,13 +441,14 @@ fn offline_surplus(
             }
         })
         .collect();
-    let mut kept: Option<(
+    // the closest try so far: its miss, roster, simulation and what it placed
+    type Kept = (
         f64,
         crate::model::Roster,
         crate::staffing::simulate::SimReport,
-        usize,
-        f64,
-    )> = None;
+        crate::roster::offline::Surplus,
+    );
+    let mut kept: Option<Kept> = None;
     for _ in 0..OFFLINE_TRIES {
         let (r, done) = give(&aims, &keep);
         if done.blocks == 0 {
@@ -487,7 +489,7 @@ fn offline_surplus(
             .map(|(l, _)| (l - want).abs())
             .sum();
         if worst >= target - 0.01 && kept.as_ref().is_none_or(|k| miss < k.0) {
-            kept = Some((miss, r, sim, done.blocks, done.agent_hours));
+            kept = Some((miss, r, sim, done));
         }
         for (a, l) in aims.iter_mut().zip(&after) {
             if a.is_finite() {
@@ -495,16 +497,16 @@ fn offline_surplus(
             }
         }
     }
-    let Some((_, roster, sim, blocks, agent_hours)) = kept else {
+    let Some((_, roster, sim, done)) = kept else {
         return Ok(None);
     };
-    let worst = |l: &[f64]| 100.0 * l.iter().copied().fold(f64::INFINITY, f64::min);
+    let lowest_percent = |l: &[f64]| 100.0 * l.iter().copied().fold(f64::INFINITY, f64::min);
     let report = OfflineReport {
-        blocks,
+        blocks: done.blocks,
         block_minutes: sc.service.offline_block(req.grid.step_minutes),
-        agent_hours,
-        simulated_before: worst(&before),
-        simulated_after: worst(&levels(&sim)),
+        agent_hours: done.agent_hours,
+        simulated_before: lowest_percent(&before),
+        simulated_after: lowest_percent(&levels(&sim)),
     };
     best.roster.roster = roster;
     best.simulation = sim;

@@ -537,7 +537,7 @@ fn service_rows(
                 lam * (c.sl[k] - slope * k as f64) + w * base,
             );
         }
-        let key = target_group(sc.service.target_scope, i, per_day);
+        let key = sc.service.target_scope.group(i, per_day);
         let e = groups.entry(key).or_default();
         e.0.push((g, 1.0));
         e.1 += lam;
@@ -609,14 +609,6 @@ fn upper_hull(sl: &[f64], from: usize) -> Vec<(usize, f64)> {
         .collect()
 }
 
-/// The group a day or week target counts interval `i` in: its day, or the whole horizon (0).
-fn target_group(scope: crate::scenario::TargetScope, i: usize, per_day: usize) -> usize {
-    match scope {
-        crate::scenario::TargetScope::Day => i / per_day,
-        _ => 0,
-    }
-}
-
 /// The service level the plan's cover gives by Erlang, per day or for the horizon (with the
 /// hours the contracts ask for at least, `contracted_hours`): `cov` the
 /// agents on duty per interval in trained-agent equivalents, not rounded (as the plan's rows
@@ -638,7 +630,7 @@ fn expected_service(
         let Some(c) = c else { continue };
         let cover = cov[i] + carried.map_or(0, |x| x[i]) as f64;
         let sl = crate::staffing::requirements::curve_at(&c.sl, cover * (1.0 - c.shrinkage));
-        let key = target_group(scope, i, per_day);
+        let key = scope.group(i, per_day);
         let e = acc.entry(key).or_default();
         e.0 += c.chats * sl;
         e.1 += c.chats;

@@ -54,6 +54,15 @@ struct SkillSet {
     gap: Vec<bool>,
 }
 
+/// `productivity` of the agents `able` marks, 0 for the others.
+fn only(productivity: &[f64], able: &[bool]) -> Vec<f64> {
+    productivity
+        .iter()
+        .zip(able)
+        .map(|(p, a)| if *a { *p } else { 0.0 })
+        .collect()
+}
+
 /// The sets of skill-limited queues of the requirements — every proper subset of 2 to 8
 /// queues that not every agent serves — each with its target per interval after `now`:
 /// `min(required now, published cover by its agents + the rise of its requirement)`, as for
@@ -78,11 +87,7 @@ fn skill_sets(s: &Situation, grid: &Grid, productivity: &[f64], now_idx: usize) 
         if able.iter().all(|a| *a) {
             continue;
         }
-        let weights: Vec<f64> = productivity
-            .iter()
-            .zip(&able)
-            .map(|(p, a)| if *a { *p } else { 0.0 })
-            .collect();
+        let weights = only(productivity, &able);
         let published = effective_cover(s.agents, &weights, s.published, grid);
         let left = effective_cover(s.agents, &weights, &remaining, grid);
         let need = |r: &crate::staffing::requirements::Requirement| {
@@ -130,20 +135,7 @@ fn effective_cover(
         .zip(productivity)
         .map(|(a, p)| (a.id.as_str(), *p))
         .collect();
-    cover_of(r, grid, |id| prod.get(id).copied().unwrap_or(1.0))
-}
-
-/// Agents on the queue per interval of `grid` for `r`, each counting `weight(agent id)`.
-fn cover_of(r: &Roster, grid: &Grid, weight: impl Fn(&str) -> f64) -> Vec<f64> {
-    let mut cov = vec![0.0; grid.len];
-    for e in &r.entries {
-        if let Some(s) = &e.shift {
-            for i in s.queue_intervals(grid) {
-                cov[i] += weight(&e.agent_id);
-            }
-        }
-    }
-    cov
+    r.cover(grid, |id| prod.get(id).copied().unwrap_or(1.0))
 }
 
 /// The scenario's shifts an agent of `contract` may work: one meal-break position per start
@@ -434,37 +426,37 @@ impl Built<'_> {
         per
     }
 
-    /// Below the target, each agent-hour costs `costs.under_coverage_per_agent_hour`.
+    /// Below the target, each agent-hour costs `costs.under_coverage_per_agent_hour`: for the
+    /// whole team, and for each set of skill-limited queues by the agents who serve it (last
+    /// week's agents are not counted by skill, as in the plan's skill rows).
     fn shortfall_rows(&mut self, now_idx: usize) {
-        let pen = self.s.sc.costs.under_coverage_per_agent_hour * self.grid.step_hours();
         let per = self.on_queue();
+        let need: Vec<f64> = (0..self.grid.len)
+            .map(|i| self.target[i] - self.carried[i])
+            .collect();
+        self.elastic_rows(per, &need, now_idx);
+        for k in 0..self.skills.len() {
+            let per = self.on_queue_of(|ai| self.skills[k].able[ai]);
+            let need = self.skills[k].target.clone();
+            self.elastic_rows(per, &need, now_idx);
+        }
+        self.m.tag_with(None, None);
+    }
+
+    /// Per interval from `now_idx` with a need: `terms + short ≥ need`, the shortfall at the
+    /// under-coverage price.
+    fn elastic_rows(&mut self, per: Vec<Vec<(Var, f64)>>, need: &[f64], now_idx: usize) {
+        let pen = self.s.sc.costs.under_coverage_per_agent_hour * self.grid.step_hours();
         let per_day = self.grid.per_day();
         for (i, mut terms) in per.into_iter().enumerate().skip(now_idx) {
-            let need = self.target[i] - self.carried[i];
-            if need <= 1e-9 {
+            if need[i] <= 1e-9 {
                 continue;
             }
             self.m.tag_with(None, Some(i / per_day));
-            let short = self.m.var(0.0, need, false, pen);
+            let short = self.m.var(0.0, need[i], false, pen);
             terms.push((short, 1.0));
-            self.m.row(terms, need, f64::INFINITY);
+            self.m.row(terms, need[i], f64::INFINITY);
         }
-        // each set of skill-limited queues by the agents who serve it (last week's agents
-        // are not counted by skill, as in the plan's skill rows)
-        for k in 0..self.skills.len() {
-            let per = self.on_queue_of(|ai| self.skills[k].able[ai]);
-            for (i, mut terms) in per.into_iter().enumerate().skip(now_idx) {
-                let need = self.skills[k].target[i];
-                if need <= 1e-9 {
-                    continue;
-                }
-                self.m.tag_with(None, Some(i / per_day));
-                let short = self.m.var(0.0, need, false, pen);
-                terms.push((short, 1.0));
-                self.m.row(terms, need, f64::INFINITY);
-            }
-        }
-        self.m.tag_with(None, None);
     }
 
     /// `HEADCOUNT`, `SEATS` and `BUDGET` over every option; where the published roster is
@@ -625,7 +617,7 @@ impl Built<'_> {
     pub(super) fn explain(&self, r: &Roster) -> Vec<String> {
         let sc = self.s.sc;
         let cov = effective_cover(self.s.agents, &self.productivity, r, &self.grid);
-        let heads = cover_of(r, &self.grid, |_| 1.0);
+        let heads = r.cover(&self.grid, |_| 1.0);
         let per_day = self.grid.per_day();
         let mut out = Vec::new();
         for (d, date) in self.dates.iter().enumerate() {
@@ -671,12 +663,7 @@ impl Built<'_> {
             .skills
             .iter()
             .map(|k| {
-                let weights: Vec<f64> = self
-                    .productivity
-                    .iter()
-                    .zip(&k.able)
-                    .map(|(p, a)| if *a { *p } else { 0.0 })
-                    .collect();
+                let weights = only(&self.productivity, &k.able);
                 let cov = effective_cover(self.s.agents, &weights, r, &self.grid);
                 let (hours, intervals) = self.short(|i| k.target[i] - cov[i]);
                 super::SkillCover {

@@ -4,15 +4,16 @@
 //! full-timer works their hours, and the week ends well above it. A supervisor then takes
 //! agents off the queue for offline work — training, coaching, back-office tickets — where the
 //! queue misses them least. [`give_surplus`] does that to a roster: blocks of
-//! `service.offline_block` inside shifts (on the queue, not in a break), each taken where it
-//! costs the fewest chats answered in time by the queue model, while the day or the week stays
-//! above `aim`, every interval keeps its floor and the occupancy cap holds over the same
-//! chats. Paid hours do not change; the blocks are in the roster's `offline` column.
+//! `service.offline_block` inside shifts (on the queue, not in a break), each taken where the
+//! queue model's service level stays highest (then where it costs the fewest chats answered in
+//! time), while the day or the week stays at or above its aim, every interval keeps its floor
+//! and the occupancy cap holds over the same chats. Paid hours do not change; the blocks are in
+//! the roster's `offline` column. [`expected`] is the model's level of a roster as it is.
 
 use crate::model::time::Grid;
 use crate::model::{Roster, WorkShift};
 use crate::scenario::agents::Agent;
-use crate::scenario::{Scenario, TargetScope};
+use crate::scenario::Scenario;
 use crate::staffing::requirements::{self, Requirements};
 use chrono::{Duration, NaiveDateTime};
 use serde::Serialize;
@@ -63,6 +64,16 @@ impl Interval {
     fn slots(&self, cover: f64) -> f64 {
         self.k * cover * self.on
     }
+    /// What going from `now` to `then` agents scheduled does to its group's totals (chats
+    /// unchanged).
+    fn change(&self, now: f64, then: f64) -> Group {
+        Group {
+            within: self.within(then) - self.within(now),
+            chats: 0.0,
+            held: self.held(then) - self.held(now),
+            slots: self.slots(then) - self.slots(now),
+        }
+    }
 }
 
 /// Per group: chats answered in time, chats, slots held and slots on the queue.
@@ -72,6 +83,15 @@ struct Group {
     chats: f64,
     held: f64,
     slots: f64,
+}
+
+impl std::ops::AddAssign for Group {
+    fn add_assign(&mut self, d: Group) {
+        self.within += d.within;
+        self.chats += d.chats;
+        self.held += d.held;
+        self.slots += d.slots;
+    }
 }
 
 impl Group {
@@ -138,22 +158,14 @@ impl Queue<'_> {
                 return None;
             }
             lowest = lowest.min(level);
-            let lost = iv.within(now) - iv.within(then);
-            loss += lost;
-            let d = moved.entry(iv.group).or_default();
-            d.within -= lost;
-            d.held += iv.held(then) - iv.held(now);
-            d.slots += iv.slots(then) - iv.slots(now);
+            let d = iv.change(now, then);
+            loss -= d.within;
+            *moved.entry(iv.group).or_default() += d;
         }
-        let keeps = moved.iter().all(|(g, d)| {
-            let now = self.groups[*g];
-            let after = Group {
-                within: now.within + d.within,
-                chats: now.chats,
-                held: now.held + d.held,
-                slots: now.slots + d.slots,
-            };
-            after.level() >= self.aims.get(*g).copied().unwrap_or(f64::INFINITY) - 1e-12
+        let keeps = moved.into_iter().all(|(g, d)| {
+            let mut after = self.groups[g];
+            after += d;
+            after.level() >= self.aims.get(g).copied().unwrap_or(f64::INFINITY) - 1e-12
                 && after.held <= self.cap * after.slots + 1e-9
         });
         keeps.then_some(Score { lowest, loss })
@@ -163,11 +175,7 @@ impl Queue<'_> {
     fn take(&mut self, c: &Candidate) {
         for k in c.first..c.first + self.block {
             if let Some(iv) = &self.ivs[k] {
-                let g = &mut self.groups[iv.group];
-                let (now, then) = (self.cover[k], self.cover[k] - c.weight);
-                g.within += iv.within(then) - iv.within(now);
-                g.held += iv.held(then) - iv.held(now);
-                g.slots += iv.slots(then) - iv.slots(now);
+                self.groups[iv.group] += iv.change(self.cover[k], self.cover[k] - c.weight);
             }
             self.cover[k] -= c.weight;
         }
@@ -200,19 +208,9 @@ pub fn give_surplus(
     let step = grid.step_minutes;
     let block = (sc.service.offline_block(step) / step).max(1) as usize;
     let most = (sc.service.offline_max_per_shift(step) / step) as usize;
-    let weight_of: BTreeMap<&str, f64> = agents
-        .iter()
-        .map(|a| (a.id.as_str(), sc.productivity(&a.contract)))
-        .collect();
+    let weight_of = productivities(sc, agents);
     let weight = |id: &str| weight_of.get(id).copied().unwrap_or(1.0);
-    let mut cover = cover_of(roster, &grid, &weight);
-    if let Some(c) = carried {
-        for (x, c) in cover.iter_mut().zip(c) {
-            *x += *c as f64;
-        }
-    }
-    let ivs = intervals(sc, req, &cover);
-    let groups = groups_of(&ivs, &cover);
+    let (ivs, cover, groups) = modelled(sc, req, roster, agents, carried);
     let before: Vec<f64> = groups.iter().map(Group::level).collect();
     let mut queue = Queue {
         ivs,
@@ -287,6 +285,48 @@ pub fn give_surplus(
     )
 }
 
+/// The queue model's service level of `roster` as it is, per group (each day under a day
+/// target, the horizon under a week target): what [`give_surplus`] starts from.
+pub fn expected(
+    sc: &Scenario,
+    req: &Requirements,
+    roster: &Roster,
+    agents: &[Agent],
+    carried: Option<&[u32]>,
+) -> Vec<f64> {
+    let (_, _, groups) = modelled(sc, req, roster, agents, carried);
+    groups.iter().map(Group::level).collect()
+}
+
+/// Each agent's productivity by id.
+fn productivities<'a>(sc: &Scenario, agents: &'a [Agent]) -> BTreeMap<&'a str, f64> {
+    agents
+        .iter()
+        .map(|a| (a.id.as_str(), sc.productivity(&a.contract)))
+        .collect()
+}
+
+/// `roster` in the queue model: each interval's model, its cover in trained-agent equivalents
+/// (with last week's agents, `carried`), and each group's totals.
+fn modelled(
+    sc: &Scenario,
+    req: &Requirements,
+    roster: &Roster,
+    agents: &[Agent],
+    carried: Option<&[u32]>,
+) -> (Vec<Option<Interval>>, Vec<f64>, Vec<Group>) {
+    let weight_of = productivities(sc, agents);
+    let mut cover = roster.cover(&req.grid, |id| weight_of.get(id).copied().unwrap_or(1.0));
+    if let Some(c) = carried {
+        for (x, c) in cover.iter_mut().zip(c) {
+            *x += *c as f64;
+        }
+    }
+    let ivs = intervals(sc, req, &cover);
+    let groups = groups_of(&ivs, &cover);
+    (ivs, cover, groups)
+}
+
 /// `b` added to a shift's offline work, merged with the blocks it touches.
 fn add_block(blocks: &mut Vec<(NaiveDateTime, NaiveDateTime)>, b: (NaiveDateTime, NaiveDateTime)) {
     blocks.push(b);
@@ -299,20 +339,6 @@ fn add_block(blocks: &mut Vec<(NaiveDateTime, NaiveDateTime)>, b: (NaiveDateTime
         }
     }
     *blocks = merged;
-}
-
-/// Agents on the queue per interval in trained-agent equivalents.
-fn cover_of(roster: &Roster, grid: &Grid, weight: &impl Fn(&str) -> f64) -> Vec<f64> {
-    let mut cover = vec![0.0; grid.len];
-    for e in &roster.entries {
-        if let Some(s) = &e.shift {
-            let w = weight(&e.agent_id);
-            for k in s.queue_intervals(grid) {
-                cover[k] += w;
-            }
-        }
-    }
-    cover
 }
 
 /// The queue model of each open interval with chats (None for the others), its curves long
@@ -351,10 +377,7 @@ fn intervals(sc: &Scenario, req: &Requirements, cover: &[f64]) -> Vec<Option<Int
                 held,
                 k: sharing.k as f64,
                 floor: requirements::floor(sc, r).agents as f64,
-                group: match sc.service.target_scope {
-                    TargetScope::Day => i / per_day,
-                    _ => 0,
-                },
+                group: sc.service.target_scope.group(i, per_day),
             })
         })
         .collect()

@@ -430,6 +430,17 @@ pub enum TargetScope {
     Week,
 }
 
+impl TargetScope {
+    /// The group a day or week target counts interval `i` in: its day, or the whole horizon
+    /// (0).
+    pub fn group(self, i: usize, per_day: usize) -> usize {
+        match self {
+            TargetScope::Day => i / per_day,
+            _ => 0,
+        }
+    }
+}
+
 impl Service {
     /// The interval floor of a day or week target (percent).
     pub fn floor(&self) -> f64 {
