@@ -168,6 +168,8 @@ fn catalogue() -> Vec<Case> {
         c("shift without times", vec![("r.csv", roster("A0001,2026-11-02,x,,\n"))], check_roster("r.csv"), vec!["r.csv", "line 2", "`start`", "fix:"]),
         c("shift time in words", vec![("r.csv", roster("A0001,2026-11-02,x,9am,5pm\n"))], check_roster("r.csv"), vec!["r.csv", "line 2", "`start`", "fix:"]),
         c("48-hour shift", vec![("r.csv", roster("A0001,2026-11-02,x,2026-11-02 09:00,2026-11-04 09:00\n"))], check_roster("r.csv"), vec!["r.csv", "line 2", "`end`", "48.0 hours", "fix:"]),
+        c("offline work outside the shift", vec![("r.csv", b"agent_id,date,shift,start,end,offline\nA0001,2026-11-02,x,2026-11-02 09:00,2026-11-02 17:00,16:30-17:30\n".to_vec())], check_roster("r.csv"), vec!["r.csv", "line 2", "`offline`", "16:30-17:30", "fix:"]),
+        c("offline work not a time range", vec![("r.csv", b"agent_id,date,shift,start,end,offline\nA0001,2026-11-02,x,2026-11-02 09:00,2026-11-02 17:00,10:00\n".to_vec())], check_roster("r.csv"), vec!["r.csv", "line 2", "`offline`", "fix:"]),
         c("shift on another date", vec![("r.csv", roster("A0001,2026-11-03,x,2026-11-02 09:00,2026-11-02 17:00\n"))], check_roster("r.csv"), vec!["r.csv", "line 2", "`start`", "fix:"]),
         // ---- scenario TOML ----
         c("unknown key", vec![("s.toml", scenario_with("days = 7", "days = 7\ndayz = 3"))], show("s.toml"), vec!["s.toml", "line 14", "dayz", "fix:"]),
