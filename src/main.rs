@@ -438,6 +438,9 @@ enum Cmd {
         /// Agent list (tiers decide who serves which queue); default: the scenario's.
         #[arg(long)]
         agents: Option<PathBuf>,
+        /// Last week's roster: its overnight shifts already cover the first hours.
+        #[arg(long)]
+        previous: Option<PathBuf>,
         /// Simulation runs at the point forecast (for the confidence intervals).
         #[arg(long, default_value_t = 30)]
         runs: usize,
@@ -1308,6 +1311,7 @@ fn run(mut cli: Cli) -> Result<ExitCode> {
             forecast: fp,
             scenario,
             agents: ap,
+            previous,
             runs,
             seed,
             demand_runs,
@@ -1319,6 +1323,10 @@ fn run(mut cli: Cli) -> Result<ExitCode> {
             let ag = team_of(ap, &sc, &scenario)?;
             let f = forecast::read_csv(&fp, tz, &sc.columns())?;
             let r = roster::read_csv(&rp, tz, &sc.columns())?;
+            let prev = previous
+                .map(|p| roster::read_csv(&p, tz, &sc.columns()))
+                .transpose()?;
+            let r = pipeline::with_carried(&r, prev.as_ref(), f.grid.start, &ag).into_owned();
             let rep = simulate::simulate(&f, &sc, &r, &ag, &simulate::SimSettings { runs, seed })?;
             let uncertain = if demand_runs > 0 {
                 let spread = pipeline::demand_spread(&sc, &scenario)?;

@@ -489,6 +489,16 @@ fn last_weeks_night_shifts_cover_mondays_first_hours() {
         short(&o),
         short(&fresh)
     );
+    // and so does the simulation: the night agents are on the queue in Monday's first hours
+    let on = |o: &paiban::pipeline::RunOutput| -> f64 {
+        o.simulation.intervals[..first_hours]
+            .iter()
+            .map(|r| r.agents_on_queue)
+            .sum::<f64>()
+            / first_hours as f64
+    };
+    assert_eq!(on(&fresh), 0.0);
+    assert!(on(&o) > 1.0, "{}", on(&o));
 }
 
 #[test]

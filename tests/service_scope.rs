@@ -200,20 +200,30 @@ fn a_day_target_is_calibrated_on_its_worst_day() {
     let mut sc = three_days(TargetScope::Day);
     sc.service.surplus = Surplus::Queue;
     let (_, o) = run_baseline(&sc);
-    // each day's service level over its chats, from the reported (best round's) simulation
-    let mut days: std::collections::BTreeMap<String, (f64, f64)> = Default::default();
-    for r in &o.simulation.intervals {
-        if r.offered > 0.0 && r.service_level.mean.is_finite() {
-            let d = days.entry(r.start[..10].to_string()).or_default();
-            d.0 += r.offered * r.service_level.mean;
-            d.1 += r.offered;
-        }
-    }
-    let (day, worst) = days
+    // each day's service level (each run's chats answered in time over its chats, the mean
+    // over runs), from the reported (best round's) simulation
+    assert_eq!(o.simulation.days.len(), 3);
+    let (day, worst) = o
+        .simulation
+        .days
         .iter()
-        .map(|(d, (w, n))| (d.clone(), 100.0 * w / n))
+        .map(|(d, t)| (d.clone(), 100.0 * t.service_level.mean))
         .min_by(|a, b| a.1.total_cmp(&b.1))
         .unwrap();
+    // the day's ratio, not the intervals' levels weighted by their mean chats (which read
+    // higher: a run with more chats in an interval answers fewer of them in time)
+    let (mut w, mut n) = (0.0, 0.0);
+    for r in &o.simulation.intervals {
+        if r.start.starts_with(&day) && r.offered > 0.0 && r.service_level.mean.is_finite() {
+            w += r.offered * r.service_level.mean;
+            n += r.offered;
+        }
+    }
+    assert!(
+        worst <= 100.0 * w / n + 1e-9,
+        "{worst} vs {}",
+        100.0 * w / n
+    );
     assert!(worst < o.simulation.overall.service_level.mean * 100.0 + 1e-9);
     assert!(
         o.rounds.iter().all(|r| r.worst_day.is_some()),
@@ -302,4 +312,45 @@ fn time_the_target_does_not_need_goes_to_offline_work() {
     assert!(!plain.lines().next().unwrap().contains("offline"));
     let text = paiban::pipeline::summary_text(&paiban::pipeline::summary(&sc, &o));
     assert!(text.contains("offline work: "), "{text}");
+}
+
+#[test]
+fn the_baseline_week_lands_within_a_point_of_its_week_target() {
+    // the shipped baseline under a week target: its contracts buy ~86%; offline work takes the
+    // rest, and the week lands within a point of 80% — in the run's own simulation and in 200
+    // runs of seeds the run never saw (the run chooses among its tries by its own simulation)
+    let path = Path::new("scenarios/baseline.toml");
+    let mut sc = Scenario::from_toml(path, &std::fs::read_to_string(path).unwrap()).unwrap();
+    sc.service.target_scope = TargetScope::Week;
+    let (inputs, o) = run_baseline(&sc);
+    assert!(o.offline.is_some());
+    let now = o.simulation.overall.service_level.mean * 100.0;
+    assert!((79.0..=81.0).contains(&now), "{now}");
+    assert!(
+        o.simulation.runs > paiban::pipeline::SIM_RUNS,
+        "{}",
+        o.simulation.runs
+    );
+    let again = paiban::simulate::simulate(
+        &o.forecast,
+        &sc,
+        &o.roster.roster,
+        &inputs.agents,
+        &paiban::simulate::SimSettings {
+            runs: 200,
+            seed: 1000,
+        },
+    )
+    .unwrap();
+    let held_out = again.overall.service_level.mean * 100.0;
+    assert!((79.0..=81.0).contains(&held_out), "{held_out} (run: {now})");
+    // and no interval below the 50% floor in those 200 runs
+    let below: Vec<&str> = again
+        .intervals
+        .iter()
+        .filter(|r| r.offered > 0.0 && r.service_level.mean < 0.5)
+        .map(|r| r.start.as_str())
+        .collect();
+    assert!(below.is_empty(), "{below:?}");
+    assert_eq!(o.check.hard(), 0, "{:?}", o.check.violations);
 }

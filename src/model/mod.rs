@@ -107,7 +107,7 @@ pub struct Entry {
     pub shift: Option<WorkShift>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Roster {
     pub dates: Vec<NaiveDate>,
     pub entries: Vec<Entry>,

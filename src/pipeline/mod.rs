@@ -206,7 +206,8 @@ pub struct RunOutput {
     pub plan: Plan,
     pub roster: RosterResult,
     pub check: CheckReport,
-    /// The roster simulated against the forecast ([`SIM_RUNS`] runs, seed 1).
+    /// The roster simulated against the forecast (runs from seed 1: [`SIM_RUNS`], more where
+    /// the service level needs them to be within [`SIM_PRECISION`]).
     pub simulation: crate::staffing::simulate::SimReport,
     /// The plan → roster → simulation rounds (one with a per-interval target; with a day or
     /// week target, each plan target tried until the simulation is within a point of the
@@ -219,8 +220,75 @@ pub struct RunOutput {
     pub offline: Option<OfflineReport>,
 }
 
-/// Simulation runs in `run`/`demo` (use `paiban simulate --runs N` for more).
-pub const SIM_RUNS: usize = 10;
+/// Simulation runs in `run`/`demo` at first: where the horizon's service level is then known
+/// to worse than ±[`SIM_PRECISION`] (95%), the roster is simulated again with the runs that
+/// precision needs, at most [`SIM_RUNS_MAX`] (use `paiban simulate --runs N` for more).
+pub const SIM_RUNS: usize = 30;
+
+/// The half-width of the 95% confidence interval of the horizon's simulated service level
+/// (0–1) that `run` simulates to: a small team's week varies ±2–3 points from run to run,
+/// so 30 runs leave its level ±0.9 points open — too wide to judge a week target "within a
+/// point" or to choose among offline-work tries.
+pub const SIM_PRECISION: f64 = 0.0025;
+
+/// The most runs `run` simulates a roster with.
+pub const SIM_RUNS_MAX: usize = 200;
+
+/// `roster` with last week's shifts (`previous`) that reach past `start` into the horizon, of
+/// agents in `agents`: the agents on the queue in the first night's hours, as the plan counts
+/// them ([`crate::plan::carried_cover`]).
+pub fn with_carried<'a>(
+    roster: &'a crate::model::Roster,
+    previous: Option<&crate::model::Roster>,
+    start: chrono::NaiveDateTime,
+    agents: &[crate::scenario::agents::Agent],
+) -> std::borrow::Cow<'a, crate::model::Roster> {
+    let reaching: Vec<&crate::model::Entry> = previous
+        .into_iter()
+        .flat_map(|p| &p.entries)
+        .filter(|e| e.date < start.date())
+        .filter(|e| e.shift.as_ref().is_some_and(|s| s.end > start))
+        .filter(|e| agents.iter().any(|a| a.id == e.agent_id))
+        .collect();
+    if reaching.is_empty() {
+        return std::borrow::Cow::Borrowed(roster);
+    }
+    let mut out = roster.clone();
+    out.entries.extend(reaching.into_iter().cloned());
+    std::borrow::Cow::Owned(out)
+}
+
+/// `roster` (with `previous`, [`with_carried`]) against `demand`, [`SIM_RUNS`] runs from seed 1, then again with more runs where
+/// the horizon's service level is not yet within [`SIM_PRECISION`]: the runs scale with the
+/// square of the interval's width ([`SIM_RUNS_MAX`] at most). Deterministic: the runs are
+/// seeded `1, 2, …` either way.
+fn simulated(
+    demand: &Forecast,
+    sc: &Scenario,
+    roster: &crate::model::Roster,
+    agents: &[crate::scenario::agents::Agent],
+    previous: Option<&crate::model::Roster>,
+) -> Result<crate::staffing::simulate::SimReport, crate::staffing::simulate::SimulateError> {
+    use crate::staffing::simulate::{simulate, SimSettings};
+    let roster = &with_carried(roster, previous, demand.grid.start, agents);
+    let first = simulate(
+        demand,
+        sc,
+        roster,
+        agents,
+        &SimSettings {
+            runs: SIM_RUNS,
+            seed: 1,
+        },
+    )?;
+    let width = first.overall.service_level.ci95;
+    if width.is_nan() || width <= SIM_PRECISION {
+        return Ok(first);
+    }
+    let runs =
+        ((SIM_RUNS as f64 * (width / SIM_PRECISION).powi(2)).ceil() as usize).min(SIM_RUNS_MAX);
+    simulate(demand, sc, roster, agents, &SimSettings { runs, seed: 1 })
+}
 
 /// The scenario's forecast from `history` and the user's events.
 pub fn forecast_for(
@@ -262,10 +330,6 @@ pub fn run(
         .as_ref()
         .map(|prev| crate::plan::carried_cover(prev, &req.grid));
     let prev = inputs.previous.as_ref();
-    let sim_settings = crate::staffing::simulate::SimSettings {
-        runs: SIM_RUNS,
-        seed: 1,
-    };
     let scoped = sc.service.target_scope != crate::scenario::TargetScope::Interval;
     // a day or week target is calibrated on a simulation of the demand the plan staffs for:
     // the forecast at `service.forecast_quantile` (the report then replays the point forecast)
@@ -286,13 +350,7 @@ pub fn run(
             carried.as_deref(),
         )?;
         let r = roster_after(&p.rows, &inputs.agents, sc, settings, prev)?;
-        let sim = crate::staffing::simulate::simulate(
-            calibration_demand,
-            sc,
-            &r.roster,
-            &inputs.agents,
-            &sim_settings,
-        )?;
+        let sim = simulated(calibration_demand, sc, &r.roster, &inputs.agents, prev)?;
         Ok(Attempt {
             plan: p,
             roster: r,
@@ -323,19 +381,13 @@ pub fn run(
             &mut best,
             carried.as_deref(),
             calibration_demand,
-            &sim_settings,
+            prev,
         )?
     } else {
         None
     };
     if staffed_for.is_some() {
-        best.simulation = crate::staffing::simulate::simulate(
-            &f,
-            sc,
-            &best.roster.roster,
-            &inputs.agents,
-            &sim_settings,
-        )?;
+        best.simulation = simulated(&f, sc, &best.roster.roster, &inputs.agents, prev)?;
     }
     // a day or week target asks every interval for its floor only: the coverage is measured
     // against the floor the plan was made with
@@ -402,7 +454,7 @@ fn offline_surplus(
     best: &mut Attempt,
     carried: Option<&[u32]>,
     demand: &Forecast,
-    sim_settings: &crate::staffing::simulate::SimSettings,
+    previous: Option<&crate::model::Roster>,
 ) -> Result<Option<OfflineReport>, PipelineError> {
     let target = sc.service.target_percent / 100.0;
     let want = target + OFFLINE_MARGIN / 100.0;
@@ -411,7 +463,10 @@ fn offline_surplus(
     if before.iter().all(|l| *l <= target + 0.01) {
         return Ok(None);
     }
-    let creq = crate::staffing::calibrate::calibrated(req, best.gain);
+    // the queue model calibrated on the roster the blocks go into, as it simulated (the gain
+    // its plan was made with was fitted on the rounds before it)
+    let gain = crate::staffing::calibrate::fit(sc, req, &best.simulation);
+    let creq = crate::staffing::calibrate::calibrated(req, gain);
     let roster = &best.roster.roster;
     let give = |aims: &[f64], keep: &[bool]| {
         crate::roster::offline::give_surplus(sc, &creq, roster, agents, aims, carried, keep)
@@ -449,12 +504,16 @@ fn offline_surplus(
         crate::roster::offline::Surplus,
     );
     let mut kept: Option<Kept> = None;
+    let mut last: Option<crate::model::Roster> = None;
     for _ in 0..OFFLINE_TRIES {
         let (r, done) = give(&aims, &keep);
-        if done.blocks == 0 {
+        // nothing to place, or the same blocks as the try before (the aims moved past what
+        // the floors, the cap per shift and the occupancy cap allow): nothing new to simulate
+        if done.blocks == 0 || last.as_ref() == Some(&r) {
             break;
         }
-        let sim = crate::staffing::simulate::simulate(demand, sc, &r, agents, sim_settings)?;
+        last = Some(r.clone());
+        let sim = simulated(demand, sc, &r, agents, previous)?;
         let after = levels(&sim);
         let worst = after.iter().copied().fold(f64::INFINITY, f64::min);
         let low = below(&sim);
@@ -544,7 +603,12 @@ fn odds_of(
     Ok(crate::staffing::simulate::simulate_uncertain(
         f,
         sc,
-        roster,
+        &with_carried(
+            roster,
+            inputs.previous.as_ref(),
+            f.grid.start,
+            &inputs.agents,
+        ),
         &inputs.agents,
         &crate::staffing::simulate::SimSettings {
             runs: ODDS_RUNS,
@@ -680,22 +744,14 @@ fn worst_day(sim: &crate::staffing::simulate::SimReport) -> Option<(String, f64)
         .min_by(|a, b| a.1.total_cmp(&b.1))
 }
 
-/// Each simulated day's service level over its chats (percent), by date.
+/// Each simulated day with chats: its service level (percent), by date.
 fn day_levels(
     sim: &crate::staffing::simulate::SimReport,
 ) -> std::collections::BTreeMap<String, f64> {
-    let mut days: std::collections::BTreeMap<&str, (f64, f64)> = Default::default();
-    for r in &sim.intervals {
-        if r.offered > 0.0 && r.service_level.mean.is_finite() {
-            let d = days
-                .entry(r.start.get(..10).unwrap_or(&r.start))
-                .or_default();
-            d.0 += r.offered * r.service_level.mean;
-            d.1 += r.offered;
-        }
-    }
-    days.into_iter()
-        .map(|(d, (within, chats))| (d.to_string(), 100.0 * within / chats))
+    sim.days
+        .iter()
+        .filter(|(_, t)| t.offered > 0.0 && t.service_level.mean.is_finite())
+        .map(|(d, t)| (d.clone(), 100.0 * t.service_level.mean))
         .collect()
 }
 
@@ -762,8 +818,9 @@ pub struct Summary<'a> {
     pub warnings: Vec<String>,
     pub hard_violations: usize,
     pub soft_violations: usize,
-    /// What the roster delivers when the week is simulated.
+    /// What the roster delivers when the week is simulated, and in how many runs.
     pub simulated: &'a crate::staffing::simulate::Totals,
+    pub simulation_runs: usize,
     /// With a day or week target: each calibration round (plan target, paid hours, simulated).
     #[serde(skip_serializing_if = "<[Round]>::is_empty")]
     pub calibration: &'a [Round],
@@ -815,6 +872,7 @@ pub fn summary<'a>(sc: &Scenario, o: &'a RunOutput) -> Summary<'a> {
         hard_violations: o.check.hard(),
         soft_violations: o.check.soft(),
         simulated: &o.simulation.overall,
+        simulation_runs: o.simulation.runs,
         calibration: if o.rounds.len() > 1 || o.plan.scoped.is_some() {
             &o.rounds
         } else {
@@ -991,7 +1049,7 @@ pub fn summary_text(s: &Summary) -> String {
         s.under_agent_hours,
         s.hard_violations,
         s.soft_violations,
-        SIM_RUNS,
+        s.simulation_runs,
         100.0 * s.simulated.service_level.mean,
         100.0 * s.simulated.service_level.ci95,
         s.simulated.asa_seconds.mean,

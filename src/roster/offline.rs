@@ -45,8 +45,6 @@ struct Interval {
     held: Vec<f64>,
     /// Slots an agent on the queue offers (concurrency).
     k: f64,
-    /// The floor, in agents scheduled (trained-agent equivalents).
-    floor: f64,
     group: usize,
 }
 
@@ -109,6 +107,10 @@ impl Group {
 struct Queue<'a> {
     ivs: Vec<Option<Interval>>,
     cover: Vec<f64>,
+    /// Agents on the queue by head, and the fewest an interval may have
+    /// (`service.min_agents`).
+    heads: Vec<u32>,
+    least: u32,
     groups: Vec<Group>,
     aims: &'a [f64],
     keep: &'a [bool],
@@ -151,10 +153,11 @@ impl Queue<'_> {
                 continue;
             };
             let (now, then) = (self.cover[k], self.cover[k] - c.weight);
-            // the floor in agents, and a cushion above the floor's service level: the model's
-            // floor is whole agents, the queue's own noise is not
+            // `service.min_agents` by head, and a cushion above the floor's service level (the
+            // queue's own noise); not the plan's floor in whole agents, which rounds the agents
+            // on the queue up and then the agents scheduled up again
             let level = Interval::at(&iv.sl, then * iv.on);
-            if then + 1e-9 < iv.floor || level < self.cushion {
+            if self.heads[k] < self.least + 1 || level < self.cushion {
                 return None;
             }
             lowest = lowest.min(level);
@@ -178,6 +181,7 @@ impl Queue<'_> {
                 self.groups[iv.group] += iv.change(self.cover[k], self.cover[k] - c.weight);
             }
             self.cover[k] -= c.weight;
+            self.heads[k] -= 1;
         }
     }
 }
@@ -212,9 +216,17 @@ pub fn give_surplus(
     let weight = |id: &str| weight_of.get(id).copied().unwrap_or(1.0);
     let (ivs, cover, groups) = modelled(sc, req, roster, agents, carried);
     let before: Vec<f64> = groups.iter().map(Group::level).collect();
+    let heads = roster
+        .cover(&grid, |_| 1.0)
+        .iter()
+        .enumerate()
+        .map(|(k, h)| h.round() as u32 + carried.map_or(0, |c| c.get(k).copied().unwrap_or(0)))
+        .collect();
     let mut queue = Queue {
         ivs,
         cover,
+        heads,
+        least: sc.service.min_agents,
         groups,
         aims,
         keep,
@@ -376,7 +388,6 @@ fn intervals(sc: &Scenario, req: &Requirements, cover: &[f64]) -> Vec<Option<Int
                 sl,
                 held,
                 k: sharing.k as f64,
-                floor: requirements::floor(sc, r).agents as f64,
                 group: sc.service.target_scope.group(i, per_day),
             })
         })

@@ -136,6 +136,7 @@ mod tests {
             interval_minutes: 15,
             overall: t,
             by_queue: Vec::new(),
+            days: Vec::new(),
             intervals,
             unanswered_at_end: 0.0,
         }

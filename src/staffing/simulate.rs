@@ -145,6 +145,11 @@ pub struct SimReport {
     pub interval_minutes: u32,
     pub overall: Totals,
     pub by_queue: Vec<(String, Totals)>,
+    /// Each calendar day's totals ("YYYY-MM-DD"), as `overall` over the day's intervals: each
+    /// run's chats answered in time over its chats, then the mean over runs (the intervals'
+    /// means weighted by their chats read higher: in a run where an interval gets more chats,
+    /// fewer of them are answered in time).
+    pub days: Vec<(String, Totals)>,
     pub intervals: Vec<IntervalResult>,
     /// Chats still unanswered when the horizon ended (mean over runs).
     pub unanswered_at_end: f64,
@@ -718,12 +723,29 @@ impl<'a> World<'a> {
         } else {
             Vec::new()
         };
+        let per_day = self.grid.per_day().max(1);
+        let days = (0..n.div_ceil(per_day))
+            .map(|d| {
+                let (from, to) = (d * per_day, ((d + 1) * per_day).min(n));
+                (
+                    self.grid.at(from).date().to_string(),
+                    totals(&|r: &Run, i| {
+                        if (from..to).contains(&i) {
+                            at(r, i)
+                        } else {
+                            Tally::default()
+                        }
+                    }),
+                )
+            })
+            .collect();
         SimReport {
             runs: s.runs,
             seed: s.seed,
             interval_minutes: self.grid.step_minutes,
             overall: totals(&at),
             by_queue,
+            days,
             intervals,
             unanswered_at_end: runs.iter().map(|r| r.unanswered).sum::<f64>() / runs_f,
         }
@@ -1014,7 +1036,10 @@ impl SimReport {
             pct(o.abandon),
             pct(o.occupancy),
         );
-        for (q, x) in &self.by_queue {
+        // each queue, then each day (of a horizon of more than one) with chats
+        let days = self.days.iter().filter(|(_, x)| x.offered > 0.0);
+        let days = days.filter(|_| self.days.len() > 1);
+        for (q, x) in self.by_queue.iter().chain(days) {
             t.push_str(&format!(
                 "  {q}: service level {}  ASA {:.1} s  abandon {}\n",
                 pct(x.service_level),
