@@ -13,17 +13,32 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// (name, scenario file or a synthetic shop's seed, extra settings).
-const CASES: [(&str, &str, &[&str]); 5] = [
-    ("baseline", "scenarios/baseline.toml", &[]),
-    ("double11", "scenarios/double11.toml", &[]),
+/// (name, scenario file or a synthetic shop's seed, extra settings, the start of the week
+/// before when that week is rostered first with the same scenario and handed on as
+/// `inputs.previous_roster`).
+type Case = (
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    Option<&'static str>,
+);
+const CASES: [Case; 6] = [
+    ("baseline", "scenarios/baseline.toml", &[], None),
+    ("double11", "scenarios/double11.toml", &[], None),
     (
         "temps40",
         "scenarios/double11-temps.toml",
         &["temps.0.count=40"],
+        None,
     ),
-    ("synth7", "seed:7", &[]),
-    ("synth11", "seed:11", &[]),
+    (
+        "temps40-chained",
+        "scenarios/double11-temps.toml",
+        &["temps.0.count=40"],
+        Some("2026-11-02"),
+    ),
+    ("synth7", "seed:7", &[], None),
+    ("synth11", "seed:11", &[], None),
 ];
 
 /// What one `paiban run` delivered.
@@ -132,7 +147,7 @@ fn cases(bins: &[(&str, PathBuf)], tmp: &Path) {
     let wanted = std::env::var("SERVICE_SCOPE_CASES").ok();
     println!("| case | build | per-interval: paid h / simulated SL / below floor | week target: paid h / simulated SL / below floor / rounds | week target, held-out simulation: SL / below floor | hours saved |");
     println!("|---|---|---|---|---|---|");
-    for (name, spec, sets) in CASES {
+    for (name, spec, sets, week_before) in CASES {
         if wanted
             .as_ref()
             .is_some_and(|w| !w.split(',').any(|x| x == name))
@@ -142,8 +157,22 @@ fn cases(bins: &[(&str, PathBuf)], tmp: &Path) {
         for (label, bin) in bins {
             let sc = scenario_of(bin, spec, tmp);
             let dir = tmp.join(format!("{name}-{label}"));
-            let i = run(bin, &sc, sets, "interval", &dir.join("interval"));
-            let w = run(bin, &sc, sets, "week", &dir.join("week"));
+            let mut sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+            if let Some(start) = week_before {
+                // the week before, rostered by the same build with the same scenario
+                let mut before = sets.clone();
+                before.push(format!("horizon.start=\"{start}\""));
+                let before = before.iter().map(String::as_str).collect::<Vec<_>>();
+                let _ = run(bin, &sc, &before, "interval", &dir.join("before"));
+                let roster = dir.join("before").join("roster.csv");
+                sets.push(format!(
+                    "inputs.previous_roster={:?}",
+                    roster.display().to_string()
+                ));
+            }
+            let sets: Vec<&str> = sets.iter().map(String::as_str).collect();
+            let i = run(bin, &sc, &sets, "interval", &dir.join("interval"));
+            let w = run(bin, &sc, &sets, "week", &dir.join("week"));
             println!(
                 "| {name} | {label} | {:.0} / {:.1}% / {} | {:.0} / {:.1}% / {} / {} | {:.1}% / {} | {:.1}% |",
                 i.paid_hours,

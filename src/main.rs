@@ -438,7 +438,7 @@ enum Cmd {
         /// Agent list (tiers decide who serves which queue); default: the scenario's.
         #[arg(long)]
         agents: Option<PathBuf>,
-        /// Last week's roster: its overnight shifts already cover the first hours.
+        /// Last week's roster: its overnight shifts already cover the first hours (default: the scenario's inputs.previous_roster).
         #[arg(long)]
         previous: Option<PathBuf>,
         /// Simulation runs at the point forecast (for the confidence intervals).
@@ -1323,9 +1323,10 @@ fn run(mut cli: Cli) -> Result<ExitCode> {
             let ag = team_of(ap, &sc, &scenario)?;
             let f = forecast::read_csv(&fp, tz, &sc.columns())?;
             let r = roster::read_csv(&rp, tz, &sc.columns())?;
-            let prev = previous
-                .map(|p| roster::read_csv(&p, tz, &sc.columns()))
-                .transpose()?;
+            let prev = match previous {
+                Some(p) => Some(roster::read_csv(&p, tz, &sc.columns())?),
+                None => pipeline::scenario_previous(&sc, &scenario)?,
+            };
             let r = pipeline::with_carried(&r, prev.as_ref(), f.grid.start, &ag).into_owned();
             let rep = simulate::simulate(&f, &sc, &r, &ag, &simulate::SimSettings { runs, seed })?;
             let uncertain = if demand_runs > 0 {

@@ -549,3 +549,67 @@ fn hours_no_shift_reaches_are_explained_with_the_shifts_around_them() {
         );
     }
 }
+
+#[test]
+fn the_last_nights_shifts_cover_the_hours_after_the_horizon() {
+    // a week planned alone used to leave the night across its end to nobody: the next week's
+    // plan cannot start shifts before its Monday, and this one did not see those hours
+    let sc = double11("");
+    let inputs = load_inputs(&sc, Path::new("scenarios/double11.toml")).unwrap();
+    let (f, _, req) = paiban::pipeline::forecast_and_requirements(&sc, &inputs).unwrap();
+    // the horizon's forecast and requirements are as before; the day after comes apart
+    let (alone, _) = paiban::pipeline::forecast_for(&sc, &inputs.history, None).unwrap();
+    assert_eq!(f.points.len(), alone.points.len());
+    assert_eq!(req.rows.len(), req.grid.len);
+    assert_eq!(req.after.len(), req.grid.per_day());
+    let settings = SolverSettings {
+        time_limit_seconds: 20.0,
+        ..SolverSettings::default()
+    };
+    let plan = paiban::plan::plan(&req, &sc, Some(&inputs.agents), &settings).unwrap();
+    let mut blind = req.clone();
+    blind.after.clear();
+    let before = paiban::plan::plan(&blind, &sc, Some(&inputs.agents), &settings).unwrap();
+    let last = req.grid.end().date() - Duration::days(1);
+    // agent-intervals of the next night's requirement that the last day's shifts cover
+    let covered = |plan: &paiban::plan::Plan| -> u32 {
+        req.after
+            .iter()
+            .enumerate()
+            .map(|(k, r)| {
+                let t = req.grid.end() + Duration::minutes(15 * k as i64);
+                let on: u32 = plan
+                    .rows
+                    .iter()
+                    .filter(|x| x.date == last)
+                    .filter(|x| WorkShift::from_template(x.date, &x.template).on_queue(t))
+                    .map(|x| x.count)
+                    .sum();
+                on.min(r.agents_required)
+            })
+            .sum()
+    };
+    let need: u32 = req
+        .after
+        .iter()
+        .take(7 * 4)
+        .map(|r| r.agents_required)
+        .sum();
+    assert!(need >= 20, "the 11.11 night asks for agents: {need}");
+    assert!(
+        covered(&plan) > covered(&before) + need / 2,
+        "covered {} of {need} (without the hours after: {})",
+        covered(&plan),
+        covered(&before)
+    );
+    // what the last day's shifts leave short is said
+    if covered(&plan) < need {
+        assert!(
+            plan.warnings
+                .iter()
+                .any(|w| w.contains("after the horizon")),
+            "{:?}",
+            plan.warnings
+        );
+    }
+}

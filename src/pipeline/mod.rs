@@ -182,21 +182,28 @@ pub fn spread_of(
 
 pub fn load_inputs(sc: &Scenario, scenario_file: &Path) -> Result<Inputs, PipelineError> {
     let (history, history_report) = scenario_history(sc, scenario_file)?;
-    let previous = match &sc.inputs.previous_roster {
-        Some(p) => Some(crate::roster::read_csv(
-            &Scenario::resolve(scenario_file, p),
-            sc.horizon.tz(),
-            &sc.columns(),
-        )?),
-        None => None,
-    };
     Ok(Inputs {
         history,
         history_report,
         agents: scenario_agents(sc, scenario_file)?,
         events: scenario_events(sc, scenario_file)?,
-        previous,
+        previous: scenario_previous(sc, scenario_file)?,
     })
+}
+
+/// The scenario's `inputs.previous_roster` (relative to the scenario file), if it names one.
+pub fn scenario_previous(
+    sc: &Scenario,
+    scenario_file: &Path,
+) -> Result<Option<crate::model::Roster>, PipelineError> {
+    let Some(p) = &sc.inputs.previous_roster else {
+        return Ok(None);
+    };
+    Ok(Some(crate::roster::read_csv(
+        &Scenario::resolve(scenario_file, p),
+        sc.horizon.tz(),
+        &sc.columns(),
+    )?))
 }
 
 pub struct RunOutput {
@@ -296,11 +303,17 @@ pub fn forecast_for(
     history: &Series,
     events: Option<&Calendar>,
 ) -> Result<(Forecast, FitNotes), ForecastError> {
-    let grid = Grid::days(
-        sc.horizon.start_date(),
-        sc.horizon.days,
-        sc.horizon.interval.0,
-    );
+    forecast_days(sc, history, events, sc.horizon.days)
+}
+
+/// The forecast of `days` days from the horizon's start.
+fn forecast_days(
+    sc: &Scenario,
+    history: &Series,
+    events: Option<&Calendar>,
+    days: u32,
+) -> Result<(Forecast, FitNotes), ForecastError> {
+    let grid = Grid::days(sc.horizon.start_date(), days, sc.horizon.interval.0);
     let default = Calendar::default();
     forecast(
         history,
@@ -308,6 +321,32 @@ pub fn forecast_for(
         &forecast_model(sc),
         events.unwrap_or(&default),
     )
+}
+
+/// The scenario's forecast and requirements, with the requirements of the day after the
+/// horizon as `after` (the plan covers as much of it as the last day's shifts reach,
+/// [`Requirements::after`]): one forecast of a day more, cut at the horizon's end.
+pub fn forecast_and_requirements(
+    sc: &Scenario,
+    inputs: &Inputs,
+) -> Result<(Forecast, FitNotes, Requirements), PipelineError> {
+    let (long, notes) = forecast_days(
+        sc,
+        &inputs.history,
+        inputs.events.as_ref(),
+        sc.horizon.days + 1,
+    )?;
+    let n = long.grid.per_day() * sc.horizon.days as usize;
+    let f = Forecast {
+        grid: Grid {
+            len: n,
+            ..long.grid
+        },
+        points: long.points[..n].to_vec(),
+    };
+    let mut req = requirements(&f, sc)?;
+    req.after = requirements(&long, sc)?.rows.split_off(n);
+    Ok((f, notes, req))
 }
 
 /// The forecasting model a scenario asks for (its festival uplift).
@@ -323,8 +362,7 @@ pub fn run(
     inputs: &Inputs,
     settings: &SolverSettings,
 ) -> Result<RunOutput, PipelineError> {
-    let (f, notes) = forecast_for(sc, &inputs.history, inputs.events.as_ref())?;
-    let req = requirements(&f, sc)?;
+    let (f, notes, req) = forecast_and_requirements(sc, inputs)?;
     let carried = inputs
         .previous
         .as_ref()

@@ -381,6 +381,9 @@ pub fn plan_after(
     let pools = pools(sc, agents);
     let cap = agents.map(|a| capacity(a, sc, &dates, &pools));
     let step_h = step as f64 / 60.0;
+    // the hours after the horizon its last day's shifts reach, to their requirement (the
+    // floor under a day or week target)
+    let after: Vec<u32> = after_required(sc, req, &tpls, per_day);
 
     // the model: variables first, then the rows of each constraint family, in this order
     let mut m = Mip::default();
@@ -392,7 +395,7 @@ pub fn plan_after(
         &mut m,
         sc,
         &grid,
-        days,
+        (days, after.len()),
         &tpls,
         &options,
         &pools,
@@ -401,6 +404,7 @@ pub fn plan_after(
     let under_pen = sc.costs.under_coverage_per_agent_hour * step_h;
     let over_pen = sc.costs.over_coverage_per_agent_hour * step_h;
     let slacks = coverage_rows(&mut m, sc, &vars, &required, under_pen, over_pen);
+    let after_short = after_rows(&mut m, &vars.cover[grid.len..], &after, under_pen);
     let curves = if scoped {
         // the cover of the coverage row is required − under + over, and last week's agents
         let base: Vec<f64> = (0..grid.len)
@@ -442,7 +446,8 @@ pub fn plan_after(
         .map(|i| cov[i].saturating_sub(required[i]) as f64)
         .sum::<f64>()
         * step_h;
-    let warnings = min_contract_warnings(&out, &min_slacks);
+    let mut warnings = min_contract_warnings(&out, &min_slacks);
+    warnings.extend(after_warning(&out, &grid, &after_short, step_h));
     let scoped = scoped.then(|| {
         let contracted = cap
             .as_ref()
@@ -685,7 +690,7 @@ fn shift_variables<'s>(
     m: &mut Mip,
     sc: &'s Scenario,
     grid: &Grid,
-    days: usize,
+    (days, after): (usize, usize),
     tpls: &[Template],
     options: &[Vec<(u32, Vec<u32>)>],
     pools: &[Pool],
@@ -695,7 +700,8 @@ fn shift_variables<'s>(
     let per_day = grid.per_day();
     let mut xs: Vec<(usize, usize, usize, Var)> = Vec::new();
     let mut pool_cover: Vec<Vec<Vec<(Var, f64)>>> = vec![Vec::new(); pools.len()];
-    let mut cover: Vec<Vec<(Var, f64)>> = vec![Vec::new(); grid.len];
+    // the horizon's intervals and the `after` ones past its end (the coverage rows alone)
+    let mut cover: Vec<Vec<(Var, f64)>> = vec![Vec::new(); grid.len + after];
     let mut heads: Vec<Vec<(Var, f64)>> = vec![Vec::new(); grid.len];
     let mut placed: Vec<(usize, usize, u32, Var)> = Vec::new();
     let mut seats: BTreeMap<&str, Vec<Vec<(Var, f64)>>> = sc
@@ -786,6 +792,67 @@ fn shift_variables<'s>(
 
 /// Coverage per interval: trained-agent equivalents on the queue plus under-coverage minus
 /// over-coverage equal the requirement (elastic, at the penalties); the on-duty headcount cap.
+/// Agents required in the intervals after the horizon (`req.after`) that shifts starting on
+/// its last day reach — the requirement, or the floor under a day or week target; none where
+/// the horizon is not whole days.
+fn after_required(
+    sc: &Scenario,
+    req: &Requirements,
+    tpls: &[Template],
+    per_day: usize,
+) -> Vec<u32> {
+    if per_day == 0 || !req.grid.len.is_multiple_of(per_day) {
+        return Vec::new();
+    }
+    let reach = tpls
+        .iter()
+        .map(|t| (t.start + t.length).saturating_sub(24 * 60))
+        .max()
+        .unwrap_or(0);
+    let n = (reach.div_ceil(req.grid.step_minutes) as usize).min(req.after.len());
+    let scoped = sc.service.target_scope != crate::scenario::TargetScope::Interval;
+    req.after[..n]
+        .iter()
+        .map(|r| {
+            if scoped {
+                crate::staffing::requirements::floor(sc, r).agents
+            } else {
+                r.agents_required
+            }
+        })
+        .collect()
+}
+
+/// The hours after the horizon: each interval's cover (`cover`, past the horizon's end) at
+/// least its requirement in `after`, elastic at `under_pen` per agent short; no row where
+/// nothing is required (and no price on covering more: the next horizon's plan weighs that).
+/// Returns the shortfall variables.
+fn after_rows(m: &mut Mip, cover: &[Vec<(Var, f64)>], after: &[u32], under_pen: f64) -> Vec<Var> {
+    let mut short = Vec::new();
+    for (terms, need) in cover.iter().zip(after).filter(|(_, n)| **n > 0) {
+        let u = m.var(0.0, f64::INFINITY, false, under_pen);
+        let mut terms = terms.clone();
+        terms.push((u, 1.0));
+        m.row(terms, *need as f64, f64::INFINITY);
+        short.push(u);
+    }
+    short
+}
+
+/// A warning when the plan leaves the hours after the horizon short (`short`, from
+/// [`after_rows`]): the next horizon's plan, given this roster as last week's, will see them.
+fn after_warning(out: &Outcome, grid: &Grid, short: &[Var], step_h: f64) -> Option<String> {
+    let short: f64 = short.iter().map(|u| out.value(*u).max(0.0)).sum();
+    if short * step_h < 0.25 - 1e-9 {
+        return None;
+    }
+    Some(format!(
+        "the hours after the horizon that its last shifts reach (from {}) are {:.1} agent-hours short of their requirement: the next horizon's first hours, which its plan sees when this roster is its inputs.previous_roster",
+        fmt_ts(grid.end()),
+        short * step_h
+    ))
+}
+
 fn coverage_rows(
     m: &mut Mip,
     sc: &Scenario,
@@ -794,8 +861,8 @@ fn coverage_rows(
     under_pen: f64,
     over_pen: f64,
 ) -> Vec<(Var, Var)> {
-    let mut slacks = Vec::with_capacity(vars.cover.len());
-    for i in 0..vars.cover.len() {
+    let mut slacks = Vec::with_capacity(required.len());
+    for i in 0..required.len() {
         let u = m.var(0.0, f64::INFINITY, false, under_pen);
         let o = m.var(0.0, f64::INFINITY, false, over_pen);
         slacks.push((u, o));

@@ -81,7 +81,7 @@ pub fn fit(sc: &Scenario, req: &Requirements, sim: &SimReport) -> f64 {
 /// plan reads its curves, floors and expected service from these rows.
 pub fn calibrated(req: &Requirements, gain: f64) -> Requirements {
     let mut out = req.clone();
-    for r in out.rows.iter_mut().filter(|r| r.open) {
+    for r in out.rows.iter_mut().chain(&mut out.after).filter(|r| r.open) {
         r.shrinkage = (r.shrinkage - (1.0 - r.shrinkage) * (gain - 1.0)).clamp(0.0, 0.95);
     }
     out

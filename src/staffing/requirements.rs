@@ -72,6 +72,12 @@ pub struct Requirements {
     pub rows: Vec<Requirement>,
     /// Queue names (one, `all`, when the scenario defines none).
     pub queues: Vec<String>,
+    /// The intervals right after the horizon (the next horizon's first hours, from the
+    /// forecast of the day after), as far as shifts starting on its last day reach: the plan
+    /// covers them too, so that the roster handed on as the next week's
+    /// `inputs.previous_roster` has the night across the boundary covered. Empty unless set
+    /// ([`crate::pipeline`] sets it).
+    pub after: Vec<Requirement>,
 }
 
 /// Agents to schedule so that `on_queue` are on the queue after `shrinkage`.
@@ -511,6 +517,7 @@ pub fn requirements(f: &Forecast, sc: &Scenario) -> Result<Requirements, Require
         grid: f.grid,
         rows,
         queues: qs.into_iter().map(|q| q.name).collect(),
+        after: Vec::new(),
     })
 }
 
@@ -638,6 +645,7 @@ pub fn read_csv(
         grid: regular.grid(),
         rows,
         queues: vec!["all".into()],
+        after: Vec::new(),
     })
 }
 
