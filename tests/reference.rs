@@ -102,6 +102,7 @@ fn reqs(need: &[u32]) -> Requirements {
         grid: Grid::new(start, 60, need.len()),
         rows,
         queues: vec!["all".into()],
+        after: Vec::new(),
     }
 }
 
