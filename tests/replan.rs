@@ -277,6 +277,48 @@ fn leave_and_cover_answer_in_words() {
         };
         assert!(key(&w[0]) <= key(&w[1]), "{json}");
     }
+    // an evening's four hours, which no full-time shift is: a full-timer is offered a shift
+    // of their contract that takes chats through them, not refused for the shift's form
+    let json = stdout(on_published(d.path(), "cover").args([
+        "--date",
+        "2026-11-05",
+        "--from",
+        "18:00",
+        "--to",
+        "22:00",
+        "--json",
+    ]));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let c = v["candidates"].as_array().unwrap();
+    let at = |x: &serde_json::Value, k: &str| x["shift"][k].as_str().unwrap().to_string();
+    for x in c {
+        assert!(
+            at(x, "start").as_str() <= "2026-11-05T18:00:00"
+                && at(x, "end").as_str() >= "2026-11-05T22:00:00",
+            "{x}"
+        );
+    }
+    let longer: Vec<&serde_json::Value> = c
+        .iter()
+        .filter(|x| at(x, "start").as_str() < "2026-11-05T18:00:00")
+        .collect();
+    assert!(!longer.is_empty(), "{json}");
+    let text = stdout(on_published(d.path(), "cover").args([
+        "--date",
+        "2026-11-05",
+        "--from",
+        "18:00",
+        "--to",
+        "22:00",
+        "--top",
+        "40",
+    ]));
+    let name = longer[0]["name"].as_str().unwrap();
+    assert!(
+        text.lines()
+            .any(|l| l.contains(name) && l.contains("as Thu ") && l.contains("–22:00")),
+        "{text}"
+    );
 }
 
 #[test]

@@ -26,7 +26,12 @@ fn plan_places_short_breaks_and_its_objective_matches_the_shifts_it_hands_out() 
     let inputs = load_inputs(&sc, Path::new("scenarios/double11.toml")).unwrap();
     let o = run(&sc, &inputs, &SolverSettings::default()).unwrap();
     let p = &o.plan;
-    assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+    // the night after the horizon may stay short (said in a warning of its own)
+    assert!(
+        p.warnings.iter().all(|w| w.contains("after the horizon")),
+        "{:?}",
+        p.warnings
+    );
     let mut full_day = 0;
     for r in &p.rows {
         let t = &r.template;
@@ -60,7 +65,7 @@ fn plan_places_short_breaks_and_its_objective_matches_the_shifts_it_hands_out() 
                 )
             });
     let expect = p.labour_cost
-        + under * sc.costs.under_coverage_per_agent_hour
+        + (under + p.after_short_agent_hours) * sc.costs.under_coverage_per_agent_hour
         + over * sc.costs.over_coverage_per_agent_hour;
     assert!(
         (p.solve.objective - expect).abs() < 1e-6 * expect,

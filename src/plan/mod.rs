@@ -86,6 +86,9 @@ pub struct Plan {
     pub labour_cost: f64,
     pub under_agent_hours: f64,
     pub over_agent_hours: f64,
+    /// Agent-hours short in the hours after the horizon its last shifts reach
+    /// ([`Requirements::after`]), priced in the objective like the horizon's.
+    pub after_short_agent_hours: f64,
     pub shortfalls: Vec<Shortfall>,
     /// Contract-level targets the plan could not meet (e.g. minimum weekly days).
     pub warnings: Vec<String>,
@@ -447,7 +450,12 @@ pub fn plan_after(
         .sum::<f64>()
         * step_h;
     let mut warnings = min_contract_warnings(&out, &min_slacks);
-    warnings.extend(after_warning(&out, &grid, &after_short, step_h));
+    let after_short_agent_hours = after_short
+        .iter()
+        .map(|u| out.value(*u).max(0.0))
+        .sum::<f64>()
+        * step_h;
+    warnings.extend(after_warning(&grid, after_short_agent_hours));
     let scoped = scoped.then(|| {
         let contracted = cap
             .as_ref()
@@ -476,6 +484,7 @@ pub fn plan_after(
         labour_cost,
         under_agent_hours: under,
         over_agent_hours: over,
+        after_short_agent_hours,
         shortfalls,
         warnings,
         lp_bound: out.lp_bound,
@@ -839,17 +848,16 @@ fn after_rows(m: &mut Mip, cover: &[Vec<(Var, f64)>], after: &[u32], under_pen: 
     short
 }
 
-/// A warning when the plan leaves the hours after the horizon short (`short`, from
-/// [`after_rows`]): the next horizon's plan, given this roster as last week's, will see them.
-fn after_warning(out: &Outcome, grid: &Grid, short: &[Var], step_h: f64) -> Option<String> {
-    let short: f64 = short.iter().map(|u| out.value(*u).max(0.0)).sum();
-    if short * step_h < 0.25 - 1e-9 {
+/// A warning when the plan leaves the hours after the horizon `short` agent-hours short
+/// ([`after_rows`]): the next horizon's plan, given this roster as last week's, will see them.
+fn after_warning(grid: &Grid, short: f64) -> Option<String> {
+    if short < 0.25 - 1e-9 {
         return None;
     }
     Some(format!(
         "the hours after the horizon that its last shifts reach (from {}) are {:.1} agent-hours short of their requirement: the next horizon's first hours, which its plan sees when this roster is its inputs.previous_roster",
         fmt_ts(grid.end()),
-        short * step_h
+        short
     ))
 }
 

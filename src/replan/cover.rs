@@ -83,16 +83,122 @@ fn shift_for(sc: &Scenario, a: &Agent, open: &Open) -> WorkShift {
     }
 }
 
+/// The shifts `a` could take the open one in, in order of preference: the open shift itself
+/// ([`shift_for`]); their own shift that day stretched over it, where the two meet; and the
+/// scenario's shifts for their contract that take chats through the whole open time, shortest
+/// first ([`SHAPES_TRIED`] at most) — a full-timer off that day can only be called in for a
+/// shift of their contract.
+fn options(sc: &Scenario, a: &Agent, open: &Open, before: Option<&WorkShift>) -> Vec<WorkShift> {
+    let exact = shift_for(sc, a, open);
+    let (from, to) = (exact.start, exact.end);
+    let mut out = vec![exact];
+    if let Some(b) = before.filter(|b| from <= b.end && to >= b.start) {
+        let (start, end) = (b.start.min(from), b.end.max(to));
+        if (start, end) != (b.start, b.end) {
+            out.push(WorkShift {
+                label: format!("{}-{}", start.format("%H:%M"), end.format("%H:%M")),
+                start,
+                end,
+                ..b.clone()
+            });
+        }
+    }
+    let step = Duration::minutes(sc.horizon.interval.0 as i64);
+    let through = |w: &WorkShift| {
+        let mut t = from;
+        while t < to {
+            if !w.on_queue(t) {
+                return false;
+            }
+            t += step;
+        }
+        true
+    };
+    let queues = crate::rules::queues_served(sc, a);
+    let mut fits: Vec<WorkShift> = super::model::shapes(sc, &a.contract)
+        .iter()
+        .map(|t| WorkShift {
+            queues: queues.clone(),
+            ..WorkShift::from_template(open.date, t)
+        })
+        .filter(|w| (w.start, w.end) != (from, to) && through(w))
+        .collect();
+    fits.sort_by(|x, y| {
+        (x.end - x.start)
+            .cmp(&(y.end - y.start))
+            .then(x.start.cmp(&y.start))
+    });
+    out.extend(fits.into_iter().take(SHAPES_TRIED));
+    out
+}
+
+/// The scenario's shifts tried at most per agent for an open shift ([`options`]).
+pub const SHAPES_TRIED: usize = 3;
+
 /// A violation's identity across two checks of nearly the same roster.
-fn key(
-    v: &Violation,
-) -> (
+type Key = (
     crate::rules::Code,
     String,
     Option<NaiveDate>,
     Option<NaiveDate>,
-) {
+);
+
+fn key(v: &Violation) -> Key {
     (v.code, v.agent_id.clone(), v.from, v.to)
+}
+
+/// `a` taking the open shift as `shift` in `published`: its kind and price, or why not (no
+/// change, more hours than the agent list allows, or the hard rules it would break that the
+/// published roster kept, `kept`).
+#[allow(clippy::too_many_arguments)]
+fn taken(
+    sc: &Scenario,
+    willing: &Willing,
+    a: &Agent,
+    published: &Roster,
+    agents: &[Agent],
+    previous: Option<&Roster>,
+    kept: &BTreeSet<Key>,
+    open: &Open,
+    before: Option<&WorkShift>,
+    shift: WorkShift,
+) -> Result<(ChangeKind, f64, WorkShift), Vec<String>> {
+    if super::words::classify(before, Some(&shift)).is_none() {
+        return Err(vec!["already works this shift".into()]);
+    }
+    let Some((kind, cost)) = price(sc, willing, a, before, Some(&shift)) else {
+        let why = if before.is_some() {
+            "it means more hours than published, and the agent list does not mark them for overtime"
+        } else {
+            "it is their day off, and the agent list marks them neither standby nor overtime"
+        };
+        return Err(vec![why.into()]);
+    };
+    let mut r = published.clone();
+    match r
+        .entries
+        .iter_mut()
+        .find(|e| e.agent_id == a.id && e.date == open.date)
+    {
+        Some(e) => e.shift = Some(shift.clone()),
+        None => r.entries.push(crate::model::Entry {
+            agent_id: a.id.clone(),
+            date: open.date,
+            shift: Some(shift.clone()),
+        }),
+    }
+    let rep = check_after(&r, agents, sc, None, previous);
+    let broken: Vec<String> = rep
+        .violations
+        .iter()
+        .filter(|v| v.severity == Severity::Hard && !kept.contains(&key(v)))
+        .map(|v| format!("{} {}", v.code, v.message))
+        .collect();
+    if broken.is_empty() {
+        Ok((kind, cost, shift))
+    } else {
+        Err(broken)
+    }
 }
 
 /// Every agent tried in `open`, ranked.
@@ -116,7 +222,6 @@ pub fn cover(
     let tried: Vec<Result<Candidate, Refused>> = agents
         .par_iter()
         .map(|a| {
-            let shift = shift_for(sc, a, open);
             let before = published
                 .entries
                 .iter()
@@ -127,56 +232,57 @@ pub fn cover(
                 name: a.name.clone(),
                 reasons,
             };
-            if super::words::classify(before.as_ref(), Some(&shift)).is_none() {
-                return Err(refuse(vec!["already works this shift".into()]));
-            }
-            let Some((kind, cost)) = price(sc, &willing, a, before.as_ref(), Some(&shift)) else {
-                let why = if before.is_some() {
-                    "it means more hours than published, and the agent list does not mark them for overtime"
-                } else {
-                    "it is their day off, and the agent list marks them neither standby nor overtime"
-                };
-                return Err(refuse(vec![why.into()]));
-            };
-            let mut r = published.clone();
-            match r
-                .entries
-                .iter_mut()
-                .find(|e| e.agent_id == a.id && e.date == open.date)
-            {
-                Some(e) => e.shift = Some(shift.clone()),
-                None => r.entries.push(crate::model::Entry {
-                    agent_id: a.id.clone(),
-                    date: open.date,
-                    shift: Some(shift.clone()),
-                }),
-            }
-            let rep = check_after(&r, agents, sc, None, previous);
-            let broken: Vec<String> = rep
-                .violations
-                .iter()
-                .filter(|v| v.severity == Severity::Hard && !kept.contains(&key(v)))
-                .map(|v| format!("{} {}", v.code, v.message))
-                .collect();
-            if !broken.is_empty() {
-                return Err(refuse(broken));
-            }
             let week_hours = published
                 .entries
                 .iter()
-                .filter(|e| e.agent_id == a.id && e.date >= week && e.date < week + Duration::days(7))
+                .filter(|e| {
+                    e.agent_id == a.id && e.date >= week && e.date < week + Duration::days(7)
+                })
                 .filter_map(|e| e.shift.as_ref())
                 .map(|s| s.paid_hours())
                 .sum();
-            Ok(Candidate {
-                agent_id: a.id.clone(),
-                name: a.name.clone(),
-                kind,
-                cost,
-                replaces: before,
-                week_hours,
-                shift,
-            })
+            // each way of taking it, the cheapest that keeps every rule (then the fewest paid
+            // hours, then the first)
+            let mut best: Option<Candidate> = None;
+            let mut refusals: Vec<Vec<String>> = Vec::new();
+            for shift in options(sc, a, open, before.as_ref()) {
+                match taken(
+                    sc,
+                    &willing,
+                    a,
+                    published,
+                    agents,
+                    previous,
+                    &kept,
+                    open,
+                    before.as_ref(),
+                    shift,
+                ) {
+                    Ok((kind, cost, shift)) => {
+                        let better = best.as_ref().is_none_or(|b| {
+                            cost < b.cost - 1e-9
+                                || (cost < b.cost + 1e-9
+                                    && shift.paid_hours() < b.shift.paid_hours() - 1e-9)
+                        });
+                        if better {
+                            best = Some(Candidate {
+                                agent_id: a.id.clone(),
+                                name: a.name.clone(),
+                                kind,
+                                cost,
+                                replaces: before.clone(),
+                                week_hours,
+                                shift,
+                            });
+                        }
+                    }
+                    Err(reasons) => refusals.push(reasons),
+                }
+            }
+            // why not, in the terms of the first way that is a shift their contract allows
+            let form = |r: &Vec<String>| r.iter().any(|x| x.starts_with("SHIFT_FORM"));
+            let why = refusals.iter().position(|r| !form(r)).unwrap_or(0);
+            best.ok_or_else(|| refuse(refusals.swap_remove(why)))
         })
         .collect();
     let (mut candidates, mut refused) = (Vec::new(), Vec::new());
@@ -219,6 +325,19 @@ impl CoverAnswer {
                     crate::model::time::fmt_hm_range(p.start, p.end)
                 ),
                 _ => String::new(),
+            };
+            // a shift other than the open one's times: which
+            let d = o.date.and_hms_opt(0, 0, 0).expect("midnight");
+            let exact = c.shift.start == d + Duration::minutes(o.from.0 as i64)
+                && c.shift.end - c.shift.start
+                    == Duration::minutes(((o.to.0 + 1440 - o.from.0 - 1) % 1440 + 1) as i64);
+            let what = if exact || what.is_empty() {
+                what
+            } else {
+                format!(
+                    "as {}, {what}",
+                    crate::model::time::fmt_hm_range(c.shift.start, c.shift.end)
+                )
             };
             s += &format!(
                 "  {:>2}. {} ({}): cost {:.0}, {:.1} paid h that week; {what}\n",
