@@ -6,8 +6,9 @@
 //! queue misses them least. [`give_surplus`] does that to a roster: blocks of
 //! `service.offline_block` inside shifts (on the queue, not in a break), each taken where the
 //! queue model's service level stays highest (then where it costs the fewest chats answered in
-//! time), while the day or the week stays at or above its aim, every interval keeps its floor
-//! and the occupancy cap holds over the same chats. Paid hours do not change; the blocks are in
+//! time), while the day or the week stays at or above its aim, every interval keeps
+//! `service.min_agents` by head and the floor's service level with a cushion
+//! ([`FLOOR_CUSHION`]), and the occupancy cap holds over the same chats. Paid hours do not change; the blocks are in
 //! the roster's `offline` column. [`expected`] is the model's level of a roster as it is.
 
 use crate::model::time::Grid;
