@@ -454,7 +454,7 @@ pub fn run(
     })
 }
 
-/// What `run` gave to offline work under a day or week target ([`offline_surplus`]).
+/// What `run` gave to offline work under a day or week target (`offline_surplus`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OfflineReport {
     pub blocks: usize,

@@ -132,7 +132,7 @@ fn options(sc: &Scenario, a: &Agent, open: &Open, before: Option<&WorkShift>) ->
     out
 }
 
-/// The scenario's shifts tried at most per agent for an open shift ([`options`]).
+/// The scenario's shifts tried at most per agent for an open shift (see `options`).
 pub const SHAPES_TRIED: usize = 3;
 
 /// A violation's identity across two checks of nearly the same roster.
