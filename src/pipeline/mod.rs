@@ -228,7 +228,7 @@ pub struct RunOutput {
 }
 
 /// Simulation runs in `run`/`demo` at first: where the horizon's service level is then known
-/// to worse than ±[`SIM_PRECISION`] (95%), the roster is simulated again with the runs that
+/// only to worse than ±[`SIM_PRECISION`] (95%), the roster is simulated again with the runs that
 /// precision needs, at most [`SIM_RUNS_MAX`] (use `paiban simulate --runs N` for more).
 pub const SIM_RUNS: usize = 30;
 
@@ -256,6 +256,12 @@ pub fn with_carried<'a>(
         .filter(|e| e.date < start.date())
         .filter(|e| e.shift.as_ref().is_some_and(|s| s.end > start))
         .filter(|e| agents.iter().any(|a| a.id == e.agent_id))
+        .filter(|e| {
+            !roster
+                .entries
+                .iter()
+                .any(|r| r.agent_id == e.agent_id && r.date == e.date)
+        })
         .collect();
     if reaching.is_empty() {
         return std::borrow::Cow::Borrowed(roster);
@@ -346,6 +352,10 @@ pub fn forecast_and_requirements(
     };
     let mut req = requirements(&f, sc)?;
     req.after = requirements(&long, sc)?.rows.split_off(n);
+    // events of the day after alone are not the horizon's
+    let mut notes = notes;
+    let end = crate::model::time::fmt_ts(f.grid.end());
+    notes.from_prior.retain(|e| e.from < end);
     Ok((f, notes, req))
 }
 

@@ -157,7 +157,7 @@ pub fn run_replan(
             simulate(
                 &now,
                 &sc,
-                r,
+                &super::with_carried(r, i.previous, now.grid.start, i.agents),
                 i.agents,
                 &SimSettings {
                     runs: i.sim_runs,

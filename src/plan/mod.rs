@@ -799,8 +799,6 @@ fn shift_variables<'s>(
     }
 }
 
-/// Coverage per interval: trained-agent equivalents on the queue plus under-coverage minus
-/// over-coverage equal the requirement (elastic, at the penalties); the on-duty headcount cap.
 /// Agents required in the intervals after the horizon (`req.after`) that shifts starting on
 /// its last day reach — the requirement, or the floor under a day or week target; none where
 /// the horizon is not whole days.
@@ -834,11 +832,17 @@ fn after_required(
 
 /// The hours after the horizon: each interval's cover (`cover`, past the horizon's end) at
 /// least its requirement in `after`, elastic at `under_pen` per agent short; no row where
-/// nothing is required (and no price on covering more: the next horizon's plan weighs that).
+/// nothing is required or no shift could cover (and no price on covering more: the next
+/// horizon's plan weighs that).
 /// Returns the shortfall variables.
 fn after_rows(m: &mut Mip, cover: &[Vec<(Var, f64)>], after: &[u32], under_pen: f64) -> Vec<Var> {
     let mut short = Vec::new();
-    for (terms, need) in cover.iter().zip(after).filter(|(_, n)| **n > 0) {
+    // (nor where no shift of the last day takes chats: its wrap-up, or nobody free that day)
+    for (terms, need) in cover
+        .iter()
+        .zip(after)
+        .filter(|(t, n)| **n > 0 && !t.is_empty())
+    {
         let u = m.var(0.0, f64::INFINITY, false, under_pen);
         let mut terms = terms.clone();
         terms.push((u, 1.0));
@@ -861,6 +865,8 @@ fn after_warning(grid: &Grid, short: f64) -> Option<String> {
     ))
 }
 
+/// Coverage per interval: trained-agent equivalents on the queue plus under-coverage minus
+/// over-coverage equal the requirement (elastic, at the penalties); the on-duty headcount cap.
 fn coverage_rows(
     m: &mut Mip,
     sc: &Scenario,

@@ -243,6 +243,22 @@ pub fn cover(
                 .sum();
             // each way of taking it, the cheapest that keeps every rule (then the fewest paid
             // hours, then the first)
+            // already taking chats through the whole open shift: nothing to take
+            let exact = shift_for(sc, a, open);
+            let step = Duration::minutes(sc.horizon.interval.0 as i64);
+            let on_through = |w: &WorkShift| {
+                let mut t = exact.start;
+                while t < exact.end {
+                    if !w.on_queue(t) {
+                        return false;
+                    }
+                    t += step;
+                }
+                true
+            };
+            if before.as_ref().is_some_and(on_through) {
+                return Err(refuse(vec!["already works this shift".into()]));
+            }
             let mut best: Option<Candidate> = None;
             let mut refusals: Vec<Vec<String>> = Vec::new();
             for shift in options(sc, a, open, before.as_ref()) {

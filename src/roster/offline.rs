@@ -108,10 +108,11 @@ impl Group {
 struct Queue<'a> {
     ivs: Vec<Option<Interval>>,
     cover: Vec<f64>,
-    /// Agents on the queue by head, and the fewest an interval may have
+    /// Agents on the queue by head, and the fewest an open interval may have
     /// (`service.min_agents`).
     heads: Vec<u32>,
     least: u32,
+    open: Vec<bool>,
     groups: Vec<Group>,
     aims: &'a [f64],
     keep: &'a [bool],
@@ -150,15 +151,19 @@ impl Queue<'_> {
         let (mut loss, mut lowest) = (0.0, f64::INFINITY);
         let mut moved: BTreeMap<usize, Group> = BTreeMap::new();
         for k in ks {
+            // `service.min_agents` by head in every open interval, chats or not
+            if self.open[k] && self.heads[k] < self.least + 1 {
+                return None;
+            }
             let Some(iv) = &self.ivs[k] else {
                 continue;
             };
             let (now, then) = (self.cover[k], self.cover[k] - c.weight);
-            // `service.min_agents` by head, and a cushion above the floor's service level (the
-            // queue's own noise); not the plan's floor in whole agents, which rounds the agents
-            // on the queue up and then the agents scheduled up again
+            // a cushion above the floor's service level (the queue's own noise); not the plan's
+            // floor in whole agents, which rounds the agents on the queue up and then the agents
+            // scheduled up again
             let level = Interval::at(&iv.sl, then * iv.on);
-            if self.heads[k] < self.least + 1 || level < self.cushion {
+            if level < self.cushion {
                 return None;
             }
             lowest = lowest.min(level);
@@ -228,6 +233,7 @@ pub fn give_surplus(
         cover,
         heads,
         least: sc.service.min_agents,
+        open: req.rows.iter().map(|r| r.open).collect(),
         groups,
         aims,
         keep,

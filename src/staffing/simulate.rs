@@ -723,14 +723,16 @@ impl<'a> World<'a> {
         } else {
             Vec::new()
         };
-        let per_day = self.grid.per_day().max(1);
-        let days = (0..n.div_ceil(per_day))
+        // each calendar day's intervals (a grid need not start at midnight)
+        let mut dates: Vec<chrono::NaiveDate> = (0..n).map(|i| self.grid.at(i).date()).collect();
+        dates.dedup();
+        let days = dates
+            .into_iter()
             .map(|d| {
-                let (from, to) = (d * per_day, ((d + 1) * per_day).min(n));
                 (
-                    self.grid.at(from).date().to_string(),
+                    d.to_string(),
                     totals(&|r: &Run, i| {
-                        if (from..to).contains(&i) {
+                        if self.grid.at(i).date() == d {
                             at(r, i)
                         } else {
                             Tally::default()
