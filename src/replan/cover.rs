@@ -5,12 +5,13 @@
 use super::words::{price, Willing};
 use super::ChangeKind;
 use crate::check::{check_after, Violation};
+use crate::model::shift::Template;
 use crate::model::time::Clock;
 use crate::model::{Roster, WorkShift};
 use crate::rules::Severity;
 use crate::scenario::agents::Agent;
 use crate::scenario::Scenario;
-use chrono::{Duration, NaiveDate};
+use chrono::{Duration, NaiveDate, NaiveDateTime};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -50,46 +51,72 @@ pub struct CoverAnswer {
     pub refused: Vec<Refused>,
 }
 
-/// The open shift as `a` would work it: the scenario's shift of that start and length for
-/// their contract (its meal and short breaks), else the bare times (which `SHIFT_FORM` names).
-fn shift_for(sc: &Scenario, a: &Agent, open: &Open) -> WorkShift {
-    let (from, to) = (open.from.0, open.to.0);
-    let length = if to > from {
-        to - from
-    } else {
-        to + 1440 - from
-    };
-    let shapes = super::model::shapes(sc, &a.contract);
-    let queues = crate::rules::queues_served(sc, a);
-    match shapes
-        .iter()
-        .find(|t| t.start == from && t.length == length)
-    {
-        Some(t) => WorkShift {
-            queues,
-            ..WorkShift::from_template(open.date, t)
-        },
-        None => {
-            let start =
-                open.date.and_hms_opt(0, 0, 0).expect("midnight") + Duration::minutes(from as i64);
-            WorkShift {
-                label: format!("{}-{}", open.from, open.to),
-                start,
-                end: start + Duration::minutes(length as i64),
-                queues,
-                ..WorkShift::default()
-            }
+impl Open {
+    /// Its start and end (an end at or before the start: the next day).
+    fn span(&self) -> (NaiveDateTime, NaiveDateTime) {
+        let (from, to) = (self.from.0, self.to.0);
+        let length = if to > from {
+            to - from
+        } else {
+            to + 1440 - from
+        };
+        let start =
+            self.date.and_hms_opt(0, 0, 0).expect("midnight") + Duration::minutes(from as i64);
+        (start, start + Duration::minutes(length as i64))
+    }
+}
+
+/// Whether `w` takes chats through the whole of `from`–`to` (at every `step`).
+fn on_queue_through(
+    w: &WorkShift,
+    (from, to): (NaiveDateTime, NaiveDateTime),
+    step: Duration,
+) -> bool {
+    let mut t = from;
+    while t < to {
+        if !w.on_queue(t) {
+            return false;
         }
+        t += step;
+    }
+    true
+}
+
+/// The open shift as `a` would work it: the scenario's shift of that start and length among
+/// their contract's `shapes` (its meal and short breaks), else the bare times (which
+/// `SHIFT_FORM` names).
+fn shift_for(sc: &Scenario, a: &Agent, open: &Open, shapes: &[Template]) -> WorkShift {
+    let (start, end) = open.span();
+    let queues = crate::rules::queues_served(sc, a);
+    let template = shapes
+        .iter()
+        .map(|t| WorkShift::from_template(open.date, t))
+        .find(|w| (w.start, w.end) == (start, end));
+    match template {
+        Some(w) => WorkShift { queues, ..w },
+        None => WorkShift {
+            label: format!("{}-{}", open.from, open.to),
+            start,
+            end,
+            queues,
+            ..WorkShift::default()
+        },
     }
 }
 
 /// The shifts `a` could take the open one in, in order of preference: the open shift itself
-/// ([`shift_for`]); their own shift that day stretched over it, where the two meet; and the
-/// scenario's shifts for their contract that take chats through the whole open time, shortest
-/// first ([`SHAPES_TRIED`] at most) — a full-timer off that day can only be called in for a
-/// shift of their contract.
-fn options(sc: &Scenario, a: &Agent, open: &Open, before: Option<&WorkShift>) -> Vec<WorkShift> {
-    let exact = shift_for(sc, a, open);
+/// (`exact`, [`shift_for`]); their own shift that day stretched over it, where the two meet;
+/// and their contract's `shapes` that take chats through the whole open time, shortest first
+/// ([`SHAPES_TRIED`] at most) — a full-timer off that day can only be called in for a shift
+/// of their contract.
+fn options(
+    sc: &Scenario,
+    a: &Agent,
+    open: &Open,
+    exact: WorkShift,
+    shapes: &[Template],
+    before: Option<&WorkShift>,
+) -> Vec<WorkShift> {
     let (from, to) = (exact.start, exact.end);
     let mut out = vec![exact];
     if let Some(b) = before.filter(|b| from <= b.end && to >= b.start) {
@@ -104,24 +131,14 @@ fn options(sc: &Scenario, a: &Agent, open: &Open, before: Option<&WorkShift>) ->
         }
     }
     let step = Duration::minutes(sc.horizon.interval.0 as i64);
-    let through = |w: &WorkShift| {
-        let mut t = from;
-        while t < to {
-            if !w.on_queue(t) {
-                return false;
-            }
-            t += step;
-        }
-        true
-    };
     let queues = crate::rules::queues_served(sc, a);
-    let mut fits: Vec<WorkShift> = super::model::shapes(sc, &a.contract)
+    let mut fits: Vec<WorkShift> = shapes
         .iter()
         .map(|t| WorkShift {
             queues: queues.clone(),
             ..WorkShift::from_template(open.date, t)
         })
-        .filter(|w| (w.start, w.end) != (from, to) && through(w))
+        .filter(|w| (w.start, w.end) != (from, to) && on_queue_through(w, (from, to), step))
         .collect();
     fits.sort_by(|x, y| {
         (x.end - x.start)
@@ -147,57 +164,79 @@ fn key(v: &Violation) -> Key {
     (v.code, v.agent_id.clone(), v.from, v.to)
 }
 
-/// `a` taking the open shift as `shift` in `published`: its kind and price, or why not (no
-/// change, more hours than the agent list allows, or the hard rules it would break that the
-/// published roster kept, `kept`).
-#[allow(clippy::too_many_arguments)]
-fn taken(
-    sc: &Scenario,
-    willing: &Willing,
-    a: &Agent,
-    published: &Roster,
-    agents: &[Agent],
-    previous: Option<&Roster>,
-    kept: &BTreeSet<Key>,
-    open: &Open,
-    before: Option<&WorkShift>,
-    shift: WorkShift,
-) -> Result<(ChangeKind, f64, WorkShift), Vec<String>> {
-    if super::words::classify(before, Some(&shift)).is_none() {
-        return Err(vec!["already works this shift".into()]);
-    }
-    let Some((kind, cost)) = price(sc, willing, a, before, Some(&shift)) else {
-        let why = if before.is_some() {
-            "it means more hours than published, and the agent list does not mark them for overtime"
-        } else {
-            "it is their day off, and the agent list marks them neither standby nor overtime"
+/// What every agent is tried against: the published roster and what it already breaks.
+struct Ask<'a> {
+    sc: &'a Scenario,
+    willing: Willing,
+    published: &'a Roster,
+    agents: &'a [Agent],
+    previous: Option<&'a Roster>,
+    /// The hard violations the published roster has already (a change is not blamed for them).
+    kept: BTreeSet<Key>,
+    open: &'a Open,
+}
+
+/// Why a way of taking the open shift is refused, and whether the shift's form is among the
+/// reasons (a bare window no `[[shift]]` family allows).
+struct Refusal {
+    reasons: Vec<String>,
+    form: bool,
+}
+
+impl Ask<'_> {
+    /// `a` taking the open shift as `shift` (their published shift that day `before`): its
+    /// kind and price, or why not (no change, more hours than the agent list allows, or the
+    /// hard rules it would break that the published roster kept).
+    fn taken(
+        &self,
+        a: &Agent,
+        before: Option<&WorkShift>,
+        shift: WorkShift,
+    ) -> Result<(ChangeKind, f64, WorkShift), Refusal> {
+        let refuse = |reasons: Vec<String>, form: bool| Refusal { reasons, form };
+        if super::words::classify(before, Some(&shift)).is_none() {
+            return Err(refuse(vec!["already works this shift".into()], false));
+        }
+        let Some((kind, cost)) = price(self.sc, &self.willing, a, before, Some(&shift)) else {
+            let why = if before.is_some() {
+                "it means more hours than published, and the agent list does not mark them for overtime"
+            } else {
+                "it is their day off, and the agent list marks them neither standby nor overtime"
+            };
+            return Err(refuse(vec![why.into()], false));
         };
-        return Err(vec![why.into()]);
-    };
-    let mut r = published.clone();
-    match r
-        .entries
-        .iter_mut()
-        .find(|e| e.agent_id == a.id && e.date == open.date)
-    {
-        Some(e) => e.shift = Some(shift.clone()),
-        None => r.entries.push(crate::model::Entry {
-            agent_id: a.id.clone(),
-            date: open.date,
-            shift: Some(shift.clone()),
-        }),
-    }
-    let rep = check_after(&r, agents, sc, None, previous);
-    let broken: Vec<String> = rep
-        .violations
-        .iter()
-        .filter(|v| v.severity == Severity::Hard && !kept.contains(&key(v)))
-        .map(|v| format!("{} {}", v.code, v.message))
-        .collect();
-    if broken.is_empty() {
-        Ok((kind, cost, shift))
-    } else {
-        Err(broken)
+        let date = self.open.date;
+        let mut r = self.published.clone();
+        match r
+            .entries
+            .iter_mut()
+            .find(|e| e.agent_id == a.id && e.date == date)
+        {
+            Some(e) => e.shift = Some(shift.clone()),
+            None => r.entries.push(crate::model::Entry {
+                agent_id: a.id.clone(),
+                date,
+                shift: Some(shift.clone()),
+            }),
+        }
+        let rep = check_after(&r, self.agents, self.sc, None, self.previous);
+        let broken: Vec<&Violation> = rep
+            .violations
+            .iter()
+            .filter(|v| v.severity == Severity::Hard && !self.kept.contains(&key(v)))
+            .collect();
+        if broken.is_empty() {
+            return Ok((kind, cost, shift));
+        }
+        Err(refuse(
+            broken
+                .iter()
+                .map(|v| format!("{} {}", v.code, v.message))
+                .collect(),
+            broken
+                .iter()
+                .any(|v| v.code == crate::rules::Code::ShiftForm),
+        ))
     }
 }
 
@@ -211,14 +250,22 @@ pub fn cover(
 ) -> CoverAnswer {
     use rayon::prelude::*;
     let base = check_after(published, agents, sc, None, previous);
-    let kept: BTreeSet<_> = base
-        .violations
-        .iter()
-        .filter(|v| v.severity == Severity::Hard)
-        .map(key)
-        .collect();
-    let willing = Willing::of(agents);
+    let ask = Ask {
+        sc,
+        willing: Willing::of(agents),
+        published,
+        agents,
+        previous,
+        kept: base
+            .violations
+            .iter()
+            .filter(|v| v.severity == Severity::Hard)
+            .map(key)
+            .collect(),
+        open,
+    };
     let week = crate::rules::params::week_of(open.date, sc.labour.week_start_day());
+    let step = Duration::minutes(sc.horizon.interval.0 as i64);
     let tried: Vec<Result<Candidate, Refused>> = agents
         .par_iter()
         .map(|a| {
@@ -232,6 +279,13 @@ pub fn cover(
                 name: a.name.clone(),
                 reasons,
             };
+            // already taking chats through the whole open shift: nothing to take
+            if before
+                .as_ref()
+                .is_some_and(|b| on_queue_through(b, open.span(), step))
+            {
+                return Err(refuse(vec!["already works this shift".into()]));
+            }
             let week_hours = published
                 .entries
                 .iter()
@@ -243,37 +297,12 @@ pub fn cover(
                 .sum();
             // each way of taking it, the cheapest that keeps every rule (then the fewest paid
             // hours, then the first)
-            // already taking chats through the whole open shift: nothing to take
-            let exact = shift_for(sc, a, open);
-            let step = Duration::minutes(sc.horizon.interval.0 as i64);
-            let on_through = |w: &WorkShift| {
-                let mut t = exact.start;
-                while t < exact.end {
-                    if !w.on_queue(t) {
-                        return false;
-                    }
-                    t += step;
-                }
-                true
-            };
-            if before.as_ref().is_some_and(on_through) {
-                return Err(refuse(vec!["already works this shift".into()]));
-            }
+            let shapes = super::model::shapes(sc, &a.contract);
+            let exact = shift_for(sc, a, open, &shapes);
             let mut best: Option<Candidate> = None;
-            let mut refusals: Vec<Vec<String>> = Vec::new();
-            for shift in options(sc, a, open, before.as_ref()) {
-                match taken(
-                    sc,
-                    &willing,
-                    a,
-                    published,
-                    agents,
-                    previous,
-                    &kept,
-                    open,
-                    before.as_ref(),
-                    shift,
-                ) {
+            let mut refusals: Vec<Refusal> = Vec::new();
+            for shift in options(sc, a, open, exact, &shapes, before.as_ref()) {
+                match ask.taken(a, before.as_ref(), shift) {
                     Ok((kind, cost, shift)) => {
                         let better = best.as_ref().is_none_or(|b| {
                             cost < b.cost - 1e-9
@@ -292,13 +321,12 @@ pub fn cover(
                             });
                         }
                     }
-                    Err(reasons) => refusals.push(reasons),
+                    Err(r) => refusals.push(r),
                 }
             }
             // why not, in the terms of the first way that is a shift their contract allows
-            let form = |r: &Vec<String>| r.iter().any(|x| x.starts_with("SHIFT_FORM"));
-            let why = refusals.iter().position(|r| !form(r)).unwrap_or(0);
-            best.ok_or_else(|| refuse(refusals.swap_remove(why)))
+            let why = refusals.iter().position(|r| !r.form).unwrap_or(0);
+            best.ok_or_else(|| refuse(refusals.swap_remove(why).reasons))
         })
         .collect();
     let (mut candidates, mut refused) = (Vec::new(), Vec::new());
@@ -343,10 +371,7 @@ impl CoverAnswer {
                 _ => String::new(),
             };
             // a shift other than the open one's times: which
-            let d = o.date.and_hms_opt(0, 0, 0).expect("midnight");
-            let exact = c.shift.start == d + Duration::minutes(o.from.0 as i64)
-                && c.shift.end - c.shift.start
-                    == Duration::minutes(((o.to.0 + 1440 - o.from.0 - 1) % 1440 + 1) as i64);
+            let exact = (c.shift.start, c.shift.end) == o.span();
             let what = if exact || what.is_empty() {
                 what
             } else {
