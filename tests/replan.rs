@@ -251,15 +251,15 @@ fn leave_and_cover_answer_in_words() {
         "{text}"
     );
     assert!(text.contains("0 hard"), "{text}");
-    let json = stdout(on_published(d.path(), "cover").args([
-        "--date",
-        "2026-11-05",
-        "--from",
-        "09:00",
-        "--to",
-        "18:00",
-        "--json",
-    ]));
+    // `cover` on Thursday 2026-11-05 from `from` to `to`, with more arguments
+    let cover = |from: &str, to: &str, more: &[&str]| {
+        stdout(
+            on_published(d.path(), "cover")
+                .args(["--date", "2026-11-05", "--from", from, "--to", to])
+                .args(more),
+        )
+    };
+    let json = cover("09:00", "18:00", &["--json"]);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     let c = v["candidates"].as_array().unwrap();
     let r = v["refused"].as_array().unwrap();
@@ -279,15 +279,7 @@ fn leave_and_cover_answer_in_words() {
     }
     // an evening's four hours, which no full-time shift is: a full-timer is offered a shift
     // of their contract that takes chats through them, not refused for the shift's form
-    let json = stdout(on_published(d.path(), "cover").args([
-        "--date",
-        "2026-11-05",
-        "--from",
-        "18:00",
-        "--to",
-        "22:00",
-        "--json",
-    ]));
+    let json = cover("18:00", "22:00", &["--json"]);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     let c = v["candidates"].as_array().unwrap();
     let at = |x: &serde_json::Value, k: &str| x["shift"][k].as_str().unwrap().to_string();
@@ -303,16 +295,7 @@ fn leave_and_cover_answer_in_words() {
         .filter(|x| at(x, "start").as_str() < "2026-11-05T18:00:00")
         .collect();
     assert!(!longer.is_empty(), "{json}");
-    let text = stdout(on_published(d.path(), "cover").args([
-        "--date",
-        "2026-11-05",
-        "--from",
-        "18:00",
-        "--to",
-        "22:00",
-        "--top",
-        "40",
-    ]));
+    let text = cover("18:00", "22:00", &["--top", "40"]);
     let name = longer[0]["name"].as_str().unwrap();
     assert!(
         text.lines()

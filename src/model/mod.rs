@@ -114,6 +114,15 @@ pub struct Roster {
 }
 
 impl Roster {
+    /// Its entries dated before `start`'s day whose shifts run past `start`: last week's
+    /// overnight shifts that reach into a horizon starting then.
+    pub fn reaching_past(&self, start: NaiveDateTime) -> impl Iterator<Item = &Entry> {
+        self.entries
+            .iter()
+            .filter(move |e| e.date < start.date())
+            .filter(move |e| e.shift.as_ref().is_some_and(|s| s.end > start))
+    }
+
     /// Agents on the queue per interval of `grid`, each counting `weight(agent id)` (1 for
     /// heads, the contract's productivity for trained-agent equivalents).
     pub fn cover(&self, grid: &crate::model::time::Grid, weight: impl Fn(&str) -> f64) -> Vec<f64> {

@@ -252,9 +252,7 @@ pub fn with_carried<'a>(
 ) -> std::borrow::Cow<'a, crate::model::Roster> {
     let reaching: Vec<&crate::model::Entry> = previous
         .into_iter()
-        .flat_map(|p| &p.entries)
-        .filter(|e| e.date < start.date())
-        .filter(|e| e.shift.as_ref().is_some_and(|s| s.end > start))
+        .flat_map(|p| p.reaching_past(start))
         .filter(|e| agents.iter().any(|a| a.id == e.agent_id))
         .filter(|e| {
             !roster
@@ -271,9 +269,10 @@ pub fn with_carried<'a>(
     std::borrow::Cow::Owned(out)
 }
 
-/// `roster` (with `previous`, [`with_carried`]) against `demand`, [`SIM_RUNS`] runs from seed 1, then again with more runs where
-/// the horizon's service level is not yet within [`SIM_PRECISION`]: the runs scale with the
-/// square of the interval's width ([`SIM_RUNS_MAX`] at most). Deterministic: the runs are
+/// `roster` (with `previous`, [`with_carried`]) against `demand`, [`SIM_RUNS`] runs from
+/// seed 1, then again with more runs where the horizon's service level is not yet within
+/// [`SIM_PRECISION`]: the runs scale with the square of the interval's width ([`SIM_RUNS_MAX`]
+/// at most). Deterministic: the runs are
 /// seeded `1, 2, …` either way.
 fn simulated(
     demand: &Forecast,

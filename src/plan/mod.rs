@@ -324,9 +324,7 @@ pub fn carried_cover(previous: &crate::model::Roster, grid: &Grid) -> Vec<u32> {
         .map(|k| {
             let t = grid.at(k);
             previous
-                .entries
-                .iter()
-                .filter(|e| e.date < grid.start.date())
+                .reaching_past(grid.start)
                 .filter(|e| e.shift.as_ref().is_some_and(|s| s.on_queue(t)))
                 .count() as u32
         })
@@ -832,12 +830,11 @@ fn after_required(
 
 /// The hours after the horizon: each interval's cover (`cover`, past the horizon's end) at
 /// least its requirement in `after`, elastic at `under_pen` per agent short; no row where
-/// nothing is required or no shift could cover (and no price on covering more: the next
-/// horizon's plan weighs that).
-/// Returns the shortfall variables.
+/// nothing is required, nor where no shift of the last day takes chats (its wrap-up, or
+/// nobody free that day), and no price on covering more (the next horizon's plan weighs
+/// that). Returns the shortfall variables.
 fn after_rows(m: &mut Mip, cover: &[Vec<(Var, f64)>], after: &[u32], under_pen: f64) -> Vec<Var> {
     let mut short = Vec::new();
-    // (nor where no shift of the last day takes chats: its wrap-up, or nobody free that day)
     for (terms, need) in cover
         .iter()
         .zip(after)

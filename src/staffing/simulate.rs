@@ -690,12 +690,13 @@ impl<'a> World<'a> {
                 }
             })
             .collect();
-        let totals = |pick: &dyn Fn(&Run, usize) -> Tally| {
+        // each run's tally over the intervals `over`, then the statistics over runs
+        let totals = |pick: &dyn Fn(&Run, usize) -> Tally, over: std::ops::Range<usize>| {
             let per: Vec<Tally> = runs
                 .iter()
                 .map(|r| {
                     let mut x = Tally::default();
-                    for i in 0..n {
+                    for i in over.clone() {
                         x.add(&pick(r, i));
                     }
                     x
@@ -716,36 +717,28 @@ impl<'a> World<'a> {
                 .map(|(q, spec)| {
                     (
                         spec.name.clone(),
-                        totals(&|r: &Run, i| r.tally[i][q].clone()),
+                        totals(&|r: &Run, i| r.tally[i][q].clone(), 0..n),
                     )
                 })
                 .collect()
         } else {
             Vec::new()
         };
-        // each calendar day's intervals (a grid need not start at midnight)
-        let mut dates: Vec<chrono::NaiveDate> = (0..n).map(|i| self.grid.at(i).date()).collect();
-        dates.dedup();
-        let days = dates
-            .into_iter()
-            .map(|d| {
-                (
-                    d.to_string(),
-                    totals(&|r: &Run, i| {
-                        if self.grid.at(i).date() == d {
-                            at(r, i)
-                        } else {
-                            Tally::default()
-                        }
-                    }),
-                )
-            })
-            .collect();
+        // each calendar day's intervals, a run of the grid (which need not start at midnight)
+        let mut days = Vec::new();
+        let mut first = 0;
+        for i in 1..=n {
+            let date = self.grid.at(first).date();
+            if i == n || self.grid.at(i).date() != date {
+                days.push((date.to_string(), totals(&at, first..i)));
+                first = i;
+            }
+        }
         SimReport {
             runs: s.runs,
             seed: s.seed,
             interval_minutes: self.grid.step_minutes,
-            overall: totals(&at),
+            overall: totals(&at, 0..n),
             by_queue,
             days,
             intervals,
