@@ -165,6 +165,59 @@ mod tests {
     }
 
     #[test]
+    fn exact_pricing_finds_the_cheapest_schedule_within_every_rule() {
+        use crate::solver::colgen::Pricer;
+        use rand::{Rng, SeedableRng};
+        // Instance1: 8 employees × 14 days × 1 shift type (7 to 9 shifts each), 2^14
+        // schedules per employee to check against the labelling and its completion bound
+        let Some(p) = instance(1) else { return };
+        assert_eq!((p.days, p.shifts.len()), (14, 1));
+        let pricer = NrpPricer::new(&p);
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        for round in 0..4 {
+            // duals from nothing to large rewards and charges per cover row
+            let scale = [0.0, 5.0, 50.0, 300.0][round];
+            let pi: Vec<f64> = (0..p.cover.len())
+                .map(|_| rng.random_range(-0.3..1.0) * scale)
+                .collect();
+            for e in 0..p.employees.len() {
+                let id = &p.employees[e].id;
+                let mut cheapest = f64::INFINITY;
+                for mask in 0u32..1 << 14 {
+                    let schedule: Vec<u16> = (0..14).map(|d| ((mask >> d) & 1) as u16).collect();
+                    let mut a: Assignment = vec![vec![None; p.days]; p.employees.len()];
+                    a[e] = schedule.iter().map(|&k| (k > 0).then_some(0)).collect();
+                    if evaluate(&p, &a)
+                        .violations
+                        .iter()
+                        .any(|v| &v.employee == id)
+                    {
+                        continue;
+                    }
+                    let c = pricer.column(e, &schedule);
+                    let rc = c.cost - c.rows.iter().map(|&(r, a)| a * pi[r]).sum::<f64>();
+                    cheapest = cheapest.min(rc);
+                }
+                // a threshold just above the cheapest: it alone (or its ties) gets through
+                let priced = pricer
+                    .price(e, &pi, cheapest + 0.5, 4, true, &[])
+                    .expect("a schedule");
+                assert!(
+                    (priced.least - cheapest).abs() < 1e-6,
+                    "round {round}, employee {e}: least {} vs {cheapest}",
+                    priced.least
+                );
+                let first = priced.columns.first().expect("the cheapest schedule");
+                let rc = first.cost - first.rows.iter().map(|&(r, a)| a * pi[r]).sum::<f64>();
+                assert!((rc - cheapest).abs() < 1e-6);
+                // at the cheapest itself: nothing below it
+                let none = pricer.price(e, &pi, cheapest - 1e-9, 4, true, &[]).unwrap();
+                assert!(none.columns.is_empty() && none.least >= cheapest - 1e-6);
+            }
+        }
+    }
+
+    #[test]
     fn every_priced_schedule_keeps_every_rule_and_the_bound_holds() {
         // best known (proven optimal): Instance1 607, Instance2 828
         for (i, optimum) in [(1, 607.0), (2, 828.0)] {

@@ -431,7 +431,12 @@ impl NrpPricer<'_> {
             layout: &layout,
             weekends_bind: (emp.max_weekends as usize) < weekends,
         };
-        let completion = step.completion(rc);
+        // (no threshold: nothing to prune by, no table)
+        let completion = if threshold.is_finite() {
+            step.completion(rc)
+        } else {
+            Completion::none()
+        };
         let choices = self.choices(rc, &slot);
         let mut tree = Tree {
             parent: Vec::new(),
@@ -469,7 +474,7 @@ impl NrpPricer<'_> {
                         weekend_worked: false,
                         ..nk
                     };
-                    if cost + completion.after(d, &plain) >= threshold {
+                    if cost + completion.after(d, &plain, nl.minutes) >= threshold {
                         continue;
                     }
                     if nl.minutes + max_shift_minutes * ((nd - d - 1) as u32) < emp.min_minutes {
@@ -665,9 +670,11 @@ impl Step<'_, '_> {
         Some((next, nl))
     }
 
-    /// Per day and state (weekend flag unset), the least the days after it can add under the
-    /// rules on runs and successions (the resources ignored): a completion bound that prunes
-    /// labels that cannot reach the threshold.
+    /// Per day, state (weekend flag unset) and worked minutes still to come, the least the
+    /// days after it can add under the rules on runs and successions (the other resources
+    /// ignored): a completion bound that prunes labels that cannot reach the threshold. The
+    /// minutes are counted in units of the employee's shifts' common divisor where the table
+    /// stays small ([`COMPLETION_CELLS`]); otherwise they are left out too.
     fn completion(&self, rc: &[Vec<Option<f64>>]) -> Completion {
         let nd = rc.len();
         let ns = rc[0].len() - 1;
@@ -678,13 +685,28 @@ impl Step<'_, '_> {
             .max(emp.min_consecutive_off)
             .max(1) as usize
             + 1;
-        let index = move |key: &Key| {
-            ((key.last as usize * runs) + key.run as usize) * 2 + usize::from(key.first)
-        };
         let classes = self.pr.forbids.len();
         let states = classes * runs * 2;
-        let mut least = vec![vec![f64::INFINITY; states]; nd];
-        least[nd - 1].iter_mut().for_each(|c| *c = 0.0);
+        let minutes = self.minutes_units(rc, nd * states * (ns + 1));
+        let units = minutes.map_or(0, |(_, u)| u);
+        let width = units + 1;
+        let mut c = Completion {
+            least: vec![f64::INFINITY; nd * states * width],
+            runs,
+            states,
+            width,
+            minutes: minutes.map(|(unit, _)| (unit, emp.min_minutes, emp.max_minutes)),
+        };
+        for st in 0..states {
+            c.least[((nd - 1) * states + st) * width] = 0.0;
+        }
+        // per choice, its units of work (0: off)
+        let worth: Vec<usize> = (0..=ns)
+            .map(|k| match (k, minutes) {
+                (0, _) | (_, None) => 0,
+                (k, Some((unit, _))) => (self.pr.p.shifts[k - 1].minutes / unit) as usize,
+            })
+            .collect();
         for d in (0..nd.saturating_sub(1)).rev() {
             for last in 0..classes {
                 for run in 0..runs {
@@ -695,32 +717,107 @@ impl Step<'_, '_> {
                             first,
                             weekend_worked: false,
                         };
-                        let mut best = f64::INFINITY;
+                        let here = c.row(d, &key);
                         for k in 0..=ns {
-                            let Some(c) = rc[d + 1][k] else { continue };
-                            if let Some(n) = self.next_key(&Some(key), k as u8) {
-                                best = best.min(c + least[d + 1][index(&n)]);
+                            let Some(cost) = rc[d + 1][k] else { continue };
+                            let Some(n) = self.next_key(&Some(key), k as u8) else {
+                                continue;
+                            };
+                            let there = c.row(d + 1, &n);
+                            let w = worth[k];
+                            for u in w..width {
+                                let v = cost + c.least[there + u - w];
+                                if v < c.least[here + u] {
+                                    c.least[here + u] = v;
+                                }
                             }
                         }
-                        least[d][index(&key)] = best;
                     }
                 }
             }
         }
-        Completion { least, runs }
+        c
+    }
+
+    /// The unit the employee's shifts' minutes are all multiples of and the most units the
+    /// maximum allows, where a table of `cells` per unit stays within [`COMPLETION_CELLS`].
+    fn minutes_units(&self, rc: &[Vec<Option<f64>>], cells: usize) -> Option<(u32, usize)> {
+        let p = self.pr.p;
+        let emp = &p.employees[self.e];
+        let used = |s: usize| rc.iter().any(|day| day[s + 1].is_some());
+        let unit = (0..p.shifts.len())
+            .filter(|&s| used(s))
+            .map(|s| p.shifts[s].minutes)
+            .fold(0, gcd);
+        if unit == 0 {
+            return None;
+        }
+        let units = (emp.max_minutes / unit) as usize;
+        (units.saturating_add(1).saturating_mul(cells) <= COMPLETION_CELLS).then_some((unit, units))
     }
 }
 
-/// [`Step::completion`]'s table.
+/// The largest completion table (days × states × choices × minute units) worth building.
+const COMPLETION_CELLS: usize = 4_000_000;
+
+fn gcd(a: u32, b: u32) -> u32 {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
+    }
+}
+
+/// [`Step::completion`]'s table: per day, state and units of work still to come (one column
+/// where minutes are not counted), the least the rest can add.
 struct Completion {
-    least: Vec<Vec<f64>>,
+    least: Vec<f64>,
     runs: usize,
+    states: usize,
+    width: usize,
+    /// The minutes' unit and the employee's least and most minutes (`None`: not counted).
+    minutes: Option<(u32, u32, u32)>,
 }
 
 impl Completion {
-    fn after(&self, d: usize, key: &Key) -> f64 {
-        self.least[d]
-            [((key.last as usize * self.runs) + key.run as usize) * 2 + usize::from(key.first)]
+    /// A table that bounds nothing (−∞ everywhere), for searches without a threshold.
+    fn none() -> Completion {
+        Completion {
+            least: Vec::new(),
+            runs: 0,
+            states: 0,
+            width: 0,
+            minutes: None,
+        }
+    }
+
+    fn row(&self, d: usize, key: &Key) -> usize {
+        let st = ((key.last as usize * self.runs) + key.run as usize) * 2 + usize::from(key.first);
+        (d * self.states + st) * self.width
+    }
+
+    /// The least the days after `d` can add to a label in state `key` that has worked
+    /// `worked` minutes.
+    fn after(&self, d: usize, key: &Key, worked: u32) -> f64 {
+        if self.least.is_empty() {
+            return f64::NEG_INFINITY;
+        }
+        let row = self.row(d, key);
+        let Some((unit, min, max)) = self.minutes else {
+            return self.least[row];
+        };
+        if worked > max {
+            return f64::INFINITY;
+        }
+        let lo = min.saturating_sub(worked).div_ceil(unit) as usize;
+        let hi = (((max - worked) / unit) as usize).min(self.width - 1);
+        if lo > hi {
+            return f64::INFINITY;
+        }
+        self.least[row + lo..=row + hi]
+            .iter()
+            .copied()
+            .fold(f64::INFINITY, f64::min)
     }
 }
 
