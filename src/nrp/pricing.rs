@@ -760,6 +760,7 @@ impl Step<'_, '_> {
 /// The largest completion table (days × states × choices × minute units) worth building.
 const COMPLETION_CELLS: usize = 4_000_000;
 
+/// The greatest common divisor of `a` and `b` (`gcd(0, b) = b`).
 fn gcd(a: u32, b: u32) -> u32 {
     if b == 0 {
         a
