@@ -126,7 +126,7 @@ fn improve_schedules(
 }
 
 /// `schedule`'s requests less the cover it saves, at prices `pi`.
-fn reduced_cost(pricer: &NrpPricer, e: usize, schedule: &[u16], pi: &[f64]) -> f64 {
+pub(super) fn reduced_cost(pricer: &NrpPricer, e: usize, schedule: &[u16], pi: &[f64]) -> f64 {
     let c = pricer.column(e, schedule);
     c.cost - c.rows.iter().map(|&(r, a)| a * pi[r]).sum::<f64>()
 }

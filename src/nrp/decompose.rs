@@ -166,6 +166,7 @@ mod tests {
 
     #[test]
     fn exact_pricing_finds_the_cheapest_schedule_within_every_rule() {
+        use crate::nrp::construct::reduced_cost;
         use crate::solver::colgen::Pricer;
         use rand::{Rng, SeedableRng};
         // Instance1: 8 employees × 14 days × 1 shift type (7 to 9 shifts each), 2^14
@@ -194,9 +195,7 @@ mod tests {
                     {
                         continue;
                     }
-                    let c = pricer.column(e, &schedule);
-                    let rc = c.cost - c.rows.iter().map(|&(r, a)| a * pi[r]).sum::<f64>();
-                    cheapest = cheapest.min(rc);
+                    cheapest = cheapest.min(reduced_cost(&pricer, e, &schedule, &pi));
                 }
                 // a threshold just above the cheapest: it alone (or its ties) gets through
                 let priced = pricer
@@ -208,7 +207,7 @@ mod tests {
                     priced.least
                 );
                 let first = priced.columns.first().expect("the cheapest schedule");
-                let rc = first.cost - first.rows.iter().map(|&(r, a)| a * pi[r]).sum::<f64>();
+                let rc = reduced_cost(&pricer, e, &first.payload, &pi);
                 assert!((rc - cheapest).abs() < 1e-6);
                 // at the cheapest itself: nothing below it
                 let none = pricer.price(e, &pi, cheapest - 1e-9, 4, true, &[]).unwrap();
