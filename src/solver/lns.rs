@@ -11,7 +11,9 @@
 //!    large one gets the whole MIP with the one-day choices the LP made whole fixed, else
 //!    **construction**: the blocks in groups, each group's sub-MIP solved with the groups
 //!    before it fixed and the ones after it left out (their own rows dropped, their variables
-//!    at zero in the shared rows), else the whole MIP up to its first solution.
+//!    at zero in the shared rows), else the whole MIP up to its first solution. A model
+//!    without blocks (an aggregate plan) is constructed the same way over windows of its
+//!    times where its LP relaxation did not finish.
 //! 3. **LNS** ("fix-and-optimise"): free a few people or a window of days, fix the rest at the
 //!    incumbent and let the MIP re-solve the freed part, looking only below the incumbent's
 //!    cost (a cutoff, never a start: see `solve_highs`). Neighbourhood sizes adapt: a
@@ -89,9 +91,15 @@ pub fn whole_model_fits(m: &Mip) -> bool {
     m.estimated_mb() <= WHOLE_MODEL_MB
 }
 
+/// Share of the time limit the LP relaxation may take.
+const LP_SHARE: f64 = 0.3;
+
 /// Share of the time limit construction may take, and the gap each of its steps stops at.
 const CONSTRUCT_SHARE: f64 = 0.2;
 const CONSTRUCT_GAP: f64 = 0.02;
+/// Share of the time limit construction over windows of times may take: it is where a model
+/// without blocks gets its first solution when its LP relaxation did not finish.
+const CONSTRUCT_BY_TIMES_SHARE: f64 = 0.4;
 
 /// The model restricted to the free variables, the others fixed at `x`.
 struct Restricted {
@@ -622,7 +630,7 @@ fn satisfies(m: &Mip, x: &[f64]) -> bool {
 /// The LP relaxation's optimum as the first bound (a relaxation that did not finish gives
 /// none); an infeasible relaxation means an infeasible model.
 fn relaxation_bound(search: &mut Search) -> Result<(), SolverError> {
-    let limit = 0.3 * search.budget();
+    let limit = LP_SHARE * search.budget();
     let mut settings = search.settings_for(limit);
     // interior point: on the 28-day benchmark models (10^5 nonzeros, highly degenerate) it
     // finishes where dual simplex takes several times as long
@@ -651,21 +659,33 @@ fn relaxation_bound(search: &mut Search) -> Result<(), SolverError> {
     }
 }
 
-/// An incumbent. A model without blocks (an aggregate plan) goes to the whole MIP for a short
-/// share of the time (easy ones end there, proven), then to the MIP around the LP's optimum
-/// (RENS), then back to the whole MIP. A small model with blocks goes to the whole MIP first
+/// An incumbent. A model without blocks (an aggregate plan) whose LP relaxation finished goes
+/// to the whole MIP for a short share of the time (easy ones end there, proven), then to the
+/// MIP around the LP's optimum (RENS); one whose relaxation did not finish (a long horizon on
+/// a short limit, a busy machine) is constructed window of times by window; the whole MIP
+/// takes what is left where neither found one. A small model with blocks goes to the whole MIP first
 /// (small ones usually end there, proven); a large one, or a small one the MIP found nothing
 /// for, is LP-guided, else constructed block by block, else the whole MIP's first solution.
 fn first_solution(search: &mut Search) -> Result<(), SolverError> {
     let limit = search.budget();
     if search.shape.blocks.is_empty() {
-        // to the settings' gap, as one MIP would: an easy plan ends here, by gap not clock
-        whole_mip_to_gap(search, BLOCKLESS_MIP_SHARE * limit)?;
-        if search.proven() || search.left() <= 0.05 {
-            return Ok(());
+        // where the LP relaxation finished, the whole MIP to the settings' gap, as one MIP
+        // would (an easy plan ends here, by gap not clock), then the MIP around the LP's
+        // optimum; where it did not, the whole MIP cannot get past its own root in a share
+        if search.lp_x.is_some() {
+            // (not where its first LP alone would take longer than its share)
+            if !search.whole_mip_too_slow(BLOCKLESS_MIP_SHARE * limit) {
+                whole_mip_to_gap(search, BLOCKLESS_MIP_SHARE * limit)?;
+            }
+            if search.proven() || search.left() <= 0.05 {
+                return Ok(());
+            }
+            if rens(search, RENS_SHARE * limit)? {
+                search.note("RENS");
+            }
         }
-        if rens(search, RENS_SHARE * limit)? {
-            search.note("RENS");
+        if !search.objective.is_finite() && construct_by_times(search)? {
+            search.note("construction");
         }
         if search.objective.is_finite() {
             return Ok(());
@@ -854,6 +874,72 @@ fn construct(search: &mut Search) -> Result<bool, SolverError> {
             Err(e) => return Err(e),
         }
     }
+    Ok(true)
+}
+
+/// Sequential construction over windows of times, for a model without blocks (an aggregate
+/// plan): each window's integer variables solved with the windows before it fixed, the ones
+/// after it at their lower bounds, and every continuous variable (and every variable of no
+/// time) free in each step — so the last step leaves every row of the model holding. Steps
+/// share the construction's budget as [`construct`]'s do; a step that finds nothing is retried
+/// with half the window (down to one time, then with four times the time). False if a single
+/// time finds nothing or the result breaks a row.
+fn construct_by_times(search: &mut Search) -> Result<bool, SolverError> {
+    let m = search.m;
+    let times = search.shape.times.clone();
+    if times.is_empty() {
+        return Ok(false);
+    }
+    let mut per_step = (CONSTRUCT_FREE / search.shape.ints_per_time)
+        .floor()
+        .max(1.0) as usize;
+    let budget_end = search.elapsed() + CONSTRUCT_BY_TIMES_SHARE * search.budget();
+    let mut x: Vec<f64> = (0..m.num_vars())
+        .map(|v| m.lo[v].max(0.0).min(m.hi[v]))
+        .collect();
+    let mut first = 0;
+    let mut patience = 1.0;
+    while first < times.len() {
+        let last = (first + per_step).min(times.len()) - 1;
+        let hood = Hood {
+            blocks: None,
+            window: Some((times[first], times[last])),
+        };
+        let free: Vec<bool> = (0..m.num_vars())
+            .map(|v| !m.integer[v] || hood.frees(&m.tags[v]))
+            .collect();
+        let sub = restrict_indexed(m, &free, &x, &search.columns);
+        let steps_left = (times.len() - first).div_ceil(per_step) as f64;
+        let even = ((budget_end - search.elapsed()) / steps_left).max(0.2);
+        let settings = SolverSettings {
+            mip_rel_gap: CONSTRUCT_GAP,
+            ..search.settings_for((patience * even).min(search.left()))
+        };
+        match solve(&sub.mip, &settings, search.what) {
+            Ok(o) => {
+                for (i, &v) in sub.cols.iter().enumerate() {
+                    x[v] = o.x[i];
+                }
+                first = last + 1;
+            }
+            Err(SolverError::Failed { .. }) if search.left() > 0.05 => {
+                if per_step > 1 {
+                    per_step /= 2;
+                } else if patience < 4.0 {
+                    patience = 4.0;
+                } else {
+                    return Ok(false);
+                }
+            }
+            Err(SolverError::Infeasible { .. } | SolverError::Failed { .. }) => return Ok(false),
+            Err(e) => return Err(e),
+        }
+    }
+    round_integers(m, &mut x);
+    if !satisfies(m, &x) {
+        return Ok(false);
+    }
+    search.set(x);
     Ok(true)
 }
 
@@ -1139,6 +1225,75 @@ mod tests {
         }
         m.whole_costs = true;
         m
+    }
+
+    /// An aggregate plan's shape: per day, counts of four shifts of 8 of the day's 24 times
+    /// (the last one into the next morning), a cover per time (under: 30, over: 1), at most
+    /// `per_week` shifts in each 7 days — no blocks, the shift counts tagged by their day and
+    /// the cover slacks by none, as the plan tags its own.
+    fn plan_like(days: usize, per_week: f64, seed: u64) -> Mip {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let mut m = Mip::default();
+        let mut cover: Vec<Vec<(Var, f64)>> = vec![Vec::new(); days * 24];
+        let mut per_day = Vec::new();
+        for d in 0..days {
+            m.tag_with(None, Some(d));
+            let xs: Vec<Var> = [0, 8, 12, 20]
+                .iter()
+                .map(|&start| {
+                    let x = m.var(0.0, 20.0, true, f64::from(rng.random_range(8..11u8)));
+                    for t in d * 24 + start..(d * 24 + start + 8).min(days * 24) {
+                        cover[t].push((x, 1.0));
+                    }
+                    x
+                })
+                .collect();
+            per_day.push(xs);
+        }
+        m.tag_with(None, None);
+        for terms in cover {
+            let need = f64::from(rng.random_range(1..6u8));
+            let mut t = terms;
+            t.push((m.var(0.0, f64::INFINITY, false, 30.0), 1.0));
+            t.push((m.var(0.0, f64::INFINITY, false, 1.0), -1.0));
+            m.row(t, need, need);
+        }
+        for week in per_day.chunks(7) {
+            let t = week.iter().flatten().map(|&x| (x, 1.0)).collect();
+            m.row(t, 0.0, per_week);
+        }
+        m.whole_costs = true;
+        m
+    }
+
+    #[test]
+    fn a_plan_without_its_relaxation_is_constructed_by_windows_of_days() {
+        let m = plan_like(21, 60.0, 5);
+        let s = settings(30.0);
+        let mut search = Search::new(&m, &s, "test", 0);
+        assert!(search.shape.blocks.is_empty());
+        assert_eq!(search.shape.times.len(), 21);
+        // no LP relaxation (it did not finish): the first plan is the construction's
+        assert!(search.lp_x.is_none());
+        first_solution(&mut search).unwrap();
+        assert_eq!(search.trace.last().unwrap().phase, "construction");
+        assert_feasible(&m, &search.x);
+        assert_eq!(search.objective, m.objective(&search.x));
+        // some shifts in every week: the later windows were solved, not left at zero
+        for week in 0..3 {
+            let shifts: f64 = (0..m.num_vars())
+                .filter(|&v| m.tags[v].time.is_some_and(|(d, _)| d / 7 == week))
+                .map(|v| search.x[v])
+                .sum();
+            assert!(shifts > 0.0, "week {week}");
+        }
+        // one day a step: the same holds
+        let mut search = Search::new(&m, &s, "test", 0);
+        search.shape.ints_per_time = CONSTRUCT_FREE;
+        assert!(construct_by_times(&mut search).unwrap());
+        assert_feasible(&m, &search.x);
+        let best = optimum(&m);
+        assert!(search.objective >= best);
     }
 
     fn settings(limit: f64) -> SolverSettings {
