@@ -91,8 +91,10 @@ pub fn whole_model_fits(m: &Mip) -> bool {
     m.estimated_mb() <= WHOLE_MODEL_MB
 }
 
-/// Share of the time limit the LP relaxation may take.
+/// Share of the time limit the LP relaxation may take; where there are no blocks, more (RENS
+/// and the whole MIP start from it; without it a plan is constructed by windows of days).
 const LP_SHARE: f64 = 0.3;
+const BLOCKLESS_LP_SHARE: f64 = 0.5;
 
 /// Share of the time limit construction may take, and the gap each of its steps stops at.
 const CONSTRUCT_SHARE: f64 = 0.2;
@@ -632,7 +634,13 @@ fn satisfies(m: &Mip, x: &[f64]) -> bool {
 /// The LP relaxation's optimum as the first bound (a relaxation that did not finish gives
 /// none); an infeasible relaxation means an infeasible model.
 fn relaxation_bound(search: &mut Search) -> Result<(), SolverError> {
-    let limit = LP_SHARE * search.budget();
+    // a model without blocks (an aggregate plan) has RENS and the whole MIP built on it
+    let share = if search.shape.blocks.is_empty() {
+        BLOCKLESS_LP_SHARE
+    } else {
+        LP_SHARE
+    };
+    let limit = share * search.budget();
     let mut settings = search.settings_for(limit);
     // interior point: on the 28-day benchmark models (10^5 nonzeros, highly degenerate) it
     // finishes where dual simplex takes several times as long
@@ -675,10 +683,7 @@ fn first_solution(search: &mut Search) -> Result<(), SolverError> {
         // would (an easy plan ends here, by gap not clock), then the MIP around the LP's
         // optimum; where it did not, the whole MIP cannot get past its own root in a share
         if search.lp_x.is_some() {
-            // (not where its first LP alone would take longer than its share)
-            if !search.whole_mip_too_slow(BLOCKLESS_MIP_SHARE * limit) {
-                whole_mip_to_gap(search, BLOCKLESS_MIP_SHARE * limit)?;
-            }
+            whole_mip_to_gap(search, BLOCKLESS_MIP_SHARE * limit)?;
             if search.proven() || search.left() <= 0.05 {
                 return Ok(());
             }
