@@ -68,6 +68,26 @@ fn main() {
             sets: &["temps.0.count=40", "service.target_scope=\"week\""],
             limit: 60.0,
         },
+        // long horizons on a short limit: the LP relaxation does not always finish in its
+        // share (the construction by windows of days then gives the first plan)
+        Case {
+            label: "baseline, 21 days",
+            file: "scenarios/baseline.toml",
+            sets: &["horizon.days=21"],
+            limit: 10.0,
+        },
+        Case {
+            label: "baseline, 28 days",
+            file: "scenarios/baseline.toml",
+            sets: &["horizon.days=28"],
+            limit: 10.0,
+        },
+        Case {
+            label: "baseline, 35 days",
+            file: "scenarios/baseline.toml",
+            sets: &["horizon.days=35"],
+            limit: 10.0,
+        },
     ];
     let only: Option<Vec<usize>> = std::env::var("PLAN_CASES")
         .ok()
