@@ -1,8 +1,9 @@
 //! The shift plan's two engines side by side in one run: one MIP (the LP relaxation, then
 //! HiGHS on the whole model: the plan's engine before) and the default (`engine = "auto"`:
 //! the whole MIP for a short share, then the MIP around the LP's optimum (RENS), windows of
-//! days re-solved below the best plan, and the whole MIP below it for the rest) — on the
-//! shipped scenarios' weeks, HiGHS, 1 thread, each at its time limit.
+//! days re-solved below the best plan, and the whole MIP below it for the rest; where the LP
+//! relaxation does not finish, the construction by windows of days) — on the shipped
+//! scenarios' weeks and longer baseline horizons, HiGHS, 1 thread, each at its time limit.
 //! `cargo bench --bench plan_engine` (`PLAN_CASES=3,4`: only those rows, 1-based).
 
 use paiban::pipeline::{forecast_for, load_inputs};
