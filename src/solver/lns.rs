@@ -673,9 +673,10 @@ fn relaxation_bound(search: &mut Search) -> Result<(), SolverError> {
 /// to the whole MIP for a short share of the time (easy ones end there, proven), then to the
 /// MIP around the LP's optimum (RENS); one whose relaxation did not finish (a long horizon on
 /// a short limit, a busy machine) is constructed window of times by window; the whole MIP
-/// takes what is left where neither found one. A small model with blocks goes to the whole MIP first
-/// (small ones usually end there, proven); a large one, or a small one the MIP found nothing
-/// for, is LP-guided, else constructed block by block, else the whole MIP's first solution.
+/// takes what is left where neither found one. A small model with blocks goes to the whole
+/// MIP first (small ones usually end there, proven); a large one, or a small one the MIP found
+/// nothing for, is LP-guided, else constructed block by block, else the whole MIP's first
+/// solution.
 fn first_solution(search: &mut Search) -> Result<(), SolverError> {
     let limit = search.budget();
     if search.shape.blocks.is_empty() {
