@@ -831,6 +831,46 @@ fn rens(search: &mut Search, limit: f64) -> Result<bool, SolverError> {
     }
 }
 
+/// How a construction paces its steps: each gets an even share of what is left until `end`
+/// (at least 0.2), stretched by `patience`; a step that finds nothing is retried with half the
+/// group (down to one), then with four times the time.
+struct Pace {
+    end: f64,
+    per_step: usize,
+    patience: f64,
+}
+
+impl Pace {
+    /// Members (blocks, times) a step takes where each has `ints` integer variables.
+    fn per_step(ints: f64) -> usize {
+        (CONSTRUCT_FREE / ints).floor().max(1.0) as usize
+    }
+    /// Steps still to come for `left` members.
+    fn steps(&self, left: usize) -> f64 {
+        left.div_ceil(self.per_step) as f64
+    }
+    /// The settings of the next step, `left` members to go.
+    fn settings(&self, search: &Search, left: usize) -> SolverSettings {
+        let even = ((self.end - search.elapsed()) / self.steps(left)).max(0.2);
+        SolverSettings {
+            mip_rel_gap: CONSTRUCT_GAP,
+            ..search.settings_for((self.patience * even).min(search.left()))
+        }
+    }
+    /// After a step that found nothing: a smaller group, else more time; false once both
+    /// are spent.
+    fn retry(&mut self) -> bool {
+        if self.per_step > 1 {
+            self.per_step /= 2;
+        } else if self.patience < 4.0 {
+            self.patience = 4.0;
+        } else {
+            return false;
+        }
+        true
+    }
+}
+
 /// Sequential construction over groups of blocks: each group's sub-MIP with the groups before
 /// it fixed and the ones after it left out. Each step gets an even share of what is left of
 /// the construction's budget; a step that finds nothing in it is retried with half the group
@@ -838,17 +878,17 @@ fn rens(search: &mut Search, limit: f64) -> Result<bool, SolverError> {
 fn construct(search: &mut Search) -> Result<bool, SolverError> {
     let m = search.m;
     let order = search.shape.blocks.clone();
-    let mut per_step = (CONSTRUCT_FREE / search.shape.ints_per_block)
-        .floor()
-        .max(1.0) as usize;
     // position of each block in the order (blocks are sorted: binary search)
     let pos = |b: u32| order.binary_search(&b).expect("block of the model");
-    let budget_end = search.elapsed() + CONSTRUCT_SHARE * search.budget();
+    let mut pace = Pace {
+        end: search.elapsed() + CONSTRUCT_SHARE * search.budget(),
+        per_step: Pace::per_step(search.shape.ints_per_block),
+        patience: 1.0,
+    };
     search.x = vec![0.0; m.num_vars()];
     let mut first = 0;
-    let mut patience = 1.0;
     while first < order.len() {
-        let last = (first + per_step).min(order.len()) - 1;
+        let last = (first + pace.per_step).min(order.len()) - 1;
         let free: Vec<bool> = m
             .tags
             .iter()
@@ -858,23 +898,14 @@ fn construct(search: &mut Search) -> Result<bool, SolverError> {
         let sub = restrict(m, &free, &search.x, |r| {
             owner[r].is_none_or(|b| pos(b) <= last)
         });
-        let steps_left = (order.len() - first).div_ceil(per_step) as f64;
-        let even = ((budget_end - search.elapsed()) / steps_left).max(0.2);
-        let settings = SolverSettings {
-            mip_rel_gap: CONSTRUCT_GAP,
-            ..search.settings_for((patience * even).min(search.left()))
-        };
+        let settings = pace.settings(search, order.len() - first);
         match solve(&sub.mip, &settings, search.what) {
             Ok(o) => {
                 search.adopt(&sub.cols, &o.x);
                 first = last + 1;
             }
             Err(SolverError::Failed { .. }) if search.left() > 0.05 => {
-                if per_step > 1 {
-                    per_step /= 2;
-                } else if patience < 4.0 {
-                    patience = 4.0;
-                } else {
+                if !pace.retry() {
                     return Ok(false);
                 }
             }
@@ -895,9 +926,7 @@ fn construct(search: &mut Search) -> Result<bool, SolverError> {
 /// window (down to one time, then with four times the time). False if a single time finds
 /// nothing or the result breaks a row.
 fn construct_by_times(search: &mut Search) -> Result<bool, SolverError> {
-    let per_step = (CONSTRUCT_FREE / search.shape.ints_per_time)
-        .floor()
-        .max(1.0) as usize;
+    let per_step = Pace::per_step(search.shape.ints_per_time);
     // the look-ahead about doubles a step: only where the time left affords it
     let steps = search.shape.times.len().div_ceil(per_step) as f64;
     let look_ahead = search.left() >= LOOK_AHEAD_PER_STEP * steps;
@@ -907,7 +936,7 @@ fn construct_by_times(search: &mut Search) -> Result<bool, SolverError> {
 /// [`construct_by_times`] by windows of `per_step` times, looking ahead from the start or not.
 fn construct_windows(
     search: &mut Search,
-    mut per_step: usize,
+    per_step: usize,
     mut look_ahead: bool,
 ) -> Result<bool, SolverError> {
     let m = search.m;
@@ -917,13 +946,17 @@ fn construct_windows(
     }
     // the plan's only way to a first solution here: the steps share all that is left (each
     // stops at its gap, so an easy one leaves the rest to the search)
-    let budget_end = search.budget();
+    let mut pace = Pace {
+        end: search.budget(),
+        per_step,
+        patience: 1.0,
+    };
     let mut x: Vec<f64> = (0..m.num_vars())
         .map(|v| m.lo[v].max(0.0).min(m.hi[v]))
         .collect();
     let mut first = 0;
-    let mut patience = 1.0;
     while first < times.len() {
+        let per_step = pace.per_step;
         let last = (first + per_step).min(times.len()) - 1;
         let hood = Hood {
             blocks: None,
@@ -954,12 +987,8 @@ fn construct_windows(
                 sub.mip.integer[i] = false;
             }
         }
-        let steps_left = (times.len() - first).div_ceil(per_step) as f64;
-        let even = ((budget_end - search.elapsed()) / steps_left).max(0.2);
-        let settings = SolverSettings {
-            mip_rel_gap: CONSTRUCT_GAP,
-            ..search.settings_for((patience * even).min(search.left()))
-        };
+        let steps_left = pace.steps(times.len() - first);
+        let settings = pace.settings(search, times.len() - first);
         let started = search.elapsed();
         match solve(&sub.mip, &settings, search.what) {
             Ok(o) => {
@@ -977,11 +1006,7 @@ fn construct_windows(
             Err(SolverError::Failed { .. }) if search.left() > 0.05 => {
                 if look_ahead {
                     look_ahead = false;
-                } else if per_step > 1 {
-                    per_step /= 2;
-                } else if patience < 4.0 {
-                    patience = 4.0;
-                } else {
+                } else if !pace.retry() {
                     return Ok(false);
                 }
             }
