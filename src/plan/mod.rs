@@ -746,11 +746,14 @@ fn shift_variables<'s>(
                 }
                 let mut on_queue = |v: Var, ivs: &[usize], sign: f64| {
                     for off in ivs {
+                        // a skill-limited pool's heads on the queue are summed once, into
+                        // its own interval variable (`pool_heads`); the rows take that
+                        if let Some(pv) = pool_cover[p].get_mut(d * per_day + off) {
+                            pv.push((v, sign));
+                            continue;
+                        }
                         if let Some(cv) = cover.get_mut(d * per_day + off) {
                             cv.push((v, sign * prod));
-                        }
-                        if let Some(pv) = pool_cover[p].get_mut(d * per_day + off) {
-                            pv.push((v, sign * prod));
                         }
                         if let Some(hv) = heads.get_mut(d * per_day + off) {
                             hv.push((v, sign));
@@ -786,6 +789,15 @@ fn shift_variables<'s>(
         }
     }
     m.tag_with(None, None);
+    pool_heads(
+        m,
+        sc,
+        pools,
+        &mut pool_cover,
+        &mut cover,
+        &mut heads,
+        &mut seats,
+    );
     ShiftVars {
         xs,
         placed,
@@ -794,6 +806,54 @@ fn shift_variables<'s>(
         heads,
         seats,
         budget_terms,
+    }
+}
+
+/// A skill-limited pool's heads on the queue per interval as one continuous variable, defined
+/// by one row over the pool's shift and break counts; the coverage, headcount, seat and skill
+/// rows then take that variable instead of repeating every count (a shift covering 18
+/// intervals would otherwise appear in up to five rows per interval: the skill-pooled model
+/// grows three- to four-fold in nonzeros, and its interior-point LP with it). Each variable
+/// is tagged with the days of the counts it sums, so a step or neighbourhood over a window of
+/// days takes only its own days' (not every day's, as an untagged variable would be). On entry
+/// `pool_cover[p][i]` holds the counts with their signs; on return, `(heads, productivity)`.
+fn pool_heads(
+    m: &mut Mip,
+    sc: &Scenario,
+    pools: &[Pool],
+    pool_cover: &mut [Vec<Vec<(Var, f64)>>],
+    cover: &mut [Vec<(Var, f64)>],
+    heads: &mut [Vec<(Var, f64)>],
+    seats: &mut BTreeMap<&str, Vec<Vec<(Var, f64)>>>,
+) {
+    for (p, per_iv) in pool_cover.iter_mut().enumerate() {
+        let c = pools[p].contract.as_str();
+        let prod = sc.productivity(c);
+        for (i, terms) in per_iv.iter_mut().enumerate() {
+            if terms.is_empty() {
+                continue;
+            }
+            // of the days of the counts it sums (a shift past midnight reaches the next day's
+            // intervals): a window of days frees it with them, and fixes it with them
+            let days = terms.iter().filter_map(|(v, _)| m.tags[v.0].time).fold(
+                None,
+                |acc: Option<(u32, u32)>, (a, z)| {
+                    Some(acc.map_or((a, z), |(lo, hi)| (lo.min(a), hi.max(z))))
+                },
+            );
+            m.tag_days(days.map(|(a, z)| (a as usize, z as usize)));
+            let a = m.var(0.0, f64::INFINITY, false, 0.0);
+            m.tag_days(None);
+            let mut def = std::mem::take(terms);
+            def.push((a, -1.0));
+            m.row(def, 0.0, 0.0);
+            terms.push((a, prod));
+            cover[i].push((a, prod));
+            heads[i].push((a, 1.0));
+            if let Some(sv) = seats.get_mut(c).and_then(|s| s.get_mut(i)) {
+                sv.push((a, 1.0));
+            }
+        }
     }
 }
 

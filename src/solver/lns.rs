@@ -95,6 +95,12 @@ pub fn whole_model_fits(m: &Mip) -> bool {
 /// and the whole MIP start from it; without it a plan is constructed by windows of days).
 const LP_SHARE: f64 = 0.3;
 const BLOCKLESS_LP_SHARE: f64 = 0.5;
+/// Interior-point iterations a plan's LP relaxation is expected to take (25–56 measured on
+/// plans of 1–4 weeks; 30 the typical), to judge before it starts whether it can finish.
+const LP_EXPECTED_IPM: i64 = 30;
+/// A plan's LP relaxation expected to need more than this share of the limit is not started
+/// (its time goes to the construction by windows of days).
+const BLOCKLESS_LP_MOST: f64 = 0.7;
 
 /// Share of the time limit construction may take, and the gap each of its steps stops at.
 const CONSTRUCT_SHARE: f64 = 0.2;
@@ -104,6 +110,11 @@ const CONSTRUCT_GAP: f64 = 0.02;
 /// ahead (a 6-day step of a 20-agent plan, 1,302 integers, takes ~0.5 alone and ~1 with the
 /// next 6 days relaxed).
 const LOOK_AHEAD_PER_STEP: f64 = 1.2;
+/// How far a construction step may run ahead of its share (by times) of a week's or a
+/// horizon's limits ([`ration`]).
+const RATION_SLACK: f64 = 1.25;
+/// HiGHS's `presolve_rule_off` bit of its probing (rule 15 of `PresolveRuleType`).
+const PRESOLVE_PROBING: i64 = 1 << 15;
 
 /// The model restricted to the free variables, the others fixed at `x`.
 struct Restricted {
@@ -164,6 +175,93 @@ impl ColumnRows {
     }
     fn rows(&self, v: usize) -> &[u32] {
         &self.rows[self.starts[v]..self.starts[v + 1]]
+    }
+}
+
+/// The days each variable speaks of: its own tag's, or for a continuous variable of no day
+/// (a slack, a sum) the span of the days of the integer variables it shares a row with —
+/// `None` where one of them is of no day, or there are none (it belongs to every day). A
+/// window of days may then fix such a variable with its days' integers: rows of days outside
+/// the window stay out of the step's model.
+fn days_of(m: &Mip, columns: &ColumnRows) -> Vec<Option<(u32, u32)>> {
+    (0..m.num_vars())
+        .map(|v| {
+            if m.integer[v] || m.tags[v].time.is_some() {
+                return m.tags[v].time;
+            }
+            let mut span: Option<(u32, u32)> = None;
+            for &r in columns.rows(v) {
+                for (u, _) in &m.rows[r as usize].0 {
+                    let days = match m.tags[u.0].time {
+                        Some(days) => days,
+                        None if m.integer[u.0] => return None,
+                        None => continue,
+                    };
+                    span = Some(span.map_or(days, |(a, z)| (a.min(days.0), z.max(days.1))));
+                }
+            }
+            span
+        })
+        .collect()
+}
+
+/// A packing row (whole nonnegative coefficients on integers only, an upper limit) over more
+/// than two of the times: a week's or a horizon's hours or days. `(row, first, last)` with the
+/// positions in `times` of the earliest and the latest of its variables' times.
+type Long = (usize, usize, usize);
+
+/// The model's [`Long`] rows.
+fn long_rows(m: &Mip, times: &[u32]) -> Vec<Long> {
+    let at = |t: u32| times.binary_search(&t).ok();
+    let mut long = Vec::new();
+    'rows: for (r, (terms, _, hi)) in m.rows.iter().enumerate() {
+        if !hi.is_finite() || terms.is_empty() {
+            continue;
+        }
+        let (mut a, mut z) = (usize::MAX, 0);
+        for (v, c) in terms {
+            let Some(i) = m.tags[v.0]
+                .time
+                .filter(|(x, y)| x == y && m.integer[v.0] && *c >= 0.0)
+                .and_then(|(t, _)| at(t))
+            else {
+                continue 'rows;
+            };
+            (a, z) = (a.min(i), z.max(i));
+        }
+        if z >= a + 2 {
+            long.push((r, a, z));
+        }
+    }
+    long
+}
+
+/// Rations a step's use of the long rows still open after it: of what such a row allows, the
+/// windows up to `last` may use their share by times, times [`RATION_SLACK`] — so the first
+/// days of a week do not spend the week's days and hours that its last days need (their
+/// requirement is unseen while their counts wait at zero). Adds the rows to `sub`.
+fn ration(sub: &mut Restricted, m: &Mip, x: &[f64], long: &[Long], last: usize) {
+    let mut index = vec![usize::MAX; m.num_vars()];
+    for (i, &v) in sub.cols.iter().enumerate() {
+        index[v] = i;
+    }
+    for &(r, a, z) in long.iter().filter(|(_, a, z)| *a <= last && last < *z) {
+        let (terms, _, hi) = &m.rows[r];
+        let share = ((last + 1 - a) as f64 / (z + 1 - a) as f64 * RATION_SLACK).min(1.0);
+        let mut fixed = 0.0;
+        let mut t = Vec::new();
+        for (v, c) in terms {
+            match index[v.0] {
+                usize::MAX => fixed += c * x[v.0],
+                i if sub.mip.integer[i] => t.push((Var(i), *c)),
+                // relaxed (the look-ahead): not the step's own
+                _ => {}
+            }
+        }
+        if !t.is_empty() {
+            let room = (hi * share - fixed).max(0.0);
+            sub.mip.row(t, f64::NEG_INFINITY, room);
+        }
     }
 }
 
@@ -641,6 +739,15 @@ fn relaxation_bound(search: &mut Search) -> Result<(), SolverError> {
         LP_SHARE
     };
     let limit = share * search.budget();
+    if search.shape.blocks.is_empty() {
+        // judged before it starts: a relaxation that cannot finish in most of the limit is
+        // no bound and no guide, only time the construction by windows of days needs
+        let expected = super::work::expected_ipm_cost(search.m.size(), LP_EXPECTED_IPM);
+        if expected > BLOCKLESS_LP_MOST * search.budget() {
+            search.lp_work = Some(expected);
+            return Ok(());
+        }
+    }
     let mut settings = search.settings_for(limit);
     // interior point: on the 28-day benchmark models (10^5 nonzeros, highly degenerate) it
     // finishes where dual simplex takes several times as long
@@ -920,8 +1027,8 @@ fn construct(search: &mut Search) -> Result<bool, SolverError> {
 /// plan) — relax-and-fix with a look-ahead: each window's integer variables solved with the
 /// windows before it fixed, the next window's integers relaxed (so a step sees what the days
 /// after it need of the week's hours), the ones after that at their lower bounds, and every
-/// continuous variable (and every variable of no time) free in each step — so the last step
-/// leaves every row of the model holding. Steps share what is left of the time evenly; a step
+/// variable of no time free in each step — so the last step leaves every row of the model
+/// holding (a continuous variable of some days, a sum of their integers, goes with them). Steps share what is left of the time evenly; a step
 /// that finds nothing is retried without the look-ahead (for the rest), then with half the
 /// window (down to one time, then with four times the time). False if a single time finds
 /// nothing or the result breaks a row.
@@ -954,6 +1061,9 @@ fn construct_windows(
     let mut x: Vec<f64> = (0..m.num_vars())
         .map(|v| m.lo[v].max(0.0).min(m.hi[v]))
         .collect();
+    let days = days_of(m, &search.columns);
+    let long = long_rows(m, &times);
+    let mut rationed = !long.is_empty();
     let mut first = 0;
     while first < times.len() {
         let per_step = pace.per_step;
@@ -978,8 +1088,19 @@ fn construct_windows(
                     && ahead.as_ref().is_some_and(|a| a.frees(&m.tags[v]))
             })
             .collect();
+        // a continuous variable of some days (a slack of their rows, a sum of their counts)
+        // goes with its days, like their integers; the others are free in every step
         let free: Vec<bool> = (0..m.num_vars())
-            .map(|v| !m.integer[v] || hood.frees(&m.tags[v]) || relaxed[v])
+            .map(|v| {
+                if m.integer[v] {
+                    return hood.frees(&m.tags[v]) || relaxed[v];
+                }
+                let t = Tag {
+                    block: None,
+                    time: days[v],
+                };
+                t.time.is_none() || hood.frees(&t) || ahead.as_ref().is_some_and(|a| a.frees(&t))
+            })
             .collect();
         let mut sub = restrict_indexed(m, &free, &x, &search.columns);
         for (i, &v) in sub.cols.iter().enumerate() {
@@ -987,8 +1108,18 @@ fn construct_windows(
                 sub.mip.integer[i] = false;
             }
         }
+        if rationed {
+            ration(&mut sub, m, &x, &long, last);
+        }
         let steps_left = pace.steps(times.len() - first);
-        let settings = pace.settings(search, times.len() - first);
+        let mut settings = pace.settings(search, times.len() - first);
+        // HiGHS's probing takes three quarters of such a step (a day's shift counts, 1.3 of
+        // 1.7 s on the skill-pooled plan) for a bound the step, stopping at its gap, hardly
+        // needs; where the settings name no presolve rules of their own
+        settings
+            .highs
+            .entry("presolve_rule_off".into())
+            .or_insert(toml::Value::Integer(PRESOLVE_PROBING));
         let started = search.elapsed();
         match solve(&sub.mip, &settings, search.what) {
             Ok(o) => {
@@ -1010,6 +1141,8 @@ fn construct_windows(
                     return Ok(false);
                 }
             }
+            // a ration the fixed days leave no room in: the rest without rations
+            Err(SolverError::Infeasible { .. }) if rationed => rationed = false,
             Err(SolverError::Infeasible { .. } | SolverError::Failed { .. }) => return Ok(false),
             Err(e) => return Err(e),
         }
@@ -1382,6 +1515,79 @@ mod tests {
         }
         assert_eq!(cost[&(7, true)], best, "{cost:?}");
         assert!(cost[&(7, false)] > best, "{cost:?}");
+    }
+
+    #[test]
+    fn a_slack_goes_with_the_days_of_its_rows_counts_and_long_rows_are_rationed_by_days() {
+        let m = plan_like(14, 60.0, 1);
+        let columns = ColumnRows::of(&m);
+        let days = days_of(&m, &columns);
+        // the slacks of hour 2 of day 3: day 3's night-start shift, and day 2's 20:00 shift
+        // running past midnight
+        let (row, _, _) = &m.rows[3 * 24 + 2];
+        let slacks: Vec<usize> = row
+            .iter()
+            .map(|(v, _)| v.0)
+            .filter(|&v| !m.integer[v])
+            .collect();
+        assert_eq!(slacks.len(), 2);
+        for v in slacks {
+            assert_eq!(days[v], Some((2, 3)));
+        }
+        // a continuous variable sharing a row with an integer of no day belongs to every day
+        let mut n = Mip::default();
+        let x = n.var(0.0, 1.0, true, 1.0);
+        let s = n.var(0.0, 1.0, false, 1.0);
+        n.tag_with(None, Some(0));
+        let y = n.var(0.0, 1.0, true, 1.0);
+        n.row(vec![(x, 1.0), (y, 1.0), (s, 1.0)], 1.0, 1.0);
+        assert_eq!(days_of(&n, &ColumnRows::of(&n))[s.0], None);
+        // the two week rows are the long ones (the hours' rows have slacks); a step over the
+        // first two days may use 2/7 × 1.25 of the first week's 60 shifts, less what is fixed
+        let times: Vec<u32> = (0..14).collect();
+        let long = long_rows(&m, &times);
+        assert_eq!(long.len(), 2);
+        assert_eq!((long[0].1, long[0].2), (0, 6));
+        let hood = Hood {
+            blocks: None,
+            window: Some((1, 1)),
+        };
+        let free: Vec<bool> = m.tags.iter().map(|t| hood.frees(t)).collect();
+        let x: Vec<f64> = (0..m.num_vars())
+            .map(|v| {
+                if m.tags[v].time == Some((0, 0)) {
+                    2.0
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        let mut sub = restrict_indexed(&m, &free, &x, &ColumnRows::of(&m));
+        let rows = sub.mip.rows.len();
+        ration(&mut sub, &m, &x, &long, 1);
+        assert_eq!(sub.mip.rows.len(), rows + 1);
+        let (terms, _, room) = sub.mip.rows.last().unwrap();
+        assert_eq!(terms.len(), 4);
+        assert!((room - (60.0 * 2.0 / 7.0 * RATION_SLACK - 8.0)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_plan_whose_relaxation_would_not_finish_is_not_started_on_it() {
+        let m = plan_like(21, 60.0, 5);
+        // a limit far below what the LP is expected to take: skipped, no bound, no guide
+        let tiny = SolverSettings {
+            work_limit: Some(1e-4),
+            ..settings(30.0)
+        };
+        let mut search = Search::new(&m, &tiny, "test", 0);
+        relaxation_bound(&mut search).unwrap();
+        assert!(search.lp_bound.is_none() && search.lp_x.is_none());
+        assert!(search.lp_work.unwrap() > 0.7 * 1e-4);
+        // with time for it, it is solved to the end
+        let enough = settings(30.0);
+        let mut search = Search::new(&m, &enough, "test", 0);
+        relaxation_bound(&mut search).unwrap();
+        assert!(search.lp_bound.is_some());
     }
 
     fn settings(limit: f64) -> SolverSettings {
