@@ -89,6 +89,20 @@ fn main() {
             sets: &["horizon.days=35"],
             limit: 10.0,
         },
+        // skills split each contract into pools (three- to four-fold the shift counts): a
+        // week, and a month whose LP relaxation cannot finish in the limit
+        Case {
+            label: "Double 11 skills, week",
+            file: "scenarios/double11-skills.toml",
+            sets: &[],
+            limit: 60.0,
+        },
+        Case {
+            label: "Double 11 skills, 28 days",
+            file: "scenarios/double11-skills.toml",
+            sets: &["horizon.days=28"],
+            limit: 60.0,
+        },
     ];
     let only: Option<Vec<usize>> = std::env::var("PLAN_CASES")
         .ok()

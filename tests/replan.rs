@@ -381,22 +381,51 @@ fn a_replan_with_skills_fills_a_queue_with_agents_who_serve_it() {
             .map(|a| a.last().unwrap().clone())
             .unwrap_or_default()
     };
-    // an agent who serves after-sales only, at work on Wednesday from 10:00 or later
+    // an agent who serves after-sales only, at work on Wednesday
     let roster = rows(&d.path().join("out/roster.csv"));
     let day = "2026-11-04";
+    let works = |r: &Vec<String>| r[4] == day && r[6] != "OFF";
     let sick = roster
         .iter()
-        .find(|r| {
-            r[4] == day
-                && r[6] != "OFF"
-                && ("2026-11-04 10:00".."2026-11-04 14:00").contains(&r[7].as_str())
-                && skills(&r[0]) == "after_sales"
-        })
+        .find(|r| works(r) && skills(&r[0]) == "after_sales")
         .map(|r| r[0].clone())
-        .expect("an after-sales agent on a day shift on Wednesday");
+        .expect("an after-sales agent at work on Wednesday");
+    // the after-sales agents off that day may be called in: standby, with a day and hours to
+    // spare in their week (a team whose every agent works their contract's whole week has no
+    // repair but moves, which a roster may or may not leave room for)
+    let off: Vec<String> = roster
+        .iter()
+        .filter(|r| r[4] == day && r[6] == "OFF" && skills(&r[0]).contains("after_sales"))
+        .map(|r| r[0].clone())
+        .collect();
+    assert!(!off.is_empty(), "an after-sales agent off on Wednesday");
+    let spare = d.path().join("agents-standby.csv");
+    let mut reader = csv::Reader::from_path(d.path().join("out/agents.csv")).unwrap();
+    let mut writer = csv::Writer::from_path(&spare).unwrap();
+    let mut header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(header[5], "max_hours_week");
+    assert_eq!(header[6], "days_per_week");
+    header.push("on_call".into());
+    writer.write_record(&header).unwrap();
+    for a in &agents {
+        let mut a = a.clone();
+        let standby = off.contains(&a[0]);
+        if standby {
+            a[5] = "48".into();
+            let most: u32 = a[6].rsplit('-').next().unwrap().parse().unwrap();
+            let least = a[6].split('-').next().unwrap().to_string();
+            a[6] = format!("{least}-{}", most + 1);
+        }
+        a.push(if standby { "standby" } else { "" }.into());
+        writer.write_record(&a).unwrap();
+    }
+    writer.flush().unwrap();
     let json = stdout(
         on_published(d.path(), "replan")
             .args(["--now", "2026-11-04 08:00", "--runs", "2", "--json"])
+            .arg("--agents")
+            .arg(&spare)
+            .args(["--set", "labour.max_hours_per_week=48"])
             .args(["--absent", &format!("{sick}:{day}..2026-11-06")]),
     );
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
