@@ -95,12 +95,14 @@ pub fn whole_model_fits(m: &Mip) -> bool {
 /// and the whole MIP start from it; without it a plan is constructed by windows of days).
 const LP_SHARE: f64 = 0.3;
 const BLOCKLESS_LP_SHARE: f64 = 0.5;
-/// Interior-point iterations a plan's LP relaxation is expected to take (25–56 measured on
-/// plans of 1–4 weeks; 30 the typical), to judge before it starts whether it can finish.
-const LP_EXPECTED_IPM: i64 = 30;
 /// A plan's LP relaxation expected to need more than this share of the limit is not started
-/// (its time goes to the construction by windows of days).
+/// (its time goes to the construction by windows of days); one expected to need more than its
+/// share gets up to this much.
 const BLOCKLESS_LP_MOST: f64 = 0.7;
+/// A plan's whole MIP is not run to its gap where its LP is expected to take more than this
+/// many times the MIP's share: HiGHS cannot stop a MIP by work inside its root LP, so the
+/// share would overrun by that much (on a skill-pooled month, the whole 120 s).
+const WHOLE_MIP_ROOT_OVERRUN: f64 = 4.0;
 
 /// Share of the time limit construction may take, and the gap each of its steps stops at.
 const CONSTRUCT_SHARE: f64 = 0.2;
@@ -403,6 +405,8 @@ struct Search<'a> {
     /// The work the LP relaxation took (where it was solved): about what the whole MIP's
     /// first LP takes before it can be stopped by work.
     lp_work: Option<f64>,
+    /// The LP relaxation's expected work, judged before it started (a model without blocks).
+    lp_expected: Option<f64>,
     trace: Vec<Progress>,
     rng: ChaCha8Rng,
 }
@@ -424,6 +428,7 @@ impl<'a> Search<'a> {
             lp_bound: None,
             lp_x: None,
             lp_work: None,
+            lp_expected: None,
             trace: Vec::new(),
             rng: ChaCha8Rng::seed_from_u64(u64::from(s.seed)),
         }
@@ -738,15 +743,21 @@ fn relaxation_bound(search: &mut Search) -> Result<(), SolverError> {
     } else {
         LP_SHARE
     };
-    let limit = share * search.budget();
+    let mut limit = share * search.budget();
     if search.shape.blocks.is_empty() {
-        // judged before it starts: a relaxation that cannot finish in most of the limit is
-        // no bound and no guide, only time the construction by windows of days needs
-        let expected = super::work::expected_ipm_cost(search.m.size(), LP_EXPECTED_IPM);
-        if expected > BLOCKLESS_LP_MOST * search.budget() {
+        // judged before it starts: a relaxation expected to need more than its share gets
+        // what it needs up to most of the limit; one that cannot finish even so is no bound
+        // and no guide, only time the construction by windows of days needs
+        let size = search.m.size();
+        let iterations = super::work::expected_ipm_iterations(size.rows);
+        let expected = super::work::expected_ipm_cost(size, iterations);
+        search.lp_expected = Some(expected);
+        let most = BLOCKLESS_LP_MOST * search.budget();
+        if expected > most {
             search.lp_work = Some(expected);
             return Ok(());
         }
+        limit = limit.max((1.2 * expected).min(most));
     }
     let mut settings = search.settings_for(limit);
     // interior point: on the 28-day benchmark models (10^5 nonzeros, highly degenerate) it
@@ -830,6 +841,12 @@ fn first_solution(search: &mut Search) -> Result<(), SolverError> {
 /// [`whole_mip`] stopping at the settings' relative gap (the engine's other phases search to
 /// gap 0): a plan HiGHS closes to the tolerance is not searched further.
 fn whole_mip_to_gap(search: &mut Search, limit: f64) -> Result<(), SolverError> {
+    if search
+        .lp_expected
+        .is_some_and(|e| e > WHOLE_MIP_ROOT_OVERRUN * limit)
+    {
+        return Ok(());
+    }
     let settings = search.settings_at_gap(limit);
     take_whole_mip(search, &settings)
 }
@@ -1582,12 +1599,20 @@ mod tests {
         let mut search = Search::new(&m, &tiny, "test", 0);
         relaxation_bound(&mut search).unwrap();
         assert!(search.lp_bound.is_none() && search.lp_x.is_none());
-        assert!(search.lp_work.unwrap() > 0.7 * 1e-4);
+        assert!(search.lp_work.unwrap() > BLOCKLESS_LP_MOST * 1e-4);
         // with time for it, it is solved to the end
         let enough = settings(30.0);
         let mut search = Search::new(&m, &enough, "test", 0);
         relaxation_bound(&mut search).unwrap();
         assert!(search.lp_bound.is_some());
+        // the whole MIP to its gap is not started where its root LP would overrun its share
+        // fourfold (HiGHS cannot stop inside it), and is where it would not
+        let expected = search.lp_expected.unwrap();
+        assert!(expected > 0.0);
+        whole_mip_to_gap(&mut search, expected / (WHOLE_MIP_ROOT_OVERRUN + 1.0)).unwrap();
+        assert!(!search.objective.is_finite());
+        whole_mip_to_gap(&mut search, 10.0).unwrap();
+        assert!(search.objective.is_finite());
     }
 
     fn settings(limit: f64) -> SolverSettings {
