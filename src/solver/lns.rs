@@ -1043,12 +1043,14 @@ fn construct(search: &mut Search) -> Result<bool, SolverError> {
 /// Sequential construction over windows of times, for a model without blocks (an aggregate
 /// plan) — relax-and-fix with a look-ahead: each window's integer variables solved with the
 /// windows before it fixed, the next window's integers relaxed (so a step sees what the days
-/// after it need of the week's hours), the ones after that at their lower bounds, and every
-/// variable of no time free in each step — so the last step leaves every row of the model
-/// holding (a continuous variable of some days, a sum of their integers, goes with them). Steps share what is left of the time evenly; a step
-/// that finds nothing is retried without the look-ahead (for the rest), then with half the
-/// window (down to one time, then with four times the time). False if a single time finds
-/// nothing or the result breaks a row.
+/// after it need of the week's hours), the ones after that at their lower bounds; a
+/// continuous variable goes with the days of the integers it shares rows with ([`days_of`]),
+/// one of no day is free in every step — so the last step leaves every row of the model
+/// holding. The long rows (a week's or a horizon's limits) are rationed by days ([`ration`]).
+/// Steps share what is left of the time evenly; a step that finds nothing is retried without
+/// the look-ahead (for the rest), then with half the window (down to one time, then with four
+/// times the time); one infeasible under the rations, without them for the rest. False if a
+/// single time finds nothing or the result breaks a row.
 fn construct_by_times(search: &mut Search) -> Result<bool, SolverError> {
     let per_step = Pace::per_step(search.shape.ints_per_time);
     // the look-ahead about doubles a step: only where the time left affords it
