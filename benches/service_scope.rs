@@ -6,7 +6,7 @@
 //! the run never saw (200 runs). Then the queue model of agents sharing chats against the simulation of
 //! steady queues (what the week plan's Erlang curves rest on).
 //!
-//! `cargo bench --bench service_scope` — environment: `SERVICE_SCOPE_CASES=baseline,temps40`
+//! `cargo bench --bench service_scope` — environment: `SERVICE_SCOPE_CASES=baseline,queues,temps40`
 //! (which cases below), `SERVICE_SCOPE_BIN=path` (another build of paiban side by side, e.g.
 //! the previous commit's: each case then runs on both, one after the other).
 
@@ -22,8 +22,19 @@ type Case = (
     &'static [&'static str],
     Option<&'static str>,
 );
-const CASES: [Case; 6] = [
+/// The baseline's chats in two queues (after-sales: longer chats, a minute to answer), served
+/// by everyone or by skills.
+const TWO_QUEUES: &str = "queue=[{name=\"pre_sales\",share=0.6},{name=\"after_sales\",share=0.4,aht_factor=1.3,target_answer=\"60s\"}]";
+const TWO_QUEUES_SKILLS: &str = "queue=[{name=\"pre_sales\",share=0.6,skills=[\"pre_sales\"]},{name=\"after_sales\",share=0.4,aht_factor=1.3,target_answer=\"60s\",skills=[\"after_sales\"]}]";
+const CASES: [Case; 8] = [
     ("baseline", "scenarios/baseline.toml", &[], None),
+    ("queues", "scenarios/baseline.toml", &[TWO_QUEUES], None),
+    (
+        "queues-skills",
+        "scenarios/baseline.toml",
+        &[TWO_QUEUES_SKILLS],
+        None,
+    ),
     ("double11", "scenarios/double11.toml", &[], None),
     (
         "temps40",

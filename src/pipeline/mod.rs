@@ -665,12 +665,16 @@ fn odds_of(
     )?)
 }
 
-/// `req` asking every interval for its floor under a day or week target
-/// ([`crate::staffing::requirements::floor`]) instead of the target itself.
+/// `req` asking every interval (and each of its queues) for its floor under a day or week
+/// target ([`crate::staffing::requirements::floor`]) instead of the target itself.
 fn floor_requirements(sc: &Scenario, req: &Requirements) -> Requirements {
     let mut out = req.clone();
     for r in &mut out.rows {
-        r.agents_required = crate::staffing::requirements::floor(sc, r).agents;
+        let f = crate::staffing::requirements::floor(sc, r);
+        r.agents_required = f.agents;
+        for (q, on) in r.by_queue.iter_mut().zip(f.by_queue) {
+            q.agents_on_queue = on;
+        }
     }
     out
 }

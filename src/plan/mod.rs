@@ -25,6 +25,8 @@ pub enum PlanError {
     Interval { have: u32, want: u32 },
     #[error("the requirements start at {have}, not at midnight of a day; plans cover whole days")]
     NotMidnight { have: String },
+    #[error("a day or week target over {queues} [[queue]]s needs each queue's chats per interval, and these requirements have the totals only (a requirements CSV); plan with `paiban run`, which computes them, or use target_scope = \"interval\"")]
+    QueuesUnknown { queues: usize },
     #[error(transparent)]
     Solver(#[from] SolverError),
     #[error("{file}, line {line}: {message}\n  fix: {fix}")]
@@ -360,6 +362,11 @@ pub fn plan_after(
         .collect();
     let tpls = templates(sc);
     let scoped = sc.service.target_scope != crate::scenario::TargetScope::Interval;
+    if scoped && sc.queues.len() > 1 && req.rows.iter().any(|r| r.by_queue.is_empty()) {
+        return Err(PlanError::QueuesUnknown {
+            queues: sc.queues.len(),
+        });
+    }
     // a day or week target: every interval to its floor, the target over the group
     let floors: Vec<crate::staffing::requirements::Floor> = if scoped {
         req.rows
@@ -415,7 +422,16 @@ pub fn plan_after(
     } else {
         Vec::new()
     };
-    let skill_gaps = skill_rows(&mut m, req, &pools, &vars.pool_cover, under_pen);
+    // each queue's agents on the queue per interval: its floor under a day or week target
+    let on_queue: Vec<Vec<u32>> = if scoped {
+        floors.iter().map(|f| f.by_queue.clone()).collect()
+    } else {
+        req.rows
+            .iter()
+            .map(|r| r.by_queue.iter().map(|b| b.agents_on_queue).collect())
+            .collect()
+    };
+    let skill_gaps = skill_rows(&mut m, req, &on_queue, &pools, &vars.pool_cover, under_pen);
     let budget_terms = std::mem::take(&mut vars.budget_terms);
     seat_and_budget_rows(&mut m, sc, &vars.seats, budget_terms);
     let mut min_slacks = Vec::new();
@@ -1158,6 +1174,7 @@ type SkillGap = (usize, usize, Var);
 fn skill_rows(
     m: &mut Mip,
     req: &Requirements,
+    on_queue: &[Vec<u32>],
     pools: &[Pool],
     pool_cover: &[Vec<Vec<(Var, f64)>>],
     under_pen: f64,
@@ -1175,12 +1192,11 @@ fn skill_rows(
             continue;
         }
         for (i, row) in req.rows.iter().enumerate() {
-            let on_queue: u32 = (0..nq)
+            let on: u32 = (0..nq)
                 .filter(|q| set >> q & 1 == 1)
-                .filter_map(|q| row.by_queue.get(q))
-                .map(|b| b.agents_on_queue)
+                .filter_map(|q| on_queue[i].get(q))
                 .sum();
-            let need = crate::staffing::requirements::scheduled(on_queue, row.shrinkage) as f64;
+            let need = crate::staffing::requirements::scheduled(on, row.shrinkage) as f64;
             if need <= 0.0 {
                 continue;
             }

@@ -363,9 +363,7 @@ fn add_block(blocks: &mut Vec<(NaiveDateTime, NaiveDateTime)>, b: (NaiveDateTime
 /// The queue model of each open interval with chats (None for the others), its curves long
 /// enough for the cover it has.
 fn intervals(sc: &Scenario, req: &Requirements, cover: &[f64]) -> Vec<Option<Interval>> {
-    let q = &requirements::queues(sc)[0];
-    let sharing = requirements::sharing(sc, q);
-    let secs = req.grid.step_minutes as f64 * 60.0;
+    let k = requirements::sharing(sc, &requirements::queues(sc)[0]).k as f64;
     let per_day = req.grid.per_day();
     req.rows
         .iter()
@@ -376,25 +374,15 @@ fn intervals(sc: &Scenario, req: &Requirements, cover: &[f64]) -> Vec<Option<Int
             }
             let on = 1.0 - r.shrinkage;
             let upto = (cover[i] * on).ceil() as u32 + 1;
-            let (mut sl, mut held) = (Vec::new(), Vec::new());
-            for m in 0..=upto {
-                let st = crate::staffing::pool::staffing(
-                    m,
-                    r.agent_volume / secs,
-                    r.aht_seconds,
-                    q.patience,
-                    sharing,
-                    q.target.answer_seconds,
-                );
-                sl.push(st.service_level);
-                held.push(st.occupancy * st.servers as f64);
-            }
+            let (sl, held) = requirements::interval_model(sc, r, upto)
+                .into_iter()
+                .unzip();
             Some(Interval {
                 chats: r.agent_volume,
                 on,
                 sl,
                 held,
-                k: sharing.k as f64,
+                k,
                 group: sc.service.target_scope.group(i, per_day),
             })
         })

@@ -54,7 +54,7 @@ pub enum ScenarioError {
 /// | `SERVICE_HOURS` | `service.hours` does not open before it closes |
 /// | `SERVICE_FLOOR` | `service.floor_percent` is not in [0, `target_percent`] |
 /// | `SERVICE_OFFLINE` | `service.offline_block` is not whole intervals, or longer than `offline_max_per_shift` |
-/// | `TARGET_SCOPE_QUEUES` | a day or week `target_scope` with `[[queue]]`s |
+/// | `TARGET_SCOPE_QUEUES` | a `[[queue]]` with its own `target_percent` under a day or week `target_scope` |
 /// | `PERIOD_WEEKDAY` | a shrinkage or deflection period names an unknown weekday |
 /// | `PERIOD_TIMES` | a period's `from` is not before its `to` |
 /// | `PERIOD_SHRINKAGE` | a shrinkage period's `add` is not in [0, 0.9) |
@@ -1357,14 +1357,22 @@ impl Scenario {
                 "e.g. offline_block = \"30m\" and offline_max_per_shift = \"2h\"",
             );
         }
-        if s.target_scope != TargetScope::Interval && !self.queues.is_empty() {
-            flag(
-                out,
-                "TARGET_SCOPE_QUEUES",
-                "service.target_scope",
-                "a day or week target with [[queue]]s is not supported yet: each queue keeps its own per-interval target",
-                "use target_scope = \"interval\" with [[queue]]s, or one queue",
-            );
+        if s.target_scope != TargetScope::Interval {
+            // a day or week target is the team's, over every queue's chats together
+            for (i, q) in self.queues.iter().enumerate() {
+                if let Some(p) = q.target_percent {
+                    flag(
+                        out,
+                        "TARGET_SCOPE_QUEUES",
+                        format!("queue[{i}].target_percent"),
+                        format!(
+                            "[[queue]] {} has its own target_percent = {p}, but a day or week target is the team's over every queue's chats together (service.target_percent); a queue keeps its own target answer time, patience and the interval floor",
+                            q.name
+                        ),
+                        "remove the queue's target_percent (set service.target_percent), or use target_scope = \"interval\" for per-queue targets",
+                    );
+                }
+            }
         }
         if let Some([open, close]) = s.hours {
             if open >= close {

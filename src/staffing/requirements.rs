@@ -117,29 +117,133 @@ pub fn target(sc: &Scenario) -> Target {
     }
 }
 
-/// The service level of interval `r` (one queue) with `m` agents on the queue, for `m` from 0
-/// to `upto`: the share of its chats answered within the target answer time (Erlang C, or
-/// Erlang A with a patience; `m` agents hold `m × concurrency` chats at once).
+/// The service level of interval `r` with `m` agents on its queues, for `m` from 0 to `upto`:
+/// the share of its chats answered within their queue's target answer time (Erlang C, or
+/// Erlang A with a patience; `m` agents hold `m × concurrency` chats at once). With several
+/// `[[queue]]`s, the chats of every queue together, each queue getting its share of the `m`
+/// agents ([`interval_model`]).
 pub fn service_curve(sc: &Scenario, r: &Requirement, upto: u32) -> Vec<f64> {
-    let q = &queues(sc)[0];
-    let secs = sc.horizon.interval.0 as f64 * 60.0;
-    let (chats, aht) = (r.agent_volume, r.aht_seconds);
-    (0..=upto)
-        .map(|m| {
-            if chats <= 0.0 {
-                return 1.0;
-            }
-            pool::staffing(
-                m,
-                chats / secs,
-                aht,
-                q.patience,
-                sharing(sc, q),
-                q.target.answer_seconds,
-            )
-            .service_level
+    interval_model(sc, r, upto)
+        .into_iter()
+        .map(|(sl, _)| sl)
+        .collect()
+}
+
+/// One queue's part of an interval as its service model sees it.
+struct Part<'a> {
+    q: &'a QueueSpec,
+    chats: f64,
+    aht: f64,
+    /// The share of the interval's agents on the queue it gets.
+    share: f64,
+    /// Its agents on the queue at the per-interval target.
+    at_target: u32,
+}
+
+/// The queues of interval `r` (one part for a scenario with one queue). Each queue with chats
+/// gets the share of the agents its per-interval requirement has (at least one agent's worth);
+/// a queue without chats none.
+fn parts<'a>(qs: &'a [QueueSpec], r: &Requirement) -> Vec<Part<'a>> {
+    if r.by_queue.is_empty() {
+        return vec![Part {
+            q: &qs[0],
+            chats: r.agent_volume,
+            aht: r.aht_seconds,
+            share: 1.0,
+            at_target: r.agents_on_queue,
+        }];
+    }
+    let weight = |b: &QueueRequirement| {
+        if b.agent_volume > 0.0 {
+            b.agents_on_queue.max(1) as f64
+        } else {
+            0.0
+        }
+    };
+    let total: f64 = r.by_queue.iter().map(weight).sum();
+    qs.iter()
+        .zip(&r.by_queue)
+        .map(|(q, b)| Part {
+            q,
+            chats: b.agent_volume,
+            aht: b.aht_seconds,
+            share: if total > 0.0 { weight(b) / total } else { 0.0 },
+            at_target: b.agents_on_queue,
         })
         .collect()
+}
+
+/// Interval `r`'s queue model with `m` agents on its queues, for `m` from 0 to `upto`: the
+/// share of its chats answered in time, and the chat slots held on average (occupancy ×
+/// slots, as the simulation counts them). With several `[[queue]]`s each queue gets its share
+/// of the `m` agents (as its per-interval requirement splits them; a fraction of an agent is
+/// read between whole ones) and the chats of all queues are answered in time together — the
+/// team's service level, as a day's or week's KPI measures it. An interval without chats
+/// answers all of none.
+pub fn interval_model(sc: &Scenario, r: &Requirement, upto: u32) -> Vec<(f64, f64)> {
+    let qs = queues(sc);
+    let secs = sc.horizon.interval.0 as f64 * 60.0;
+    let chats: f64 = r.agent_volume;
+    if chats <= 0.0 {
+        return vec![(1.0, 0.0); upto as usize + 1];
+    }
+    let parts = parts(&qs, r);
+    // per queue with chats: its service level and slots held at 0, 1, … whole agents
+    let tables: Vec<Vec<(f64, f64)>> = parts
+        .iter()
+        .map(|p| {
+            if p.chats <= 0.0 {
+                return Vec::new();
+            }
+            let most = (upto as f64 * p.share).ceil() as u32 + 1;
+            (0..=most)
+                .map(|m| {
+                    let st = pool::staffing(
+                        m,
+                        p.chats / secs,
+                        p.aht,
+                        p.q.patience,
+                        sharing(sc, p.q),
+                        p.q.target.answer_seconds,
+                    );
+                    (st.service_level, st.occupancy * st.servers as f64)
+                })
+                .collect()
+        })
+        .collect();
+    if let [one] = &tables[..] {
+        return one[..=upto as usize].to_vec();
+    }
+    let queue_chats: f64 = parts.iter().map(|p| p.chats.max(0.0)).sum();
+    (0..=upto)
+        .map(|m| {
+            let (mut within, mut held) = (0.0, 0.0);
+            for (p, t) in parts.iter().zip(&tables) {
+                if t.is_empty() {
+                    continue;
+                }
+                let (sl, h) = between(t, m as f64 * p.share);
+                within += p.chats * sl;
+                held += h;
+            }
+            (within / queue_chats, held)
+        })
+        .collect()
+}
+
+/// A table of (service level, slots held) at whole agents read at `on` agents: linear between
+/// whole agents, the last point beyond the table.
+fn between(t: &[(f64, f64)], on: f64) -> (f64, f64) {
+    let last = t.len() - 1;
+    let k = (on.max(0.0).floor() as usize).min(last);
+    if k == last {
+        return t[last];
+    }
+    let f = on - k as f64;
+    (
+        t[k].0 + (t[k + 1].0 - t[k].0) * f,
+        t[k].1 + (t[k + 1].1 - t[k].1) * f,
+    )
 }
 
 /// How the chats of queue `q` share an agent (its concurrency, the scenario's slowdown).
@@ -165,7 +269,7 @@ pub fn curve_at(curve: &[f64], on: f64) -> f64 {
 }
 
 /// An interval's floor under a day or week target ([`floor`]).
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Floor {
     /// Agents to schedule.
     pub agents: u32,
@@ -175,39 +279,52 @@ pub struct Floor {
     /// or week's occupancy cap weighs against the slots on the queue, an upper estimate for
     /// any cover from the floor on.
     pub held_slots: f64,
+    /// With several `[[queue]]`s: each queue's agents on the queue at its floor (empty with
+    /// one queue).
+    pub by_queue: Vec<u32>,
 }
 
-/// The floor of interval `r` (one queue) under a day or week target: agents to schedule so
-/// that it keeps `service.floor_percent` and the per-interval parts of the target (ASA,
+/// The floor of interval `r` under a day or week target: agents to schedule so that each of
+/// its queues keeps `service.floor_percent` and the per-interval parts of its target (ASA,
 /// abandonment), with `service.min_agents` while open. The occupancy cap is then measured
 /// over the day or week like the service level (with [`Floor::held_slots`]), so here it only
 /// asks for a queue that does not grow without end.
 pub fn floor(sc: &Scenario, r: &Requirement) -> Floor {
-    let q = &queues(sc)[0];
+    let qs = queues(sc);
     let secs = sc.horizon.interval.0 as f64 * 60.0;
-    let target = Target {
-        service_level: sc.service.floor() / 100.0,
-        max_occupancy: 1.0,
-        ..q.target
-    };
-    let (on_queue, _) = pool::agents_for(
-        r.agent_volume / secs,
-        r.aht_seconds,
-        q.patience,
-        sharing(sc, q),
-        &target,
-    );
-    let held = |agents: u32| {
-        let st = pool::staffing(
-            agents,
-            r.agent_volume / secs,
-            r.aht_seconds,
-            q.patience,
-            sharing(sc, q),
-            q.target.answer_seconds,
+    let (mut on_queue, mut held_slots) = (0, 0.0);
+    let mut by_queue = Vec::new();
+    for p in parts(&qs, r) {
+        let target = Target {
+            service_level: sc.service.floor() / 100.0,
+            max_occupancy: 1.0,
+            ..p.q.target
+        };
+        let (on, _) = pool::agents_for(
+            p.chats / secs,
+            p.aht,
+            p.q.patience,
+            sharing(sc, p.q),
+            &target,
         );
-        st.occupancy * st.servers as f64
-    };
+        let held = |agents: u32| {
+            let st = pool::staffing(
+                agents,
+                p.chats / secs,
+                p.aht,
+                p.q.patience,
+                sharing(sc, p.q),
+                p.q.target.answer_seconds,
+            );
+            st.occupancy * st.servers as f64
+        };
+        held_slots += held(on).max(held(p.at_target));
+        on_queue += on;
+        by_queue.push(on);
+    }
+    if r.by_queue.is_empty() {
+        by_queue.clear();
+    }
     let agents = scheduled(on_queue, r.shrinkage);
     Floor {
         agents: if r.open {
@@ -215,7 +332,8 @@ pub fn floor(sc: &Scenario, r: &Requirement) -> Floor {
         } else {
             agents
         },
-        held_slots: held(on_queue).max(held(r.agents_on_queue)),
+        held_slots,
+        by_queue,
     }
 }
 
@@ -684,6 +802,87 @@ mod tests {
                 n
             ],
         }
+    }
+
+    /// The baseline at 30 minutes with a pre-sales queue and a slower after-sales queue that
+    /// may wait a minute.
+    fn two_queues() -> Scenario {
+        let mut s = sc();
+        s.service.hours = None;
+        s.queues = toml::from_str::<toml::Table>(
+            "[[queue]]\nname = \"pre\"\nshare = 0.7\n[[queue]]\nname = \"after\"\nshare = 0.3\naht_factor = 1.5\ntarget_answer = \"60s\"\n",
+        )
+        .unwrap()["queue"]
+            .clone()
+            .try_into()
+            .unwrap();
+        s
+    }
+
+    #[test]
+    fn two_queues_as_one_interval_model_share_its_agents_as_their_requirements_do() {
+        let s = two_queues();
+        let r = requirements(&flat(300.0, 2), &s).unwrap().rows[0].clone();
+        let (pre, after) = (&r.by_queue[0], &r.by_queue[1]);
+        let qs = queues(&s);
+        let secs = 30.0 * 60.0;
+        let upto = 2 * r.agents_on_queue;
+        let curve = service_curve(&s, &r, upto);
+        let model = interval_model(&s, &r, upto);
+        assert_eq!(curve.len(), upto as usize + 1);
+        // each queue's own Erlang at its share of the agents, chats-weighted
+        let share = pre.agents_on_queue as f64 / r.agents_on_queue as f64;
+        let one = |q: &QueueSpec, b: &QueueRequirement, on: f64| {
+            let at = |m: u32| {
+                pool::staffing(
+                    m,
+                    b.agent_volume / secs,
+                    b.aht_seconds,
+                    q.patience,
+                    sharing(&s, q),
+                    q.target.answer_seconds,
+                )
+            };
+            let k = on.floor() as u32;
+            let f = on - k as f64;
+            let (a, z) = (at(k), at(k + 1));
+            (
+                a.service_level + (z.service_level - a.service_level) * f,
+                a.occupancy * a.servers as f64
+                    + (z.occupancy * z.servers as f64 - a.occupancy * a.servers as f64) * f,
+            )
+        };
+        for m in [0, 3, r.agents_on_queue, upto] {
+            let (p, a) = (
+                one(&qs[0], pre, m as f64 * share),
+                one(&qs[1], after, m as f64 * (1.0 - share)),
+            );
+            let want = (pre.agent_volume * p.0 + after.agent_volume * a.0) / r.agent_volume;
+            assert!((curve[m as usize] - want).abs() < 1e-12, "m = {m}");
+            assert!((model[m as usize].1 - (p.1 + a.1)).abs() < 1e-9, "m = {m}");
+        }
+        // at the per-interval requirement both queues meet their own targets, so together
+        // the team does; fewer agents serve fewer
+        assert!(curve[r.agents_on_queue as usize] >= 0.8 - 1e-9);
+        assert!(curve.windows(2).all(|w| w[1] >= w[0] - 1e-12));
+        // each queue's floor is its own: below the target's agents, summed for the interval
+        let mut low = s.clone();
+        low.service.floor_percent = Some(50.0);
+        let f = floor(&low, &r);
+        assert_eq!(f.by_queue.len(), 2);
+        assert!(f.by_queue[0] <= pre.agents_on_queue && f.by_queue[1] <= after.agents_on_queue);
+        assert!(f.by_queue.iter().sum::<u32>() < r.agents_on_queue);
+        assert_eq!(
+            f.agents,
+            scheduled(f.by_queue.iter().sum(), r.shrinkage).max(low.service.min_agents)
+        );
+        // one queue: the floor names no queue
+        assert!(floor(
+            &sc(),
+            &requirements(&flat(300.0, 2), &sc()).unwrap().rows[0]
+        )
+        .by_queue
+        .is_empty());
     }
 
     #[test]
