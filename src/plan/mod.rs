@@ -1168,7 +1168,9 @@ fn min_contract_warnings(out: &Outcome, min_slacks: &[MinSlack]) -> Vec<String> 
 type SkillGap = (usize, usize, Var);
 
 /// Queues limited to some skills are covered by agents who have them (Hall's condition: for
-/// every set of queues, the pools that can serve any of them cover what the set needs),
+/// every set of queues, the pools that can serve any of them cover what the set needs: its
+/// queues' agents on the queue `on_queue` — at the per-interval target, or at their floors
+/// under a day or week target — scheduled for the interval's shrinkage),
 /// elastic at the under-coverage penalty. A set every pool can serve needs no row: the total
 /// coverage row holds it. Returns each row's shortfall variable.
 fn skill_rows(
