@@ -173,6 +173,19 @@ fn a_week_target_over_two_queues_is_met_for_the_teams_chats_together() {
     let now = o.simulation.overall.service_level.mean * 100.0;
     assert!((79.0..=81.0).contains(&now), "{now}: {:?}", o.rounds);
     assert_eq!(o.simulation.by_queue.len(), 2);
+    // each queue's part is reported, in words and in Chinese
+    let text = paiban::pipeline::summary_text(&paiban::pipeline::summary(&sc, &o));
+    for q in ["pre_sales", "after_sales"] {
+        let line = text
+            .lines()
+            .find(|l| {
+                l.trim_start()
+                    .starts_with(&format!("queue {q}: service level"))
+            })
+            .unwrap_or_else(|| panic!("{text}"));
+        let zh = paiban::i18n::translate(line, paiban::i18n::Lang::Zh);
+        assert!(zh.contains(&format!("队列 {q}：服务水平")), "{zh}");
+    }
     // and in 200 runs of seeds the run never saw
     let again = paiban::simulate::simulate(
         &o.forecast,

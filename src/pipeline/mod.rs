@@ -871,6 +871,9 @@ pub struct Summary<'a> {
     pub soft_violations: usize,
     /// What the roster delivers when the week is simulated, and in how many runs.
     pub simulated: &'a crate::staffing::simulate::Totals,
+    /// With several `[[queue]]`s: each queue's part of it.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub simulated_by_queue: &'a [(String, crate::staffing::simulate::Totals)],
     pub simulation_runs: usize,
     /// With a day or week target: each calibration round (plan target, paid hours, simulated).
     #[serde(skip_serializing_if = "<[Round]>::is_empty")]
@@ -923,6 +926,7 @@ pub fn summary<'a>(sc: &Scenario, o: &'a RunOutput) -> Summary<'a> {
         hard_violations: o.check.hard(),
         soft_violations: o.check.soft(),
         simulated: &o.simulation.overall,
+        simulated_by_queue: &o.simulation.by_queue,
         simulation_runs: o.simulation.runs,
         calibration: if o.rounds.len() > 1 || o.plan.scoped.is_some() {
             &o.rounds
@@ -1107,6 +1111,14 @@ pub fn summary_text(s: &Summary) -> String {
         100.0 * s.simulated.abandon.mean,
         100.0 * s.simulated.occupancy.mean,
     );
+    for (q, x) in s.simulated_by_queue {
+        t.push_str(&format!(
+            "    queue {q}: service level {:.1}%, ASA {:.1} s, abandon {:.1}%\n",
+            100.0 * x.service_level.mean,
+            x.asa_seconds.mean,
+            100.0 * x.abandon.mean,
+        ));
+    }
     if let Some(e) = s.plan_expects {
         t.push_str(&format!(
             "  {} target {:.0}% (no interval below {:.0}%): the plan, made for {:.1}%, expects (Erlang) {}\n",
