@@ -103,14 +103,6 @@ const BLOCKLESS_LP_MOST: f64 = 0.7;
 /// many times the MIP's share: HiGHS cannot stop a MIP by work inside its root LP, so the
 /// share would overrun by that much (on a skill-pooled month, the whole 120 s).
 const WHOLE_MIP_ROOT_OVERRUN: f64 = 4.0;
-/// Under work pacing, the most wall-clock time the whole MIP to its gap may take, as a
-/// multiple of its share at the nominal pace ([`super::WORK_PER_SECOND`]): HiGHS cannot stop by
-/// work inside its root LP — by dual simplex, on a large degenerate plan several times the
-/// interior point's time — and a root that ran on took the rest of the limit, leaving no plan
-/// (the 28-day skill-pooled plan at 600 s: its LP in 57 s, then the whole MIP's root past
-/// 600 s). Four times the share: on a machine twice as slow as nominal a MIP that keeps to
-/// its share still ends by work, as before.
-const WHOLE_MIP_CLOCK_GUARD: f64 = 4.0;
 
 /// Share of the time limit construction may take, and the gap each of its steps stops at.
 const CONSTRUCT_SHARE: f64 = 0.2;
@@ -855,13 +847,7 @@ fn whole_mip_to_gap(search: &mut Search, limit: f64) -> Result<(), SolverError> 
     {
         return Ok(());
     }
-    let mut settings = search.settings_at_gap(limit);
-    if search.s.work().is_some() {
-        // a root that runs on past its share stops by the clock, leaving the rest of the
-        // limit to RENS and the construction
-        let guard = WHOLE_MIP_CLOCK_GUARD * limit / super::WORK_PER_SECOND;
-        settings.time_limit_seconds = settings.time_limit_seconds.min(guard);
-    }
+    let settings = search.settings_at_gap(limit);
     take_whole_mip(search, &settings)
 }
 
