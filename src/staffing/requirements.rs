@@ -140,6 +140,20 @@ struct Part<'a> {
     at_target: u32,
 }
 
+impl Part<'_> {
+    /// Its queue with `agents` on it, over an interval of `secs` seconds.
+    fn staffing(&self, sc: &Scenario, secs: f64, agents: u32) -> crate::staffing::erlang::Staffing {
+        pool::staffing(
+            agents,
+            self.chats / secs,
+            self.aht,
+            self.q.patience,
+            sharing(sc, self.q),
+            self.q.target.answer_seconds,
+        )
+    }
+}
+
 /// The queues of interval `r` (one part for a scenario with one queue). Each queue with chats
 /// gets the share of the agents its per-interval requirement has (at least one agent's worth);
 /// a queue without chats none.
@@ -189,61 +203,44 @@ pub fn interval_model(sc: &Scenario, r: &Requirement, upto: u32) -> Vec<(f64, f6
     }
     let parts = parts(&qs, r);
     // per queue with chats: its service level and slots held at 0, 1, … whole agents
-    let tables: Vec<Vec<(f64, f64)>> = parts
+    let tables: Vec<(Vec<f64>, Vec<f64>)> = parts
         .iter()
         .map(|p| {
             if p.chats <= 0.0 {
-                return Vec::new();
+                return (Vec::new(), Vec::new());
             }
             let most = (upto as f64 * p.share).ceil() as u32 + 1;
             (0..=most)
                 .map(|m| {
-                    let st = pool::staffing(
-                        m,
-                        p.chats / secs,
-                        p.aht,
-                        p.q.patience,
-                        sharing(sc, p.q),
-                        p.q.target.answer_seconds,
-                    );
+                    let st = p.staffing(sc, secs, m);
                     (st.service_level, st.occupancy * st.servers as f64)
                 })
-                .collect()
+                .unzip()
         })
         .collect();
-    if let [one] = &tables[..] {
-        return one[..=upto as usize].to_vec();
+    if let [(sl, held)] = &tables[..] {
+        let n = upto as usize + 1;
+        return sl[..n]
+            .iter()
+            .copied()
+            .zip(held[..n].iter().copied())
+            .collect();
     }
     let queue_chats: f64 = parts.iter().map(|p| p.chats.max(0.0)).sum();
     (0..=upto)
         .map(|m| {
             let (mut within, mut held) = (0.0, 0.0);
-            for (p, t) in parts.iter().zip(&tables) {
-                if t.is_empty() {
+            for (p, (sl, h)) in parts.iter().zip(&tables) {
+                if sl.is_empty() {
                     continue;
                 }
-                let (sl, h) = between(t, m as f64 * p.share);
-                within += p.chats * sl;
-                held += h;
+                let on = m as f64 * p.share;
+                within += p.chats * curve_at(sl, on);
+                held += curve_at(h, on);
             }
             (within / queue_chats, held)
         })
         .collect()
-}
-
-/// A table of (service level, slots held) at whole agents read at `on` agents: linear between
-/// whole agents, the last point beyond the table.
-fn between(t: &[(f64, f64)], on: f64) -> (f64, f64) {
-    let last = t.len() - 1;
-    let k = (on.max(0.0).floor() as usize).min(last);
-    if k == last {
-        return t[last];
-    }
-    let f = on - k as f64;
-    (
-        t[k].0 + (t[k + 1].0 - t[k].0) * f,
-        t[k].1 + (t[k + 1].1 - t[k].1) * f,
-    )
 }
 
 /// How the chats of queue `q` share an agent (its concurrency, the scenario's slowdown).
@@ -308,14 +305,7 @@ pub fn floor(sc: &Scenario, r: &Requirement) -> Floor {
             &target,
         );
         let held = |agents: u32| {
-            let st = pool::staffing(
-                agents,
-                p.chats / secs,
-                p.aht,
-                p.q.patience,
-                sharing(sc, p.q),
-                p.q.target.answer_seconds,
-            );
+            let st = p.staffing(sc, secs, agents);
             st.occupancy * st.servers as f64
         };
         held_slots += held(on).max(held(p.at_target));
@@ -807,12 +797,16 @@ mod tests {
     /// The baseline at 30 minutes with a pre-sales queue and a slower after-sales queue that
     /// may wait a minute.
     fn two_queues() -> Scenario {
-        let mut s = sc();
-        s.service.hours = None;
-        s.queues = toml::from_str::<toml::Table>(
+        with_queues(
             "[[queue]]\nname = \"pre\"\nshare = 0.7\n[[queue]]\nname = \"after\"\nshare = 0.3\naht_factor = 1.5\ntarget_answer = \"60s\"\n",
         )
-        .unwrap()["queue"]
+    }
+
+    /// The baseline at 30 minutes, open all day, with the `[[queue]]`s of `text`.
+    fn with_queues(text: &str) -> Scenario {
+        let mut s = sc();
+        s.service.hours = None;
+        s.queues = toml::from_str::<toml::Table>(text).unwrap()["queue"]
             .clone()
             .try_into()
             .unwrap();
@@ -981,15 +975,9 @@ mod tests {
 
     #[test]
     fn queues_are_staffed_on_their_own_and_summed() {
-        let mut s = sc();
-        s.service.hours = None;
-        s.queues = toml::from_str::<toml::Value>(
+        let s = with_queues(
             "[[queue]]\nname = \"presales\"\nshare = 0.6\n\n[[queue]]\nname = \"aftersales\"\nshare = 0.4\ntarget_percent = 90\ntarget_answer = \"60s\"\naht_factor = 1.4\n",
-        )
-        .unwrap()["queue"]
-            .clone()
-            .try_into()
-            .unwrap();
+        );
         let f = flat(300.0, 2);
         let r = requirements(&f, &s).unwrap();
         let row = &r.rows[0];
