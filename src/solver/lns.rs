@@ -103,6 +103,10 @@ const BLOCKLESS_LP_MOST: f64 = 0.7;
 /// many times the MIP's share: HiGHS cannot stop a MIP by work inside its root LP, so the
 /// share would overrun by that much (on a skill-pooled month, the whole 120 s).
 const WHOLE_MIP_ROOT_OVERRUN: f64 = 4.0;
+/// The most of the seconds left the whole MIP to its gap may take by the clock: a net for a
+/// root LP that runs far past its work (by work it is given a sixth of the budget or less).
+const WHOLE_MIP_WALL_NET: f64 = 0.5;
+const MIN_WALL_NET: f64 = 0.05;
 
 /// Share of the time limit construction may take, and the gap each of its steps stops at.
 const CONSTRUCT_SHARE: f64 = 0.2;
@@ -841,13 +845,23 @@ fn first_solution(search: &mut Search) -> Result<(), SolverError> {
 /// [`whole_mip`] stopping at the settings' relative gap (the engine's other phases search to
 /// gap 0): a plan HiGHS closes to the tolerance is not searched further.
 fn whole_mip_to_gap(search: &mut Search, limit: f64) -> Result<(), SolverError> {
-    if search
-        .lp_expected
-        .is_some_and(|e| e > WHOLE_MIP_ROOT_OVERRUN * limit)
+    // its root LP (dual simplex, from scratch) costs more than the relaxation did: where that
+    // alone took more than the share (measured, so the same on any machine), or is expected to
+    // take several times it, the MIP cannot end in its share and HiGHS cannot stop it inside
+    // that LP (the skill-pooled month at 600 s: the relaxation 57 units against a share of 54,
+    // then the root ran past the limit)
+    if search.whole_mip_too_slow(limit)
+        || search
+            .lp_expected
+            .is_some_and(|e| e > WHOLE_MIP_ROOT_OVERRUN * limit)
     {
         return Ok(());
     }
-    let settings = search.settings_at_gap(limit);
+    let mut settings = search.settings_at_gap(limit);
+    // and should a root still run far past its work, half the seconds left stay for the
+    // phases after it (a net by the clock that a MIP keeping near its share never reaches)
+    let net = WHOLE_MIP_WALL_NET * search.clock.seconds_left();
+    settings.time_limit_seconds = settings.time_limit_seconds.min(net.max(MIN_WALL_NET));
     take_whole_mip(search, &settings)
 }
 
@@ -1613,6 +1627,13 @@ mod tests {
         assert!(expected > 0.0);
         whole_mip_to_gap(&mut search, expected / (WHOLE_MIP_ROOT_OVERRUN + 1.0)).unwrap();
         assert!(!search.objective.is_finite());
+        // nor where the relaxation's measured work alone exceeded the share, whatever was
+        // expected of it (its root, from scratch, costs more)
+        let measured = search.lp_work.unwrap();
+        search.lp_expected = Some(0.0);
+        whole_mip_to_gap(&mut search, 0.9 * measured).unwrap();
+        assert!(!search.objective.is_finite());
+        search.lp_expected = Some(expected);
         whole_mip_to_gap(&mut search, 10.0).unwrap();
         assert!(search.objective.is_finite());
     }

@@ -175,6 +175,10 @@ impl Clock {
     pub fn seconds(&self) -> f64 {
         self.wall0.elapsed().as_secs_f64()
     }
+    /// Seconds left before the time limit, by the wall clock.
+    pub fn seconds_left(&self) -> f64 {
+        (self.cap - self.seconds()).max(0.0)
+    }
     /// The budget the clock runs against.
     pub fn budget(&self) -> f64 {
         self.budget
