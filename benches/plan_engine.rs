@@ -103,6 +103,14 @@ fn main() {
             sets: &["horizon.days=28"],
             limit: 60.0,
         },
+        // the same month with time for its relaxation: the whole MIP's root must not be
+        // started where it cannot end in its share (it ran past the limit: no plan)
+        Case {
+            label: "Double 11 skills, 28 days",
+            file: "scenarios/double11-skills.toml",
+            sets: &["horizon.days=28"],
+            limit: 600.0,
+        },
     ];
     let only: Option<Vec<usize>> = std::env::var("PLAN_CASES")
         .ok()
