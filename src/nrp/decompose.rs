@@ -164,6 +164,24 @@ mod tests {
         Some(crate::nrp::read(Path::new(&path)).expect("instance reads"))
     }
 
+    /// Settings with time for column generation to settle on a small instance.
+    fn settings() -> SolverSettings {
+        SolverSettings {
+            time_limit_seconds: 90.0,
+            ..SolverSettings::default()
+        }
+    }
+
+    /// Column generation and the best roster among its columns (no branch-and-price).
+    fn decomposed(p: &Problem) -> Decomposed {
+        let limits = Limits {
+            generate: 60.0,
+            pick: 30.0,
+            search: 0.0,
+        };
+        decompose(p, limits, &settings()).unwrap()
+    }
+
     #[test]
     fn exact_pricing_finds_the_cheapest_schedule_within_every_rule() {
         use crate::nrp::construct::reduced_cost;
@@ -221,16 +239,7 @@ mod tests {
         // best known (proven optimal): Instance1 607, Instance2 828
         for (i, optimum) in [(1, 607.0), (2, 828.0)] {
             let Some(p) = instance(i) else { return };
-            let limits = Limits {
-                generate: 60.0,
-                pick: 30.0,
-                search: 0.0,
-            };
-            let settings = SolverSettings {
-                time_limit_seconds: 90.0,
-                ..SolverSettings::default()
-            };
-            let d = decompose(&p, limits, &settings).unwrap();
+            let d = decomposed(&p);
             let g = &d.generated;
             assert!(g.settled, "Instance{i}: column generation settles");
             assert!(
@@ -257,5 +266,42 @@ mod tests {
             assert!(ev.violations.is_empty());
             assert!(ev.objective >= g.bound - 1e-6 && d.bound >= g.bound);
         }
+    }
+
+    #[test]
+    fn the_search_guide_weighs_nobody_at_an_optimum_of_the_relaxation_and_the_gap_elsewhere() {
+        // Instance2: column generation's bound is the optimum (828), so an optimal roster uses
+        // schedules of reduced cost 0 only
+        let Some(p) = instance(2) else { return };
+        let d = decomposed(&p);
+        assert!(d.generated.converged);
+        let duals = d.generated.duals.as_ref().expect("the master's duals");
+        let (mip, x, _) = crate::nrp::model::model(&p);
+        let guide = crate::nrp::solve::reduced_cost_guide(&p, &x, duals);
+        let values = |a: &Assignment| {
+            let mut v = vec![0.0; mip.num_vars()];
+            for (var, value) in crate::nrp::solve::start_values(a, &x) {
+                v[var.0] = value;
+            }
+            v
+        };
+        let best = d.roster.expect("the optimum among the columns");
+        assert_eq!(evaluate(&p, &best).objective, 828.0);
+        let at_best = (guide.0)(&values(&best));
+        assert_eq!(at_best.len(), p.employees.len());
+        assert!(at_best.iter().all(|w| w.abs() < 1e-6), "{at_best:?}");
+        // a constructed roster: its weights add up to at most its cost above the bound (the
+        // rest is the cover's), and someone is weighed where it is above
+        let clock = crate::solver::work::Clock::start(&settings());
+        let built = crate::nrp::construct::construct(&p, &clock, 0, 1.0).expect("a roster");
+        let cost = evaluate(&p, &built.roster).objective;
+        let weights = (guide.0)(&values(&built.roster));
+        let total: f64 = weights.iter().sum();
+        assert!(weights.iter().all(|&w| w >= 0.0));
+        assert!(
+            total <= cost - d.generated.bound + 1e-6,
+            "{total} vs {cost}"
+        );
+        assert!(cost > 828.0 && total > 0.0, "{total} vs {cost}");
     }
 }

@@ -125,6 +125,13 @@ impl<'a> NrpPricer<'a> {
             .collect()
     }
 
+    /// Every employee's reduced cost per day and choice at duals `pi` (as [`Self::reduced_costs`]).
+    pub fn reduced_cost_tables(&self, pi: &[f64]) -> Vec<Vec<Vec<Option<f64>>>> {
+        (0..self.p.employees.len())
+            .map(|e| self.reduced_costs(e, pi))
+            .collect()
+    }
+
     /// A cheapest schedule of `e` at duals `pi` (0: off, s + 1: shift s per day): the labelling
     /// with a few labels per state. Where none of those completes (a contract minimum the
     /// cheapest labels fell short of), every worked minute is rewarded more and more (the

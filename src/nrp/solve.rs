@@ -6,6 +6,7 @@
 use super::model::{
     evaluate, model, Assignment, ColumnGeneration, Construction, Problem, Solution, XVars,
 };
+use crate::solver::colgen::Duals;
 use crate::solver::{self, SolverError, SolverSettings};
 
 /// Solves `p` within the settings' time limit and gap: by default a construction (every
@@ -56,7 +57,7 @@ pub fn solve(p: &Problem, settings: &SolverSettings) -> Result<Solution, SolverE
     // large for the whole-model phases it settles no bound within a usual limit either)
     let (mut hint, column_generation) =
         if settings.column_generation && settings.backend == "highs" && share < 1.0 {
-            decomposition_hint(p, constant, &settings.remaining(&clock))
+            decomposition_hint(p, &x, constant, &settings.remaining(&clock))
         } else {
             (Decomposition::default(), None)
         };
@@ -73,6 +74,7 @@ pub fn solve(p: &Problem, settings: &SolverSettings) -> Result<Solution, SolverE
             bound: hint.bound,
             bound_beats_lp: hint.bound_beats_lp,
             start: hint.roster.as_ref().map(|a| start_values(a, &x)),
+            guide: hint.guide.clone(),
         };
         solver::lns::solve_lns_with(&mip, &clock.rest(settings), "rostering", lns_hint)
     } else {
@@ -164,13 +166,7 @@ fn finish(
     }
     let lp_bound = out.lp_bound;
     let assignment: Assignment = (0..p.employees.len())
-        .map(|e| {
-            (0..p.days)
-                .map(|d| {
-                    (0..p.shifts.len()).find(|&s| x[e][d][s].is_some_and(|v| out.x[v.0] > 0.5))
-                })
-                .collect()
-        })
+        .map(|e| (0..p.days).map(|d| shift_of(&x[e][d], &out.x)).collect())
         .collect();
     let evaluation = evaluate(p, &assignment);
     // report the exact score of the assignment returned (the solver's carries its tolerances)
@@ -229,10 +225,12 @@ struct Decomposition {
     bound: Option<f64>,
     bound_beats_lp: bool,
     roster: Option<Assignment>,
+    /// The settled master's reduced costs, to draw the search's neighbourhoods by.
+    guide: Option<solver::lns::BlockGuide>,
 }
 
 /// The values of the model's assignment variables for roster `a`.
-fn start_values(a: &Assignment, x: &XVars) -> Vec<(solver::Var, f64)> {
+pub(super) fn start_values(a: &Assignment, x: &XVars) -> Vec<(solver::Var, f64)> {
     let mut values = Vec::new();
     for (e, days) in x.iter().enumerate() {
         for (day, shifts) in days.iter().enumerate() {
@@ -250,6 +248,7 @@ fn start_values(a: &Assignment, x: &XVars) -> Vec<(solver::Var, f64)> {
 /// where it finds nothing (the engine then starts on its own).
 fn decomposition_hint(
     p: &Problem,
+    x: &XVars,
     constant: f64,
     settings: &SolverSettings,
 ) -> (Decomposition, Option<ColumnGeneration>) {
@@ -280,7 +279,45 @@ fn decomposition_hint(
             // a settled master's bound is at least the compact model's LP relaxation's
             bound_beats_lp: g.settled || d.proven,
             roster: d.roster,
+            guide: g
+                .duals
+                .as_ref()
+                .filter(|_| g.settled)
+                .map(|duals| reduced_cost_guide(p, x, duals)),
         },
         Some(summary),
     )
+}
+
+/// The search's guide from a settled master's duals: per employee, the reduced cost of the
+/// schedule a solution gives them (`cost − π·a − μ`, at least 0) — above 0 where the
+/// relaxation's optimum would have them work otherwise.
+pub(super) fn reduced_cost_guide(p: &Problem, x: &XVars, duals: &Duals) -> solver::lns::BlockGuide {
+    let rc = super::pricing::NrpPricer::new(p).reduced_cost_tables(&duals.pi);
+    let mu = duals.mu.clone();
+    let x = x.clone();
+    solver::lns::BlockGuide(std::sync::Arc::new(move |values: &[f64]| {
+        x.iter()
+            .enumerate()
+            .map(|(e, days)| {
+                let cost: f64 = days
+                    .iter()
+                    .enumerate()
+                    .map(|(d, shifts)| {
+                        let k = shift_of(shifts, values).map_or(0, |s| s + 1);
+                        rc[e][d][k].unwrap_or(0.0)
+                    })
+                    .sum();
+                (cost - mu[e]).max(0.0)
+            })
+            .collect()
+    }))
+}
+
+/// The shift a solution's `values` give one employee on one day (`shifts`: the day's
+/// variables per shift type), if any.
+fn shift_of(shifts: &[Option<solver::Var>], values: &[f64]) -> Option<usize> {
+    shifts
+        .iter()
+        .position(|v| v.is_some_and(|v| values[v.0] > 0.5))
 }

@@ -559,6 +559,7 @@ impl Built<'_> {
             // HiGHS's bound holds for the whole model and is at least its LP relaxation's
             bound_beats_lp: bound.is_some(),
             bound,
+            guide: None,
         };
         let rest = settings.remaining(&clock);
         let mut out = lns::solve_lns_with(&self.m, &rest, "replan", hint)?;

@@ -91,6 +91,18 @@ pub struct Generated {
     pub settled: bool,
     pub iterations: usize,
     pub seconds: f64,
+    /// The master LP's last duals: what a unit of each linking row is worth and each block's
+    /// least reduced cost so far (None: the master was never solved).
+    pub duals: Option<Duals>,
+}
+
+/// A master LP's duals: `pi` per linking row, `mu` per block (its convexity row). Where the
+/// master has converged, `cost − π·a − μ` of a block's schedule is what using it costs above
+/// the relaxation's optimum (0 for the schedules an optimum uses, never below 0).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Duals {
+    pub pi: Vec<f64>,
+    pub mu: Vec<f64>,
 }
 
 /// Columns asked of each block per iteration.
@@ -135,6 +147,7 @@ pub fn generate(
         settled: node.settled,
         iterations: node.iterations,
         seconds: clock.seconds(),
+        duals: node.duals,
     })
 }
 
@@ -165,6 +178,7 @@ struct Node {
     converged: bool,
     settled: bool,
     iterations: usize,
+    duals: Option<Duals>,
 }
 
 /// Column generation at a node: the master over the pool's columns that keep `branches`, new
@@ -219,6 +233,7 @@ fn solve_node(
         converged: false,
         settled: false,
         iterations: 0,
+        duals: None,
     };
     while left() > 0.0 {
         node.iterations += 1;
@@ -228,6 +243,10 @@ fn solve_node(
         node.value = sol.objective;
         node.lambda = sol.lambda;
         let pi = clamp_duals(master, sol.pi);
+        node.duals = Some(Duals {
+            pi: pi.clone(),
+            mu: sol.mu.clone(),
+        });
         let mut lagrange = fixed_part(master, &pi);
         let mut added = 0;
         // every block priced to the end: the iteration's Lagrangian bound is valid
