@@ -106,7 +106,6 @@ const WHOLE_MIP_ROOT_OVERRUN: f64 = 4.0;
 /// The most of the seconds left the whole MIP to its gap may take by the clock: a net for a
 /// root LP that runs far past its work (by work it is given a sixth of the budget or less).
 const WHOLE_MIP_WALL_NET: f64 = 0.5;
-const MIN_WALL_NET: f64 = 0.05;
 
 /// Share of the time limit construction may take, and the gap each of its steps stops at.
 const CONSTRUCT_SHARE: f64 = 0.2;
@@ -596,7 +595,7 @@ fn solve_tuned(
 ) -> Result<Outcome, SolverError> {
     check_memory(m, s, what)?;
     let mut search = Search::new(m, s, what, small_model);
-    search.guide = hint.guide.clone();
+    search.guide = hint.guide;
     if s.progress {
         crate::i18n::show(
             &format!(
@@ -886,7 +885,9 @@ fn whole_mip_to_gap(search: &mut Search, limit: f64) -> Result<(), SolverError> 
     // and should a root still run far past its work, half the seconds left stay for the
     // phases after it (a net by the clock that a MIP keeping near its share never reaches)
     let net = WHOLE_MIP_WALL_NET * search.clock.seconds_left();
-    settings.time_limit_seconds = settings.time_limit_seconds.min(net.max(MIN_WALL_NET));
+    settings.time_limit_seconds = settings
+        .time_limit_seconds
+        .min(net.max(super::work::MIN_STEP));
     take_whole_mip(search, &settings)
 }
 
@@ -1348,8 +1349,12 @@ fn pick_blocks(search: &mut Search, k: f64) -> Vec<u32> {
     let near = search
         .bound
         .is_some_and(|b| rel_gap(search.objective, b) <= GUIDE_GAP);
-    let guided = search.guide.is_some() && near && search.rng.random_bool(0.5);
-    if let (true, Some(guide)) = (guided, &search.guide) {
+    let rng = &mut search.rng;
+    if let Some(guide) = search
+        .guide
+        .as_ref()
+        .filter(|_| near && rng.random_bool(0.5))
+    {
         let weights = (guide.0)(&search.x);
         let weight = |b: u32| weights.get(b as usize).copied().unwrap_or(0.0).max(0.0);
         // a weighted draw without replacement over the shuffled order, so ties fall at random,

@@ -214,7 +214,7 @@ impl Clock {
     /// below `least` (it may run past this clock's own limit by that much).
     pub(super) fn grant(&self, s: &SolverSettings, budget: f64, least: f64) -> SolverSettings {
         let budget = budget.max(least);
-        let wall_left = (self.cap - self.seconds()).max(least);
+        let wall_left = self.seconds_left().max(least);
         if self.by_work {
             SolverSettings {
                 work_limit: Some(budget),
@@ -237,7 +237,7 @@ impl Clock {
 }
 
 /// The least budget a step is given (a solve always gets a moment to find a first answer).
-const MIN_STEP: f64 = 0.05;
+pub(super) const MIN_STEP: f64 = 0.05;
 
 /// Where `PAIBAN_WORK_LOG` names a file, appends one line for a HiGHS solve: rows, columns,
 /// nonzeros, integer columns, simplex and interior-point iterations, nodes, seconds (the data
