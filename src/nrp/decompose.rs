@@ -81,12 +81,60 @@ pub fn decompose(
         true,
         progress,
     )?;
-    let picked = colgen::best_integer(
-        &m,
-        &generated.columns,
-        &clock.settings(settings, limits.pick),
-    )?;
-    let mut roster = picked.map(|(chosen, _)| schedules(&generated.columns, &chosen));
+    // a settled master's columns fit together: a MIP over them picks a roster (and
+    // branch-and-price goes on from it); an unsettled one's were priced at passing duals, and
+    // a dive prices its way to a roster instead, in the time branch-and-price would have had
+    // (and where the MIP found none, a dive within its own time)
+    let picked = if generated.settled {
+        colgen::best_integer(
+            &m,
+            &generated.columns,
+            &clock.settings(settings, limits.pick),
+        )?
+        .map(|(chosen, _)| chosen)
+    } else {
+        None
+    };
+    let dived = picked.is_none();
+    let picked = match picked {
+        Some(chosen) => Some(chosen),
+        None => {
+            let budget = if generated.settled {
+                limits.pick
+            } else {
+                limits.pick + limits.search
+            };
+            let duals = generated.duals.clone();
+            colgen::dive(
+                &m,
+                &pricer,
+                &mut generated.columns,
+                duals.as_ref(),
+                &clock.settings(settings, budget),
+            )?
+        }
+    };
+    let mut roster = picked.map(|chosen| schedules(&generated.columns, &chosen));
+    if dived {
+        // a dive stopped by its time leaves its last blocks on fractions of the master:
+        // best responses (each employee's cheapest schedule against the others' cover)
+        // mend them
+        let own = Clock::start(&clock.settings(settings, limits.pick));
+        roster = roster.map(|a| super::construct::improve(p, a, &own, settings.seed).roster);
+    }
+    if progress && dived {
+        let cost = roster
+            .as_ref()
+            .map(|a| super::model::evaluate(p, a).objective);
+        crate::i18n::show(
+            &format!(
+                "dive: {} in {:.1} s\n",
+                cost.map_or("no roster".into(), |c| format!("a roster of {c}")),
+                clock.seconds()
+            ),
+            true,
+        );
+    }
     let mut cost = roster
         .as_ref()
         .map(|a| super::model::evaluate(p, a).objective);
@@ -150,6 +198,7 @@ fn schedules(columns: &[crate::solver::colgen::Column], chosen: &[usize]) -> Ass
 mod tests {
     use super::*;
     use crate::nrp::model::evaluate;
+    use crate::solver::colgen::Effort;
     use std::path::Path;
 
     fn instance(i: usize) -> Option<Problem> {
@@ -217,7 +266,7 @@ mod tests {
                 }
                 // a threshold just above the cheapest: it alone (or its ties) gets through
                 let priced = pricer
-                    .price(e, &pi, cheapest + 0.5, 4, true, &[])
+                    .price(e, &pi, cheapest + 0.5, 4, Effort::Exact, &[])
                     .expect("a schedule");
                 assert!(
                     (priced.least - cheapest).abs() < 1e-6,
@@ -228,7 +277,9 @@ mod tests {
                 let rc = reduced_cost(&pricer, e, &first.payload, &pi);
                 assert!((rc - cheapest).abs() < 1e-6);
                 // at the cheapest itself: nothing below it
-                let none = pricer.price(e, &pi, cheapest - 1e-9, 4, true, &[]).unwrap();
+                let none = pricer
+                    .price(e, &pi, cheapest - 1e-9, 4, Effort::Exact, &[])
+                    .unwrap();
                 assert!(none.columns.is_empty() && none.least >= cheapest - 1e-6);
             }
         }
@@ -266,6 +317,39 @@ mod tests {
             assert!(ev.violations.is_empty());
             assert!(ev.objective >= g.bound - 1e-6 && d.bound >= g.bound);
         }
+    }
+
+    #[test]
+    fn column_generation_cut_short_dives_to_a_roster_within_every_rule() {
+        // Instance4 (proven optimum 1716) settles after ~25 iterations; a few units of work
+        // stop it half way, where the master's columns alone make a poor roster
+        let Some(p) = instance(4) else { return };
+        let s = SolverSettings {
+            work_limit: Some(20.0),
+            time_limit_seconds: 120.0,
+            ..SolverSettings::default()
+        };
+        let limits = Limits {
+            generate: 0.05,
+            pick: 5.0,
+            search: 5.0,
+        };
+        let d = decompose(&p, limits, &s).unwrap();
+        assert!(!d.generated.settled, "column generation was to stop early");
+        let roster = d.roster.expect("the dive's roster");
+        let ev = evaluate(&p, &roster);
+        assert!(ev.violations.is_empty(), "{:?}", ev.violations);
+        // far below the constructed roster (2441 after its best-response rounds)
+        let built =
+            crate::nrp::construct::construct(&p, &crate::solver::work::Clock::start(&s), 0, 0.01)
+                .expect("a constructed roster");
+        assert!(
+            ev.objective < 0.9 * built.objective,
+            "dive {} vs construction {}",
+            ev.objective,
+            built.objective
+        );
+        assert!(ev.objective >= 1716.0);
     }
 
     #[test]

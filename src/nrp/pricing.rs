@@ -5,7 +5,7 @@
 //! [`super::evaluate`] — so the column generation master built on it bounds the whole problem.
 
 use super::model::Problem;
-use crate::solver::colgen::{Branch, Column, Priced, Pricer};
+use crate::solver::colgen::{Branch, Column, Effort, Priced, Pricer};
 use std::collections::BTreeMap;
 
 /// The pricing problem of every employee of one instance.
@@ -314,7 +314,7 @@ impl Pricer for NrpPricer<'_> {
         pi: &[f64],
         threshold: f64,
         max_columns: usize,
-        exact: bool,
+        effort: Effort,
         branches: &[Branch],
     ) -> Option<Priced> {
         let p = self.p;
@@ -338,10 +338,14 @@ impl Pricer for NrpPricer<'_> {
                 least: f64::NEG_INFINITY,
             })
         };
-        if !exact {
-            if let Some(h) = heuristic().filter(|h| !h.columns.is_empty()) {
-                return Some(h);
+        match effort {
+            Effort::Quick => return heuristic(),
+            Effort::Heuristic => {
+                if let Some(h) = heuristic().filter(|h| !h.columns.is_empty()) {
+                    return Some(h);
+                }
             }
+            Effort::Exact => {}
         }
         match self.search(e, &rc, threshold, None) {
             Some(found) => {

@@ -14,6 +14,9 @@
 use super::work::Clock;
 use super::{rel_gap, SolverError, SolverSettings};
 
+mod dive;
+pub use dive::dive;
+
 /// A linking row `lo ≤ Σ columns + Σ slacks ≤ hi`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Link {
@@ -59,11 +62,22 @@ pub struct Priced {
     pub least: f64,
 }
 
+/// How hard a pricing call looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effort {
+    /// A quick heuristic answer only (none where it finds nothing; `least` unknown: −∞).
+    Quick,
+    /// The quick answer where it finds columns, else the exact search (a bound where that
+    /// finishes).
+    Heuristic,
+    /// The exact search (where it finishes: `least` is a bound).
+    Exact,
+}
+
 /// Finds a block's schedules of least reduced cost. `pi` are the linking rows' duals; columns
-/// whose `cost − π·a` is not below `threshold` are of no use. Not `exact`: a quick heuristic
-/// answer will do where it finds columns (its `least` then unknown: −∞). Every schedule must
-/// keep `branches` (the block's own branching decisions). `None`: the block has no feasible
-/// schedule under them.
+/// whose `cost − π·a` is not below `threshold` are of no use; `effort` says how hard to look.
+/// Every schedule must keep `branches` (the block's own branching decisions). `None`: the
+/// block has no feasible schedule under them.
 pub trait Pricer: Sync {
     fn price(
         &self,
@@ -71,7 +85,7 @@ pub trait Pricer: Sync {
         pi: &[f64],
         threshold: f64,
         max_columns: usize,
-        exact: bool,
+        effort: Effort,
         branches: &[Branch],
     ) -> Option<Priced>;
 }
@@ -212,7 +226,7 @@ fn solve_node(
     let zero = vec![0.0; master.links.len()];
     for b in (0..master.blocks).filter(|&b| !has[b]) {
         let mine: Vec<Branch> = branches.iter().filter(|x| x.block == b).copied().collect();
-        let Some(p) = pricer.price(b, &zero, f64::INFINITY, 1, true, &mine) else {
+        let Some(p) = pricer.price(b, &zero, f64::INFINITY, 1, Effort::Exact, &mine) else {
             return Ok(None);
         };
         // no column and no proof of none (a pricer that gave up): the node is not empty,
@@ -251,11 +265,15 @@ fn solve_node(
         let mut added = 0;
         // every block priced to the end: the iteration's Lagrangian bound is valid
         let mut exact = true;
-        let ask_exact = node.iterations.is_multiple_of(EXACT_EVERY);
+        let effort = if node.iterations.is_multiple_of(EXACT_EVERY) {
+            Effort::Exact
+        } else {
+            Effort::Heuristic
+        };
         for b in 0..master.blocks {
             let mine: Vec<Branch> = branches.iter().filter(|x| x.block == b).copied().collect();
             let Some(priced) =
-                pricer.price(b, &pi, sol.mu[b] - EPS, COLUMNS_PER_BLOCK, ask_exact, &mine)
+                pricer.price(b, &pi, sol.mu[b] - EPS, COLUMNS_PER_BLOCK, effort, &mine)
             else {
                 return Ok(None);
             };
@@ -508,6 +526,8 @@ struct MasterLp {
     slacks: usize,
     /// The pool index of each column added, in order.
     index: Vec<usize>,
+    /// Each column added, in the same order (to change its bounds).
+    cols: Vec<highs::Col>,
     /// The model's size (what its solves cost).
     size: super::work::Size,
 }
@@ -578,6 +598,7 @@ impl MasterLp {
             convexity,
             slacks: master.slacks.len(),
             index: Vec::new(),
+            cols: Vec::new(),
         })
     }
     fn add(&mut self, c: &Column, pool_index: usize) -> Result<(), SolverError> {
@@ -586,10 +607,21 @@ impl MasterLp {
         self.size.nonzeros += c.rows.len() + 1;
         let model = self.model.as_mut().expect("master model present");
         let rows = column_terms(c, &self.links, &self.convexity);
-        model
+        let col = model
             .try_add_column(c.cost, 0.0..=f64::INFINITY, rows)
-            .map(|_| ())
-            .map_err(|e| failed(format!("{e:?}")))
+            .map_err(|e| failed(format!("{e:?}")))?;
+        self.cols.push(col);
+        Ok(())
+    }
+    /// Pool column `j` (added before) at 1: its block's schedule from now on.
+    fn fix(&mut self, j: usize) {
+        let position = self
+            .index
+            .iter()
+            .position(|&k| k == j)
+            .expect("a column in the master");
+        let model = self.model.as_mut().expect("master model present");
+        model.change_column_bounds(self.cols[position], 1.0..=1.0);
     }
     /// The master's optimum; `None` if the settings' limit came first.
     fn solve(&mut self, s: &SolverSettings) -> Result<Option<MasterSolution>, SolverError> {
@@ -640,6 +672,7 @@ impl MasterLp {
     fn add(&mut self, _: &Column, _: usize) -> Result<(), SolverError> {
         Err(SolverError::Backend("highs".into()))
     }
+    fn fix(&mut self, _: usize) {}
     fn solve(&mut self, _: &SolverSettings) -> Result<Option<MasterSolution>, SolverError> {
         Err(SolverError::Backend("highs".into()))
     }
@@ -715,7 +748,7 @@ mod tests {
     }
 
     /// Blocks with their schedules listed: the pricer scans them all (exact).
-    struct Listed {
+    pub(super) struct Listed {
         schedules: Vec<Vec<Column>>,
     }
 
@@ -726,7 +759,7 @@ mod tests {
             pi: &[f64],
             threshold: f64,
             max: usize,
-            _: bool,
+            _: Effort,
             branches: &[Branch],
         ) -> Option<Priced> {
             let rc = |c: &Column| c.cost - c.rows.iter().map(|&(r, a)| a * pi[r]).sum::<f64>();
@@ -748,7 +781,7 @@ mod tests {
 
     /// Three people, four days; each may work any two days (a day worked costs its wish
     /// penalty); cover wants 2, 1, 2, 1 people, 10 a person short and 1 a person over.
-    fn instance() -> (Master, Listed) {
+    pub(super) fn instance() -> (Master, Listed) {
         let wish = [
             [0.0, 3.0, 1.0, 0.0],
             [2.0, 0.0, 0.0, 4.0],

@@ -737,6 +737,11 @@ pub(crate) fn run_highs(
     s: &SolverSettings,
 ) -> Result<highs::SolvedModel, highs::HighsStatus> {
     model.set_option("time_limit", s.time_limit_seconds);
+    // HiGHS's clock runs on over a model's solves, and its time limit reads that clock: a
+    // model solved again (a column generation master) starts from zero, so the limit is this
+    // solve's
+    // SAFETY: the model's pointer is live
+    unsafe { highs_sys::Highs_zeroAllClocks(model.as_mut_ptr()) };
     // a callback counts the solve's checks of its limits (its separation rounds and nodes) and,
     // under a work limit, stops it once what it has done costs that much (boxed: HiGHS holds
     // its address until the solve returns, and forgets it after)
@@ -987,6 +992,54 @@ mod tests {
             let e = solve(&m, &s, "test").unwrap_err().to_string();
             assert!(e.contains("HiGHS refused option"), "{e}");
         }
+    }
+
+    /// A model kept and solved again (a column generation master) gets each solve's time limit
+    /// afresh: HiGHS's own clock runs on over a model's solves, and read as it is, the
+    /// solves after the first few would stop "at the time limit" in no time at all.
+    #[cfg(feature = "highs")]
+    #[test]
+    fn a_model_solved_again_has_its_whole_time_limit_each_time() {
+        let mut p = highs::ColProblem::default();
+        let rows: Vec<highs::Row> = (0..40).map(|r| p.add_row((r % 7 + 1) as f64..)).collect();
+        // a dear column covering every row: feasible from the first solve on
+        p.add_column(100.0, 0.0.., rows.iter().map(|&r| (r, 1.0)));
+        let mut model = p.try_optimise(highs::Sense::Minimise).unwrap();
+        model.set_option("output_flag", false);
+        let size = work::Size {
+            rows: 40,
+            cols: 0,
+            nonzeros: 0,
+        };
+        // each solve well inside the limit, the solves together far beyond it
+        let s = SolverSettings {
+            time_limit_seconds: 0.02,
+            pacing: Pacing::Clock,
+            ..SolverSettings::default()
+        };
+        let mut spent = 0.0;
+        // until the solves together took five times the limit
+        for k in 0..20_000 {
+            if spent >= 0.1 {
+                break;
+            }
+            let terms = (0..40)
+                .filter(|r| (r + k) % 3 != 0)
+                .map(|r| (rows[r], 1.0 + ((r * k) % 5) as f64));
+            model
+                .try_add_column(1.0 + (k % 11) as f64, 0.0.., terms)
+                .unwrap();
+            let t = Instant::now();
+            let solved = run_highs(model, size, 0, &s).unwrap();
+            spent += t.elapsed().as_secs_f64();
+            assert_eq!(
+                solved.status(),
+                highs::HighsModelStatus::Optimal,
+                "solve {k} stopped after {spent:.4} s of solves"
+            );
+            model = solved.into();
+        }
+        assert!(spent >= 0.1, "the solves together took {spent} s");
     }
 
     /// Classic cyclic covering: 7 days, need per day, each worker works 5 consecutive days.
