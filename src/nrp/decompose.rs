@@ -81,60 +81,7 @@ pub fn decompose(
         true,
         progress,
     )?;
-    // a settled master's columns fit together: a MIP over them picks a roster (and
-    // branch-and-price goes on from it); an unsettled one's were priced at passing duals, and
-    // a dive prices its way to a roster instead, in the time branch-and-price would have had
-    // (and where the MIP found none, a dive within its own time)
-    let picked = if generated.settled {
-        colgen::best_integer(
-            &m,
-            &generated.columns,
-            &clock.settings(settings, limits.pick),
-        )?
-        .map(|(chosen, _)| chosen)
-    } else {
-        None
-    };
-    let dived = picked.is_none();
-    let picked = match picked {
-        Some(chosen) => Some(chosen),
-        None => {
-            let budget = if generated.settled {
-                limits.pick
-            } else {
-                limits.pick + limits.search
-            };
-            let duals = generated.duals.clone();
-            colgen::dive(
-                &m,
-                &pricer,
-                &mut generated.columns,
-                duals.as_ref(),
-                &clock.settings(settings, budget),
-            )?
-        }
-    };
-    let mut roster = picked.map(|chosen| schedules(&generated.columns, &chosen));
-    if dived {
-        // a dive stopped by its time leaves its last blocks on fractions of the master:
-        // best responses (each employee's cheapest schedule against the others' cover)
-        // mend them
-        let own = Clock::start(&clock.settings(settings, limits.pick));
-        roster = roster.map(|a| super::construct::improve(p, a, &own, settings.seed).roster);
-    }
-    if progress && dived {
-        let cost = roster
-            .as_ref()
-            .map(|a| super::model::evaluate(p, a).objective);
-        crate::i18n::show(
-            &format!(
-                "dive: {} in {:.1} s\n",
-                cost.map_or("no roster".into(), |c| format!("a roster of {c}")),
-                clock.seconds()
-            ),
-            true,
-        );
-    }
+    let mut roster = first_roster(p, &m, &pricer, &mut generated, limits, settings, &clock)?;
     let mut cost = roster
         .as_ref()
         .map(|a| super::model::evaluate(p, a).objective);
@@ -178,6 +125,72 @@ pub fn decompose(
         proven,
         nodes,
     })
+}
+
+/// The first roster from column generation's columns: where the master settled, a MIP over
+/// them (branch-and-price goes on from it); where it did not, a price-and-fix dive
+/// ([`colgen::dive`]) in the time branch-and-price would have had (and where the MIP found
+/// none, in the MIP's), its roster mended by best responses (a dive stopped by its time
+/// leaves its last blocks on fractions of the master).
+fn first_roster(
+    p: &Problem,
+    m: &Master,
+    pricer: &NrpPricer,
+    generated: &mut Generated,
+    limits: Limits,
+    settings: &SolverSettings,
+    clock: &Clock,
+) -> Result<Option<Assignment>, SolverError> {
+    // (an unsettled master's columns were priced at passing duals: they seldom fit together
+    // whole, and a MIP over them finds poor rosters)
+    let picked = if generated.settled {
+        colgen::best_integer(
+            m,
+            &generated.columns,
+            &clock.settings(settings, limits.pick),
+        )?
+        .map(|(chosen, _)| chosen)
+    } else {
+        None
+    };
+    let dived = picked.is_none();
+    let picked = match picked {
+        Some(chosen) => Some(chosen),
+        None => {
+            let budget = if generated.settled {
+                limits.pick
+            } else {
+                limits.pick + limits.search
+            };
+            let duals = generated.duals.clone();
+            colgen::dive(
+                m,
+                pricer,
+                &mut generated.columns,
+                duals.as_ref(),
+                &clock.settings(settings, budget),
+            )?
+        }
+    };
+    let mut roster = picked.map(|chosen| schedules(&generated.columns, &chosen));
+    if dived {
+        let own = Clock::start(&clock.settings(settings, limits.pick));
+        roster = roster.map(|a| super::construct::improve(p, a, &own, settings.seed).roster);
+    }
+    if settings.progress && dived {
+        let cost = roster
+            .as_ref()
+            .map(|a| super::model::evaluate(p, a).objective);
+        crate::i18n::show(
+            &format!(
+                "dive: {} in {:.1} s\n",
+                cost.map_or("no roster".into(), |c| format!("a roster of {c}")),
+                clock.seconds()
+            ),
+            true,
+        );
+    }
+    Ok(roster)
 }
 
 /// The roster of the chosen column of each employee.
