@@ -127,8 +127,7 @@ fn improve_schedules(
 
 /// `schedule`'s requests less the cover it saves, at prices `pi`.
 pub(super) fn reduced_cost(pricer: &NrpPricer, e: usize, schedule: &[u16], pi: &[f64]) -> f64 {
-    let c = pricer.column(e, schedule);
-    c.cost - c.rows.iter().map(|&(r, a)| a * pi[r]).sum::<f64>()
+    pricer.column(e, schedule).reduced_cost(pi)
 }
 
 fn to_assignment(schedules: &[Vec<u16>]) -> Assignment {

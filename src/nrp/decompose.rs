@@ -162,12 +162,11 @@ fn first_roster(
             } else {
                 limits.pick + limits.search
             };
-            let duals = generated.duals.clone();
             colgen::dive(
                 m,
                 pricer,
                 &mut generated.columns,
-                duals.as_ref(),
+                generated.duals.as_ref(),
                 &clock.settings(settings, budget),
             )?
         }

@@ -52,6 +52,13 @@ pub struct Column {
     pub payload: Vec<u16>,
 }
 
+impl Column {
+    /// `cost − π·a`: what the column costs above the linking rows' worth at duals `pi`.
+    pub fn reduced_cost(&self, pi: &[f64]) -> f64 {
+        self.cost - self.rows.iter().map(|&(r, a)| a * pi[r]).sum::<f64>()
+    }
+}
+
 /// A pricing answer for one block: up to the asked number of columns of reduced cost below the
 /// threshold, best first, and a lower bound on the block's least `cost − π·a` over all its
 /// schedules (exact where the pricer solved to the end; `threshold` itself where it only
@@ -237,8 +244,7 @@ fn solve_node(
                 detail: format!("the pricing found no first schedule for block {b}"),
             });
         };
-        lp.add(&c, pool.len())?;
-        pool.push(c);
+        lp.add_to_pool(c, pool)?;
     }
     let mut node = Node {
         bound: f64::NEG_INFINITY,
@@ -280,8 +286,7 @@ fn solve_node(
             exact &= priced.least.is_finite();
             lagrange += priced.least.min(sol.mu[b]);
             for c in priced.columns {
-                lp.add(&c, pool.len())?;
-                pool.push(c);
+                lp.add_to_pool(c, pool)?;
                 added += 1;
             }
             if left() <= 0.0 {
@@ -613,6 +618,12 @@ impl MasterLp {
         self.cols.push(col);
         Ok(())
     }
+    /// `c` added to the master and to the end of `pool`.
+    fn add_to_pool(&mut self, c: Column, pool: &mut Vec<Column>) -> Result<(), SolverError> {
+        self.add(&c, pool.len())?;
+        pool.push(c);
+        Ok(())
+    }
     /// Pool column `j` (added before) at 1: its block's schedule from now on.
     fn fix(&mut self, j: usize) {
         let position = self
@@ -670,6 +681,9 @@ impl MasterLp {
         Err(SolverError::Backend("highs".into()))
     }
     fn add(&mut self, _: &Column, _: usize) -> Result<(), SolverError> {
+        Err(SolverError::Backend("highs".into()))
+    }
+    fn add_to_pool(&mut self, _: Column, _: &mut Vec<Column>) -> Result<(), SolverError> {
         Err(SolverError::Backend("highs".into()))
     }
     fn fix(&mut self, _: usize) {}
@@ -762,7 +776,7 @@ mod tests {
             _: Effort,
             branches: &[Branch],
         ) -> Option<Priced> {
-            let rc = |c: &Column| c.cost - c.rows.iter().map(|&(r, a)| a * pi[r]).sum::<f64>();
+            let rc = |c: &Column| c.reduced_cost(pi);
             let mut all: Vec<&Column> = self.schedules[b]
                 .iter()
                 .filter(|c| branches.iter().all(|x| x.allows(c)))

@@ -81,10 +81,12 @@ fn promising(pool: &[Column], duals: Option<&Duals>) -> Vec<usize> {
     let Some(d) = duals else {
         return (0..pool.len()).collect();
     };
-    let reduced = |c: &Column| c.cost - c.rows.iter().map(|&(r, a)| a * d.pi[r]).sum::<f64>();
     let mut by_block: std::collections::BTreeMap<usize, Vec<(f64, usize)>> = Default::default();
     for (j, c) in pool.iter().enumerate() {
-        by_block.entry(c.block).or_default().push((reduced(c), j));
+        by_block
+            .entry(c.block)
+            .or_default()
+            .push((c.reduced_cost(&d.pi), j));
     }
     let mut kept: Vec<usize> = by_block
         .into_values()
@@ -115,8 +117,7 @@ fn price_free(
             continue;
         };
         for c in priced.columns {
-            lp.add(&c, pool.len())?;
-            pool.push(c);
+            lp.add_to_pool(c, pool)?;
             added += 1;
         }
         if clock.left() <= 0.0 {
